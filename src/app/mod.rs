@@ -1,0 +1,1 @@
+//! The annotation session state machine: state, actions, a pure update, the keymap.

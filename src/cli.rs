@@ -1,0 +1,199 @@
+//! Command-line definitions (clap derive) and dispatch to the subcommands.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::commands;
+use crate::corpus::CorpusSpec;
+
+/// Tag news sentences with stance labels, from the keyboard.
+///
+/// With no subcommand, opens the built-in sample corpus for annotation.
+#[derive(Debug, Parser)]
+#[command(name = "stance", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The subcommands of `stance`.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Open a corpus and tag its sentences.
+    Annotate(AnnotateArgs),
+    /// Browse, filter and correct saved labels.
+    Review(ReviewArgs),
+    /// Count articles, sentences and labels.
+    Stats(StatsArgs),
+    /// Write labeled sentences as training data.
+    Export(ExportArgs),
+    /// Split text into sentences, one per line.
+    Segment(SegmentArgs),
+}
+
+/// Where the articles come from, shared by every corpus subcommand.
+#[derive(Debug, Args, Clone, Default)]
+pub struct CorpusArgs {
+    /// Text files, folders, .jsonl/.ndjson, .json, .csv/.tsv, or `-` for standard input.
+    /// With none, the built-in sample corpus.
+    #[arg(value_name = "CORPUS")]
+    pub corpus: Vec<PathBuf>,
+    /// The JSON field or CSV column that holds the article text.
+    #[arg(long, value_name = "NAME")]
+    pub text_field: Option<String>,
+    /// Skip JSONL lines or CSV rows that cannot be read, and say how many.
+    #[arg(long)]
+    pub skip_bad: bool,
+}
+
+impl CorpusArgs {
+    /// The validated corpus settings, free of clap types.
+    pub fn spec(&self) -> CorpusSpec {
+        CorpusSpec {
+            paths: self.corpus.clone(),
+            text_field: self.text_field.clone(),
+            skip_bad: self.skip_bad,
+        }
+    }
+}
+
+/// Options of `stance annotate`.
+#[derive(Debug, Args, Default)]
+pub struct AnnotateArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store (a JSON-lines journal). Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// Who is annotating. Default: the user name from the environment.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+}
+
+/// Options of `stance review`.
+#[derive(Debug, Args, Default)]
+pub struct ReviewArgs {
+    #[command(flatten)]
+    pub session: AnnotateArgs,
+    /// Show only sentences with this label.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+}
+
+/// Options of `stance stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Training-data formats that `stance export` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// JSON lines for Hugging Face datasets and pandas.
+    Jsonl,
+    /// CSV with one 0/1 column per label.
+    Csv,
+    /// spaCy textcat `cats`.
+    Spacy,
+    /// Prodigy choice tasks.
+    Prodigy,
+    /// doccano text classification.
+    Doccano,
+}
+
+/// How to settle several annotators' decisions on one sentence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum Resolve {
+    /// The most recent decision wins.
+    #[default]
+    Latest,
+    /// The label set most annotators chose; ties are left out and counted.
+    Majority,
+}
+
+/// Options of `stance export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// The output format.
+    #[arg(long, value_enum)]
+    pub format: ExportFormat,
+    /// Write here instead of standard output (complete or not at all).
+    #[arg(long, value_name = "PATH")]
+    pub out: Option<PathBuf>,
+    /// Train/dev/test percentages, by article, e.g. 80,10,10.
+    #[arg(long, value_name = "TRAIN,DEV,TEST")]
+    pub split: Option<String>,
+    /// Seed of the split.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub seed: u64,
+    /// Add the N sentences before and after, from the same article.
+    #[arg(long, value_name = "N")]
+    pub context: Option<usize>,
+    /// Also export sentences that nobody annotated.
+    #[arg(long)]
+    pub include_unlabeled: bool,
+    /// Export only sentences with this label.
+    #[arg(long, value_name = "NAME")]
+    pub label: Option<String>,
+    /// Take this annotator's decisions only.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// How to settle several annotators on one sentence.
+    #[arg(long, value_enum, default_value_t = Resolve::Latest)]
+    pub resolve: Resolve,
+}
+
+/// Options of `stance segment`.
+#[derive(Debug, Args)]
+pub struct SegmentArgs {
+    /// A text file, or `-` (the default) for standard input.
+    #[arg(value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    /// One JSON object per sentence with byte offsets.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs the parsed command line; the exit code on success, an error otherwise.
+pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        None => commands::annotate::run(&AnnotateArgs::default()),
+        Some(Command::Annotate(args)) => commands::annotate::run(&args),
+        Some(Command::Review(args)) => commands::review::run(&args),
+        Some(Command::Stats(args)) => commands::stats::run(&args),
+        Some(Command::Export(args)) => commands::export::run(&args),
+        Some(Command::Segment(args)) => commands::segment::run(&args),
+    }
+}
+
+/// True when the error comes from writing to a closed pipe (`stance ... | head`).
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

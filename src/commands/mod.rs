@@ -1,0 +1,7 @@
+//! One module per subcommand: each turns validated settings into work and output.
+
+pub mod annotate;
+pub mod export;
+pub mod review;
+pub mod segment;
+pub mod stats;

@@ -1,0 +1,1 @@
+//! Training-data exporters, one module per format, and splits.

@@ -1,0 +1,11 @@
+//! stance: a keyboard-first terminal tool for tagging news sentences with stance labels.
+
+pub mod app;
+pub mod cli;
+pub mod commands;
+pub mod corpus;
+pub mod export;
+pub mod schema;
+pub mod store;
+pub mod terminal;
+pub mod ui;

@@ -1,0 +1,17 @@
+//! The `stance` binary: parse the command line, run, map errors to exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = stance::cli::Cli::parse();
+    match stance::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) if stance::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("stance: {err:#}");
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! The label set: names, keys, colours, guidelines, exclusive or multi-label.

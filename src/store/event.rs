@@ -1,0 +1,79 @@
+//! The journal event: one self-describing line of the label store.
+
+use serde::{Deserialize, Serialize};
+
+/// What an event does to a sentence's annotation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Op {
+    /// The annotator gave this label set; an empty set means "reviewed, no stance".
+    Set,
+    /// The annotator withdrew the annotation: the sentence is not annotated again.
+    Clear,
+}
+
+/// How the labels of an event were chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    /// Typed by the annotator.
+    #[default]
+    Typed,
+    /// A model's suggestion, accepted by the annotator.
+    Suggestion,
+}
+
+/// One line of the journal. The last event per sentence and annotator wins.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Journal format version.
+    pub v: u32,
+    /// Set or clear.
+    pub op: Op,
+    /// The article's id.
+    pub article: String,
+    /// Byte offset of the sentence in the article text.
+    pub start: usize,
+    /// Byte offset one past the sentence's end.
+    pub end: usize,
+    /// `fingerprint()` of the sentence text, to detect text that changed under the label.
+    pub fp: String,
+    /// Label names; empty with `Set` means "no stance".
+    #[serde(default)]
+    pub labels: Vec<String>,
+    /// Who decided.
+    pub annotator: String,
+    /// Unix time in milliseconds.
+    pub ts: u64,
+    /// Typed or accepted suggestion.
+    #[serde(default)]
+    pub origin: Origin,
+    /// The sentence as it was, so an orphaned annotation can still be shown.
+    #[serde(default)]
+    pub text: String,
+}
+
+/// The current journal format version.
+pub const JOURNAL_VERSION: u32 = 1;
+
+/// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits.
+pub fn fingerprint(text: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in text.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{hash:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_is_fnv1a() {
+        assert_eq!(fingerprint(""), "cbf29ce484222325");
+        assert_eq!(fingerprint("a"), "af63dc4c8601ec8c");
+        assert_ne!(fingerprint("Talks resumed."), fingerprint("Talks resumed!"));
+    }
+}

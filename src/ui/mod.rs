@@ -1,0 +1,1 @@
+//! Drawing the session: article pane, label pane, status bar, help.

@@ -349,9 +349,22 @@ impl Scanner<'_, '_> {
     }
 }
 
-/// True when `next` is followed by the word `time`: `3 p.m. Beijing time`.
+/// True when `next` starts a phrase of up to three capitalised words ending in `time`:
+/// `3 p.m. Beijing time`, `8:30 a.m. New York time`.
 fn time_follows(text: &str, next: &Next, end: usize) -> bool {
-    let after = next.start + next.letters.len();
-    let rest = &text.as_bytes()[after.min(end)..end];
-    rest.starts_with(b" time") && !rest.get(5).is_some_and(u8::is_ascii_alphabetic)
+    let mut word = *next;
+    for _ in 0..3 {
+        let after = word.start + word.letters.len();
+        if after >= end || !text[after..].starts_with(' ') {
+            return false;
+        }
+        word = token::next_word(text, after + 1, end);
+        if word.letters == "time" {
+            return true;
+        }
+        if word.case != Case::Upper || word.quoted || word.bracketed {
+            return false;
+        }
+    }
+    false
 }

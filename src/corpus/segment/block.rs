@@ -222,7 +222,7 @@ fn is_title_like(text: &str, line: &Line, next: &Line) -> bool {
     if matches!(
         last,
         Some(',' | ';' | ':' | '-' | '–' | '—' | '/' | '&' | '+' | '=' | '\\')
-    ) || last.is_some_and(is_opener)
+    ) || last.is_some_and(|c| is_opener(c) && !is_closer(c))
     {
         return false;
     }

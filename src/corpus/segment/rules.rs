@@ -1,6 +1,7 @@
 //! The abbreviation and word lists of `rules.txt`, parsed once on first use.
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
 
 /// The lists, as compiled into the binary.
@@ -27,23 +28,29 @@ pub(super) enum Kind {
 #[derive(Debug, Default)]
 pub(super) struct Rules {
     /// Abbreviations without their final `.` or `!`.
-    abbreviations: HashMap<&'static str, Kind>,
+    abbreviations: HashMap<&'static str, Kind, Fast>,
+    /// One bit per (length, first, last letter in any case) of an abbreviation: most
+    /// words before a full stop are ruled out without hashing.
+    shapes: Vec<u64>,
     /// Lowercased capitalised entries, so that `GEN.` matches `Gen.`.
-    folded: HashMap<String, Kind>,
+    folded: HashMap<String, Kind, Fast>,
     /// Names written with a final `!`, such as `Yahoo!`, without it.
-    exclaimed: HashSet<&'static str>,
-    starters: HashSet<&'static str>,
-    continuations: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    openers: HashSet<&'static str>,
-    label_nouns: HashSet<&'static str>,
-    line_end_words: HashSet<&'static str>,
+    exclaimed: Words,
+    starters: Words,
+    continuations: Words,
+    speech_verbs: Words,
+    openers: Words,
+    label_nouns: Words,
+    line_end_words: Words,
 }
 
 impl Rules {
     /// Parses the `[section]` lists; an unknown section or a duplicate entry is an error.
     pub(super) fn parse(source: &'static str) -> Result<Rules, String> {
-        let mut rules = Rules::default();
+        let mut rules = Rules {
+            shapes: vec![0; 64],
+            ..Rules::default()
+        };
         let mut section = None;
         for (number, line) in source.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -96,6 +103,8 @@ impl Rules {
         let key = entry
             .strip_suffix('.')
             .ok_or_else(|| format!("abbreviation `{entry}` must end with `.` or `!`"))?;
+        let bit = shape(key);
+        self.shapes[bit / 64] |= 1 << (bit % 64);
         if self.abbreviations.insert(key, kind).is_some() {
             return Err(format!("abbreviation `{entry}` listed twice"));
         }
@@ -107,6 +116,10 @@ impl Rules {
 
     /// The kind of the abbreviation `word` (without its final `.`), if it is one.
     pub(super) fn abbreviation(&self, word: &str) -> Option<Kind> {
+        let bit = shape(word);
+        if self.shapes[bit / 64] & (1 << (bit % 64)) == 0 {
+            return None;
+        }
         if let Some(kind) = self.abbreviations.get(word) {
             return Some(*kind);
         }
@@ -156,6 +169,55 @@ impl Rules {
     pub(super) fn is_line_end_word(&self, word: &str) -> bool {
         let mut buf = [0u8; 16];
         lowered(word, &mut buf).is_some_and(|w| self.line_end_words.contains(w))
+    }
+}
+
+/// A bit index (below 4096) from a word's length and its first and last bytes, any case.
+fn shape(word: &str) -> usize {
+    let bytes = word.as_bytes();
+    let (first, last) = match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => (first.to_ascii_lowercase(), last.to_ascii_lowercase()),
+        _ => return 0,
+    };
+    let mixed = (bytes.len() as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(u32::from(first) << 8 | u32::from(last))
+        .wrapping_mul(0x85EB_CA6B);
+    (mixed >> 20) as usize
+}
+
+/// A set of words from the lists.
+type Words = HashSet<&'static str, Fast>;
+
+/// Hashing for the word lists: they are fixed, so a fast hash (that of rustc's FxHasher)
+/// costs nothing in safety, and looking words up is most of the work per sentence.
+type Fast = BuildHasherDefault<WordHasher>;
+
+/// See [`Fast`].
+#[derive(Debug, Default, Clone, Copy)]
+pub(super) struct WordHasher(u64);
+
+impl WordHasher {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
+    }
+}
+
+impl Hasher for WordHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0u8; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u8(&mut self, byte: u8) {
+        self.add(u64::from(byte));
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 

@@ -4,6 +4,8 @@
 //! the few multi-byte characters that matter) and decides each from a bounded look at the
 //! words around it. Every decision moves past the candidate, so the scan is linear.
 
+use memchr::memchr3;
+
 use super::Span;
 use super::rules::{Kind, RULES};
 use super::text::{
@@ -12,19 +14,33 @@ use super::text::{
 };
 use super::token::{self, Left, Next};
 
-/// Bytes worth a look; the rest are skipped without decoding.
-static CANDIDATE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'.' as usize] = true;
-    table[b'?' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b')' as usize] = true;
-    // lead bytes of `…` `‼` and bullets (E2), `。` (E3), fullwidth `！` `？` `｡` (EF)
-    table[0xE2] = true;
-    table[0xE3] = true;
-    table[0xEF] = true;
-    table
-};
+/// The next position of one of three bytes at or after where the scan is, searched with
+/// memchr and remembered: the scan only moves forward, so each byte is searched once.
+struct Finder {
+    needles: [u8; 3],
+    next: Option<usize>,
+}
+
+impl Finder {
+    fn new(needles: [u8; 3]) -> Finder {
+        Finder {
+            needles,
+            next: None,
+        }
+    }
+
+    fn find(&mut self, bytes: &[u8], pos: usize, end: usize) -> usize {
+        match self.next {
+            Some(next) if next >= pos => next,
+            _ => {
+                let [a, b, c] = self.needles;
+                let next = memchr3(a, b, c, &bytes[pos..end]).map_or(end, |i| pos + i);
+                self.next = Some(next);
+                next
+            }
+        }
+    }
+}
 
 /// The next item of a list that opened a sentence with `1.`, `a)` or the like, so that
 /// `1. The first item 2. The second item` splits before `2.`.
@@ -109,12 +125,23 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
         sentence: start,
         lists,
     };
+    // terminators; lead bytes of `…` `‼` and bullets (E2), `。` (E3), fullwidth `！` `？` (EF);
+    // and `)`, which matters only inside a list (`1) The first item 2) The second`)
+    let mut terminators = Finder::new([b'.', b'?', b'!']);
+    let mut others = Finder::new([0xE2, 0xE3, 0xEF]);
+    let mut parens = Finder::new([b')'; 3]);
+    scanner.open_list();
     let mut pos = start;
-    while let Some(at) = bytes[pos..end]
-        .iter()
-        .position(|&b| CANDIDATE[usize::from(b)])
-    {
-        let at = pos + at;
+    loop {
+        let mut at = terminators
+            .find(bytes, pos, end)
+            .min(others.find(bytes, pos, end));
+        if scanner.lists.expected.is_some() {
+            at = at.min(parens.find(bytes, pos, end));
+        }
+        if at >= end {
+            break;
+        }
         let step = match bytes[at] {
             b'.' | b'?' | b'!' => scanner.terminator(at),
             b')' => scanner.paren(at),
@@ -128,6 +155,7 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
             } => {
                 push(out, text, scanner.sentence, sentence_end);
                 scanner.sentence = skip_space(text, sentence_end, end);
+                scanner.open_list();
                 resume.max(scanner.sentence)
             }
         };
@@ -157,7 +185,7 @@ impl Scanner<'_, '_> {
         let ends = if run.strong {
             self.strong_ends(at, &run, &next)
         } else if run.ellipsis || run.dots > 1 || run.spaced > 0 {
-            if run.attached && run.dots == 1 && run.spaced >= 3 {
+            if run.attached && run.dots == 1 && !run.ellipsis && run.spaced >= 3 {
                 // a full stop, then an ellipsis that opens the next sentence
                 return match next.case {
                     Case::Upper | Case::Digit => Step::End {
@@ -168,7 +196,7 @@ impl Scanner<'_, '_> {
                         end: at + 1,
                         resume: run.end,
                     },
-                    _ => Step::On(start),
+                    _ => Step::On(run.end),
                 };
             }
             let marks = run.dots + run.spaced + 3 * usize::from(run.ellipsis);
@@ -180,7 +208,7 @@ impl Scanner<'_, '_> {
         } else {
             return self.full_stop(at, &run, &next, start);
         };
-        if ends { end_here } else { Step::On(start) }
+        if ends { end_here } else { Step::On(run.end) }
     }
 
     /// `?` and `!`: a sentence end unless a lowercase word or a quote's attribution follows.
@@ -207,18 +235,18 @@ impl Scanner<'_, '_> {
             return step;
         }
         let opener = || token::is_short_opener(text, self.sentence, at);
-        let capital_starter = next.case == Case::Upper && next.is_starter(text);
+        let capital_starter = || next.case == Case::Upper && next.is_starter(text);
         let ends = match token::classify(text, self.sentence, word_start, word) {
             Left::Abbreviation(Kind::Title) => false,
             Left::Abbreviation(Kind::Number) if next.case == Case::Digit => false,
             Left::Plain | Left::Abbreviation(Kind::Number) => {
                 !(run.closed && next.case == Case::Lower)
             }
-            Left::Initial => next.quoted || capital_starter,
+            Left::Initial => next.quoted || capital_starter(),
             Left::Abbreviation(Kind::Starter) => {
                 !opener()
                     && (next.quoted
-                        || capital_starter
+                        || capital_starter()
                         || (next.case == Case::Upper
                             && !next.dotted
                             && !RULES.is_continuation(next.letters)
@@ -240,7 +268,7 @@ impl Scanner<'_, '_> {
                 resume: start,
             }
         } else {
-            Step::On(start)
+            Step::On(run.end)
         }
     }
 
@@ -264,6 +292,36 @@ impl Scanner<'_, '_> {
             return Some(Step::End { end, resume: after });
         }
         None
+    }
+
+    /// Opens a list when the sentence starts with a marker and `)`: `1) The first item`
+    /// (a marker with `.` is seen by [`Scanner::full_stop`]).
+    fn open_list(&mut self) {
+        let bytes = self.text.as_bytes();
+        let mut pos = self.sentence;
+        while let Some(c) = char_at(self.text, pos).filter(|&c| is_bullet(c) || c == ' ') {
+            if pos - self.sentence > 8 {
+                return;
+            }
+            pos += c.len_utf8();
+        }
+        if pos >= self.end {
+            return;
+        }
+        let head = &bytes[pos..self.end.min(pos + 4)];
+        let Some(close) = head.iter().position(|&b| b == b')') else {
+            return;
+        };
+        let after = pos + close + 1;
+        if after < self.end && !is_space_at(self.text, after) {
+            return;
+        }
+        if let Some(marker) = std::str::from_utf8(&head[..close])
+            .ok()
+            .and_then(Marker::parse)
+        {
+            self.lists.expected = marker.successor();
+        }
     }
 
     /// `)` after a list marker: `1) The first item 2) The second item`.
@@ -298,6 +356,10 @@ impl Scanner<'_, '_> {
                     resume: run.end,
                 }
             }
+            '\u{2029}' => Step::End {
+                end: trim_end(self.text, self.sentence, at),
+                resume: after,
+            },
             _ if is_bullet(c) && at > self.sentence && space_before(self.text, at) => {
                 let end = trim_end(self.text, self.sentence, at);
                 Step::End { end, resume: after }

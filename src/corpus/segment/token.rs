@@ -68,6 +68,9 @@ pub(super) fn classify(text: &str, floor: usize, start: usize, word: &str) -> Le
 
 /// True for letters joined by full stops: `U.S.A`, `Ph.D`, `e.g`.
 fn is_dotted(word: &str) -> bool {
+    if !word.contains('.') {
+        return false;
+    }
     let mut parts = 0;
     for part in word.split('.') {
         let letters = part.chars().count();
@@ -144,7 +147,17 @@ pub(super) fn next_word(text: &str, start: usize, end: usize) -> Next<'_> {
     let first = char_at(text, pos).filter(|_| pos < end);
     let mut letters_end = pos;
     let mut camel = false;
+    let bytes = text.as_bytes();
     while letters_end < end && letters_end - pos < 32 {
+        let b = bytes[letters_end];
+        if b.is_ascii() {
+            if !b.is_ascii_alphabetic() {
+                break;
+            }
+            camel |= letters_end > pos && b.is_ascii_uppercase();
+            letters_end += 1;
+            continue;
+        }
         match char_at(text, letters_end) {
             Some(c) if c.is_alphabetic() => {
                 camel |= letters_end > pos && c.is_uppercase();

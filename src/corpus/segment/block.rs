@@ -18,8 +18,9 @@
 use memchr::memchr;
 
 use super::Span;
+use super::lists::{Lists, Marker};
 use super::rules::{Kind, RULES};
-use super::scan::{self, Lists, Marker};
+use super::scan;
 use super::text::{
     Case, case_of, char_at, char_before, is_bullet, is_closer, is_opener, run_end, skip_space,
     trim_end,

@@ -19,6 +19,7 @@
 //! bounded look around it, so segmentation is linear in the length of the text.
 
 mod block;
+mod lists;
 mod rules;
 mod scan;
 mod text;

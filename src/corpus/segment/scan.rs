@@ -7,10 +7,11 @@
 use memchr::memchr3;
 
 use super::Span;
+use super::lists::{self, Item, Lists};
 use super::rules::{Kind, RULES};
 use super::text::{
-    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_space_at, run_start,
-    skip_space, space_before, trim_end,
+    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_space_at, skip_space,
+    space_before, trim_end,
 };
 use super::token::{self, Left, Next};
 
@@ -38,42 +39,6 @@ impl Finder {
                 self.next = Some(next);
                 next
             }
-        }
-    }
-}
-
-/// The next item of a list that opened a sentence with `1.`, `a)` or the like, so that
-/// `1. The first item 2. The second item` splits before `2.`.
-#[derive(Debug, Default)]
-pub(super) struct Lists {
-    expected: Option<Marker>,
-}
-
-/// A list item marker: a one- or two-digit number, or a lowercase letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Marker {
-    Number(u8),
-    Letter(u8),
-}
-
-impl Marker {
-    /// The marker that `word` (without its `.` or `)`) is, if it is one.
-    pub(super) fn parse(word: &str) -> Option<Marker> {
-        match *word.as_bytes() {
-            [d] if d.is_ascii_digit() => Some(Marker::Number(d - b'0')),
-            [a, b] if (b'1'..=b'9').contains(&a) && b.is_ascii_digit() => {
-                Some(Marker::Number((a - b'0') * 10 + (b - b'0')))
-            }
-            [l] if l.is_ascii_lowercase() => Some(Marker::Letter(l)),
-            _ => None,
-        }
-    }
-
-    fn successor(self) -> Option<Marker> {
-        match self {
-            Marker::Number(n) if n < 99 => Some(Marker::Number(n + 1)),
-            Marker::Letter(l) if l < b'z' => Some(Marker::Letter(l + 1)),
-            _ => None,
         }
     }
 }
@@ -130,13 +95,13 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
     let mut terminators = Finder::new([b'.', b'?', b'!']);
     let mut others = Finder::new([0xE2, 0xE3, 0xEF]);
     let mut parens = Finder::new([b')'; 3]);
-    scanner.open_list();
+    scanner.lists.open_at(text, start, end);
     let mut pos = start;
     loop {
         let mut at = terminators
             .find(bytes, pos, end)
             .min(others.find(bytes, pos, end));
-        if scanner.lists.expected.is_some() {
+        if scanner.lists.is_open() {
             at = at.min(parens.find(bytes, pos, end));
         }
         if at >= end {
@@ -155,7 +120,7 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
             } => {
                 push(out, text, scanner.sentence, sentence_end);
                 scanner.sentence = skip_space(text, sentence_end, end);
-                scanner.open_list();
+                scanner.lists.open_at(text, scanner.sentence, end);
                 resume.max(scanner.sentence)
             }
         };
@@ -272,55 +237,14 @@ impl Scanner<'_, '_> {
         }
     }
 
-    /// A list marker (`2.` or `b)`): it opens the list at a sentence start, or ends the
-    /// sentence before it when it is the item the list expects next.
+    /// A list marker before `.` or `)`: see [`Lists::item`].
     fn list_item(&mut self, word_start: usize, word: &str, after: usize) -> Option<Step> {
-        let marker = Marker::parse(word)?;
-        let before = trim_end(self.text, self.sentence, word_start);
-        if matches!(char_before(self.text, before), Some(':' | ';')) && before < word_start {
-            // an item of a list inside the sentence: `demands: 1. a ceasefire; 2. talks`
-            return Some(Step::On(after));
-        }
-        let lead = &self.text[self.sentence..word_start];
-        if lead.len() <= 8 && lead.chars().all(|c| c.is_whitespace() || is_bullet(c)) {
-            self.lists.expected = marker.successor();
-            return Some(Step::On(after));
-        }
-        if self.lists.expected == Some(marker) && space_before(self.text, word_start) {
-            self.lists.expected = marker.successor();
-            let end = trim_end(self.text, self.sentence, word_start);
-            return Some(Step::End { end, resume: after });
-        }
-        None
-    }
-
-    /// Opens a list when the sentence starts with a marker and `)`: `1) The first item`
-    /// (a marker with `.` is seen by [`Scanner::full_stop`]).
-    fn open_list(&mut self) {
-        let bytes = self.text.as_bytes();
-        let mut pos = self.sentence;
-        while let Some(c) = char_at(self.text, pos).filter(|&c| is_bullet(c) || c == ' ') {
-            if pos - self.sentence > 8 {
-                return;
-            }
-            pos += c.len_utf8();
-        }
-        if pos >= self.end {
-            return;
-        }
-        let head = &bytes[pos..self.end.min(pos + 4)];
-        let Some(close) = head.iter().position(|&b| b == b')') else {
-            return;
-        };
-        let after = pos + close + 1;
-        if after < self.end && !is_space_at(self.text, after) {
-            return;
-        }
-        if let Some(marker) = std::str::from_utf8(&head[..close])
-            .ok()
-            .and_then(Marker::parse)
+        match self
+            .lists
+            .item(self.text, self.sentence, word_start, word)?
         {
-            self.lists.expected = marker.successor();
+            Item::Inside => Some(Step::On(after)),
+            Item::Next { end } => Some(Step::End { end, resume: after }),
         }
     }
 
@@ -330,16 +254,14 @@ impl Scanner<'_, '_> {
         if after < self.end && !is_space_at(self.text, after) {
             return Step::On(after);
         }
-        let mut start = match run_start(self.text, self.sentence, at, 8) {
-            Some(start) => start,
-            None => return Step::On(after),
-        };
-        while let Some(c) = char_at(self.text, start).filter(|&c| is_bullet(c)) {
-            start += c.len_utf8();
+        match lists::word_before_paren(self.text, self.sentence, at) {
+            Some(start) => {
+                let word = &self.text[start..at];
+                self.list_item(start, word, after)
+                    .unwrap_or(Step::On(after))
+            }
+            None => Step::On(after),
         }
-        let word = &self.text[start.min(at)..at];
-        self.list_item(start.min(at), word, after)
-            .unwrap_or(Step::On(after))
     }
 
     fn multibyte(&mut self, at: usize) -> Step {

@@ -10,8 +10,10 @@
 //!   line ending in a title or an initial: `Gen.`, `John F.`);
 //! - before a line that opens with a list bullet or marker (`- `, `• `, `2. `);
 //! - after a line that reads as a title: no final punctuation, not ending in `,` `:` `-`
-//!   or a word such as `the` or `of`, and the next line not opening in lowercase. A
-//!   headline in capitals or title case counts even where the break looks wrapped.
+//!   or a word such as `the` or `of`, and the next line not opening in lowercase. Such
+//!   a line counts even where the break looks wrapped when it is in capitals (and the
+//!   next line is not), or the next line opens with a dateline (`SEOUL (Reuters) -`) or
+//!   a byline (`By Ana Ruiz`): a long headline above the story.
 //!
 //! Every other newline is whitespace, and the punctuation rules decide.
 
@@ -161,7 +163,7 @@ fn forces_break(text: &str, line: &Line, next: &Line, fits: bool) -> bool {
         return fits && opens && !continues_name(text, line, end);
     }
     (fits && opens_item(text, next))
-        || ((fits || is_headline(text, line)) && is_title_like(text, line, next))
+        || ((fits || is_headline(text, line, next)) && is_title_like(text, line, next))
 }
 
 /// True when `line` starts with a list bullet or marker: `- `, `• `, `2. `, `b) `.
@@ -228,18 +230,34 @@ fn is_title_like(text: &str, line: &Line, next: &Line) -> bool {
     next_case(text, next).is_some_and(|case| case != Case::Lower)
 }
 
-/// True for a headline: in capitals, or every word of four letters or more capitalised.
-fn is_headline(text: &str, line: &Line) -> bool {
+/// True when `line` is a headline whatever its length: it is in capitals and the next
+/// line is not, or the next line opens with a dateline (`SEOUL (Reuters) -`) or a
+/// byline (`By Ana Ruiz`).
+fn is_headline(text: &str, line: &Line, next: &Line) -> bool {
     let content = &text[line.content..line.end];
-    if content.len() > MAX_WRAP_WIDTH {
-        return false;
+    let capitals = |s: &str| {
+        !s.chars().any(char::is_lowercase) && s.chars().filter(|c| c.is_uppercase()).count() >= 2
+    };
+    let mut head_end = next.end.min(next.content + 64);
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
     }
-    if !content.chars().any(char::is_lowercase) {
-        return content.chars().filter(|c| c.is_uppercase()).count() >= 2;
-    }
-    let long: Vec<&str> = content
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .collect();
-    long.len() >= 2 && long.iter().all(|w| w.starts_with(char::is_uppercase))
+    let next_head = &text[next.content..head_end];
+    (content.len() <= MAX_WRAP_WIDTH && capitals(content) && !capitals(next_head))
+        || is_dateline(next_head)
+        || next_head
+            .strip_prefix("By ")
+            .is_some_and(|name| name.starts_with(char::is_uppercase))
+}
+
+/// True for the start of a wire dateline: a place in capitals, then within a few words a
+/// dash, as in `SEOUL (Reuters) -` or `WASHINGTON, Jan. 5 (AP) —`.
+fn is_dateline(head: &str) -> bool {
+    let place = head.split([' ', ',']).next().unwrap_or("");
+    let letters = place.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && !place.chars().any(char::is_lowercase)
+        && [" - ", " — ", " – "]
+            .iter()
+            .any(|dash| head.contains(dash) || head.ends_with(dash.trim_end()))
 }

@@ -202,7 +202,8 @@ impl Scanner<'_, '_> {
         let opener = || token::is_short_opener(text, self.sentence, at);
         let capital_starter = || next.case == Case::Upper && next.is_starter(text);
         let ends = match token::classify(text, self.sentence, word_start, word) {
-            Left::Abbreviation(Kind::Title) => false,
+            // a title comes before a name, and no name is a word such as `The` or `He`
+            Left::Abbreviation(Kind::Title) => capital_starter(),
             Left::Abbreviation(Kind::Number) if next.case == Case::Digit => false,
             Left::Plain | Left::Abbreviation(Kind::Number) => {
                 !(run.closed && next.case == Case::Lower)
@@ -219,6 +220,8 @@ impl Scanner<'_, '_> {
             }
             Left::Abbreviation(Kind::Capital) => match next.case {
                 _ if next.quoted => true,
+                // a bracket after it is most often an aside: `Apple Inc. (AAPL.O) rose`
+                _ if next.bracketed => capital_starter(),
                 Case::Upper => {
                     !RULES.is_continuation(next.letters)
                         && !time_follows(text, next, self.end)
@@ -338,16 +341,12 @@ impl Scanner<'_, '_> {
 fn time_follows(text: &str, next: &Next, end: usize) -> bool {
     let mut word = *next;
     for _ in 0..3 {
-        let after = word.start + word.letters.len();
-        if after >= end || !text[after..].starts_with(' ') {
-            return false;
-        }
-        word = token::next_word(text, after + 1, end);
-        if word.letters == "time" {
-            return true;
-        }
-        if word.case != Case::Upper || word.quoted || word.bracketed {
-            return false;
+        match token::following_word(text, &word, end) {
+            Some(after) if after.letters == "time" => return true,
+            Some(after) if after.case == Case::Upper && !after.quoted && !after.bracketed => {
+                word = after;
+            }
+            _ => return false,
         }
     }
     false

@@ -29,8 +29,8 @@ pub(super) enum Kind {
 pub(super) struct Rules {
     /// Abbreviations without their final `.` or `!`.
     abbreviations: HashMap<&'static str, Kind, Fast>,
-    /// One bit per (length, first, last letter in any case) of an abbreviation: most
-    /// words before a full stop are ruled out without hashing.
+    /// Two bits per abbreviation, from its length and first and last letters in any case
+    /// (see [`shape`]).
     shapes: Vec<u64>,
     /// Lowercased capitalised entries, so that `GEN.` matches `Gen.`.
     folded: HashMap<String, Kind, Fast>,
@@ -103,8 +103,9 @@ impl Rules {
         let key = entry
             .strip_suffix('.')
             .ok_or_else(|| format!("abbreviation `{entry}` must end with `.` or `!`"))?;
-        let bit = shape(key);
-        self.shapes[bit / 64] |= 1 << (bit % 64);
+        for bit in shape(key) {
+            self.shapes[bit / 64] |= 1 << (bit % 64);
+        }
         if self.abbreviations.insert(key, kind).is_some() {
             return Err(format!("abbreviation `{entry}` listed twice"));
         }
@@ -116,8 +117,10 @@ impl Rules {
 
     /// The kind of the abbreviation `word` (without its final `.`), if it is one.
     pub(super) fn abbreviation(&self, word: &str) -> Option<Kind> {
-        let bit = shape(word);
-        if self.shapes[bit / 64] & (1 << (bit % 64)) == 0 {
+        if shape(word)
+            .iter()
+            .any(|&bit| self.shapes[bit / 64] & (1 << (bit % 64)) == 0)
+        {
             return None;
         }
         if let Some(kind) = self.abbreviations.get(word) {
@@ -125,7 +128,9 @@ impl Rules {
         }
         let all_caps = word.len() >= 2
             && word.bytes().any(|b| b.is_ascii_uppercase())
-            && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'.');
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'.' || b == b'-');
         if !all_caps {
             return None;
         }
@@ -172,18 +177,20 @@ impl Rules {
     }
 }
 
-/// A bit index (below 4096) from a word's length and its first and last bytes, any case.
-fn shape(word: &str) -> usize {
+/// Two bit indexes (below 4096) from a word's length and its first and last bytes, in
+/// any case: a filter that rules out most words before any hashing.
+fn shape(word: &str) -> [usize; 2] {
     let bytes = word.as_bytes();
     let (first, last) = match (bytes.first(), bytes.last()) {
         (Some(first), Some(last)) => (first.to_ascii_lowercase(), last.to_ascii_lowercase()),
-        _ => return 0,
+        _ => return [0, 0],
     };
     let mixed = (bytes.len() as u32)
         .wrapping_mul(0x9E37_79B9)
         .wrapping_add(u32::from(first) << 8 | u32::from(last))
         .wrapping_mul(0x85EB_CA6B);
-    (mixed >> 20) as usize
+    let mixed = (mixed ^ (mixed >> 15)).wrapping_mul(0xC2B2_AE35);
+    [(mixed >> 20) as usize, ((mixed >> 4) & 0xFFF) as usize]
 }
 
 /// A set of words from the lists.
@@ -248,6 +255,18 @@ mod tests {
         assert_eq!(rules.abbreviation("said"), None);
         assert!(rules.is_starter("The") && !rules.is_starter("Treasury"));
         assert!(rules.is_line_end_word("The"));
+    }
+
+    #[test]
+    fn every_listed_abbreviation_passes_the_shape_filter() {
+        let rules = Rules::parse(SOURCE).unwrap();
+        for (key, kind) in &rules.abbreviations {
+            assert_eq!(rules.abbreviation(key), Some(*kind), "{key}");
+            if key.starts_with(char::is_uppercase) && key.is_ascii() {
+                let caps = key.to_ascii_uppercase();
+                assert!(rules.abbreviation(&caps).is_some(), "{caps}");
+            }
+        }
     }
 
     #[test]

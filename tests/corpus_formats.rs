@@ -245,7 +245,22 @@ fn sample_corpus_is_built_in() {
     assert!(!corpus.articles.is_empty());
     for article in &corpus.articles {
         assert!(article.id.ends_with(".txt"), "{}", article.id);
-        assert!(!article.title.is_empty(), "{} has no title", article.id);
+        let file = fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("sample-data")
+                .join(&article.id),
+        );
+        let first_line = file.unwrap().lines().next().unwrap().trim().to_owned();
+        assert_eq!(
+            article.title, first_line,
+            "{} takes its headline as title",
+            article.id
+        );
+        assert!(
+            !article.text.contains(&first_line),
+            "{} repeats its title",
+            article.id
+        );
         assert!(
             !article.sentences().is_empty(),
             "{} has no sentences",

@@ -2,6 +2,7 @@
 
 use std::io::{self, Write};
 use std::process::ExitCode;
+use std::thread;
 
 use serde::Serialize;
 
@@ -38,12 +39,27 @@ impl Stats {
     }
 }
 
-/// Sentences in all `articles`.
+/// Sentences in all `articles`, segmented on every core: articles are independent, and
+/// segmenting dominates the time of `stance stats` on a large corpus.
 pub fn count_sentences(articles: &[Article]) -> usize {
-    articles
-        .iter()
-        .map(|article| article.sentences().len())
-        .sum()
+    let count = |part: &[Article]| part.iter().map(|article| article.sentences().len()).sum();
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || articles.len() < 2 * threads {
+        return count(articles);
+    }
+    thread::scope(|scope| {
+        let parts: Vec<_> = articles
+            .chunks(articles.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || count(part)))
+            .collect();
+        parts
+            .into_iter()
+            .map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .sum()
+    })
 }
 
 /// Runs `stance stats`.

@@ -449,3 +449,44 @@ fn open_creates_missing_folders_and_names_the_path_when_it_cannot() {
     let message = LabelStore::open(&under_file).unwrap_err().to_string();
     assert!(message.contains(&file.display().to_string()), "{message}");
 }
+
+#[test]
+fn a_bad_line_deep_in_a_journal_larger_than_a_read_chunk_is_named_by_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let mut text = String::new();
+    for i in 0..30_000usize {
+        let mut e = event(
+            &format!("a{}", i % 700),
+            i * 10,
+            i * 10 + 9,
+            "alice",
+            &["sanctions"],
+        );
+        e.text = "x".repeat(i % 300);
+        let line = serde_json::to_string(&e).unwrap();
+        text.push_str(if i == 12_344 {
+            "{\"v\":1,\"op\":\"set\"}"
+        } else {
+            &line
+        });
+        text.push('\n');
+    }
+    text.push_str(r#"{"v":1,"op":"se"#);
+    assert!(text.len() > 8 << 20, "spans several read chunks");
+    fs::write(&path, &text).unwrap();
+    let err = LabelStore::open_read_only(&path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::BadLine { line: 12_345, .. }),
+        "{err}"
+    );
+
+    let fixed = text.replace("{\"v\":1,\"op\":\"set\"}\n", "");
+    fs::write(&path, &fixed).unwrap();
+    let store = LabelStore::open_read_only(&path).unwrap();
+    assert!(store.recovered_torn_line());
+    assert_eq!(store.events_replayed(), 29_999);
+    assert_eq!(store.annotations().count(), 29_999);
+    let last = store.get("a599", 299_990, 299_999, "alice").unwrap();
+    assert_eq!(last.text, "x".repeat(29_999 % 300));
+}

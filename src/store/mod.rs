@@ -37,16 +37,19 @@
 //!   process ends, even killed) and names the holder's process id and annotator. A
 //!   second writer gets [`StoreError::Locked`]; readers take no lock.
 
+mod canonical;
 mod error;
 pub mod event;
 mod journal;
+mod line;
+mod lines;
 mod lock;
 mod orphans;
 mod replay;
 mod state;
 
-use std::fs::{self, File};
-use std::io::{self, Read};
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -112,12 +115,8 @@ impl LabelStore {
         journal::create_folders_of(path)?;
         let lock = Lock::take(path, annotator)?;
         journal::remove_leftover(path)?;
-        let mut file = journal::open_append(path)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| StoreError::io(path, "read label store", e))?;
-        let replay = replay::replay(path, &bytes)?;
-        drop(bytes);
+        let file = journal::open_append(path)?;
+        let replay = replay::replay(path, &file)?;
         let mut store = LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
@@ -126,7 +125,7 @@ impl LabelStore {
             writer: Some(Writer {
                 _lock: lock,
                 file: Some(file),
-                len: replay.complete_len as u64,
+                len: replay.complete_len,
                 lines: replay.events,
                 torn: replay.torn,
                 needs_rewrite: false,
@@ -145,12 +144,11 @@ impl LabelStore {
     /// Replays without locking or writing anything; a missing file is an empty store.
     /// A writer may be appending meanwhile: its unfinished last line reads as torn.
     pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        let replay = match File::open(path) {
+            Ok(file) => replay::replay(path, &file)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
             Err(e) => return Err(StoreError::io(path, "read label store", e)),
         };
-        let replay = replay::replay(path, &bytes)?;
         Ok(LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,

@@ -6,6 +6,7 @@
 //! output) follows a stable order rather than a hash order.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use rustc_hash::FxBuildHasher;
 
@@ -98,15 +99,17 @@ impl Annotations {
     /// Records the newest event of `key` during a backward replay: returns false when a
     /// newer event for it was already seen, so the caller can skip building this one.
     pub(crate) fn claim_newest(&mut self, key: Key, op: Op) -> bool {
-        if self.index.contains_key(&key) {
-            return false;
-        }
         let slot = match op {
             Op::Set => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
             Op::Clear => CLEARED,
         };
-        self.index.insert(key, slot);
-        true
+        match self.index.entry(key) {
+            Entry::Occupied(_) => false,
+            Entry::Vacant(place) => {
+                place.insert(slot);
+                true
+            }
+        }
     }
 
     /// Stores the event whose key `claim_newest` just gave a slot to.

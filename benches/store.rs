@@ -1,11 +1,12 @@
 //! Label store speed: one keystroke's append to synced on disk, with a small and a
-//! 1,000,000-event store, and reopening (replaying) a 1,000,000-event store.
+//! 1,000,000-event store (beside the disk's own write-and-sync floor), and reopening
+//! (replaying) a 1,000,000-event store.
 //!
 //! The big journal is realistic in shape: ~20,000 articles of 25 sentences, two
 //! annotators, sentence texts of ~120 characters (some with quotes and non-ASCII
 //! text, which JSON escapes or keeps as UTF-8), re-labellings and a few clears.
 
-use std::fs::File;
+use std::fs::{File, OpenOptions};
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -143,6 +144,19 @@ fn benches(c: &mut Criterion) {
     drop(store);
 
     let mut append = c.benchmark_group("append");
+    // The disk's own floor: the same bytes appended and synced with no store around.
+    let line = serde_json::to_vec(&decision(&mut rng, 0)).unwrap();
+    let mut raw = OpenOptions::new()
+        .append(true)
+        .create(true)
+        .open(dir.path().join("raw.jsonl"))
+        .unwrap();
+    append.bench_function("write_and_fdatasync_only", |b| {
+        b.iter(|| {
+            raw.write_all(&line).unwrap();
+            raw.sync_data().unwrap();
+        });
+    });
     for (events, path) in [(10, &small), (BIG, &big)] {
         let mut store = LabelStore::open(path).unwrap();
         let mut ts = 1_800_000_000_000;

@@ -47,6 +47,7 @@ mod lock;
 mod orphans;
 mod replay;
 mod state;
+mod writer;
 
 use std::fs::File;
 use std::io;
@@ -60,6 +61,7 @@ pub use orphans::orphans;
 
 use lock::Lock;
 use state::Annotations;
+use writer::Writer;
 
 /// Superseded events a writer's open tolerates before compacting by itself.
 const AUTO_COMPACT_MIN_SUPERSEDED: usize = 10_000;
@@ -72,35 +74,6 @@ pub struct LabelStore {
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
-}
-
-/// What only the lock holder has.
-#[derive(Debug)]
-struct Writer {
-    _lock: Lock,
-    /// `None` after a compaction renamed a new journal in; reopened before writing.
-    file: Option<File>,
-    /// Bytes of the journal that hold complete events.
-    len: u64,
-    /// Events in the journal file, superseded ones included.
-    lines: usize,
-    /// A crash's torn last line, not yet copied aside.
-    torn: Option<Vec<u8>>,
-    /// Bytes past `len` that are not events and must be rewritten away before appending.
-    needs_rewrite: bool,
-    /// A failed append left bytes past `len` that could not be cut off yet.
-    dirty_tail: bool,
-    /// The last event lacks its newline.
-    needs_newline: bool,
-}
-
-impl Writer {
-    fn file(&mut self, path: &Path) -> Result<&mut File, StoreError> {
-        if self.file.is_none() {
-            self.file = Some(journal::open_append(path)?);
-        }
-        Ok(self.file.as_mut().expect("just opened"))
-    }
 }
 
 impl LabelStore {
@@ -122,16 +95,13 @@ impl LabelStore {
             annotations: replay.annotations,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
-            writer: Some(Writer {
-                _lock: lock,
-                file: Some(file),
-                len: replay.complete_len,
-                lines: replay.events,
-                torn: replay.torn,
-                needs_rewrite: false,
-                dirty_tail: false,
-                needs_newline: replay.needs_newline,
-            }),
+            writer: Some(Writer::new(
+                lock,
+                file,
+                replay.complete_len,
+                replay.torn,
+                replay.needs_newline,
+            )),
         };
         let superseded = replay.events - store.annotations.len();
         if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
@@ -177,33 +147,11 @@ impl LabelStore {
             )));
         }
         replay::check(event.start, event.end).map_err(invalid)?;
-        let writer = self.writer_mut()?;
-        if writer.torn.is_some() || writer.needs_rewrite {
+        if self.writer_mut()?.needs_compaction() {
             self.compact()?;
         }
-        let path = &self.path;
         let writer = self.writer.as_mut().expect("checked by writer_mut");
-        let (len, needs_newline) = (writer.len, writer.needs_newline);
-        let dirty_tail = writer.dirty_tail;
-        let file = writer.file(path)?;
-        if dirty_tail {
-            journal::roll_back(file, len)
-                .map_err(|e| StoreError::io(path, "append to label store", e))?;
-        }
-        writer.dirty_tail = false;
-        let mut line = Vec::with_capacity(256 + event.text.len());
-        if needs_newline {
-            line.push(b'\n');
-        }
-        journal::encode(&event, &mut line);
-        let file = writer.file(path)?;
-        if let Err(e) = journal::append_line(file, &line) {
-            writer.dirty_tail = journal::roll_back(file, len).is_err();
-            return Err(StoreError::io(path, "append to label store", e));
-        }
-        writer.len += line.len() as u64;
-        writer.lines += 1;
-        writer.needs_newline = false;
+        writer.append(&self.path, &event)?;
         self.annotations.apply(event);
         Ok(())
     }
@@ -221,22 +169,12 @@ impl LabelStore {
     /// Rewrites the journal as one `set` per live annotation, through a synced
     /// temporary file renamed over it; a torn last line is copied aside first.
     pub fn compact(&mut self) -> Result<(), StoreError> {
-        let writer = self.writer.as_mut().ok_or_else(|| StoreError::ReadOnly {
-            path: self.path.clone(),
-        })?;
-        if let Some(fragment) = &writer.torn {
-            journal::keep_torn(&self.path, fragment)?;
-            writer.torn = None;
-            writer.needs_rewrite = true;
-        }
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(read_only(&self.path));
+        };
+        writer.keep_torn_aside(&self.path)?;
         let len = journal::write_compacted(&self.path, self.annotations.iter())?;
-        // The handle still points at the replaced file; reopen before the next write.
-        writer.file = None;
-        writer.len = len;
-        writer.lines = self.annotations.len();
-        writer.needs_rewrite = false;
-        writer.dirty_tail = false;
-        writer.needs_newline = false;
+        writer.compacted(len);
         journal::sync_folder_of(&self.path)
     }
 
@@ -252,9 +190,13 @@ impl LabelStore {
     }
 
     fn writer_mut(&mut self) -> Result<&mut Writer, StoreError> {
-        self.writer.as_mut().ok_or_else(|| StoreError::ReadOnly {
-            path: self.path.clone(),
-        })
+        self.writer.as_mut().ok_or_else(|| read_only(&self.path))
+    }
+}
+
+fn read_only(path: &Path) -> StoreError {
+    StoreError::ReadOnly {
+        path: path.to_owned(),
     }
 }
 

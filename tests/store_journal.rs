@@ -490,3 +490,62 @@ fn a_bad_line_deep_in_a_journal_larger_than_a_read_chunk_is_named_by_its_number(
     let last = store.get("a599", 299_990, 299_999, "alice").unwrap();
     assert_eq!(last.text, "x".repeat(29_999 % 300));
 }
+
+#[test]
+fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let mut model = BTreeMap::new();
+    let mut lines = Vec::new();
+    // Keys come back across the whole journal, across every read chunk.
+    for i in 0..60_000usize {
+        let key = (i * 7919) % 5_000;
+        let (article, start, who) = (
+            format!("a{}", key % 400),
+            key / 400 * 20,
+            ["alice", "bob"][key % 2],
+        );
+        let e = if i % 11 == 0 {
+            clear(&article, start, start + 9, who)
+        } else {
+            let mut e = event(
+                &article,
+                start,
+                start + 9,
+                who,
+                &[["diplomatic", "military"][i % 2]],
+            );
+            e.ts = i as u64;
+            e.text = format!("{} \"{i}\"", "y".repeat(150));
+            e
+        };
+        match e.op {
+            Op::Set => model.insert((article, start, who.to_owned()), e.clone()),
+            Op::Clear => model.remove(&(article, start, who.to_owned())),
+        };
+        lines.push(serde_json::to_string(&e).unwrap());
+    }
+    let text = lines.join("\n") + "\n";
+    assert!(text.len() > 8 << 20, "spans several read chunks");
+    fs::write(&path, &text).unwrap();
+
+    let store = LabelStore::open_read_only(&path).unwrap();
+    assert_eq!(store.events_replayed(), lines.len());
+    let got: BTreeMap<_, _> = store
+        .annotations()
+        .map(|e| ((e.article.clone(), e.start, e.annotator.clone()), e.clone()))
+        .collect();
+    assert_eq!(got.len(), store.annotations().count());
+    assert!(got == model, "replay differs from the model");
+
+    for (bad, expected_line) in [(59_000, 59_001), (3, 4)] {
+        lines[bad] = "{}".to_owned();
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let err = LabelStore::open_read_only(&path).unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadLine { line, .. } if line == expected_line),
+            "{err}"
+        );
+    }
+}

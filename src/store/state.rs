@@ -215,3 +215,54 @@ impl Annotations {
         self.index.len()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::event::{JOURNAL_VERSION, Origin};
+
+    fn event(op: Op, article: usize, labels: &[&str]) -> Event {
+        Event {
+            v: JOURNAL_VERSION,
+            op,
+            article: format!("article-with-a-long-identifier-{article}"),
+            start: article % 7,
+            end: 10 + article % 7,
+            fp: String::new(),
+            labels: labels.iter().map(|l| (*l).to_owned()).collect(),
+            annotator: "a".repeat(1 + article % 30),
+            ts: article as u64,
+            origin: Origin::Typed,
+            text: String::new(),
+        }
+    }
+
+    #[test]
+    fn many_clears_squeeze_the_slots_and_every_lookup_still_finds_its_annotation() {
+        let mut annotations = Annotations::default();
+        for i in 0..3000 {
+            annotations.apply(event(Op::Set, i, &["military"]));
+        }
+        for i in (0..3000).filter(|i| i % 3 != 0) {
+            annotations.apply(event(Op::Clear, i, &[]));
+        }
+        assert!(annotations.slots.len() < 3000, "the holes were dropped");
+        for i in (0..3000).filter(|i| i % 6 == 0) {
+            annotations.apply(event(Op::Set, i, &["sanctions"]));
+        }
+        assert_eq!(annotations.len(), 1000);
+        assert_eq!(annotations.iter().count(), 1000);
+        for i in 0..3000 {
+            let e = event(Op::Set, i, &[]);
+            let found = annotations.get(&e.article, e.start, e.end, &e.annotator);
+            let expected = match (i % 3, i % 6) {
+                (_, 0) => Some(vec!["sanctions".to_owned()]),
+                (0, _) => Some(vec!["military".to_owned()]),
+                _ => None,
+            };
+            assert_eq!(found.map(|e| e.labels.clone()), expected, "article {i}");
+        }
+        let order: Vec<u64> = annotations.iter().map(|e| e.ts).collect();
+        assert!(order.is_sorted(), "first-annotated first");
+    }
+}

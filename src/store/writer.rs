@@ -9,6 +9,7 @@ use super::event::Event;
 use super::journal;
 use super::lock::Lock;
 
+/// The journal's writing end, held only with the lock.
 #[derive(Debug)]
 pub(crate) struct Writer {
     _lock: Lock,

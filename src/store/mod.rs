@@ -3,7 +3,7 @@
 //! # Format
 //! One [`Event`] per line, UTF-8, `\n`-terminated, for example:
 //! ```text
-//! {"v":1,"op":"set","article":"a3f9c2","start":120,"end":241,"fp":"9b1c7d03e5f2a4b6","labels":["sanctions"],"annotator":"alice","ts":1717171717000,"origin":"typed","text":"The EU agreed new measures on Tuesday."}
+//! {"v":1,"op":"set","article":"a3f9c2","start":120,"end":173,"fp":"2ab7d62388584cea","labels":["sanctions"],"annotator":"alice","ts":1717171717000,"origin":"typed","text":"The EU agreed new measures against Moscow on Tuesday."}
 //! ```
 //! `v` is the format version (1); `op` is `set` or `clear`; `article`, `start` and
 //! `end` name the sentence (byte offsets into the article text); `fp` is
@@ -22,8 +22,9 @@
 //!   crash mid-write leaves. Open tolerates it and reports it
 //!   ([`LabelStore::recovered_torn_line`]). Before the next write, its bytes are copied
 //!   to `<store>.torn-<unix ms>` (synced), then the journal is rewritten by compaction:
-//!   the torn bytes are never overwritten in place. A last line that is complete JSON but
-//!   lacks its newline is a valid event; the next append starts with the newline.
+//!   the torn bytes are never overwritten in place. A last line without its newline
+//!   that is a whole valid event counts (the next append starts with the newline); one
+//!   that is whole JSON but not a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
 //! - Compaction writes one `set` per live annotation (orphans too: they are ordinary

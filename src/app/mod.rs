@@ -5,7 +5,16 @@
 
 pub mod action;
 pub mod keymap;
+mod keys;
 pub mod layout;
 
 pub use action::{Action, Effect, Position};
 pub use keymap::{Key, KeyCode, Keymap};
+pub mod screen;
+mod search;
+pub mod state;
+mod update;
+
+pub use keys::action_for;
+pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State};
+pub use update::update;

@@ -172,6 +172,10 @@ impl Default for Keymap {
         };
         let problems = keymap.patch(DEFAULT_KEYMAP, "data/keymap.toml");
         debug_assert!(problems.is_empty(), "{problems:?}");
+        // TOML tables come back sorted by name; the help reads better in this order.
+        keymap
+            .bindings
+            .sort_by_key(|(action, _)| HELP_ORDER.iter().position(|a| a == action));
         keymap
     }
 }
@@ -298,6 +302,28 @@ impl Keymap {
         rows
     }
 }
+
+/// Bindable actions in the order the help lists them.
+const HELP_ORDER: [Action; 18] = [
+    Action::NextSentence,
+    Action::PreviousSentence,
+    Action::NextArticle,
+    Action::PreviousArticle,
+    Action::FirstSentence,
+    Action::LastSentence,
+    Action::NoStance,
+    Action::Clear,
+    Action::NextUnannotated,
+    Action::Confirm,
+    Action::Undo,
+    Action::Redo,
+    Action::Search,
+    Action::SearchNext,
+    Action::ScrollDown,
+    Action::ScrollUp,
+    Action::Help,
+    Action::Quit,
+];
 
 /// The action's name as written in the keymap file.
 pub fn action_name(action: &Action) -> String {

@@ -94,6 +94,10 @@ pub enum Action {
     /// The number of sentences in the whole corpus, counted in the background.
     #[serde(skip)]
     CorpusCounted(usize),
+    /// Something the loop wants the analyst to know (e.g. the position file could not be
+    /// written); shown as an error.
+    #[serde(skip)]
+    Notice(String),
 }
 
 /// Where an analyst is in a corpus, kept across sessions.

@@ -33,6 +33,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.total_sentences = Some(total);
             return Vec::new();
         }
+        Action::Notice(text) => return say_error(state, &text),
         _ => {}
     }
     match state.mode.clone() {

@@ -73,6 +73,36 @@ fn labels_typed_are_in_the_journal_after_quit() {
     );
     assert_eq!(events[2]["text"], "Sanctions were not discussed.");
     assert!(events[1]["ts"].as_u64().unwrap() >= events[0]["ts"].as_u64().unwrap());
+
+    let stats = |home: &Home| -> Value {
+        let labels = home.labels().display().to_string();
+        let out = home.run(&["stats", "news.jsonl", "--labels", &labels, "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("stats JSON")
+    };
+    let counts = stats(&home);
+    assert_eq!(counts["annotated"], 3, "{counts}");
+    assert_eq!(counts["no_stance"], 1, "{counts}");
+    assert_eq!(
+        counts["labels"],
+        serde_json::json!({"diplomatic": 1, "military": 1, "sanctions": 1})
+    );
+    assert_eq!(counts["orphaned"], 0);
+    // The corpus changes under the labels: the edited sentence's label is orphaned, not moved.
+    home.write(
+        "news.jsonl",
+        &CORPUS.replace("Envoys met in Geneva", "Envoys met in Zurich"),
+    );
+    let counts = stats(&home);
+    assert_eq!(
+        (counts["annotated"].as_u64(), counts["orphaned"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(counts["labels"]["diplomatic"], 0, "{counts}");
 }
 
 #[test]

@@ -70,6 +70,7 @@ impl Home {
     pub fn run(&self, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
             .args(args)
+            .current_dir(self.dir.path())
             .env("STANCE_DATA_DIR", self.data_dir())
             .env("STANCE_CONFIG_DIR", self.config_dir())
             .output()

@@ -445,3 +445,42 @@ fn a_click_selects_the_sentence_under_it() {
     );
     assert_eq!(at(&s), (0, 2));
 }
+
+fn cursor_visible(s: &State) -> bool {
+    let (first, last) = s.layout().sentence_lines[s.cursor().sentence];
+    let height = usize::from(s.screen().text.height);
+    first >= s.scroll() && last < s.scroll() + height
+}
+
+#[test]
+fn the_view_follows_the_cursor_and_the_wheel_scrolls_without_moving_it() {
+    let text: String = (0..60)
+        .map(|i| format!("Sentence number {i} is here."))
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut s = open(setup(vec![article("long", &text)]), 40, 16);
+    assert_eq!(s.sentence_count(), 60);
+    assert!(s.layout().lines.len() > usize::from(s.screen().text.height));
+    run(&mut s, [Action::LastSentence]);
+    assert!(s.scroll() > 0 && cursor_visible(&s));
+    run(&mut s, [Action::Wheel(-100)]);
+    assert_eq!(s.scroll(), 0);
+    assert_eq!(at(&s), (0, 59), "the wheel does not move the cursor");
+    run(&mut s, [Action::PreviousSentence]);
+    assert!(cursor_visible(&s));
+    run(&mut s, [Action::FirstSentence, Action::ScrollDown]);
+    assert!(s.scroll() > 0);
+    for _ in 0..59 {
+        run(&mut s, [Action::NextSentence]);
+        assert!(cursor_visible(&s), "sentence {}", s.cursor().sentence);
+    }
+    // A narrower terminal wraps again and still shows the cursor.
+    run(
+        &mut s,
+        [Action::Resize {
+            width: 31,
+            height: 13,
+        }],
+    );
+    assert!(cursor_visible(&s));
+}

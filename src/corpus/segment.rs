@@ -23,12 +23,18 @@ pub fn segment(text: &str) -> Vec<Span> {
             && matches!(c, '.' | '?' | '!')
             && text[i + 1..].starts_with(char::is_whitespace)
         {
-            spans.push(Span { start: s, end: i + 1 });
+            spans.push(Span {
+                start: s,
+                end: i + 1,
+            });
             start = None;
         }
     }
     if let Some(s) = start {
-        spans.push(Span { start: s, end: text.trim_end().len() });
+        spans.push(Span {
+            start: s,
+            end: text.trim_end().len(),
+        });
     }
     spans
 }

@@ -224,3 +224,37 @@ fn orphans_are_counted_and_never_attached_elsewhere() {
         "{message}"
     );
 }
+
+#[test]
+fn a_reader_that_stops_early_is_a_quiet_success() {
+    use std::io::Read;
+    let dir = tempfile::tempdir().unwrap();
+    let corpus: String = (0..3000)
+        .map(|a| {
+            let text = format!("Envoys met on day {a}. Tariffs rose again. Troops stayed home.");
+            serde_json::json!({"id": format!("n{a}"), "text": text}).to_string() + "\n"
+        })
+        .collect();
+    std::fs::write(dir.path().join("corpus.jsonl"), corpus).unwrap();
+    std::fs::write(dir.path().join("labels.jsonl"), "").unwrap();
+    for format in ["csv", "jsonl"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+            .current_dir(dir.path())
+            .args([
+                "export",
+                "corpus.jsonl",
+                "--labels",
+                "labels.jsonl",
+                "--include-unlabeled",
+            ])
+            .args(["--format", format])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{format}: {}", stderr(&out));
+    }
+}

@@ -23,7 +23,7 @@ impl<W: Write> Table<W> {
         let fixed = ["article_id", "sentence_index", "text", "labels"];
         let split = with_split.then_some("split");
         out.write_record(fixed.into_iter().chain(labels.names()).chain(split))
-            .map_err(io::Error::from)?;
+            .map_err(into_io)?;
         Ok(Table {
             out,
             with_split,
@@ -61,11 +61,20 @@ impl<W: Write> Table<W> {
         ];
         self.out
             .write_record(fixed.into_iter().chain(flags).chain(split))
-            .map_err(io::Error::from)
+            .map_err(into_io)
     }
 
     /// Flushes the rows and hands back the underlying writer.
     pub fn finish(self) -> io::Result<W> {
         self.out.into_inner().map_err(|e| e.into_error())
+    }
+}
+
+/// The underlying I/O error as it is, so a closed pipe is still recognised as one.
+fn into_io(err: ::csv::Error) -> io::Error {
+    let message = err.to_string();
+    match err.into_kind() {
+        ::csv::ErrorKind::Io(io) => io,
+        _ => io::Error::other(message),
     }
 }

@@ -79,12 +79,14 @@ fn empty_files_of_every_format() {
             &[&format!("stance: {name}: the file is empty")],
         );
     }
-    fs::write(dir.path().join("blank.txt"), " \n\t\n").unwrap();
-    assert_error(
-        dir.path(),
-        &["blank.txt"],
-        &["blank.txt: the file is empty"],
-    );
+    for name in ["blank.txt", "blank.json"] {
+        fs::write(dir.path().join(name), " \n\t\n").unwrap();
+        assert_error(
+            dir.path(),
+            &[name],
+            &[&format!("stance: {name}: the file is empty")],
+        );
+    }
     fs::write(dir.path().join("header.csv"), "title,text\n").unwrap();
     assert_error(dir.path(), &["header.csv"], &["header.csv: no articles"]);
 }

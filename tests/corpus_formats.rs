@@ -268,3 +268,18 @@ fn sample_corpus_is_built_in() {
         );
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn folder_links_are_followed_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("news");
+    write(&root, "a.txt", "One.");
+    write(&dir.path().join("elsewhere"), "b.txt", "Two.");
+    std::os::unix::fs::symlink(&root, root.join("loop")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("elsewhere"), root.join("linked")).unwrap();
+    std::os::unix::fs::symlink(dir.path().join("gone.txt"), root.join("dangling.txt")).unwrap();
+    let corpus = open(&[&root]);
+
+    assert_eq!(ids(&corpus), ["a.txt", "linked/b.txt"]);
+}

@@ -204,7 +204,8 @@ pub fn read_json<R: Read>(
     bad: &mut BadEntries,
 ) -> Result<(), CorpusError> {
     let mut buffered = BufReader::with_capacity(1 << 16, reader);
-    if first_byte(&mut buffered).map_err(|err| read_error(&file.shown, err))? == Some(b'{') {
+    let first = first_byte(&mut buffered).map_err(|err| read_error(&file.shown, err))?;
+    if first == Some(b'{') {
         return read_lines(loader, file, buffered, bad);
     }
     let mut items = Items {
@@ -223,6 +224,11 @@ pub fn read_json<R: Read>(
     parsed.map_err(|err| {
         if err.is_io() {
             return read_error(&file.shown, err.into());
+        }
+        if first.is_none() && err.is_eof() {
+            return CorpusError::Empty {
+                path: file.shown.clone(),
+            };
         }
         let place = format!("{}:line {}", file.shown, err.line());
         CorpusError::BadFile {

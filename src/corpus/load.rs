@@ -33,11 +33,12 @@ impl<'a> Loader<'a> {
     /// Reads every article of `file`; a file that yields none is an error.
     pub fn read_file(&mut self, file: &SourceFile) -> Result<(), CorpusError> {
         let handle = File::open(&file.path).map_err(|err| read_error(&file.shown, err))?;
-        let size = handle
+        let meta = handle
             .metadata()
-            .map_err(|err| read_error(&file.shown, err))?
-            .len();
-        if size == 0 {
+            .map_err(|err| read_error(&file.shown, err))?;
+        let size = meta.len();
+        // A pipe or device reports no size; its emptiness shows when it is read.
+        if meta.is_file() && size == 0 {
             return Err(CorpusError::Empty {
                 path: file.shown.clone(),
             });

@@ -1,5 +1,6 @@
 //! `stance stats`: what a corpus holds, as a short table or one JSON object.
 
+use std::collections::{BTreeMap, HashSet};
 use std::io::{self, Write};
 use std::process::ExitCode;
 use std::thread;
@@ -8,6 +9,8 @@ use serde::Serialize;
 
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus};
+use crate::schema::Schema;
+use crate::store::{self, Event, LabelStore};
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
 /// (label counts from the label store) and never renamed.
@@ -19,6 +22,19 @@ pub struct Stats {
     pub articles: usize,
     /// Number of sentences the segmenter finds in all of them.
     pub sentences: usize,
+    /// The label store read.
+    pub store: String,
+    /// Current annotations (per sentence and annotator) that still match the corpus.
+    pub annotated: usize,
+    /// Of those, how many are "reviewed, no stance".
+    pub no_stance: usize,
+    /// Annotations per label name: every label of the schema, and any other name found.
+    pub labels: BTreeMap<String, usize>,
+    /// Annotations whose sentence is no longer in the corpus as it was.
+    pub orphaned: usize,
+    /// Label names in schema order, for the table.
+    #[serde(skip)]
+    label_order: Vec<String>,
 }
 
 impl Stats {
@@ -28,6 +44,38 @@ impl Stats {
             corpus: corpus.name.clone(),
             articles: corpus.articles.len(),
             sentences: count_sentences(&corpus.articles),
+            store: String::new(),
+            annotated: 0,
+            no_stance: 0,
+            labels: BTreeMap::new(),
+            orphaned: 0,
+            label_order: Vec::new(),
+        }
+    }
+
+    /// Adds the label counts of `store`, whose annotations are of `corpus`.
+    pub fn count_labels(&mut self, store: &LabelStore, corpus: &Corpus, schema: &Schema) {
+        self.store = store.path().display().to_string();
+        self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
+        self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
+        let orphans: HashSet<*const Event> = store::orphans(store, corpus)
+            .into_iter()
+            .map(std::ptr::from_ref)
+            .collect();
+        self.orphaned = orphans.len();
+        for event in store.annotations() {
+            if orphans.contains(&std::ptr::from_ref(event)) {
+                continue;
+            }
+            self.annotated += 1;
+            self.no_stance += usize::from(event.labels.is_empty());
+            for name in &event.labels {
+                let count = self.labels.entry(name.clone()).or_insert_with(|| {
+                    self.label_order.push(name.clone());
+                    0
+                });
+                *count += 1;
+            }
         }
     }
 
@@ -35,7 +83,16 @@ impl Stats {
     pub fn write_table(&self, out: &mut impl Write) -> io::Result<()> {
         writeln!(out, "corpus     {}", self.corpus)?;
         writeln!(out, "articles   {}", self.articles)?;
-        writeln!(out, "sentences  {}", self.sentences)
+        writeln!(out, "sentences  {}", self.sentences)?;
+        writeln!(out, "store      {}", self.store)?;
+        writeln!(out, "annotated  {}", self.annotated)?;
+        writeln!(out, "no stance  {}", self.no_stance)?;
+        let width = self.label_order.iter().map(String::len).max().unwrap_or(0);
+        for name in &self.label_order {
+            let count = self.labels.get(name).copied().unwrap_or(0);
+            writeln!(out, "  {name:<width$}  {count}")?;
+        }
+        writeln!(out, "orphaned   {}", self.orphaned)
     }
 }
 
@@ -68,7 +125,16 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {warning}");
     }
-    let stats = Stats::of(&corpus);
+    let mut stats = Stats::of(&corpus);
+    let schema = match &args.schema {
+        Some(path) => Schema::load(path)?,
+        None => Schema::default(),
+    };
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+    stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
     let mut out = io::stdout().lock();
     if args.json {
         serde_json::to_writer(&mut out, &stats)?;

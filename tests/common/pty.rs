@@ -70,6 +70,7 @@ impl Home {
     pub fn run(&self, args: &[&str]) -> std::process::Output {
         std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
             .args(args)
+            .current_dir(self.dir.path())
             .env("STANCE_DATA_DIR", self.data_dir())
             .env("STANCE_CONFIG_DIR", self.config_dir())
             .output()
@@ -82,7 +83,7 @@ pub struct Terminal {
     child: Box<dyn Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser<Requests>>>,
-    _pty: Box<dyn portable_pty::MasterPty + Send>,
+    pty: Box<dyn portable_pty::MasterPty + Send>,
 }
 
 impl Terminal {
@@ -127,8 +128,24 @@ impl Terminal {
             child,
             writer,
             parser,
-            _pty: pair.master,
+            pty: pair.master,
         }
+    }
+
+    /// Resizes the pseudo-terminal (the program gets SIGWINCH) and the emulator.
+    pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.pty
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize the pseudo-terminal");
+        self.parser.lock().expect("parser").screen_mut().set_size(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("cols"),
+        );
     }
 
     /// Types these bytes (`"\r"` is Enter, `"\x1b"` Escape).

@@ -1,0 +1,83 @@
+//! Sentence segmentation of news text, with byte offsets.
+//!
+//! Rules, in the order they apply:
+//! - A paragraph break (a blank line, or U+2029) always ends a sentence.
+//! - A line break ends one when the line before ends with sentence punctuation or looks
+//!   like a title, unless the paragraph is hard-wrapped and the break falls where the
+//!   wrapping put it (see `block`); otherwise a newline is just whitespace.
+//! - `?` and `!` end a sentence unless a lowercase word or a quote's attribution follows
+//!   (`"Why now?" Smith asked.`).
+//! - A full stop ends one depending on the word before it and the word after it: the
+//!   abbreviation lists and their kinds are data, in `rules.txt`.
+//! - Ellipses: `...` and `…` end a sentence before a capital, `. . .` never does, four
+//!   dots end one before anything but a lowercase word.
+//! - A list that opens a sentence with `1.`, `a.` or `1)` splits before its next item;
+//!   a bullet (`•`) inside a paragraph starts a new sentence.
+//!
+//! The work per byte is a table look-up; each candidate is decided from a bounded look
+//! around it, so segmentation is linear in the length of the text.
+
+mod block;
+mod rules;
+mod scan;
+mod text;
+mod token;
+
+use serde::Serialize;
+
+/// A sentence: `text[start..end]` as written, trimmed of surrounding whitespace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub struct Span {
+    /// Byte offset of the first byte.
+    pub start: usize,
+    /// Byte offset one past the last byte.
+    pub end: usize,
+}
+
+/// Splits `text` into sentences, in order; only whitespace lies between them.
+pub fn segment(text: &str) -> Vec<Span> {
+    let mut spans = Vec::new();
+    let mut pos = 0;
+    while let Some((start, end, next)) = block::next_paragraph(text, pos) {
+        block::segment_paragraph(text, start, end, &mut spans);
+        pos = next;
+    }
+    spans
+}
+
+/// The sentences of `text`, found one paragraph at a time as the iterator advances.
+pub fn sentences(text: &str) -> Sentences<'_> {
+    Sentences {
+        text,
+        pos: 0,
+        found: Vec::new(),
+        next: 0,
+    }
+}
+
+/// Iterator over the sentences of a text; see [`sentences`].
+#[derive(Debug, Clone)]
+pub struct Sentences<'a> {
+    text: &'a str,
+    pos: usize,
+    found: Vec<Span>,
+    next: usize,
+}
+
+impl Iterator for Sentences<'_> {
+    type Item = Span;
+
+    fn next(&mut self) -> Option<Span> {
+        loop {
+            if let Some(span) = self.found.get(self.next) {
+                self.next += 1;
+                return Some(*span);
+            }
+            let (start, end, next) = block::next_paragraph(self.text, self.pos)?;
+            self.found.clear();
+            self.next = 0;
+            self.pos = next;
+            block::segment_paragraph(self.text, start, end, &mut self.found);
+        }
+    }
+}

@@ -54,4 +54,5 @@ checks=(check_datasets.py check_pandas.py check_sklearn.py check_spacy.py check_
 for check in "${checks[@]}" check_stats.py; do
   "$python" "$check" "$work"
 done
+echo "interop: exports and checks took $SECONDS s"
 echo "interop: $((${#checks[@]} + 1)) passed, 0 failed"

@@ -1,1 +1,205 @@
 //! Terminal set-up and restore, and the event loop: the one impure place.
+//!
+//! The loop reads terminal events, turns them into actions, runs the pure update, and carries
+//! out the effects: a journal write is reported `Saved` to the state only after
+//! `LabelStore::append` returned, that is after the line is synced to disk.
+
+pub mod position;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyModifiers, MouseButton,
+    MouseEventKind,
+};
+use crossterm::execute;
+use ratatui::DefaultTerminal;
+
+use crate::app::{Action, Effect, Key, KeyCode, State, action_for, update};
+use crate::store::LabelStore;
+
+/// A session ready to run: the state, the store it writes to, the position file.
+pub struct Session {
+    /// The model.
+    pub state: State,
+    /// Where decisions are journaled.
+    pub store: LabelStore,
+    /// Where the position is kept between sessions.
+    pub position_file: PathBuf,
+}
+
+/// Fails unless standard input and output are a terminal.
+pub fn ensure_terminal() -> anyhow::Result<()> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        anyhow::bail!("stance annotate needs a terminal (standard input and output)");
+    }
+    Ok(())
+}
+
+/// Runs the session in the terminal until the analyst quits.
+pub fn run(mut session: Session) -> anyhow::Result<()> {
+    ensure_terminal()?;
+    let articles = std::sync::Arc::clone(session.state.articles());
+    let (tx, rx) = channel();
+    // The progress total needs every article segmented: done aside so the first frame is
+    // immediate.
+    std::thread::spawn(move || {
+        let total = crate::commands::stats::count_sentences(&articles);
+        let _ = tx.send(Action::CorpusCounted(total));
+    });
+    let previous_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        previous_hook(info);
+    }));
+    ratatui::run(|terminal| {
+        execute!(std::io::stdout(), EnableMouseCapture)?;
+        let result = event_loop(terminal, &mut session, &rx);
+        execute!(std::io::stdout(), DisableMouseCapture)?;
+        result
+    })
+}
+
+fn event_loop(
+    terminal: &mut DefaultTerminal,
+    session: &mut Session,
+    background: &Receiver<Action>,
+) -> anyhow::Result<()> {
+    let size = terminal.size()?;
+    let mut pending = vec![Action::Resize {
+        width: size.width,
+        height: size.height,
+    }];
+    loop {
+        while let Ok(action) = background.try_recv() {
+            pending.push(action);
+        }
+        let changed = !pending.is_empty();
+        for action in pending.drain(..) {
+            if dispatch(session, action) {
+                return Ok(());
+            }
+        }
+        if changed {
+            terminal.draw(|frame| frame.render_widget(&session.state, frame.area()))?;
+        }
+        if event::poll(Duration::from_millis(200))? {
+            let event = event::read()?;
+            pending.extend(action_of(&session.state, &event));
+        }
+    }
+}
+
+/// Runs an action and carries out its effects; true when the session should end.
+fn dispatch(session: &mut Session, action: Action) -> bool {
+    let mut queue = vec![action];
+    while let Some(action) = queue.pop() {
+        for effect in update(&mut session.state, action) {
+            match effect {
+                Effect::Save { seq, mut event } => {
+                    event.ts = now_ms();
+                    queue.push(match session.store.append(event) {
+                        Ok(()) => Action::Saved(seq),
+                        Err(err) => Action::SaveFailed {
+                            seq,
+                            reason: err.to_string(),
+                        },
+                    });
+                }
+                Effect::SavePosition(mut position) => {
+                    position.ts = now_ms();
+                    let annotator = session.state.annotator().to_owned();
+                    if let Err(err) = position::write(&session.position_file, &annotator, position)
+                    {
+                        queue.push(Action::Notice(format!("{err:#}")));
+                    }
+                }
+                Effect::Quit => return true,
+            }
+        }
+    }
+    false
+}
+
+/// The action a terminal event means, if any.
+fn action_of(state: &State, event: &Event) -> Option<Action> {
+    if let Some(key) = event.as_key_press_event() {
+        return action_for(state, key_of(&key)?);
+    }
+    match event {
+        Event::Resize(width, height) => Some(Action::Resize {
+            width: *width,
+            height: *height,
+        }),
+        Event::Mouse(mouse) => match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                column: mouse.column,
+                row: mouse.row,
+            }),
+            MouseEventKind::ScrollDown => Some(Action::Wheel(1)),
+            MouseEventKind::ScrollUp => Some(Action::Wheel(-1)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The terminal-independent key of a crossterm key event.
+pub fn key_of(event: &KeyEvent) -> Option<Key> {
+    use crossterm::event::KeyCode as K;
+    let code = match event.code {
+        K::Char(c) => KeyCode::Char(c),
+        K::Enter => KeyCode::Enter,
+        K::Esc => KeyCode::Esc,
+        K::Backspace => KeyCode::Backspace,
+        K::Delete => KeyCode::Delete,
+        K::Tab | K::BackTab => KeyCode::Tab,
+        K::Up => KeyCode::Up,
+        K::Down => KeyCode::Down,
+        K::Left => KeyCode::Left,
+        K::Right => KeyCode::Right,
+        K::Home => KeyCode::Home,
+        K::End => KeyCode::End,
+        K::PageUp => KeyCode::PageUp,
+        K::PageDown => KeyCode::PageDown,
+        K::F(n) => KeyCode::F(n),
+        _ => return None,
+    };
+    let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+    let code = match code {
+        KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+        code => code,
+    };
+    Some(Key {
+        code,
+        ctrl,
+        alt: event.modifiers.contains(KeyModifiers::ALT),
+    })
+}
+
+fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crossterm::event::KeyCode as K;
+
+    #[test]
+    fn crossterm_keys_become_keymap_keys() {
+        let shift_g = KeyEvent::new(K::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(key_of(&shift_g), Key::parse("G"));
+        let ctrl_r = KeyEvent::new(K::Char('r'), KeyModifiers::CONTROL);
+        assert_eq!(key_of(&ctrl_r), Key::parse("ctrl-r"));
+        let down = KeyEvent::new(K::Down, KeyModifiers::NONE);
+        assert_eq!(key_of(&down), Key::parse("down"));
+        let space = KeyEvent::new(K::Char(' '), KeyModifiers::NONE);
+        assert_eq!(key_of(&space), Key::parse("space"));
+    }
+}

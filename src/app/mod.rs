@@ -1,1 +1,20 @@
 //! The annotation session state machine: state, actions, a pure update, the keymap.
+//!
+//! Nothing here touches the terminal or the disk: `update` returns effects that the event
+//! loop carries out, so every behaviour can be tested without either.
+
+pub mod action;
+pub mod keymap;
+mod keys;
+pub mod layout;
+
+pub use action::{Action, Effect, Position};
+pub use keymap::{Key, KeyCode, Keymap};
+pub mod screen;
+mod search;
+pub mod state;
+mod update;
+
+pub use keys::action_for;
+pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State};
+pub use update::update;

@@ -1,10 +1,129 @@
-//! `stance annotate`.
+//! `stance annotate` (and `stance` alone): open a corpus and tag its sentences.
 
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
+use anyhow::Context;
+
+use crate::app::{Keymap, Setup, State};
 use crate::cli::AnnotateArgs;
+use crate::corpus;
+use crate::schema::Schema;
+use crate::store::{self, LabelStore};
+use crate::terminal::{self, Session, position};
 
 /// Runs `stance annotate`.
-pub fn run(_args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("stance annotate is not available yet")
+pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
+    let corpus = corpus::open(&args.corpus.spec())?;
+    let schema = match &args.schema {
+        Some(path) => Schema::load(path)?,
+        None => Schema::default(),
+    };
+    let annotator = annotator(args.annotator.as_deref())?;
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+    let (keymap, mut warnings) = keymap();
+    warnings.extend(corpus.warnings.iter().cloned());
+    for warning in &warnings {
+        eprintln!("stance: warning: {warning}");
+    }
+    terminal::ensure_terminal()?;
+    let store = LabelStore::open_as(&store_path, &annotator)?;
+    if store.recovered_torn_line() {
+        warnings.push(format!(
+            "{}: the last line was cut short by a crash and was set aside",
+            store_path.display()
+        ));
+    }
+    let events = store
+        .annotations()
+        .filter(|e| e.annotator == annotator)
+        .cloned()
+        .collect();
+    let position_file = position::path_for(&store_path);
+    let resume = match position::read_all(&position_file) {
+        Ok(mut all) => all.remove(&annotator),
+        Err(err) => {
+            warnings.push(format!("{err:#}; starting from the last decision"));
+            None
+        }
+    };
+    let state = State::new(Setup {
+        articles: Arc::new(corpus.articles),
+        schema,
+        keymap,
+        annotator,
+        store_path: shown_path(&store_path),
+        events,
+        resume,
+        warnings,
+    });
+    terminal::run(Session {
+        state,
+        store,
+        position_file,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--annotator`, else the user name from the environment, else `anonymous`.
+fn annotator(given: Option<&str>) -> anyhow::Result<String> {
+    if let Some(name) = given {
+        let name = name.trim();
+        anyhow::ensure!(
+            !name.is_empty() && !name.contains(char::is_control),
+            "--annotator: {name:?} is not a usable name"
+        );
+        return Ok(name.to_owned());
+    }
+    Ok(["USER", "USERNAME"]
+        .iter()
+        .filter_map(|var| std::env::var(var).ok())
+        .map(|name| name.trim().to_owned())
+        .find(|name| !name.is_empty() && !name.contains(char::is_control))
+        .unwrap_or_else(|| "anonymous".to_owned()))
+}
+
+/// The folder of `config.toml`: `STANCE_CONFIG_DIR`, else the platform's config folder.
+pub fn config_dir() -> Option<PathBuf> {
+    match std::env::var_os("STANCE_CONFIG_DIR") {
+        Some(dir) if !dir.is_empty() => Some(PathBuf::from(dir)),
+        _ => directories::ProjectDirs::from("", "", "stance").map(|d| d.config_dir().to_owned()),
+    }
+}
+
+/// The default keys patched by `[keys]` in `config.toml`, and what was wrong in it.
+fn keymap() -> (Keymap, Vec<String>) {
+    let mut keymap = Keymap::default();
+    let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
+        return (keymap, Vec::new());
+    };
+    match std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
+    {
+        Ok(text) => {
+            let problems = keymap.patch(&text, &path.display().to_string());
+            (keymap, problems)
+        }
+        Err(err) if is_not_found(&err) => (keymap, Vec::new()),
+        Err(err) => (keymap, vec![format!("{err:#}; using the default keys")]),
+    }
+}
+
+fn is_not_found(err: &anyhow::Error) -> bool {
+    err.downcast_ref::<std::io::Error>()
+        .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+}
+
+/// The path for the status bar, with the home folder as `~`.
+fn shown_path(path: &Path) -> String {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+    if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
+        && let Ok(rest) = absolute.strip_prefix(&home)
+    {
+        return format!("~/{}", rest.display());
+    }
+    absolute.display().to_string()
 }

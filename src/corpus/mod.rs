@@ -1,9 +1,24 @@
-//! Corpora: reading articles from files, folders, JSONL, CSV and standard input.
+//! Corpora: reading articles from files, folders, JSONL, JSON, CSV/TSV and standard input.
+//!
+//! Opening reads every article but segments none: an article's sentences are found when
+//! asked for, so a large corpus opens in the time it takes to read it.
 
+mod decode;
+mod error;
+mod files;
+mod json;
+mod load;
+mod plain;
+mod sample;
 pub mod segment;
+mod table;
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::path::{Path, PathBuf};
 
+pub use error::CorpusError;
+use error::quote;
 pub use segment::{Span, segment};
 
 /// What to open, validated from the command line.
@@ -22,13 +37,15 @@ pub struct CorpusSpec {
 pub struct Article {
     /// Unique within the corpus and stable across runs.
     pub id: String,
-    /// Shown above the text; may be empty.
+    /// Shown above the text, on one line (whitespace and control characters folded); may be empty.
     pub title: String,
-    /// The text as read (invalid UTF-8 replaced by U+FFFD).
+    /// The text as read (invalid UTF-8 replaced by U+FFFD); sentence offsets point into it.
     pub text: String,
-    /// Other fields or columns, in source order.
+    /// Other fields or columns, in source order; non-string JSON values as compact JSON.
     pub meta: Vec<(String, String)>,
-    /// Where it came from, for messages: `path`, `path:line N` or `path:row N`.
+    /// Where it came from, for messages: `path` (a text file), `path:line N` (a JSON line,
+    /// or the line a CSV row starts on), `path:item N` (a JSON array), `standard input`,
+    /// `sample:NAME`.
     pub source: String,
 }
 
@@ -42,6 +59,118 @@ impl Article {
 /// The articles opened together.
 #[derive(Debug, Clone, Default)]
 pub struct Corpus {
-    /// Articles in corpus order.
+    /// Articles in corpus order: arguments in the order given, folders in path order, rows
+    /// and lines in file order.
     pub articles: Vec<Article>,
+    /// For people: the file or folder name without its extension, `stdin`, or `sample`.
+    pub name: String,
+    /// A stable identity of what was opened, safe in a file name (`sample`, or the name and a
+    /// hash of the canonical paths and the text field); names the default label store.
+    pub key: String,
+    /// Problems that did not stop the open (invalid UTF-8, skipped entries), one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Opens the corpus `spec` names, or the built-in sample corpus when it names no path.
+pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
+    let mut loader = load::Loader::new(spec);
+    if spec.paths.is_empty() {
+        sample::load(&mut loader)?;
+        return finish(loader, "sample".into(), "sample".into());
+    }
+    // (canonical path, name) per argument; `-` stands for standard input.
+    let mut identity: Vec<(String, String)> = Vec::with_capacity(spec.paths.len());
+    for arg in &spec.paths {
+        if arg.as_os_str() == "-" {
+            if identity.iter().any(|(path, _)| path == "-") {
+                return Err(CorpusError::StdinTwice);
+            }
+            loader.read_stdin()?;
+            identity.push(("-".into(), "stdin".into()));
+            continue;
+        }
+        for file in files::expand(arg)? {
+            loader.read_file(&file)?;
+        }
+        let canonical = std::fs::canonicalize(arg).map_err(|source| CorpusError::Io {
+            path: arg.display().to_string(),
+            source,
+        })?;
+        identity.push((
+            canonical.to_string_lossy().into_owned(),
+            name_of(&canonical),
+        ));
+    }
+    let name = match identity.len() {
+        1 => identity[0].1.clone(),
+        n => format!("{} +{}", identity[0].1, n - 1),
+    };
+    // The same files named in another order or by another path are the same corpus.
+    identity.sort();
+    let mut hashed: Vec<&str> = identity.iter().map(|(path, _)| path.as_str()).collect();
+    let text_field = format!("text-field={}", loader.text_field);
+    hashed.push(&text_field);
+    let hash = crate::store::fingerprint(&hashed.join("\n"));
+    let key = format!("{}-{}", file_safe(&identity[0].1), &hash[..12]);
+    finish(loader, name, key)
+}
+
+fn finish(loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
+    check_unique(&loader.articles)?;
+    Ok(Corpus {
+        articles: loader.articles,
+        name,
+        key,
+        warnings: loader.warnings,
+    })
+}
+
+/// A file's name without extension, or a folder's name.
+fn name_of(canonical: &Path) -> String {
+    let name = if canonical.is_dir() {
+        canonical.file_name()
+    } else {
+        canonical.file_stem()
+    };
+    name.map_or_else(|| "corpus".to_owned(), |n| n.to_string_lossy().into_owned())
+}
+
+/// `name` cut to letters, digits, `-`, `_` and `.`, short enough for a file name.
+fn file_safe(name: &str) -> String {
+    let safe: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(40)
+        .collect();
+    if safe.trim_matches(['.', '_']).is_empty() {
+        "corpus".to_owned()
+    } else {
+        safe
+    }
+}
+
+/// An error naming both places when two articles share an id.
+fn check_unique(articles: &[Article]) -> Result<(), CorpusError> {
+    let mut seen: HashMap<&str, &str> = HashMap::with_capacity(articles.len());
+    for article in articles {
+        match seen.entry(&article.id) {
+            Entry::Occupied(first) => {
+                return Err(CorpusError::DuplicateId {
+                    id: quote(&article.id),
+                    first: (*first.get()).to_owned(),
+                    second: article.source.clone(),
+                });
+            }
+            Entry::Vacant(slot) => {
+                slot.insert(&article.source);
+            }
+        }
+    }
+    Ok(())
 }

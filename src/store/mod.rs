@@ -1,5 +1,236 @@
 //! The label store: an append-only, fsynced JSON-lines journal of annotations.
+//!
+//! # Format
+//! One [`Event`] per line, UTF-8, `\n`-terminated, for example:
+//! ```text
+//! {"v":1,"op":"set","article":"a3f9c2","start":120,"end":173,"fp":"2ab7d62388584cea","labels":["sanctions"],"annotator":"alice","ts":1717171717000,"origin":"typed","text":"The EU agreed new measures against Moscow on Tuesday."}
+//! ```
+//! `v` is the format version (1); `op` is `set` or `clear`; `article`, `start` and
+//! `end` name the sentence (byte offsets into the article text); `fp` is
+//! [`fingerprint`] of the sentence text; `labels` may be empty (reviewed, no stance);
+//! `ts` is Unix milliseconds; `origin` is `typed` or `suggestion`; `text` is the
+//! sentence as it was. Unknown fields are an error, so a misspelt field is never
+//! silently read as "no labels".
+//!
+//! # Rules
+//! - Replay: the last event per (article, start, end, annotator) wins; `clear` removes.
+//! - [`LabelStore::append`] writes the whole line with one write and `fdatasync`s it
+//!   before returning; only then is the event in the in-memory view. If the write or the
+//!   sync fails, the bytes of that append (and only those: the lock guarantees no one
+//!   else writes) are cut off again, so the file holds exactly the saved events.
+//! - Torn last line: a last line with no newline that is not well-formed JSON is what a
+//!   crash mid-write leaves. Open tolerates it and reports it
+//!   ([`LabelStore::recovered_torn_line`]). Before the next write, its bytes are copied
+//!   to `<store>.torn-<unix ms>` (synced), then the journal is rewritten by compaction:
+//!   the torn bytes are never overwritten in place. A last line without its newline
+//!   that is a whole valid event counts (the next append starts with the newline); one
+//!   that is whole JSON but not a valid event is a bad line, as below.
+//! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
+//!   [`StoreError::BadLine`] naming the line; nothing is written.
+//! - Compaction writes one `set` per live annotation (orphans too: they are ordinary
+//!   annotations) to `<store>.compact-tmp`, syncs it, renames it over the journal and
+//!   syncs the folder. A leftover temporary file is removed by the next writer's open:
+//!   the journal beside it is complete, since the rename is the last step. Compaction
+//!   runs on [`LabelStore::compact`], and by itself when a writer opens a journal whose
+//!   superseded events are both at least 10,000 and more than the live annotations
+//!   (best effort: if it fails, the journal is as it was and the store works as usual).
+//! - One writer: `<store>.lock` is locked with an OS file lock (released when the
+//!   process ends, even killed) and names the holder's process id and annotator. A
+//!   second writer gets [`StoreError::Locked`]; readers take no lock.
 
+mod canonical;
+mod error;
 pub mod event;
+mod journal;
+mod line;
+mod lines;
+mod lock;
+mod orphans;
+mod replay;
+mod state;
+mod writer;
 
+use std::fs::File;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+
+pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+pub use orphans::orphans;
+
+use lock::Lock;
+use state::Annotations;
+use writer::Writer;
+
+/// Superseded events a writer's open tolerates before compacting by itself.
+const AUTO_COMPACT_MIN_SUPERSEDED: usize = 10_000;
+
+/// The annotations of one corpus, backed by a journal file.
+#[derive(Debug)]
+pub struct LabelStore {
+    path: PathBuf,
+    annotations: Annotations,
+    events_replayed: usize,
+    recovered_torn_line: bool,
+    writer: Option<Writer>,
+}
+
+impl LabelStore {
+    /// Opens for writing as the user logged in; see [`LabelStore::open_as`].
+    pub fn open(path: &Path) -> Result<LabelStore, StoreError> {
+        LabelStore::open_as(path, &login_name())
+    }
+
+    /// Opens for writing, creating the file and its folders, taking the one-writer lock
+    /// (recording `annotator` in it for whoever is refused) and replaying the journal.
+    pub fn open_as(path: &Path, annotator: &str) -> Result<LabelStore, StoreError> {
+        journal::create_folders_of(path)?;
+        let lock = Lock::take(path, annotator)?;
+        journal::remove_leftover(path)?;
+        let file = journal::open_append(path)?;
+        let replay = replay::replay(path, &file)?;
+        let mut store = LabelStore {
+            path: path.to_owned(),
+            annotations: replay.annotations,
+            events_replayed: replay.events,
+            recovered_torn_line: replay.torn.is_some(),
+            writer: Some(Writer::new(
+                lock,
+                file,
+                replay.complete_len,
+                replay.torn,
+                replay.needs_newline,
+            )),
+        };
+        let superseded = replay.events - store.annotations.len();
+        if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
+            // The journal is complete whether or not this succeeds.
+            let _ = store.compact();
+        }
+        Ok(store)
+    }
+
+    /// Replays without locking or writing anything; a missing file is an empty store.
+    /// A writer may be appending meanwhile: its unfinished last line reads as torn.
+    pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
+        let replay = match File::open(path) {
+            Ok(file) => replay::replay(path, &file)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
+            Err(e) => return Err(StoreError::io(path, "read label store", e)),
+        };
+        Ok(LabelStore {
+            path: path.to_owned(),
+            annotations: replay.annotations,
+            events_replayed: replay.events,
+            recovered_torn_line: replay.torn.is_some(),
+            writer: None,
+        })
+    }
+
+    /// The journal file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Writes `event` as one line and syncs it; on success (only) the in-memory view
+    /// includes it. On error the journal holds exactly what it held before.
+    pub fn append(&mut self, event: Event) -> Result<(), StoreError> {
+        let invalid = |reason| StoreError::InvalidEvent {
+            path: self.path.clone(),
+            reason,
+        };
+        if event.v != JOURNAL_VERSION {
+            return Err(invalid(format!(
+                "version {} is not {JOURNAL_VERSION}",
+                event.v
+            )));
+        }
+        replay::check(event.start, event.end).map_err(invalid)?;
+        if self.writer_mut()?.needs_compaction() {
+            self.compact()?;
+        }
+        let writer = self.writer.as_mut().expect("checked by writer_mut");
+        writer.append(&self.path, &event)?;
+        self.annotations.apply(event);
+        Ok(())
+    }
+
+    /// The current annotation per (article, start, end, annotator), in a stable order.
+    pub fn annotations(&self) -> impl Iterator<Item = &Event> {
+        self.annotations.iter()
+    }
+
+    /// One annotator's current annotation of the sentence at `start..end` of `article`.
+    pub fn get(&self, article: &str, start: usize, end: usize, annotator: &str) -> Option<&Event> {
+        self.annotations.get(article, start, end, annotator)
+    }
+
+    /// Rewrites the journal as one `set` per live annotation, through a synced
+    /// temporary file renamed over it; a torn last line is copied aside first.
+    pub fn compact(&mut self) -> Result<(), StoreError> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(read_only(&self.path));
+        };
+        writer.keep_torn_aside(&self.path)?;
+        let len = journal::write_compacted(&self.path, self.annotations.iter())?;
+        writer.compacted(len);
+        journal::sync_folder_of(&self.path)
+    }
+
+    /// Valid events read when the store was opened, superseded ones included.
+    pub fn events_replayed(&self) -> usize {
+        self.events_replayed
+    }
+
+    /// Whether the journal ended in a line torn by a crash mid-write (the event on it
+    /// was never reported saved; its bytes are kept in `<store>.torn-<unix ms>`).
+    pub fn recovered_torn_line(&self) -> bool {
+        self.recovered_torn_line
+    }
+
+    fn writer_mut(&mut self) -> Result<&mut Writer, StoreError> {
+        self.writer.as_mut().ok_or_else(|| read_only(&self.path))
+    }
+}
+
+fn read_only(path: &Path) -> StoreError {
+    StoreError::ReadOnly {
+        path: path.to_owned(),
+    }
+}
+
+/// The user name from the environment, for the lock file.
+fn login_name() -> String {
+    ["USER", "LOGNAME", "USERNAME"]
+        .iter()
+        .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))
+        .unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// `labels/<corpus_key>.jsonl` in the platform data folder, or in `STANCE_DATA_DIR`.
+pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
+    let bad = corpus_key.is_empty()
+        || corpus_key == "."
+        || corpus_key == ".."
+        || corpus_key.contains(['/', '\\', '\0']);
+    anyhow::ensure!(
+        !bad,
+        "corpus key {corpus_key:?} cannot name a label store file"
+    );
+    Ok(labels_dir()?.join(format!("{corpus_key}.jsonl")))
+}
+
+/// The folder that holds the default label stores: `labels/` in the platform data folder,
+/// or in `$STANCE_DATA_DIR` when that is set.
+pub fn labels_dir() -> anyhow::Result<PathBuf> {
+    let data = match std::env::var_os("STANCE_DATA_DIR") {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => directories::ProjectDirs::from("", "", "stance")
+            .context("no home folder to keep labels in; give --labels PATH or set STANCE_DATA_DIR")?
+            .data_dir()
+            .to_owned(),
+    };
+    Ok(data.join("labels"))
+}

@@ -1,1 +1,160 @@
 //! Drawing the session: article pane, label pane, status bar, help.
+//!
+//! The view only reads the state: `impl Widget for &State` draws into a buffer and never
+//! decides anything, so whole screens can be snapshot-tested.
+
+mod article;
+mod help;
+mod labels;
+mod status;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::{Color, Style};
+use ratatui::widgets::Widget;
+use unicode_segmentation::UnicodeSegmentation;
+
+use crate::app::layout::display_width;
+use crate::app::screen::{Area, Screen};
+use crate::app::{Mode, State};
+use crate::schema::Colour;
+
+impl Widget for &State {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let screen = self.screen();
+        if !screen.fits || screen.size.width > area.width || screen.size.height > area.height {
+            too_small(self, area, buf);
+            return;
+        }
+        article::render(self, buf);
+        labels::render(self, buf);
+        status::render(self, buf);
+        if *self.mode() == Mode::Help {
+            help::render(self, area, buf);
+        }
+    }
+}
+
+fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
+    let (width, height) = Screen::minimum(state.schema().labels.len());
+    let lines = [
+        "Terminal too small".to_owned(),
+        format!("need {width}x{height}, have {}x{}", area.width, area.height),
+        "q quits".to_owned(),
+    ];
+    let top = area.y + area.height.saturating_sub(lines.len() as u16) / 2;
+    for (i, line) in lines.iter().enumerate() {
+        let y = top + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let text = truncate(line, usize::from(area.width));
+        let x = area.x + area.width.saturating_sub(display_width_of(&text)) / 2;
+        buf.set_stringn(x, y, &text, usize::from(area.width), Style::new());
+    }
+}
+
+/// The terminal colour of a label colour.
+pub fn colour(colour: Colour) -> Color {
+    const NAMED: [Color; 16] = [
+        Color::Black,
+        Color::Red,
+        Color::Green,
+        Color::Yellow,
+        Color::Blue,
+        Color::Magenta,
+        Color::Cyan,
+        Color::Gray,
+        Color::DarkGray,
+        Color::LightRed,
+        Color::LightGreen,
+        Color::LightYellow,
+        Color::LightBlue,
+        Color::LightMagenta,
+        Color::LightCyan,
+        Color::White,
+    ];
+    match colour {
+        Colour::Named(i) => NAMED[usize::from(i) % 16],
+        Colour::Rgb(r, g, b) => Color::Rgb(r, g, b),
+    }
+}
+
+fn rect(area: Area) -> Rect {
+    Rect::new(area.x, area.y, area.width, area.height)
+}
+
+/// Cells a line of sanitized text takes.
+fn display_width_of(text: &str) -> u16 {
+    text.graphemes(true).map(display_width).sum()
+}
+
+/// Cuts sanitized text to `width` cells, ending in `…` when something was cut.
+fn truncate(text: &str, width: usize) -> String {
+    if usize::from(display_width_of(text)) <= width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    for g in text.graphemes(true) {
+        let w = usize::from(display_width(g));
+        if used + w + 1 > width {
+            break;
+        }
+        out.push_str(g);
+        used += w;
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// Cuts sanitized text to `width` cells from the left, starting with `…` when cut.
+fn truncate_left(text: &str, width: usize) -> String {
+    if usize::from(display_width_of(text)) <= width {
+        return text.to_owned();
+    }
+    let mut kept: Vec<&str> = Vec::new();
+    let mut used = 0;
+    for g in text.graphemes(true).rev() {
+        let w = usize::from(display_width(g));
+        if used + w + 1 > width {
+            break;
+        }
+        kept.push(g);
+        used += w;
+    }
+    let mut out = String::from(if width > 0 { "…" } else { "" });
+    out.extend(kept.into_iter().rev());
+    out
+}
+
+/// `12345` as `12,345`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_helpers() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(1234567), "1,234,567");
+        assert_eq!(truncate("abcdef", 4), "abc…");
+        assert_eq!(truncate("東京東京", 5), "東京…");
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate_left("/a/b/labels.jsonl", 8), "…s.jsonl");
+        assert_eq!(truncate("abc", 0), "");
+    }
+}

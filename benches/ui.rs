@@ -1,0 +1,113 @@
+//! Drawing one frame at 200x60 in an article of 5,000 sentences, with the cursor in the middle
+//! and a decision on every other sentence: the view only copies the visible lines of a layout
+//! computed once per (article, width).
+
+use std::hint::black_box;
+use std::sync::Arc;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::widgets::Widget;
+use stance::app::{Action, Effect, Keymap, Setup, State, update};
+use stance::corpus::Article;
+use stance::schema::Schema;
+
+const SENTENCES: usize = 5_000;
+
+fn long_article() -> Article {
+    let mut text = String::new();
+    for i in 0..SENTENCES {
+        let sentence = match i % 4 {
+            0 => "Envoys from both countries met in Geneva on Tuesday for talks.",
+            1 => "The ministry said new sanctions on oil exports would follow.",
+            2 => "Troops stayed on high alert along the 東京 border, officials said.",
+            _ => "Markets barely moved.",
+        };
+        text.push_str(sentence);
+        text.push(if i % 5 == 4 { '\n' } else { ' ' });
+    }
+    Article {
+        id: "long".into(),
+        title: "A very long article".into(),
+        text,
+        meta: vec![("date".into(), "2017-12-31".into())],
+        source: "bench".into(),
+    }
+}
+
+fn session() -> State {
+    let mut state = State::new(Setup {
+        articles: Arc::new(vec![long_article()]),
+        schema: Schema::default(),
+        keymap: Keymap::default(),
+        annotator: "bench".into(),
+        store_path: "/tmp/bench.jsonl".into(),
+        events: Vec::new(),
+        resume: None,
+        warnings: Vec::new(),
+    });
+    update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+    );
+    assert_eq!(
+        state.sentence_count(),
+        SENTENCES,
+        "the segmenter splits the bench text"
+    );
+    for i in 0..SENTENCES / 2 {
+        let action = if i % 2 == 0 {
+            Action::ToggleLabel(i % 3)
+        } else {
+            Action::NoStance
+        };
+        for effect in update(&mut state, action) {
+            if let Effect::Save { seq, .. } = effect {
+                update(&mut state, Action::Saved(seq));
+            }
+        }
+        update(&mut state, Action::NextSentence);
+    }
+    state
+}
+
+fn bench(c: &mut Criterion) {
+    let state = session();
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    c.bench_function("draw 200x60, 5000-sentence article, into a Buffer", |b| {
+        b.iter(|| {
+            buf.reset();
+            black_box(&state).render(area, &mut buf);
+            black_box(&buf);
+        });
+    });
+    let mut terminal = Terminal::new(TestBackend::new(200, 60)).expect("test terminal");
+    c.bench_function(
+        "draw 200x60, 5000-sentence article, TestBackend frame",
+        |b| {
+            b.iter(|| {
+                terminal
+                    .draw(|frame| frame.render_widget(black_box(&state), frame.area()))
+                    .expect("draw");
+            });
+        },
+    );
+    let mut resized = state.clone();
+    c.bench_function("re-wrap the 5000-sentence article on resize", |b| {
+        let mut width = 200;
+        b.iter(|| {
+            width = if width == 200 { 199 } else { 200 };
+            update(&mut resized, Action::Resize { width, height: 60 });
+        });
+    });
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,151 @@
+//! Where each pane goes for a terminal size, shared by the update (scrolling, clicks) and
+//! the view (drawing), so the two never disagree.
+
+/// A rectangle of cells.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Area {
+    /// Left column.
+    pub x: u16,
+    /// Top row.
+    pub y: u16,
+    /// Columns.
+    pub width: u16,
+    /// Rows.
+    pub height: u16,
+}
+
+impl Area {
+    /// True when the cell is inside.
+    pub fn contains(&self, column: u16, row: u16) -> bool {
+        column >= self.x
+            && row >= self.y
+            && u32::from(column) < u32::from(self.x) + u32::from(self.width)
+            && u32::from(row) < u32::from(self.y) + u32::from(self.height)
+    }
+}
+
+/// Columns of the label pane when it sits beside the article.
+pub const SIDE_PANE_WIDTH: u16 = 38;
+/// Below this width the label pane goes under the article.
+pub const SIDE_PANE_MIN_TERMINAL_WIDTH: u16 = 110;
+/// Narrower than this, nothing but a message is drawn.
+pub const MIN_WIDTH: u16 = 30;
+/// Rows of text the article pane needs at least.
+pub const MIN_TEXT_ROWS: u16 = 3;
+/// Rows of the article header: title, metadata, rule.
+pub const HEADER_ROWS: u16 = 3;
+/// Rows of the status bar.
+pub const STATUS_ROWS: u16 = 2;
+
+/// The panes for one terminal size.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Screen {
+    /// The whole terminal.
+    pub size: Area,
+    /// False when the terminal is too small to draw the session; then only a message shows.
+    pub fits: bool,
+    /// Title and metadata of the article.
+    pub header: Area,
+    /// The wrapped article text.
+    pub text: Area,
+    /// The label pane, including its border line.
+    pub labels: Area,
+    /// True when the label pane is beside the article rather than under it.
+    pub side_labels: bool,
+    /// The status bar.
+    pub status: Area,
+}
+
+impl Screen {
+    /// Lays out the panes for a terminal of `width` x `height` and a schema of `labels` labels.
+    pub fn new(width: u16, height: u16, labels: usize) -> Screen {
+        let size = Area {
+            x: 0,
+            y: 0,
+            width,
+            height,
+        };
+        let labels = u16::try_from(labels).unwrap_or(u16::MAX);
+        let side = width >= SIDE_PANE_MIN_TERMINAL_WIDTH;
+        let below_rows = if side { 0 } else { labels.saturating_add(1) };
+        let needed = HEADER_ROWS + MIN_TEXT_ROWS + STATUS_ROWS + below_rows;
+        if width < MIN_WIDTH || height < needed {
+            return Screen {
+                size,
+                ..Screen::default()
+            };
+        }
+        let body = height - STATUS_ROWS;
+        let article_width = if side { width - SIDE_PANE_WIDTH } else { width };
+        let article_rows = body - below_rows;
+        let labels_area = if side {
+            Area {
+                x: article_width,
+                y: 0,
+                width: SIDE_PANE_WIDTH,
+                height: body,
+            }
+        } else {
+            Area {
+                x: 0,
+                y: article_rows,
+                width,
+                height: below_rows,
+            }
+        };
+        Screen {
+            size,
+            fits: true,
+            header: Area {
+                x: 1,
+                y: 0,
+                width: article_width - 2,
+                height: HEADER_ROWS,
+            },
+            text: Area {
+                x: 1,
+                y: HEADER_ROWS,
+                width: article_width - 2,
+                height: article_rows - HEADER_ROWS,
+            },
+            labels: labels_area,
+            side_labels: side,
+            status: Area {
+                x: 0,
+                y: body,
+                width,
+                height: STATUS_ROWS,
+            },
+        }
+    }
+
+    /// The smallest terminal (columns, rows) that draws the session for this many labels.
+    pub fn minimum(labels: usize) -> (u16, u16) {
+        let labels = u16::try_from(labels).unwrap_or(u16::MAX);
+        (
+            MIN_WIDTH,
+            (HEADER_ROWS + MIN_TEXT_ROWS + STATUS_ROWS).saturating_add(labels.saturating_add(1)),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panes_tile_the_terminal() {
+        for (w, h) in [(80, 24), (160, 48), (30, 12), (109, 20), (110, 9)] {
+            let s = Screen::new(w, h, 3);
+            assert!(s.fits, "{w}x{h}");
+            assert_eq!(s.status.y + s.status.height, h);
+            assert!(s.text.height >= MIN_TEXT_ROWS);
+            assert_eq!(s.side_labels, w >= SIDE_PANE_MIN_TERMINAL_WIDTH);
+            assert!(s.text.x + s.text.width <= if s.side_labels { s.labels.x } else { w });
+        }
+        assert!(!Screen::new(29, 24, 3).fits);
+        assert!(!Screen::new(80, 11, 3).fits);
+        assert!(!Screen::new(0, 0, 3).fits);
+        assert_eq!(Screen::minimum(3), (30, 12));
+    }
+}

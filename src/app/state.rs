@@ -1,0 +1,494 @@
+//! The session's model: the corpus, the analyst's annotations, the cursor and what is shown.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use super::action::Position;
+use super::keymap::Keymap;
+use super::layout::{TextLayout, layout};
+use super::screen::Screen;
+use crate::corpus::{Article, Span};
+use crate::schema::Schema;
+use crate::store::{Event, Op, fingerprint};
+
+/// Labels of one decision in schema order; empty means "reviewed, no stance".
+pub type Labels = Vec<String>;
+
+/// Identifies a sentence across the session: article index and byte span.
+pub type SentenceKey = (usize, usize, usize);
+
+/// Everything a session starts from.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    /// The corpus's articles, shared with the background counter.
+    pub articles: Arc<Vec<Article>>,
+    /// The label set.
+    pub schema: Schema,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Who is annotating; only their decisions are shown and written.
+    pub annotator: String,
+    /// The label store's path, as shown in the status bar.
+    pub store_path: String,
+    /// The current annotations in the store (other annotators' are ignored).
+    pub events: Vec<Event>,
+    /// Where the analyst was at the end of the last session, if known.
+    pub resume: Option<Position>,
+    /// Warnings to show when the session opens (corpus, config, keymap).
+    pub warnings: Vec<String>,
+}
+
+/// The cursor: an article and a sentence in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Cursor {
+    /// Index of the article in the corpus.
+    pub article: usize,
+    /// Index of the sentence in the article (0 when it has none).
+    pub sentence: usize,
+}
+
+/// How many sentences have which decision.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Sentences with a decision, "no stance" included.
+    pub annotated: usize,
+    /// Sentences decided "reviewed, no stance".
+    pub no_stance: usize,
+    /// Sentences per label, in schema order.
+    pub labels: Vec<usize>,
+}
+
+impl Counts {
+    fn new(schema: &Schema) -> Counts {
+        Counts {
+            labels: vec![0; schema.labels.len()],
+            ..Counts::default()
+        }
+    }
+
+    pub(super) fn add(&mut self, schema: &Schema, labels: &[String], sign: isize) {
+        let step = |n: &mut usize| *n = n.saturating_add_signed(sign);
+        step(&mut self.annotated);
+        if labels.is_empty() {
+            step(&mut self.no_stance);
+        }
+        for name in labels {
+            if let Some(i) = schema.index_of(name) {
+                step(&mut self.labels[i]);
+            }
+        }
+    }
+}
+
+/// What the session is doing with the keyboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Mode {
+    /// Reading and deciding.
+    Normal,
+    /// The help overlay is open.
+    Help,
+    /// Typing a search.
+    Search(String),
+    /// Quit was asked with decisions not on disk; quit again to leave anyway.
+    ConfirmQuit,
+}
+
+/// Whether the analyst's decisions are on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SaveState {
+    /// Nothing decided yet in this session.
+    Idle,
+    /// A write is under way.
+    Saving,
+    /// Every decision is written and synced.
+    Saved,
+    /// Some decisions could not be written.
+    NotSaved {
+        /// How many.
+        decisions: usize,
+        /// The last error.
+        reason: String,
+    },
+}
+
+/// A line for the status bar.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Message {
+    /// What to say.
+    pub text: String,
+    /// Shown as an error.
+    pub error: bool,
+}
+
+/// One decision, remembered for undo and redo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Change {
+    pub(super) article: usize,
+    pub(super) sentence: usize,
+    pub(super) span: Span,
+    pub(super) before: Option<Labels>,
+    pub(super) after: Option<Labels>,
+}
+
+/// The model of an annotation session.
+#[derive(Debug, Clone)]
+pub struct State {
+    pub(super) articles: Arc<Vec<Article>>,
+    pub(super) schema: Schema,
+    pub(super) keymap: Keymap,
+    pub(super) annotator: String,
+    pub(super) store_path: String,
+    pub(super) sentences: Vec<Option<Vec<Span>>>,
+    pub(super) annotations: Vec<HashMap<(usize, usize), Labels>>,
+    pub(super) cursor: Cursor,
+    pub(super) screen: Screen,
+    pub(super) layout: TextLayout,
+    pub(super) layout_of: Option<(usize, u16)>,
+    pub(super) scroll: usize,
+    pub(super) mode: Mode,
+    pub(super) message: Option<Message>,
+    pub(super) overall: Counts,
+    pub(super) in_article: Counts,
+    pub(super) orphaned: usize,
+    pub(super) total_sentences: Option<usize>,
+    pub(super) undo: Vec<Change>,
+    pub(super) redo: Vec<Change>,
+    pub(super) last_search: Option<String>,
+    pub(super) next_seq: u64,
+    pub(super) in_flight: HashMap<u64, SentenceKey>,
+    pub(super) unsaved: HashMap<SentenceKey, String>,
+    pub(super) last_error: String,
+    pub(super) saved_any: bool,
+}
+
+impl State {
+    /// Opens a session: loads the annotator's decisions and puts the cursor where they left off.
+    pub fn new(setup: Setup) -> State {
+        let articles = Arc::clone(&setup.articles);
+        let count = articles.len();
+        let by_id: HashMap<&str, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
+        let mut annotations: Vec<HashMap<(usize, usize), Labels>> = vec![HashMap::new(); count];
+        let mut overall = Counts::new(&setup.schema);
+        let mut orphaned = 0;
+        let mut last: Option<&Event> = None;
+        for event in setup
+            .events
+            .iter()
+            .filter(|e| e.annotator == setup.annotator)
+        {
+            if last.is_none_or(|l| event.ts >= l.ts) {
+                last = Some(event);
+            }
+            if event.op != Op::Set {
+                continue;
+            }
+            let text = by_id
+                .get(event.article.as_str())
+                .and_then(|&i| Some((i, articles[i].text.get(event.start..event.end)?)));
+            match text {
+                Some((i, text)) if fingerprint(text) == event.fp => {
+                    let labels = in_schema_order(&setup.schema, event.labels.clone());
+                    overall.add(&setup.schema, &labels, 1);
+                    annotations[i].insert((event.start, event.end), labels);
+                }
+                _ => orphaned += 1,
+            }
+        }
+        let from_journal = last.map(|e| Position {
+            article: e.article.clone(),
+            start: e.start,
+            end: e.end,
+            ts: e.ts,
+        });
+        let resume = match (setup.resume, from_journal) {
+            (Some(p), Some(j)) => Some(if j.ts > p.ts { j } else { p }),
+            (p, j) => p.or(j),
+        };
+        let mut state = State {
+            in_article: Counts::new(&setup.schema),
+            articles: setup.articles,
+            schema: setup.schema,
+            keymap: setup.keymap,
+            annotator: setup.annotator,
+            store_path: setup.store_path,
+            sentences: vec![None; count],
+            annotations,
+            cursor: Cursor::default(),
+            screen: Screen::default(),
+            layout: TextLayout::default(),
+            layout_of: None,
+            scroll: 0,
+            mode: Mode::Normal,
+            message: None,
+            overall,
+            orphaned,
+            total_sentences: None,
+            undo: Vec::new(),
+            redo: Vec::new(),
+            last_search: None,
+            next_seq: 0,
+            in_flight: HashMap::new(),
+            unsaved: HashMap::new(),
+            last_error: String::new(),
+            saved_any: false,
+        };
+        if let Some(p) = resume
+            && let Some(&article) = by_id.get(p.article.as_str())
+        {
+            let spans = state.spans(article);
+            let sentence = spans
+                .iter()
+                .position(|s| s.start == p.start && s.end == p.end)
+                .or_else(|| spans.iter().position(|s| s.end > p.start))
+                .unwrap_or(0);
+            state.cursor = Cursor { article, sentence };
+        }
+        state.enter_article();
+        let mut warnings = setup.warnings;
+        warnings.extend(state.keymap.conflicts(&state.schema));
+        if let Some(first) = warnings.first() {
+            let more = match warnings.len() {
+                1 => String::new(),
+                n => format!(" (and {} more)", n - 1),
+            };
+            state.message = Some(Message {
+                text: format!("{first}{more}"),
+                error: true,
+            });
+        }
+        state
+    }
+
+    /// The sentences of an article, segmenting it the first time; stored decisions whose span
+    /// is no longer a sentence are set aside as orphaned here.
+    pub(super) fn spans(&mut self, article: usize) -> &[Span] {
+        if self.sentences[article].is_none() {
+            let spans = self.articles[article].sentences();
+            let map = &mut self.annotations[article];
+            if !map.is_empty() {
+                let keep: std::collections::HashSet<(usize, usize)> =
+                    spans.iter().map(|s| (s.start, s.end)).collect();
+                let gone: Vec<(usize, usize)> =
+                    map.keys().filter(|k| !keep.contains(k)).copied().collect();
+                for key in gone {
+                    if let Some(labels) = map.remove(&key) {
+                        self.overall.add(&self.schema, &labels, -1);
+                        self.orphaned += 1;
+                    }
+                }
+            }
+            self.sentences[article] = Some(spans);
+        }
+        self.sentences[article].as_deref().unwrap_or_default()
+    }
+
+    /// Prepares the current article for display: segmentation, counts, layout.
+    pub(super) fn enter_article(&mut self) {
+        if self.articles.is_empty() {
+            return;
+        }
+        let article = self.cursor.article;
+        let sentence_count = self.spans(article).len();
+        self.cursor.sentence = self.cursor.sentence.min(sentence_count.saturating_sub(1));
+        let mut counts = Counts::new(&self.schema);
+        for labels in self.annotations[article].values() {
+            counts.add(&self.schema, labels, 1);
+        }
+        self.in_article = counts;
+        self.refresh_layout();
+    }
+
+    /// Recomputes the wrapped text when the article or the width changed.
+    pub(super) fn refresh_layout(&mut self) {
+        if self.articles.is_empty() {
+            return;
+        }
+        let key = (self.cursor.article, self.screen.text.width);
+        if self.layout_of == Some(key) {
+            return;
+        }
+        let article = self.cursor.article;
+        let text = &self.articles[article].text;
+        let spans = self.sentences[article].as_deref().unwrap_or_default();
+        self.layout = layout(text, spans, key.1);
+        self.layout_of = Some(key);
+        self.scroll = 0;
+        self.keep_cursor_visible();
+    }
+
+    /// Scrolls as little as needed to show the current sentence.
+    pub(super) fn keep_cursor_visible(&mut self) {
+        let height = usize::from(self.screen.text.height).max(1);
+        if let Some(&(first, last)) = self.layout.sentence_lines.get(self.cursor.sentence) {
+            if first < self.scroll || last - first + 1 > height {
+                self.scroll = first;
+            } else if last >= self.scroll + height {
+                self.scroll = last + 1 - height;
+            }
+        }
+        self.clamp_scroll();
+    }
+
+    pub(super) fn clamp_scroll(&mut self) {
+        let height = usize::from(self.screen.text.height).max(1);
+        self.scroll = self
+            .scroll
+            .min(self.layout.lines.len().saturating_sub(height));
+    }
+
+    /// The position of the cursor, for the position file.
+    pub fn position(&self) -> Option<Position> {
+        let article = self.articles.get(self.cursor.article)?;
+        let span = self.current_span()?;
+        Some(Position {
+            article: article.id.clone(),
+            start: span.start,
+            end: span.end,
+            ts: 0,
+        })
+    }
+
+    /// The span of the current sentence, if the article has any.
+    pub fn current_span(&self) -> Option<Span> {
+        self.sentences
+            .get(self.cursor.article)?
+            .as_ref()?
+            .get(self.cursor.sentence)
+            .copied()
+    }
+
+    /// The decision on a sentence of the current article: `None` when not annotated.
+    pub fn annotation(&self, sentence: usize) -> Option<&Labels> {
+        let span = self
+            .sentences
+            .get(self.cursor.article)?
+            .as_ref()?
+            .get(sentence)?;
+        self.annotations[self.cursor.article].get(&(span.start, span.end))
+    }
+
+    /// The decision on any sentence whose article is already segmented.
+    pub fn annotation_at(&self, article: usize, sentence: usize) -> Option<&Labels> {
+        let span = self.sentences.get(article)?.as_ref()?.get(sentence)?;
+        self.annotations[article].get(&(span.start, span.end))
+    }
+
+    /// True when the decision on this sentence of the current article failed to save.
+    pub fn is_unsaved(&self, sentence: usize) -> bool {
+        let Some(span) = self
+            .sentences
+            .get(self.cursor.article)
+            .and_then(|s| s.as_ref()?.get(sentence))
+        else {
+            return false;
+        };
+        self.unsaved
+            .contains_key(&(self.cursor.article, span.start, span.end))
+    }
+
+    /// Whether the decisions are on disk.
+    pub fn save_state(&self) -> SaveState {
+        if !self.unsaved.is_empty() {
+            SaveState::NotSaved {
+                decisions: self.unsaved.len(),
+                reason: self.last_error.clone(),
+            }
+        } else if !self.in_flight.is_empty() {
+            SaveState::Saving
+        } else if self.saved_any {
+            SaveState::Saved
+        } else {
+            SaveState::Idle
+        }
+    }
+
+    /// The article under the cursor (`None` for an empty corpus).
+    pub fn article(&self) -> Option<&Article> {
+        self.articles.get(self.cursor.article)
+    }
+
+    /// Number of articles in the corpus.
+    pub fn article_count(&self) -> usize {
+        self.articles.len()
+    }
+
+    /// Number of sentences in the current article.
+    pub fn sentence_count(&self) -> usize {
+        self.sentences
+            .get(self.cursor.article)
+            .and_then(|s| s.as_ref())
+            .map_or(0, Vec::len)
+    }
+
+    /// Where the cursor is.
+    pub fn cursor(&self) -> Cursor {
+        self.cursor
+    }
+    /// The label set.
+    pub fn schema(&self) -> &Schema {
+        &self.schema
+    }
+    /// The key bindings.
+    pub fn keymap(&self) -> &Keymap {
+        &self.keymap
+    }
+    /// Who is annotating.
+    pub fn annotator(&self) -> &str {
+        &self.annotator
+    }
+    /// The label store's path, for display.
+    pub fn store_path(&self) -> &str {
+        &self.store_path
+    }
+    /// The pane geometry for the current terminal size.
+    pub fn screen(&self) -> &Screen {
+        &self.screen
+    }
+    /// The current article's text wrapped to the text pane.
+    pub fn layout(&self) -> &TextLayout {
+        &self.layout
+    }
+    /// The first visual line shown in the text pane.
+    pub fn scroll(&self) -> usize {
+        self.scroll
+    }
+    /// What the keyboard is doing.
+    pub fn mode(&self) -> &Mode {
+        &self.mode
+    }
+    /// The status message, if any.
+    pub fn message(&self) -> Option<&Message> {
+        self.message.as_ref()
+    }
+    /// Decisions across the corpus.
+    pub fn overall(&self) -> &Counts {
+        &self.overall
+    }
+    /// Decisions in the current article.
+    pub fn in_article(&self) -> &Counts {
+        &self.in_article
+    }
+    /// Stored decisions that no longer match a sentence (seen so far).
+    pub fn orphaned(&self) -> usize {
+        self.orphaned
+    }
+    /// Sentences in the corpus, once the background count has arrived.
+    pub fn total_sentences(&self) -> Option<usize> {
+        self.total_sentences
+    }
+    /// The articles, shared (the background counter reads them).
+    pub fn articles(&self) -> &Arc<Vec<Article>> {
+        &self.articles
+    }
+}
+
+/// Known labels in schema order, then any names the schema no longer has.
+pub(super) fn in_schema_order(schema: &Schema, mut labels: Labels) -> Labels {
+    labels.sort_by_key(|name| schema.index_of(name).unwrap_or(usize::MAX));
+    labels.dedup();
+    labels
+}

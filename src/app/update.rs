@@ -1,0 +1,397 @@
+//! The pure update: an action changes the state and returns what the loop must do.
+
+use super::action::{Action, Effect};
+use super::layout::Part;
+use super::screen::Screen;
+use super::state::{Change, Cursor, Labels, Message, Mode, State, in_schema_order};
+use crate::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+
+/// Applies one action; returns the writes and the quit the loop must carry out, in order.
+pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
+    match action {
+        Action::Resize { width, height } => {
+            state.screen = Screen::new(width, height, state.schema.labels.len());
+            state.refresh_layout();
+            state.keep_cursor_visible();
+            return Vec::new();
+        }
+        Action::Saved(seq) => {
+            if let Some(key) = state.in_flight.remove(&seq) {
+                state.unsaved.remove(&key);
+                state.saved_any = true;
+            }
+            return Vec::new();
+        }
+        Action::SaveFailed { seq, reason } => {
+            if let Some(key) = state.in_flight.remove(&seq) {
+                state.unsaved.insert(key, reason.clone());
+                state.last_error = reason;
+            }
+            return Vec::new();
+        }
+        Action::CorpusCounted(total) => {
+            state.total_sentences = Some(total);
+            return Vec::new();
+        }
+        Action::Notice(text) => return say_error(state, &text),
+        _ => {}
+    }
+    match state.mode.clone() {
+        Mode::Help => {
+            state.mode = Mode::Normal;
+            Vec::new()
+        }
+        Mode::Search(mut query) => {
+            match action {
+                Action::Type(c) => {
+                    query.push(c);
+                    state.mode = Mode::Search(query);
+                }
+                Action::Erase => {
+                    query.pop();
+                    state.mode = Mode::Search(query);
+                }
+                Action::Submit => {
+                    state.mode = Mode::Normal;
+                    if !query.is_empty() {
+                        state.last_search = Some(query);
+                    }
+                    return search_next(state);
+                }
+                Action::Cancel => state.mode = Mode::Normal,
+                _ => {}
+            }
+            Vec::new()
+        }
+        Mode::ConfirmQuit if action == Action::Quit => quit(state),
+        Mode::ConfirmQuit => {
+            state.mode = Mode::Normal;
+            state.message = None;
+            normal(state, action)
+        }
+        Mode::Normal => normal(state, action),
+    }
+}
+
+fn normal(state: &mut State, action: Action) -> Vec<Effect> {
+    if !matches!(action, Action::Wheel(_)) {
+        state.message = None;
+    }
+    if state.articles.is_empty() {
+        return match action {
+            Action::Quit => quit(state),
+            Action::Help => {
+                state.mode = Mode::Help;
+                Vec::new()
+            }
+            _ => Vec::new(),
+        };
+    }
+    let cursor = state.cursor;
+    let last_sentence = state.sentence_count().saturating_sub(1);
+    match action {
+        Action::NextSentence => step(state, 1),
+        Action::PreviousSentence => step(state, -1),
+        Action::NextArticle if cursor.article + 1 < state.articles.len() => {
+            go(state, cursor.article + 1, 0)
+        }
+        Action::NextArticle => say(state, "this is the last article"),
+        Action::PreviousArticle if cursor.article > 0 => go(state, cursor.article - 1, 0),
+        Action::PreviousArticle => say(state, "this is the first article"),
+        Action::FirstSentence => go(state, cursor.article, 0),
+        Action::LastSentence => go(state, cursor.article, last_sentence),
+        Action::ToggleLabel(i) => toggle(state, i),
+        Action::NoStance => {
+            let mut effects = decide(state, Some(Vec::new()));
+            effects.extend(step(state, 1));
+            effects
+        }
+        Action::Confirm => {
+            let labels = state
+                .annotation(cursor.sentence)
+                .cloned()
+                .unwrap_or_default();
+            let mut effects = decide(state, Some(labels));
+            effects.extend(step(state, 1));
+            effects
+        }
+        Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
+        Action::Clear => say(state, "this sentence is not annotated"),
+        Action::NextUnannotated => next_unannotated(state),
+        Action::Undo => undo(state),
+        Action::Redo => redo(state),
+        Action::Search => {
+            state.mode = Mode::Search(String::new());
+            Vec::new()
+        }
+        Action::SearchNext => search_next(state),
+        Action::ScrollDown | Action::ScrollUp => {
+            let page = usize::from(state.screen.text.height.saturating_sub(1)).max(1);
+            state.scroll = if action == Action::ScrollDown {
+                state.scroll + page
+            } else {
+                state.scroll.saturating_sub(page)
+            };
+            state.clamp_scroll();
+            Vec::new()
+        }
+        Action::Wheel(lines) => {
+            state.scroll = state.scroll.saturating_add_signed(lines as isize * 3);
+            state.clamp_scroll();
+            Vec::new()
+        }
+        Action::Click { column, row } => click(state, column, row),
+        Action::Help => {
+            state.mode = Mode::Help;
+            Vec::new()
+        }
+        Action::Quit if !state.unsaved.is_empty() => {
+            state.mode = Mode::ConfirmQuit;
+            let n = state.unsaved.len();
+            say_error(
+                state,
+                &format!("{n} decision(s) NOT SAVED: quit again to leave anyway"),
+            )
+        }
+        Action::Quit => quit(state),
+        _ => Vec::new(),
+    }
+}
+
+fn quit(state: &mut State) -> Vec<Effect> {
+    let mut effects: Vec<Effect> = state
+        .position()
+        .map(Effect::SavePosition)
+        .into_iter()
+        .collect();
+    effects.push(Effect::Quit);
+    effects
+}
+
+pub(super) fn say(state: &mut State, text: &str) -> Vec<Effect> {
+    state.message = Some(Message {
+        text: text.to_owned(),
+        error: false,
+    });
+    Vec::new()
+}
+
+fn say_error(state: &mut State, text: &str) -> Vec<Effect> {
+    state.message = Some(Message {
+        text: text.to_owned(),
+        error: true,
+    });
+    Vec::new()
+}
+
+/// Moves the cursor; entering another article saves the position.
+pub(super) fn go(state: &mut State, article: usize, sentence: usize) -> Vec<Effect> {
+    let changed = article != state.cursor.article;
+    state.cursor = Cursor { article, sentence };
+    if changed {
+        state.enter_article();
+    }
+    state.keep_cursor_visible();
+    if changed {
+        state
+            .position()
+            .map(Effect::SavePosition)
+            .into_iter()
+            .collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// One sentence forward or back, crossing into the neighbouring article at either end.
+fn step(state: &mut State, direction: isize) -> Vec<Effect> {
+    let Cursor { article, sentence } = state.cursor;
+    let count = state.sentence_count();
+    if direction > 0 {
+        if sentence + 1 < count {
+            return go(state, article, sentence + 1);
+        }
+        match (article + 1..state.articles.len()).find(|&a| !state.spans(a).is_empty()) {
+            Some(next) => go(state, next, 0),
+            None => say(state, "end of the corpus"),
+        }
+    } else {
+        if sentence > 0 {
+            return go(state, article, sentence - 1);
+        }
+        match (0..article).rev().find(|&a| !state.spans(a).is_empty()) {
+            Some(previous) => {
+                let last = state.spans(previous).len() - 1;
+                go(state, previous, last)
+            }
+            None => say(state, "start of the corpus"),
+        }
+    }
+}
+
+fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
+    let Some(name) = state.schema.labels.get(label).map(|l| l.name.clone()) else {
+        return Vec::new();
+    };
+    if state.sentence_count() == 0 {
+        return say(state, "this article has no sentences");
+    }
+    if state.schema.exclusive {
+        let mut effects = decide(state, Some(vec![name]));
+        effects.extend(step(state, 1));
+        return effects;
+    }
+    let mut labels = state
+        .annotation(state.cursor.sentence)
+        .cloned()
+        .unwrap_or_default();
+    match labels.iter().position(|l| *l == name) {
+        Some(i) => {
+            labels.remove(i);
+        }
+        None => labels.push(name),
+    }
+    decide(state, Some(labels))
+}
+
+/// Records a decision on the current sentence (`None` clears it) for undo, and journals it.
+fn decide(state: &mut State, after: Option<Labels>) -> Vec<Effect> {
+    let Cursor { article, sentence } = state.cursor;
+    let Some(span) = state.current_span() else {
+        return say(state, "this article has no sentences");
+    };
+    let after = after.map(|l| in_schema_order(&state.schema, l));
+    let before = state.annotation(sentence).cloned();
+    let unsaved = state.unsaved.contains_key(&(article, span.start, span.end));
+    if before == after && !unsaved {
+        return Vec::new();
+    }
+    state.redo.clear();
+    state.undo.push(Change {
+        article,
+        sentence,
+        span,
+        before,
+        after: after.clone(),
+    });
+    vec![apply(state, article, span, after)]
+}
+
+/// Sets a sentence's decision in memory and returns the journal write for it.
+fn apply(
+    state: &mut State,
+    article: usize,
+    span: crate::corpus::Span,
+    labels: Option<Labels>,
+) -> Effect {
+    let key = (span.start, span.end);
+    let old = match &labels {
+        Some(l) => state.annotations[article].insert(key, l.clone()),
+        None => state.annotations[article].remove(&key),
+    };
+    let current = article == state.cursor.article;
+    if let Some(old) = &old {
+        state.overall.add(&state.schema, old, -1);
+        if current {
+            state.in_article.add(&state.schema, old, -1);
+        }
+    }
+    if let Some(new) = &labels {
+        state.overall.add(&state.schema, new, 1);
+        if current {
+            state.in_article.add(&state.schema, new, 1);
+        }
+    }
+    let a = &state.articles[article];
+    let text = &a.text[span.start..span.end];
+    let event = Event {
+        v: JOURNAL_VERSION,
+        op: if labels.is_some() { Op::Set } else { Op::Clear },
+        article: a.id.clone(),
+        start: span.start,
+        end: span.end,
+        fp: fingerprint(text),
+        labels: labels.unwrap_or_default(),
+        annotator: state.annotator.clone(),
+        ts: 0,
+        origin: Origin::Typed,
+        text: text.to_owned(),
+    };
+    let seq = state.next_seq;
+    state.next_seq += 1;
+    state.in_flight.insert(seq, (article, span.start, span.end));
+    Effect::Save { seq, event }
+}
+
+fn undo(state: &mut State) -> Vec<Effect> {
+    let Some(change) = state.undo.pop() else {
+        return say(state, "nothing to undo");
+    };
+    let mut effects = go(state, change.article, change.sentence);
+    effects.push(apply(
+        state,
+        change.article,
+        change.span,
+        change.before.clone(),
+    ));
+    state.redo.push(change);
+    effects
+}
+
+fn redo(state: &mut State) -> Vec<Effect> {
+    let Some(change) = state.redo.pop() else {
+        return say(state, "nothing to redo");
+    };
+    let mut effects = go(state, change.article, change.sentence);
+    effects.push(apply(
+        state,
+        change.article,
+        change.span,
+        change.after.clone(),
+    ));
+    state.undo.push(change);
+    effects
+}
+
+fn next_unannotated(state: &mut State) -> Vec<Effect> {
+    let found = super::search::find_from_cursor(state, |state, article, sentence| {
+        state.annotation_at(article, sentence).is_none()
+    });
+    match found {
+        Some((article, sentence)) => go(state, article, sentence),
+        None => say(state, "every sentence is annotated"),
+    }
+}
+
+fn search_next(state: &mut State) -> Vec<Effect> {
+    let Some(query) = state.last_search.clone() else {
+        state.mode = Mode::Search(String::new());
+        return Vec::new();
+    };
+    match super::search::find_text(state, &query) {
+        Some((article, sentence)) => {
+            let mut effects = go(state, article, sentence);
+            effects.extend(say(state, &format!("found {query:?}")));
+            effects
+        }
+        None => say_error(state, &format!("not found: {query:?}")),
+    }
+}
+
+fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
+    let text = state.screen.text;
+    if !state.screen.fits || !text.contains(column, row) {
+        return Vec::new();
+    }
+    let line = state.scroll + usize::from(row - text.y);
+    let column = column - text.x;
+    let hit = state.layout.lines.get(line).and_then(|pieces| {
+        pieces
+            .iter()
+            .find(|p| column >= p.column && column < p.column + p.width)
+    });
+    match hit.map(|p| p.part) {
+        Some(Part::Sentence(i) | Part::Mark(i)) => go(state, state.cursor.article, i),
+        _ => Vec::new(),
+    }
+}

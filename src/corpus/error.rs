@@ -1,0 +1,120 @@
+//! Why a corpus could not be opened; every message names the file and, where it applies,
+//! the line, row or item.
+
+use std::io;
+
+/// The file types a corpus is made of, for messages.
+pub const SUPPORTED: &str = ".txt, .jsonl, .ndjson, .json, .csv, .tsv";
+
+/// An error opening a corpus: one line, naming the place.
+#[derive(Debug, thiserror::Error)]
+pub enum CorpusError {
+    /// The path does not exist.
+    #[error("{path}: no such file or folder")]
+    NotFound {
+        /// The path as given.
+        path: String,
+    },
+    /// Reading failed for a reason of the system (permissions, a device error).
+    #[error("{path}: {source}")]
+    Io {
+        /// The file or folder being read.
+        path: String,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// A file whose extension is not a corpus format.
+    #[error("{path}: unsupported file type; a corpus is made of {SUPPORTED} files and folders")]
+    Unsupported {
+        /// The file as given.
+        path: String,
+    },
+    /// A folder holding no file of a corpus format.
+    #[error("{path}: no {SUPPORTED} files in this folder")]
+    NoSupportedFiles {
+        /// The folder as given.
+        path: String,
+    },
+    /// A file with no bytes, or only whitespace.
+    #[error("{path}: the file is empty")]
+    Empty {
+        /// The file.
+        path: String,
+    },
+    /// A NUL byte, which text never holds: a binary or UTF-16 file.
+    #[error("{path}: NUL byte at byte {offset}: not a UTF-8 text file (binary, or UTF-16?)")]
+    Binary {
+        /// The file.
+        path: String,
+        /// Offset of the first NUL byte from the start of the file.
+        offset: u64,
+    },
+    /// A CSV or TSV file without the text column.
+    #[error(
+        "{path}: no column {column:?}; columns found: {found} (name the text column with --text-field)"
+    )]
+    MissingColumn {
+        /// The file.
+        path: String,
+        /// The column looked for.
+        column: String,
+        /// The header's columns, quoted and joined.
+        found: String,
+    },
+    /// One JSONL line, JSON item or CSV row that cannot be an article.
+    #[error("{place}: {reason} (--skip-bad skips such entries)")]
+    BadEntry {
+        /// `path:line N`, `path:item N`.
+        place: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file that cannot be read as its format at all.
+    #[error("{place}: {reason}")]
+    BadFile {
+        /// The file, with the line when known.
+        place: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A file that yields no article.
+    #[error("{path}: no articles{}", skipped_note(*.skipped))]
+    NoArticles {
+        /// The file.
+        path: String,
+        /// Entries skipped with `--skip-bad`.
+        skipped: usize,
+    },
+    /// Two articles with one id.
+    #[error("duplicate article id {id}: {first} and {second}")]
+    DuplicateId {
+        /// The id, quoted.
+        id: String,
+        /// Where it was first seen.
+        first: String,
+        /// Where it was seen again.
+        second: String,
+    },
+    /// Standard input named twice.
+    #[error("`-` (standard input) can be given only once")]
+    StdinTwice,
+    /// A binary built without any `sample-data/*.txt`.
+    #[error("the built-in sample corpus is empty: this binary was built without sample-data/*.txt")]
+    NoSample,
+}
+
+fn skipped_note(skipped: usize) -> String {
+    match skipped {
+        0 => String::new(),
+        n => format!(" left after skipping {n} bad entries"),
+    }
+}
+
+/// `text` quoted for a one-line message: control characters escaped, long text cut.
+pub fn quote(text: &str) -> String {
+    const MAX: usize = 60;
+    match text.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{:?}…", &text[..cut]),
+        None => format!("{text:?}"),
+    }
+}

@@ -1,0 +1,76 @@
+//! What can go wrong with a label store, in messages that name the file.
+
+use std::io;
+use std::path::PathBuf;
+
+use thiserror::Error;
+
+/// A label store failure; every message names the journal (and the line, for a bad line).
+#[derive(Debug, Error)]
+pub enum StoreError {
+    /// Another session holds the one-writer lock; it keeps writing, this one must not.
+    #[error(
+        "label store {} is in use by {}: close that session first (lock file {}.lock)",
+        path.display(),
+        holder(*pid),
+        path.display()
+    )]
+    Locked {
+        /// The journal.
+        path: PathBuf,
+        /// The holder's process id, 0 when its lock file does not say.
+        pid: u32,
+    },
+    /// A complete journal line that is not a valid event; the file is left as it is.
+    #[error("label store {} line {line}: {reason}; the file was not changed", path.display())]
+    BadLine {
+        /// The journal.
+        path: PathBuf,
+        /// 1-based line number.
+        line: usize,
+        /// What is wrong with the line.
+        reason: String,
+    },
+    /// Reading, writing, syncing or renaming failed (disk full, read-only folder, ...).
+    #[error("cannot {action} {}: {error}", path.display())]
+    Io {
+        /// The file or folder the operation was on.
+        path: PathBuf,
+        /// What was being done, as a verb phrase ("append to label store", "write").
+        action: &'static str,
+        /// The operating system's reason.
+        error: io::Error,
+    },
+    /// The store was opened read-only, so it cannot take new events.
+    #[error("label store {} is open read-only", path.display())]
+    ReadOnly {
+        /// The journal.
+        path: PathBuf,
+    },
+    /// An event that replay would reject later, refused before it reaches the journal.
+    #[error("label store {}: refusing to write an invalid event: {reason}", path.display())]
+    InvalidEvent {
+        /// The journal.
+        path: PathBuf,
+        /// What is wrong with the event.
+        reason: String,
+    },
+}
+
+fn holder(pid: u32) -> String {
+    if pid == 0 {
+        "another process".to_owned()
+    } else {
+        format!("process {pid}")
+    }
+}
+
+impl StoreError {
+    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, error: io::Error) -> Self {
+        StoreError::Io {
+            path: path.into(),
+            action,
+            error,
+        }
+    }
+}

@@ -1,0 +1,143 @@
+//! Replay: journal bytes to the current annotations, validating every line.
+//!
+//! Lines are read from the last to the first, so the newest event of each sentence is
+//! met first: only that one is turned into an owned [`Event`]; older events of the same
+//! sentence are parsed and checked (strings borrowed from the read buffer) and dropped.
+
+use std::fs::File;
+use std::path::Path;
+
+use serde::Deserialize;
+use serde_json::error::Category;
+
+use super::canonical;
+use super::error::StoreError;
+use super::event::{JOURNAL_VERSION, Op};
+use super::line::Line;
+use super::lines;
+use super::state::Annotations;
+
+/// What a journal held.
+#[derive(Debug, Default)]
+pub(crate) struct Replay {
+    pub annotations: Annotations,
+    /// Valid events read.
+    pub events: usize,
+    /// The bytes of an incomplete last line left by a crash mid-write.
+    pub torn: Option<Vec<u8>>,
+    /// Length of the journal without the torn fragment.
+    pub complete_len: u64,
+    /// The last event is valid but lacks its newline: the next line must start with one.
+    pub needs_newline: bool,
+}
+
+/// Replays the journal `file`, whose path is named in errors.
+pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
+    let read_error = |e| StoreError::io(path, "read label store", e);
+    let len = file.metadata().map_err(read_error)?.len();
+    let mut out = Replay::default();
+    // Byte offset of the first bad line met so far (the pass goes backward), and why.
+    let mut first_bad: Option<(u64, String)> = None;
+
+    let (body_len, fragment) = lines::split_tail(file, len).map_err(read_error)?;
+    out.complete_len = len;
+    if !fragment.is_empty() {
+        match parse(&fragment) {
+            Parsed::Event(line) => {
+                out.needs_newline = true;
+                take(&mut out, line);
+            }
+            Parsed::Unfinished(_) => {
+                out.torn = Some(fragment.clone());
+                out.complete_len = body_len;
+            }
+            Parsed::Bad(reason) => first_bad = Some((body_len, reason)),
+        }
+    }
+
+    lines::for_each_backward(file, body_len, |bytes, offset| match parse(bytes) {
+        Parsed::Event(line) => take(&mut out, line),
+        Parsed::Unfinished(_) if bytes.is_empty() => {
+            first_bad = Some((offset, "empty line".into()));
+        }
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => first_bad = Some((offset, reason)),
+    })
+    .map_err(read_error)?;
+
+    if let Some((offset, reason)) = first_bad {
+        return Err(StoreError::BadLine {
+            path: path.to_owned(),
+            line: lines::line_number(file, offset).map_err(read_error)?,
+            reason,
+        });
+    }
+    out.annotations.finish_backward();
+    Ok(out)
+}
+
+/// Counts a valid event, keeping it only when it is its sentence's newest.
+fn take(out: &mut Replay, line: Line<'_>) {
+    out.events += 1;
+    let key = out
+        .annotations
+        .key(&line.article.0, line.start, line.end, &line.annotator.0);
+    if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
+        out.annotations.push_newest(line.into_event());
+    }
+}
+
+enum Parsed<'a> {
+    Event(Line<'a>),
+    /// Not well-formed JSON: what a crash mid-write leaves, when it is the last line.
+    Unfinished(String),
+    /// Complete JSON that is not a valid event.
+    Bad(String),
+}
+
+fn parse(bytes: &[u8]) -> Parsed<'_> {
+    let parsed = match canonical::parse(bytes) {
+        Some(line) => Ok(line),
+        None => serde_json::from_slice::<Line>(bytes),
+    };
+    match parsed {
+        Ok(line) if line.v != JOURNAL_VERSION => Parsed::Bad(version_reason(u64::from(line.v))),
+        Ok(line) => match check(line.start, line.end) {
+            Ok(()) => Parsed::Event(line),
+            Err(reason) => Parsed::Bad(reason),
+        },
+        Err(e) if matches!(e.classify(), Category::Eof | Category::Syntax) => {
+            Parsed::Unfinished(json_reason(&e))
+        }
+        Err(e) => match serde_json::from_slice::<Probe>(bytes) {
+            Ok(Probe { v: Some(v) }) if v != u64::from(JOURNAL_VERSION) => {
+                Parsed::Bad(version_reason(v))
+            }
+            _ => Parsed::Bad(json_reason(&e)),
+        },
+    }
+}
+
+/// serde_json's message without its "at line 1" (each line is parsed alone).
+fn json_reason(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    let suffix = format!(" at line {} column {}", e.line(), e.column());
+    let message = message.strip_suffix(&suffix).unwrap_or(&message);
+    format!("not a journal event: {message} (column {})", e.column())
+}
+
+/// Rules an event must meet besides its JSON shape; `append` applies them too.
+pub(crate) fn check(start: usize, end: usize) -> Result<(), String> {
+    if start > end {
+        return Err(format!("start {start} is after end {end}"));
+    }
+    Ok(())
+}
+
+fn version_reason(v: u64) -> String {
+    format!("journal format version {v} is not one this stance reads (version {JOURNAL_VERSION})")
+}
+
+#[derive(Deserialize)]
+struct Probe {
+    v: Option<u64>,
+}

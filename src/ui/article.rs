@@ -1,0 +1,142 @@
+//! The article pane: title, metadata, and the visible lines of the wrapped text.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier, Style};
+
+use super::{colour, truncate};
+use crate::app::State;
+use crate::app::layout::{MARK_WIDTH, Part, sanitize};
+
+/// The style of the sentence under the cursor.
+pub const CURRENT: Style = Style::new().add_modifier(Modifier::REVERSED);
+/// The mark of a sentence nobody has decided yet.
+pub const NOT_ANNOTATED: (char, Style) = ('·', Style::new().fg(Color::DarkGray));
+/// The mark of a sentence decided "reviewed, no stance".
+pub const NO_STANCE: (char, Style) = ('○', Style::new().fg(Color::Gray));
+/// The mark of a decision that could not be written.
+pub const UNSAVED: (char, Style) = (
+    '!',
+    Style::new()
+        .fg(Color::White)
+        .bg(Color::Red)
+        .add_modifier(Modifier::BOLD),
+);
+/// The mark of a sentence with several labels: the first label's colour, then the second's.
+pub const SEVERAL: char = '▌';
+
+pub(super) fn render(state: &State, buf: &mut Buffer) {
+    let screen = state.screen();
+    let header = screen.header;
+    let width = usize::from(header.width);
+    let Some(article) = state.article() else {
+        buf.set_stringn(
+            header.x,
+            header.y,
+            "The corpus has no articles.",
+            width,
+            Style::new().add_modifier(Modifier::BOLD),
+        );
+        return;
+    };
+    let title = if article.title.trim().is_empty() {
+        "(untitled)".to_owned()
+    } else {
+        sanitize(article.title.trim())
+    };
+    buf.set_stringn(
+        header.x,
+        header.y,
+        truncate(&title, width),
+        width,
+        Style::new().add_modifier(Modifier::BOLD),
+    );
+    let mut meta = format!("id: {}", sanitize(&article.id));
+    for (key, value) in &article.meta {
+        meta.push_str(&format!(" · {}: {}", sanitize(key), sanitize(value.trim())));
+    }
+    let dim = Style::new().fg(Color::DarkGray);
+    buf.set_stringn(header.x, header.y + 1, truncate(&meta, width), width, dim);
+    rule(state, buf);
+    text(state, buf);
+}
+
+/// The line under the header, with how far down the text is when it does not all fit.
+fn rule(state: &State, buf: &mut Buffer) {
+    let header = state.screen().header;
+    let y = header.y + 2;
+    let dim = Style::new().fg(Color::DarkGray);
+    for x in header.x..header.x + header.width {
+        buf[(x, y)].set_symbol("─").set_style(dim);
+    }
+    let lines = state.layout().lines.len();
+    let height = usize::from(state.screen().text.height);
+    if lines > height {
+        let last = (state.scroll() + height).min(lines);
+        let tag = format!(" {}% ", last * 100 / lines.max(1));
+        let x = (header.x + header.width).saturating_sub(tag.len() as u16 + 1);
+        buf.set_stringn(x, y, tag, usize::from(header.width), dim);
+    }
+}
+
+fn text(state: &State, buf: &mut Buffer) {
+    let area = state.screen().text;
+    let cursor = state.cursor().sentence;
+    let layout = state.layout();
+    for row in 0..area.height {
+        let Some(line) = layout.lines.get(state.scroll() + usize::from(row)) else {
+            break;
+        };
+        let y = area.y + row;
+        for piece in line {
+            if piece.column >= area.width {
+                break;
+            }
+            let x = area.x + piece.column;
+            let room = usize::from(area.width - piece.column);
+            match piece.part {
+                Part::Mark(i) => {
+                    let (symbol, style) = mark(state, i);
+                    let mut bytes = [0u8; 4];
+                    let symbol = symbol.encode_utf8(&mut bytes);
+                    buf.set_stringn(x, y, symbol, room.min(usize::from(MARK_WIDTH)), style);
+                }
+                Part::Sentence(i) if i == cursor => {
+                    buf.set_stringn(x, y, &piece.text, room, CURRENT);
+                }
+                _ => {
+                    buf.set_stringn(x, y, &piece.text, room, Style::new());
+                }
+            }
+        }
+    }
+}
+
+/// The one-cell mark before a sentence: its decision at a glance.
+pub fn mark(state: &State, sentence: usize) -> (char, Style) {
+    if state.is_unsaved(sentence) {
+        return UNSAVED;
+    }
+    let Some(labels) = state.annotation(sentence) else {
+        return NOT_ANNOTATED;
+    };
+    let schema = state.schema();
+    let mut known = labels.iter().filter_map(|name| schema.index_of(name));
+    match (known.next(), known.next()) {
+        (None, _) if labels.is_empty() => NO_STANCE,
+        // Labels the schema no longer has.
+        (None, _) => ('?', Style::new().fg(Color::Magenta)),
+        (Some(first), None) => (
+            schema.labels[first].key,
+            Style::new()
+                .fg(Color::Black)
+                .bg(colour(schema.labels[first].colour))
+                .add_modifier(Modifier::BOLD),
+        ),
+        (Some(first), Some(second)) => (
+            SEVERAL,
+            Style::new()
+                .fg(colour(schema.labels[first].colour))
+                .bg(colour(schema.labels[second].colour)),
+        ),
+    }
+}

@@ -1,0 +1,226 @@
+//! The label pane: each label's key, colour, guideline, whether the current sentence has it,
+//! and how many sentences have it here and overall.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier, Style};
+
+use super::{colour, display_width_of, rect, thousands, truncate};
+use crate::app::State;
+use crate::app::layout::sanitize;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+
+pub(super) fn render(state: &State, buf: &mut Buffer) {
+    if state.screen().side_labels {
+        side(state, buf);
+    } else {
+        below(state, buf);
+    }
+}
+
+/// What the current sentence's decision is, in words.
+fn current_decision(state: &State) -> (String, Style) {
+    let sentence = state.cursor().sentence;
+    if state.sentence_count() == 0 {
+        return ("no sentences".into(), DIM);
+    }
+    let unsaved = state.is_unsaved(sentence);
+    let (text, style) = match state.annotation(sentence) {
+        None => ("not annotated".to_owned(), DIM),
+        Some(labels) if labels.is_empty() => ("no stance".to_owned(), Style::new()),
+        Some(labels) => (labels.join(", "), Style::new().add_modifier(Modifier::BOLD)),
+    };
+    if unsaved {
+        let red = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+        return (format!("{text} (NOT SAVED)"), red);
+    }
+    (text, style)
+}
+
+fn check(state: &State, label: usize) -> &'static str {
+    let name = &state.schema().labels[label].name;
+    match state.annotation(state.cursor().sentence) {
+        Some(labels) if labels.contains(name) => "[x]",
+        _ => "[ ]",
+    }
+}
+
+fn chip(state: &State, label: usize) -> (String, Style) {
+    let label = &state.schema().labels[label];
+    let style = Style::new()
+        .fg(Color::Black)
+        .bg(colour(label.colour))
+        .add_modifier(Modifier::BOLD);
+    (format!(" {} ", label.key), style)
+}
+
+/// One row per label under the article.
+fn below(state: &State, buf: &mut Buffer) {
+    let area = rect(state.screen().labels);
+    let width = usize::from(area.width);
+    for x in area.left()..area.right() {
+        buf[(x, area.y)].set_symbol("─").set_style(DIM);
+    }
+    let (decision, style) = current_decision(state);
+    let title = format!(" this sentence: {decision} ");
+    buf.set_stringn(
+        area.x + 1,
+        area.y,
+        truncate(&title, width - 2),
+        width - 2,
+        style,
+    );
+    let counts = " here / all ";
+    let x = area.right().saturating_sub(counts.len() as u16 + 1);
+    if usize::from(display_width_of(&title)) + counts.len() + 3 < width {
+        buf.set_stringn(x, area.y, counts, counts.len(), DIM);
+    }
+    let schema = state.schema();
+    let name_width = schema
+        .labels
+        .iter()
+        .map(|l| display_width_of(&l.name))
+        .max();
+    let name_width = usize::from(name_width.unwrap_or(0)).min(20);
+    for (i, label) in schema.labels.iter().enumerate() {
+        let y = area.y + 1 + i as u16;
+        if y >= area.bottom() {
+            break;
+        }
+        let mut x = area.x + 1;
+        let end = area.right();
+        let mut put = |x: &mut u16, text: &str, style: Style| {
+            let room = usize::from(end.saturating_sub(*x));
+            let (next, _) = buf.set_stringn(*x, y, text, room, style);
+            *x = next;
+        };
+        put(&mut x, check(state, i), Style::new());
+        put(&mut x, " ", Style::new());
+        let (chip_text, chip_style) = chip(state, i);
+        put(&mut x, &chip_text, chip_style);
+        let name = truncate(&sanitize(&label.name), name_width);
+        put(&mut x, &format!(" {name:<name_width$} "), Style::new());
+        let here = state.in_article().labels[i];
+        let all = state.overall().labels[i];
+        put(
+            &mut x,
+            &format!("{here:>4} /{:>6}  ", thousands(all)),
+            Style::new(),
+        );
+        let room = usize::from(end.saturating_sub(x));
+        put(&mut x, &truncate(&sanitize(&label.guideline), room), DIM);
+    }
+}
+
+/// A column beside the article: labels with wrapped guidelines, then totals.
+fn side(state: &State, buf: &mut Buffer) {
+    let area = rect(state.screen().labels);
+    for y in area.top()..area.bottom() {
+        buf[(area.x, y)].set_symbol("│").set_style(DIM);
+    }
+    let x = area.x + 2;
+    let width = usize::from(area.width.saturating_sub(3));
+    let mut y = area.y;
+    let bottom = area.bottom();
+    let row = |buf: &mut Buffer, y: &mut u16, left: &str, left_style: Style, right: &str| {
+        if *y >= bottom {
+            return;
+        }
+        let right_width = display_width_of(right);
+        let left_room = width.saturating_sub(usize::from(right_width) + 1);
+        buf.set_stringn(x, *y, truncate(left, left_room), left_room, left_style);
+        let rx = x + (width as u16).saturating_sub(right_width);
+        buf.set_stringn(rx, *y, right, usize::from(right_width), Style::new());
+        *y += 1;
+    };
+    row(
+        buf,
+        &mut y,
+        "Labels",
+        Style::new().add_modifier(Modifier::BOLD),
+        "here     all",
+    );
+    y += 1;
+    let schema = state.schema();
+    for (i, label) in schema.labels.iter().enumerate() {
+        if y >= bottom {
+            break;
+        }
+        let counts = format!(
+            "{:>4} {:>7}",
+            state.in_article().labels[i],
+            thousands(state.overall().labels[i])
+        );
+        let (chip_text, chip_style) = chip(state, i);
+        let check = check(state, i);
+        buf.set_stringn(x, y, check, 3, Style::new());
+        buf.set_stringn(x + 4, y, &chip_text, 3, chip_style);
+        let name_room = width.saturating_sub(8 + counts.len() + 1);
+        let name = truncate(&sanitize(&label.name), name_room);
+        buf.set_stringn(x + 8, y, &name, name_room, Style::new());
+        let rx = x + (width as u16).saturating_sub(counts.len() as u16);
+        buf.set_stringn(rx, y, &counts, counts.len(), Style::new());
+        y += 1;
+        for line in wrap(&sanitize(&label.guideline), width.saturating_sub(4), 3) {
+            if y >= bottom {
+                break;
+            }
+            buf.set_stringn(x + 4, y, &line, width.saturating_sub(4), DIM);
+            y += 1;
+        }
+        y += 1;
+    }
+    let here = state.in_article();
+    let all = state.overall();
+    let no_stance = format!("{:>4} {:>7}", here.no_stance, thousands(all.no_stance));
+    row(buf, &mut y, "no stance", Style::new(), &no_stance);
+    let annotated = format!(
+        "{:>4} {:>7}",
+        format!("{}/{}", here.annotated, state.sentence_count()),
+        thousands(all.annotated)
+    );
+    row(buf, &mut y, "annotated", Style::new(), &annotated);
+    if state.orphaned() > 0 {
+        let orphaned = thousands(state.orphaned());
+        row(
+            buf,
+            &mut y,
+            "orphaned",
+            Style::new().fg(Color::Magenta),
+            &orphaned,
+        );
+    }
+    y += 1;
+    row(buf, &mut y, "This sentence:", DIM, "");
+    let (decision, style) = current_decision(state);
+    for line in wrap(&decision, width, 3) {
+        row(buf, &mut y, &line, style, "");
+    }
+}
+
+/// Word-wraps sanitized text to `width` cells, at most `max_lines` lines (the last cut with `…`).
+fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if usize::from(display_width_of(&candidate)) <= width || line.is_empty() {
+            line = candidate;
+            continue;
+        }
+        lines.push(std::mem::replace(&mut line, word.to_owned()));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    if lines.len() > max_lines {
+        let rest = lines[max_lines - 1..].join(" ");
+        lines.truncate(max_lines - 1);
+        lines.push(truncate(&rest, width));
+    }
+    lines.into_iter().map(|l| truncate(&l, width)).collect()
+}

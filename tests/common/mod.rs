@@ -1,0 +1,106 @@
+//! Helpers shared by the test files: sessions without a terminal, and the real binary in a
+//! pseudo-terminal.
+#![allow(dead_code)]
+
+pub mod pty;
+
+use std::sync::Arc;
+
+use stance::app::{Action, Effect, Keymap, Setup, State, update};
+use stance::corpus::Article;
+use stance::schema::Schema;
+use stance::store::{Event, Op};
+
+/// An article with no metadata.
+pub fn article(id: &str, text: &str) -> Article {
+    Article {
+        id: id.to_owned(),
+        title: format!("Title of {id}"),
+        text: text.to_owned(),
+        meta: vec![("date".to_owned(), "2017-12-31".to_owned())],
+        source: format!("{id}.txt"),
+    }
+}
+
+/// Three short articles of three sentences each.
+pub fn three_articles() -> Vec<Article> {
+    vec![
+        article(
+            "a",
+            "Envoys met in Geneva. Sanctions were discussed. Troops stayed home.",
+        ),
+        article(
+            "b",
+            "Talks stalled on Monday. Tariffs rose again. A missile test followed.",
+        ),
+        article(
+            "c",
+            "The summit ended. Exports were banned. Ships left port.",
+        ),
+    ]
+}
+
+/// The setup of a session by `alice` on these articles, with the default schema and keys.
+pub fn setup(articles: Vec<Article>) -> Setup {
+    Setup {
+        articles: Arc::new(articles),
+        schema: Schema::default(),
+        keymap: Keymap::default(),
+        annotator: "alice".to_owned(),
+        store_path: "/tmp/labels.jsonl".to_owned(),
+        events: Vec::new(),
+        resume: None,
+        warnings: Vec::new(),
+    }
+}
+
+/// A session at 80x24 on these articles.
+pub fn session(articles: Vec<Article>) -> State {
+    open(setup(articles), 80, 24)
+}
+
+/// A session from a setup at a terminal size.
+pub fn open(setup: Setup, width: u16, height: u16) -> State {
+    let mut state = State::new(setup);
+    update(&mut state, Action::Resize { width, height });
+    state
+}
+
+/// Runs actions; returns every effect, with every save reported as done.
+pub fn run(state: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<Effect> {
+    let mut all = Vec::new();
+    for action in actions {
+        let effects = update(state, action);
+        for effect in &effects {
+            if let Effect::Save { seq, .. } = effect {
+                update(state, Action::Saved(*seq));
+            }
+        }
+        all.extend(effects);
+    }
+    all
+}
+
+/// The journal events among the effects.
+pub fn saves(effects: &[Effect]) -> Vec<Event> {
+    effects
+        .iter()
+        .filter_map(|e| match e {
+            Effect::Save { event, .. } => Some(event.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `(op, article, labels)` of each save, for short assertions.
+pub fn decisions(effects: &[Effect]) -> Vec<(Op, String, Vec<String>)> {
+    saves(effects)
+        .into_iter()
+        .map(|e| (e.op, e.article, e.labels))
+        .collect()
+}
+
+/// Label names as owned strings.
+pub fn labels(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| (*s).to_owned()).collect()
+}

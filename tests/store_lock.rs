@@ -1,0 +1,122 @@
+//! The one-writer lock, with real processes.
+
+use std::io::{BufRead, BufReader};
+use std::os::unix::process::ExitStatusExt;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
+
+/// Set in the child process this test starts, to the journal it should hold.
+const HOLDER_ENV: &str = "STANCE_TEST_LOCK_HOLDER";
+
+fn event(start: usize) -> Event {
+    Event {
+        v: JOURNAL_VERSION,
+        op: Op::Set,
+        article: "a1".into(),
+        start,
+        end: start + 5,
+        fp: fingerprint("Talks."),
+        labels: vec!["diplomatic".into()],
+        annotator: "alice".into(),
+        ts: 1,
+        origin: Origin::Typed,
+        text: "Talks.".into(),
+    }
+}
+
+fn locked_pid(path: &Path) -> u32 {
+    let Err(err) = LabelStore::open(path) else {
+        panic!("a second writer opened {}", path.display());
+    };
+    let message = err.to_string();
+    let StoreError::Locked { path: locked, pid } = err else {
+        panic!("expected the store to be locked, got {message}");
+    };
+    assert_eq!(locked, path);
+    assert!(message.contains(&format!("process {pid}")), "{message}");
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    pid
+}
+
+#[test]
+fn a_second_writer_is_refused_naming_the_first_and_gets_in_once_it_closes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.jsonl");
+    let mut first = LabelStore::open_as(&path, "alice").unwrap();
+    first.append(event(0)).unwrap();
+
+    assert_eq!(locked_pid(&path), std::process::id());
+    let lock_text = std::fs::read_to_string(dir.path().join("labels.jsonl.lock")).unwrap();
+    assert!(lock_text.contains("annotator alice"), "{lock_text}");
+
+    let reader = LabelStore::open_read_only(&path).unwrap();
+    assert_eq!(reader.annotations().count(), 1, "readers need no lock");
+
+    first.append(event(10)).unwrap();
+    drop(first);
+    let mut second = LabelStore::open_as(&path, "bob").unwrap();
+    assert_eq!(second.annotations().count(), 2);
+    second.append(event(20)).unwrap();
+}
+
+#[test]
+fn a_holder_killed_with_sigkill_releases_the_lock() {
+    if let Some(held) = std::env::var_os(HOLDER_ENV) {
+        let mut store = LabelStore::open_as(Path::new(&held), "child").unwrap();
+        store.append(event(0)).unwrap();
+        println!("holding {}", std::process::id());
+        // Bounded, in case the parent dies before killing this process.
+        std::thread::sleep(Duration::from_secs(120));
+        return;
+    }
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.jsonl");
+    let mut child = Command::new(std::env::current_exe().unwrap())
+        .args([
+            "a_holder_killed_with_sigkill_releases_the_lock",
+            "--exact",
+            "--nocapture",
+        ])
+        .env(HOLDER_ENV, &path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = BufReader::new(child.stdout.take().unwrap());
+    let holding = stdout
+        .lines()
+        .map(Result::unwrap)
+        .find_map(|line| {
+            line.strip_prefix("holding ")
+                .map(|pid| pid.parse::<u32>().unwrap())
+        })
+        .expect("the child reports that it holds the lock");
+    assert_eq!(holding, child.id());
+
+    assert_eq!(locked_pid(&path), child.id());
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert_eq!(status.signal(), Some(9), "{status:?}");
+
+    // The OS drops the lock as the process is reaped; allow a moment on a slow machine.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let mut store = loop {
+        match LabelStore::open_as(&path, "parent") {
+            Ok(store) => break store,
+            Err(StoreError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Err(e) => panic!("the killed holder's lock was not released: {e}"),
+        }
+    };
+    assert_eq!(
+        store.annotations().count(),
+        1,
+        "the child's saved event survives"
+    );
+    store.append(event(10)).unwrap();
+}

@@ -1,0 +1,214 @@
+//! The whole screen drawn into a test backend: snapshots of the text, assertions on styles.
+
+mod common;
+
+use common::*;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier};
+use stance::app::{Action, Effect, State, update};
+use stance::corpus::Article;
+
+fn wire_articles() -> Vec<Article> {
+    let mut first = article(
+        "reuters-0001",
+        "GENEVA (Reuters) - Envoys from both countries met in Geneva on Tuesday for a \
+         second round of talks. The United States said new sanctions on oil exports would \
+         follow if the talks failed. Troops remained on high alert along the border.\n\n\
+         A spokesman said the meeting was constructive. Officials declined to say when the \
+         next round would take place. Markets barely moved.",
+    );
+    first.title = "Envoys meet in Geneva as sanctions threat looms".into();
+    first.meta = vec![
+        ("subject".into(), "worldnews".into()),
+        ("date".into(), "December 31, 2017".into()),
+    ];
+    vec![
+        first,
+        article("reuters-0002", "Talks stalled. Tariffs rose."),
+    ]
+}
+
+/// A session with a few decisions made: labels, no stance, a failed save.
+fn busy_session(width: u16, height: u16) -> State {
+    let mut s = open(setup(wire_articles()), width, height);
+    run(&mut s, [Action::ToggleLabel(0), Action::ToggleLabel(2)]);
+    run(&mut s, [Action::NextSentence, Action::ToggleLabel(1)]);
+    run(&mut s, [Action::NextSentence]);
+    let effects = update(&mut s, Action::ToggleLabel(0));
+    let Effect::Save { seq, .. } = effects[0] else {
+        panic!("{effects:?}")
+    };
+    update(
+        &mut s,
+        Action::SaveFailed {
+            seq,
+            reason: "No space left on device".into(),
+        },
+    );
+    run(&mut s, [Action::NextSentence, Action::NoStance]);
+    update(&mut s, Action::CorpusCounted(8));
+    s
+}
+
+fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
+    terminal
+        .draw(|frame| frame.render_widget(state, frame.area()))
+        .unwrap();
+    terminal
+}
+
+fn find(buf: &Buffer, text: &str) -> (u16, u16) {
+    for y in 0..buf.area.height {
+        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
+        if let Some(at) = row.find(text) {
+            return (row[..at].chars().count() as u16, y);
+        }
+    }
+    panic!("{text:?} not on screen:\n{buf:?}");
+}
+
+#[test]
+fn screen_80x24() {
+    let state = busy_session(80, 24);
+    insta::assert_snapshot!(draw(&state, 80, 24).backend());
+}
+
+#[test]
+fn screen_160x48() {
+    let state = busy_session(160, 48);
+    insta::assert_snapshot!(draw(&state, 160, 48).backend());
+}
+
+#[test]
+fn help_is_drawn_from_the_keymap() {
+    let mut state = busy_session(80, 24);
+    update(&mut state, Action::Help);
+    let terminal = draw(&state, 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+    let buf = terminal.backend().buffer();
+    find(buf, "toggle diplomatic");
+    find(buf, "Ctrl-r");
+    update(&mut state, Action::Cancel);
+    let terminal = draw(&state, 80, 24);
+    assert!(!format!("{:?}", terminal.backend().buffer()).contains("toggle diplomatic"));
+}
+
+#[test]
+fn search_prompt_shows_in_the_status_bar() {
+    let mut state = busy_session(80, 24);
+    run(
+        &mut state,
+        [Action::Search, Action::Type('t'), Action::Type('a')],
+    );
+    let terminal = draw(&state, 80, 24);
+    let (x, y) = find(terminal.backend().buffer(), "/ta");
+    assert_eq!((x, y), (1, 23));
+}
+
+#[test]
+fn current_sentence_is_highlighted_and_marks_carry_label_colours() {
+    let state = busy_session(80, 24);
+    let terminal = draw(&state, 80, 24);
+    let buf = terminal.backend().buffer();
+    // The cursor is on "Officials declined ...": reversed; others are not.
+    let (x, y) = find(buf, "Officials declined");
+    assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    let (x, y) = find(buf, "Markets");
+    assert!(!buf[(x, y)].modifier.contains(Modifier::REVERSED));
+    // Sentence 1 has diplomatic + military: a half block in blue over red.
+    let (x, y) = find(buf, "GENEVA");
+    let mark = &buf[(x - 2, y)];
+    assert_eq!(mark.symbol(), "▌");
+    assert_eq!((mark.fg, mark.bg), (Color::Blue, Color::Red));
+    // Sentence 2 has sanctions only: its key on yellow.
+    let (x, y) = find(buf, "The United States");
+    assert_eq!(buf[(x - 2, y)].symbol(), "2");
+    assert_eq!(buf[(x - 2, y)].bg, Color::Yellow);
+    // No stance and not annotated look different.
+    let (x, y) = find(buf, "A spokesman");
+    assert_eq!(buf[(x - 2, y)].symbol(), "○");
+    let (x, y) = find(buf, "Markets");
+    assert_eq!(buf[(x - 2, y)].symbol(), "·");
+    // The failed save is marked on its sentence and in the status bar.
+    let (x, y) = find(buf, "Troops");
+    assert_eq!(buf[(x - 2, y)].symbol(), "!");
+    assert_eq!(buf[(x - 2, y)].bg, Color::Red);
+    let (x, y) = find(buf, "NOT SAVED (1): No space left on device");
+    assert_eq!(buf[(x, y)].bg, Color::Red);
+    assert!(!format!("{buf:?}").contains("\"saved\""));
+}
+
+#[test]
+fn saved_shows_only_when_every_write_is_done() {
+    let mut state = open(setup(wire_articles()), 80, 24);
+    let effects = update(&mut state, Action::ToggleLabel(1));
+    let Effect::Save { seq, .. } = effects[0] else {
+        panic!()
+    };
+    let terminal = draw(&state, 80, 24);
+    find(terminal.backend().buffer(), "saving…");
+    update(&mut state, Action::Saved(seq));
+    let terminal = draw(&state, 80, 24);
+    let (x, y) = find(terminal.backend().buffer(), "saved");
+    assert_eq!(terminal.backend().buffer()[(x, y)].fg, Color::Green);
+}
+
+#[test]
+fn hostile_text_is_shown_escaped() {
+    let mut evil = article(
+        "evil\u{1b}[2J",
+        "Plain start. Then \u{1b}]0;pwned\u{7} and \u{1b}[31mred\u{1b}[0m and \u{202e}reversed\u{202c} \
+         and\ttab and \u{9b}c1 and del\u{7f}.",
+    );
+    evil.title = "Title \u{1b}[5mblink\u{2066}".into();
+    let state = open(setup(vec![evil]), 80, 24);
+    let terminal = draw(&state, 80, 24);
+    let buf = terminal.backend().buffer();
+    for cell in buf.content() {
+        assert!(
+            !cell.symbol().contains(stance::app::layout::is_hostile),
+            "raw {:?} in the buffer",
+            cell.symbol()
+        );
+    }
+    find(buf, "^[]0;pwned^G");
+    find(buf, "<U+202E>reversed<U+202C>");
+    find(buf, "Title ^[[5mblink<U+2066>");
+    find(buf, "id: evil^[[2J");
+    find(buf, "<U+009B>c1 and del^?.");
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn wide_and_combining_text_aligns() {
+    let text = "東京で首脳会談が開かれた。制裁について話し合った。\n\
+                Cafe\u{301} owners said « non ». 👍🏽 Emoji too.";
+    let state = open(setup(vec![article("cjk", text)]), 40, 14);
+    let terminal = draw(&state, 40, 14);
+    insta::assert_snapshot!(terminal.backend());
+}
+
+#[test]
+fn too_small_says_so_at_every_size_without_panicking() {
+    let state = busy_session(80, 24);
+    for width in 1..=60 {
+        for height in 1..=30 {
+            let mut sized = state.clone();
+            update(&mut sized, Action::Resize { width, height });
+            draw(&sized, width, height);
+        }
+    }
+    let mut small = state.clone();
+    update(
+        &mut small,
+        Action::Resize {
+            width: 28,
+            height: 8,
+        },
+    );
+    let terminal = draw(&small, 28, 8);
+    insta::assert_snapshot!(terminal.backend());
+}

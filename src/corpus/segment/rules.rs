@@ -1,8 +1,9 @@
 //! The abbreviation and word lists of `rules.txt`, parsed once on first use.
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::LazyLock;
+
+use rustc_hash::FxBuildHasher;
 
 /// The lists, as compiled into the binary.
 const SOURCE: &str = include_str!("rules.txt");
@@ -196,37 +197,9 @@ fn shape(word: &str) -> [usize; 2] {
 /// A set of words from the lists.
 type Words = HashSet<&'static str, Fast>;
 
-/// Hashing for the word lists: they are fixed, so a fast hash (that of rustc's FxHasher)
-/// costs nothing in safety, and looking words up is most of the work per sentence.
-type Fast = BuildHasherDefault<WordHasher>;
-
-/// See [`Fast`].
-#[derive(Debug, Default, Clone, Copy)]
-pub(super) struct WordHasher(u64);
-
-impl WordHasher {
-    fn add(&mut self, word: u64) {
-        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x517c_c1b7_2722_0a95);
-    }
-}
-
-impl Hasher for WordHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0u8; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.add(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u8(&mut self, byte: u8) {
-        self.add(u64::from(byte));
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+/// Hashing for the word lists: they are fixed, so a fast hash costs nothing in safety,
+/// and looking words up is much of the work per sentence.
+type Fast = FxBuildHasher;
 
 /// `word` in ASCII lowercase, in `buf`; `None` when it is not short ASCII.
 fn lowered<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {

@@ -133,3 +133,17 @@ fn empty_input_prints_nothing() {
     assert!(output.status.success());
     assert!(output.stdout.is_empty());
 }
+
+#[test]
+fn a_byte_order_mark_is_left_out_of_the_first_sentence_but_counted_in_offsets() {
+    let mut input = "\u{feff}".as_bytes().to_vec();
+    input.extend_from_slice(b"Talks ended. Officials left.");
+    let output = stance(&["segment", "--json"], Some(&input));
+    assert!(output.status.success(), "{output:?}");
+    let first: Sentence = serde_json::from_str(stdout(&output).lines().next().unwrap()).unwrap();
+    assert_eq!(
+        (first.start, first.end, first.text.as_str()),
+        (3, 15, "Talks ended.")
+    );
+    assert_eq!(&input[first.start..first.end], b"Talks ended.");
+}

@@ -23,14 +23,17 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
     let (name, bytes) = read_input(args.file.as_deref())?;
     let text = decode(&name, bytes);
     let mut out = BufWriter::new(io::stdout().lock());
+    // a byte-order mark is not part of the first sentence, but offsets still count it
+    let body = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let skipped = text.len() - body.len();
     let mut line = Vec::new();
-    for span in sentences(&text) {
-        let sentence = &text[span.start..span.end];
+    for span in sentences(body) {
+        let sentence = &body[span.start..span.end];
         line.clear();
         if args.json {
             let object = Sentence {
-                start: span.start,
-                end: span.end,
+                start: span.start + skipped,
+                end: span.end + skipped,
                 text: sentence,
             };
             serde_json::to_writer(&mut line, &object).context("encoding a sentence as JSON")?;

@@ -1,6 +1,7 @@
 //! stance: a keyboard-first terminal tool for tagging news sentences with stance labels.
 
 pub mod app;
+pub mod atomic;
 pub mod cli;
 pub mod commands;
 pub mod corpus;

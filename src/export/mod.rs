@@ -4,7 +4,6 @@
 //! annotations (every one with `include_unlabeled`), and writes each sentence as it is
 //! settled, so its memory does not grow with the number of sentences written.
 
-pub mod atomic;
 pub mod csv;
 pub mod doccano;
 pub mod jsonl;
@@ -20,7 +19,7 @@ use std::io;
 
 use thiserror::Error;
 
-pub use atomic::AtomicFile;
+pub use crate::atomic::AtomicFile;
 pub use record::{Annotation, Record};
 pub use resolve::{Orphan, Resolve};
 pub use split::{Split, SplitName, SplitSpecError};

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 use crate::app::Position;
+use crate::atomic::AtomicFile;
 
 /// The position file that belongs to the label store at `store`.
 pub fn path_for(store: &Path) -> PathBuf {
@@ -34,17 +35,12 @@ pub fn read_all(path: &Path) -> anyhow::Result<BTreeMap<String, Position>> {
 pub fn write(path: &Path, annotator: &str, position: Position) -> anyhow::Result<()> {
     let mut all = read_all(path).unwrap_or_default();
     all.insert(annotator.to_owned(), position);
-    let tmp = path.with_extension(format!("json.tmp-{}", std::process::id()));
     let result = (|| -> std::io::Result<()> {
-        let mut file = std::fs::File::create(&tmp)?;
+        let mut file = AtomicFile::create(path)?;
         serde_json::to_writer_pretty(&mut file, &all)?;
         file.write_all(b"\n")?;
-        file.sync_all()?;
-        std::fs::rename(&tmp, path)
+        file.commit()
     })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
     result.with_context(|| format!("cannot write position file {}", path.display()))
 }
 

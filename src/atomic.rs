@@ -1,4 +1,4 @@
-//! An output file that appears complete or not at all.
+//! A file that appears complete or not at all: exports, the position file.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, BufWriter, Write};

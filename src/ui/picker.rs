@@ -46,7 +46,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         buf.set_stringn(x, inner.y, &count, count_width, DIM);
     }
     // sentences, gauge and percentage, right-aligned
-    let right = 9 + 1 + GAUGE + 1 + 4;
+    let right = 9 + 2 + GAUGE + 1 + 4;
     let left = width.saturating_sub(right + 1);
     let heading = format!(
         "{:<left$} {:>9}  {:<GAUGE$}",

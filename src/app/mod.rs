@@ -8,6 +8,7 @@ mod edit;
 pub mod keymap;
 mod keys;
 pub mod layout;
+mod open;
 pub mod picker;
 mod review;
 pub mod review_list;

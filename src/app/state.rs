@@ -1,6 +1,8 @@
 //! The session's model: the corpus, the analyst's annotations, the cursor and what is shown.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::action::Position;
@@ -8,7 +10,7 @@ use super::edit::Change;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout};
 use super::picker::Picker;
-use super::review_list::{Filter, LabelFilter, ReviewList};
+use super::review_list::{LabelFilter, ReviewList};
 use super::screen::Screen;
 use super::stats_panel::SessionClock;
 use crate::corpus::{Article, Span};
@@ -158,7 +160,7 @@ pub struct State {
     pub(super) annotator: String,
     pub(super) store_path: String,
     pub(super) sentences: Vec<Option<Vec<Span>>>,
-    pub(super) annotations: Vec<HashMap<(usize, usize), Labels>>,
+    pub(super) annotations: Vec<FxHashMap<(usize, usize), Labels>>,
     pub(super) cursor: Cursor,
     pub(super) screen: Screen,
     pub(super) layout: TextLayout,
@@ -188,128 +190,6 @@ pub struct State {
 }
 
 impl State {
-    /// Opens a session: loads the annotator's decisions and puts the cursor where they left off.
-    pub fn new(setup: Setup) -> State {
-        let articles = Arc::clone(&setup.articles);
-        let count = articles.len();
-        let by_id: HashMap<&str, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
-        let mut last: Option<&Event> = None;
-        for event in setup
-            .events
-            .iter()
-            .filter(|e| e.annotator == setup.annotator)
-        {
-            if last.is_none_or(|l| event.ts >= l.ts) {
-                last = Some(event);
-            }
-        }
-        let from_journal = last.map(|e| Position {
-            article: e.article.clone(),
-            start: e.start,
-            end: e.end,
-            ts: e.ts,
-        });
-        let review = ReviewList::build(
-            &articles,
-            &by_id,
-            &setup.schema,
-            &setup.annotator,
-            setup.events,
-        );
-        let mut annotations: Vec<HashMap<(usize, usize), Labels>> = vec![HashMap::new(); count];
-        let mut overall = Counts::new(&setup.schema);
-        let mut orphaned = 0;
-        for entry in review.entries() {
-            match (&entry.labels, &entry.orphan) {
-                _ if entry.annotator != review.me() => {}
-                (Some(labels), None) => {
-                    overall.add(&setup.schema, labels, 1);
-                    annotations[entry.article].insert((entry.start, entry.end), labels.clone());
-                }
-                (Some(_), Some(_)) => orphaned += 1,
-                (None, _) => {}
-            }
-        }
-        let resume = match (setup.resume, from_journal) {
-            (Some(p), Some(j)) => Some(if j.ts > p.ts { j } else { p }),
-            (p, j) => p.or(j),
-        };
-        let mut state = State {
-            in_article: Counts::new(&setup.schema),
-            articles: setup.articles,
-            schema: setup.schema,
-            keymap: setup.keymap,
-            annotator: setup.annotator,
-            store_path: setup.store_path,
-            sentences: vec![None; count],
-            annotations,
-            cursor: Cursor::default(),
-            screen: Screen::default(),
-            layout: TextLayout::default(),
-            layout_of: None,
-            scroll: 0,
-            mode: Mode::Normal,
-            message: None,
-            overall,
-            orphaned,
-            total_sentences: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            last_search: None,
-            next_seq: 0,
-            in_flight: HashMap::new(),
-            unsaved: HashMap::new(),
-            last_error: String::new(),
-            saved_any: false,
-            view: View::Article,
-            review,
-            picker: Picker::default(),
-            clock: SessionClock::default(),
-            read_only: setup.read_only,
-            from_review: false,
-            segmented: 0,
-        };
-        if let Some(p) = resume
-            && let Some(&article) = by_id.get(p.article.as_str())
-        {
-            let spans = state.spans(article);
-            let sentence = spans
-                .iter()
-                .position(|s| s.start == p.start && s.end == p.end)
-                .or_else(|| spans.iter().position(|s| s.end > p.start))
-                .unwrap_or(0);
-            state.cursor = Cursor { article, sentence };
-        }
-        state.enter_article();
-        if let Some(label) = setup.review {
-            state.view = View::Review;
-            let filter = Filter {
-                label,
-                ..Filter::default()
-            };
-            state
-                .review
-                .set_filter(filter, &state.articles, &state.schema);
-        }
-        let mut warnings = setup.warnings;
-        warnings.extend(state.keymap.conflicts(&state.schema));
-        if let Some(first) = warnings.first() {
-            let more = match warnings.len() {
-                1 => String::new(),
-                n => format!(" (and {} more)", n - 1),
-            };
-            state.message = Some(Message {
-                text: format!("{first}{more}"),
-                error: true,
-            });
-        }
-        state
-    }
-
     /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
         if self.sentences[article].is_none() {
@@ -317,35 +197,6 @@ impl State {
             self.install_spans(article, spans);
         }
         self.sentences[article].as_deref().unwrap_or_default()
-    }
-
-    /// Takes an article's sentences (found here or in the background); stored decisions whose
-    /// span is no longer a sentence are set aside as orphaned here.
-    pub(super) fn install_spans(&mut self, article: usize, spans: Vec<Span>) {
-        if self.sentences[article].is_some() {
-            return;
-        }
-        let map = &mut self.annotations[article];
-        if !map.is_empty() {
-            let keep: std::collections::HashSet<(usize, usize)> =
-                spans.iter().map(|s| (s.start, s.end)).collect();
-            let gone: Vec<(usize, usize)> =
-                map.keys().filter(|k| !keep.contains(k)).copied().collect();
-            for key in gone {
-                if let Some(labels) = map.remove(&key) {
-                    self.overall.add(&self.schema, &labels, -1);
-                    self.orphaned += 1;
-                }
-            }
-        }
-        self.review
-            .check_spans(&self.articles, &self.schema, article, &spans);
-        self.sentences[article] = Some(spans);
-        self.segmented += 1;
-        if self.segmented == self.articles.len() && self.total_sentences.is_none() {
-            let total = self.sentences.iter().flatten().map(Vec::len).sum();
-            self.total_sentences = Some(total);
-        }
     }
 
     /// Prepares the current article for display: segmentation, counts, layout.
@@ -569,7 +420,7 @@ impl State {
             .get(article)
             .and_then(|s| s.as_ref().map(Vec::len));
         (
-            self.annotations.get(article).map_or(0, HashMap::len),
+            self.annotations.get(article).map_or(0, FxHashMap::len),
             sentences,
         )
     }

@@ -62,7 +62,6 @@ pub(crate) fn session(
             store_path.display()
         ));
     }
-    let events = store.annotations().cloned().collect();
     let position_file = position::path_for(&store_path);
     let resume = match position::read_all(&position_file) {
         Ok(mut all) => all.remove(&annotator),
@@ -71,18 +70,19 @@ pub(crate) fn session(
             None
         }
     };
-    let state = State::new(Setup {
+    let setup = Setup {
         articles: Arc::new(corpus.articles),
         schema,
         keymap,
         annotator,
         store_path: shown_path(&store_path),
-        events,
         resume,
         warnings,
+        events: Vec::new(),
         review,
         read_only,
-    });
+    };
+    let state = State::with_events(setup, store.annotations());
     terminal::run(Session {
         state,
         store,

@@ -376,7 +376,9 @@ fn read_only_sessions_refuse_changes_everywhere() {
             .is_some_and(|m| m.error && m.text.contains("another session"))
     );
     run(&mut s, [Action::Review]);
+    let cursor = s.cursor();
     assert!(run(&mut s, [Action::ToggleLabel(0), Action::NoStance]).is_empty());
+    assert_eq!(s.cursor(), cursor, "nothing moves on a refused decision");
     assert_eq!(s.overall().annotated, 3);
 }
 
@@ -448,4 +450,28 @@ fn the_pace_comes_from_ticks() {
     let close = action_for(&s, key('j')).unwrap();
     run(&mut s, [close]);
     assert_eq!(s.mode(), &Mode::Normal);
+}
+
+#[test]
+fn the_article_list_takes_letters_as_its_query() {
+    let mut s = open(reviewed_setup(), 80, 24);
+    press(&mut s, "a");
+    assert_eq!(s.mode(), &Mode::Articles);
+    // j, q and the label keys are typed, not obeyed.
+    press(&mut s, "jq1");
+    assert_eq!(s.picker().query(), "jq1");
+    assert!(s.picker().matches().is_empty());
+    let erase = action_for(&s, Key::plain(stance::app::KeyCode::Backspace)).unwrap();
+    run(&mut s, [erase.clone(), erase.clone(), erase]);
+    assert_eq!(s.picker().matches().len(), 3);
+    let down = action_for(&s, Key::plain(stance::app::KeyCode::Down)).unwrap();
+    run(&mut s, [down]);
+    let selected = s.picker().matches()[s.picker().selected()];
+    let esc = action_for(&s, Key::plain(stance::app::KeyCode::Esc)).unwrap();
+    run(&mut s, [esc]);
+    assert_eq!((s.mode(), s.view()), (&Mode::Normal, View::Review));
+    assert_eq!(
+        selected, 2,
+        "back on the current article (c), the last: down stays"
+    );
 }

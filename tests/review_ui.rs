@@ -206,3 +206,19 @@ fn statistics_panel_80x24_and_160x48() {
         assert!(row_text(buf, y).contains(" 4 "), "{}", row_text(buf, y));
     }
 }
+
+#[test]
+fn help_in_the_review_list_says_what_the_keys_do_there() {
+    let mut s = review_session(80, 24);
+    run(&mut s, [Action::Help]);
+    let terminal = draw(&s, 80, 24);
+    insta::assert_snapshot!(terminal.backend());
+    let buf = terminal.backend().buffer();
+    find(buf, "Keys: review list");
+    find(buf, "open in its article");
+    find(buf, "filter by label");
+    assert!(
+        !(0..24).any(|y| row_text(buf, y).contains("next sentence not yet annotated")),
+        "Space does nothing in the list"
+    );
+}

@@ -126,6 +126,15 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Articles => return picker::open(state),
         _ => {}
     }
+    let edits = matches!(
+        action,
+        Action::ToggleLabel(_) | Action::NoStance | Action::Clear
+    ) || (action == Action::Confirm && state.view == View::Article);
+    if edits && let Some(reason) = &state.read_only {
+        // Refused before anything moves, so the cursor stays on what was not saved.
+        let text = format!("not saved: {reason}");
+        return say_error(state, &text);
+    }
     if state.view == View::Review {
         return review::update(state, action);
     }

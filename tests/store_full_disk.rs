@@ -11,7 +11,7 @@ use std::process::Command;
 
 use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
 
-/// Set in the child process this test starts, to the journal it should write.
+/// Set in the child processes these tests start, to the journal they should write.
 const CHILD_ENV: &str = "STANCE_TEST_FILE_SIZE_LIMIT";
 
 fn event(start: usize) -> Event {
@@ -103,6 +103,27 @@ fn append_until_refused(path: &Path) {
     println!("saved {}", saved + 1);
 }
 
+/// Runs the test named `test` again in a child process that writes `path`; returns
+/// its standard output after checking it passed.
+fn run_child(test: &str, path: &Path) -> String {
+    let output = Command::new(std::env::current_exe().unwrap())
+        .args([test, "--exact", "--nocapture"])
+        .env(CHILD_ENV, path)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "child failed:\n{stdout}\n{stderr}");
+    stdout
+}
+
+fn store_of_three(path: &Path) {
+    let mut store = LabelStore::open(path).unwrap();
+    for start in [0, 100, 200] {
+        store.append(event(start)).unwrap();
+    }
+}
+
 #[test]
 fn a_refused_write_fails_the_append_and_leaves_only_saved_events() {
     if let Some(path) = std::env::var_os(CHILD_ENV) {
@@ -111,26 +132,11 @@ fn a_refused_write_fails_the_append_and_leaves_only_saved_events() {
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.jsonl");
-    let mut store = LabelStore::open(&path).unwrap();
-    for start in [0, 100, 200] {
-        store.append(event(start)).unwrap();
-    }
-    drop(store);
+    store_of_three(&path);
 
-    let output = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "a_refused_write_fails_the_append_and_leaves_only_saved_events",
-            "--exact",
-            "--nocapture",
-        ])
-        .env(CHILD_ENV, &path)
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        output.status.success(),
-        "child failed:\n{stdout}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+    let stdout = run_child(
+        "a_refused_write_fails_the_append_and_leaves_only_saved_events",
+        &path,
     );
     let saved: usize = stdout
         .lines()
@@ -143,4 +149,74 @@ fn a_refused_write_fails_the_append_and_leaves_only_saved_events() {
     assert!(!reopened.recovered_torn_line());
     assert_eq!(reopened.events_replayed(), 3 + saved);
     assert_eq!(reopened.annotations().count(), 3 + saved);
+}
+
+/// Runs in the child: the torn line's rewrite is refused, so the append must be too.
+fn append_after_torn_line_with_rewrite_refused(path: &Path) {
+    let before = fs::read(path).unwrap();
+    let mut store = LabelStore::open_as(path, "child").unwrap();
+    assert!(store.recovered_torn_line());
+    // Room for the torn bytes' side file, not for the rewritten journal.
+    set_file_size_limit(before.len() as u64 / 2);
+
+    let next = event(300);
+    let message = store.append(next.clone()).unwrap_err().to_string();
+    assert!(
+        message.contains("labels.jsonl.compact-tmp") && message.contains("File too large"),
+        "{message}"
+    );
+    assert_eq!(
+        store.get(&next.article, next.start, next.end, "alice"),
+        None
+    );
+    assert_eq!(fs::read(path).unwrap(), before, "the journal is untouched");
+    let folder = path.parent().unwrap();
+    let names: Vec<String> = fs::read_dir(folder)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !names.iter().any(|n| n.ends_with(".compact-tmp")),
+        "{names:?}"
+    );
+
+    set_file_size_limit(libc::RLIM_INFINITY);
+    store.append(next).unwrap();
+    println!("appended");
+}
+
+#[test]
+fn a_torn_line_whose_rewrite_is_refused_fails_the_append_and_changes_nothing() {
+    if let Some(path) = std::env::var_os(CHILD_ENV) {
+        append_after_torn_line_with_rewrite_refused(Path::new(&path));
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.jsonl");
+    store_of_three(&path);
+    let fragment = br#"{"v":1,"op":"set","article":"wire-0042","start":4"#;
+    let mut bytes = fs::read(&path).unwrap();
+    bytes.extend_from_slice(fragment);
+    fs::write(&path, &bytes).unwrap();
+
+    let stdout = run_child(
+        "a_torn_line_whose_rewrite_is_refused_fails_the_append_and_changes_nothing",
+        &path,
+    );
+    assert!(stdout.contains("appended"), "{stdout}");
+
+    let side: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().contains(".torn-"))
+        .collect();
+    assert_eq!(
+        side.len(),
+        1,
+        "the torn bytes are kept aside once: {side:?}"
+    );
+    assert_eq!(fs::read(&side[0]).unwrap(), fragment);
+    let reopened = LabelStore::open(&path).unwrap();
+    assert!(!reopened.recovered_torn_line());
+    assert_eq!(reopened.annotations().count(), 4);
 }

@@ -449,3 +449,103 @@ fn open_creates_missing_folders_and_names_the_path_when_it_cannot() {
     let message = LabelStore::open(&under_file).unwrap_err().to_string();
     assert!(message.contains(&file.display().to_string()), "{message}");
 }
+
+#[test]
+fn a_bad_line_deep_in_a_journal_larger_than_a_read_chunk_is_named_by_its_number() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let mut text = String::new();
+    for i in 0..30_000usize {
+        let mut e = event(
+            &format!("a{}", i % 700),
+            i * 10,
+            i * 10 + 9,
+            "alice",
+            &["sanctions"],
+        );
+        e.text = "x".repeat(i % 300);
+        let line = serde_json::to_string(&e).unwrap();
+        text.push_str(if i == 12_344 {
+            "{\"v\":1,\"op\":\"set\"}"
+        } else {
+            &line
+        });
+        text.push('\n');
+    }
+    text.push_str(r#"{"v":1,"op":"se"#);
+    assert!(text.len() > 8 << 20, "spans several read chunks");
+    fs::write(&path, &text).unwrap();
+    let err = LabelStore::open_read_only(&path).unwrap_err();
+    assert!(
+        matches!(err, StoreError::BadLine { line: 12_345, .. }),
+        "{err}"
+    );
+
+    let fixed = text.replace("{\"v\":1,\"op\":\"set\"}\n", "");
+    fs::write(&path, &fixed).unwrap();
+    let store = LabelStore::open_read_only(&path).unwrap();
+    assert!(store.recovered_torn_line());
+    assert_eq!(store.events_replayed(), 29_999);
+    assert_eq!(store.annotations().count(), 29_999);
+    let last = store.get("a599", 299_990, 299_999, "alice").unwrap();
+    assert_eq!(last.text, "x".repeat(29_999 % 300));
+}
+
+#[test]
+fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() {
+    use std::collections::BTreeMap;
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let mut model = BTreeMap::new();
+    let mut lines = Vec::new();
+    // Keys come back across the whole journal, across every read chunk.
+    for i in 0..60_000usize {
+        let key = (i * 7919) % 5_000;
+        let (article, start, who) = (
+            format!("a{}", key % 400),
+            key / 400 * 20,
+            ["alice", "bob"][key % 2],
+        );
+        let e = if i % 11 == 0 {
+            clear(&article, start, start + 9, who)
+        } else {
+            let mut e = event(
+                &article,
+                start,
+                start + 9,
+                who,
+                &[["diplomatic", "military"][i % 2]],
+            );
+            e.ts = i as u64;
+            e.text = format!("{} \"{i}\"", "y".repeat(150));
+            e
+        };
+        match e.op {
+            Op::Set => model.insert((article, start, who.to_owned()), e.clone()),
+            Op::Clear => model.remove(&(article, start, who.to_owned())),
+        };
+        lines.push(serde_json::to_string(&e).unwrap());
+    }
+    let text = lines.join("\n") + "\n";
+    assert!(text.len() > 8 << 20, "spans several read chunks");
+    fs::write(&path, &text).unwrap();
+
+    let store = LabelStore::open_read_only(&path).unwrap();
+    assert_eq!(store.events_replayed(), lines.len());
+    let got: BTreeMap<_, _> = store
+        .annotations()
+        .map(|e| ((e.article.clone(), e.start, e.annotator.clone()), e.clone()))
+        .collect();
+    assert_eq!(got.len(), store.annotations().count());
+    assert!(got == model, "replay differs from the model");
+
+    for (bad, expected_line) in [(59_000, 59_001), (3, 4)] {
+        lines[bad] = "{}".to_owned();
+        fs::write(&path, lines.join("\n") + "\n").unwrap();
+        let err = LabelStore::open_read_only(&path).unwrap_err();
+        assert!(
+            matches!(err, StoreError::BadLine { line, .. } if line == expected_line),
+            "{err}"
+        );
+    }
+}

@@ -1,10 +1,158 @@
-//! `stance export`.
+//! `stance export`: settle the labels of each sentence and write them as training data.
 
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::cli::ExportArgs;
+use anyhow::{Context, bail};
+use clap::CommandFactory;
+use clap::error::ErrorKind;
+
+use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
+use crate::corpus;
+use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
+use crate::schema::Schema;
+use crate::store::{self, LabelStore};
 
 /// Runs `stance export`.
-pub fn run(_args: &ExportArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("stance export is not available yet")
+pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
+    let (split, format) = match usage(args) {
+        Ok(valid) => valid,
+        Err(err) => {
+            err.print()?;
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let labels = label_set(args.schema.as_deref())?;
+    let only_label = match &args.label {
+        Some(name) => Some(labels.position(name).context("--label")?),
+        None => None,
+    };
+    let options = Options {
+        format,
+        labels,
+        split,
+        context: args.context,
+        include_unlabeled: args.include_unlabeled,
+        only_label,
+        resolve: match (&args.annotator, args.resolve) {
+            (Some(name), _) => Resolve::Annotator(name.clone()),
+            (None, ResolveArg::Latest) => Resolve::Latest,
+            (None, ResolveArg::Majority) => Resolve::Majority,
+        },
+    };
+
+    let corpus = corpus::open(&args.corpus.spec())?;
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {warning}");
+    }
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+    if !store_path.exists() {
+        bail!(
+            "{}: no label store here (annotate first, or name one with --labels)",
+            store_path.display()
+        );
+    }
+    let store = LabelStore::open_read_only(&store_path)?;
+
+    let summary = match &args.out {
+        Some(out) => {
+            refuse_to_overwrite_inputs(out, &store_path, &args.corpus.corpus)?;
+            let mut file = AtomicFile::create(out)
+                .with_context(|| format!("{}: cannot create", out.display()))?;
+            let summary =
+                export::export(&corpus.articles, store.annotations(), &options, &mut file)
+                    .with_context(|| format!("{}: cannot write", out.display()))?;
+            file.commit()
+                .with_context(|| format!("{}: cannot save", out.display()))?;
+            summary
+        }
+        None => {
+            let stdout = io::stdout().lock();
+            let mut writer = BufWriter::with_capacity(1 << 16, stdout);
+            let summary =
+                export::export(&corpus.articles, store.annotations(), &options, &mut writer)?;
+            writer.flush()?;
+            summary
+        }
+    };
+    report(&summary, &options, args.out.as_deref(), &store_path);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks what clap cannot: the split's numbers and that `--context` has a place to go.
+fn usage(args: &ExportArgs) -> Result<(Option<Split>, Format), clap::Error> {
+    let mut root = Cli::command();
+    root.build();
+    let mut command = root
+        .find_subcommand_mut("export")
+        .expect("the export subcommand is defined in cli.rs")
+        .clone();
+    let split = match &args.split {
+        Some(spec) => Some(Split::parse(spec, args.seed).map_err(|err| {
+            command.error(
+                ErrorKind::ValueValidation,
+                format!("invalid value '{spec}' for '--split <TRAIN,DEV,TEST>': {err}"),
+            )
+        })?),
+        None => None,
+    };
+    let format = match args.format {
+        ExportFormat::Jsonl => Format::Jsonl,
+        ExportFormat::Csv => Format::Csv,
+        ExportFormat::Spacy => Format::Spacy,
+        ExportFormat::Prodigy => Format::Prodigy,
+        ExportFormat::Doccano => Format::Doccano,
+    };
+    if args.context.is_some() && format != Format::Jsonl {
+        return Err(command.error(
+            ErrorKind::ArgumentConflict,
+            "'--context' adds the fields context_before/context_after, which only \
+             '--format jsonl' has",
+        ));
+    }
+    Ok((split, format))
+}
+
+fn label_set(schema: Option<&Path>) -> anyhow::Result<LabelSet> {
+    let schema = match schema {
+        Some(path) => Schema::load(path)?,
+        None => Schema::default(),
+    };
+    Ok(LabelSet::new(
+        schema.labels.into_iter().map(|label| label.name),
+        schema.exclusive,
+    ))
+}
+
+/// An export written over the label store or a corpus file would destroy it.
+fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> anyhow::Result<()> {
+    let Ok(out_real) = out.canonicalize() else {
+        return Ok(());
+    };
+    let inputs = std::iter::once(store).chain(corpus.iter().map(PathBuf::as_path));
+    for input in inputs {
+        if input.canonicalize().is_ok_and(|real| real == out_real) {
+            bail!(
+                "{}: --out names an input of this export; choose another file",
+                out.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) {
+    let mut text = summary.report(&options.labels, options.split.is_some());
+    if let Some(out) = out {
+        text.push_str(&format!(
+            "wrote {} (labels from {})\n",
+            out.display(),
+            store.display()
+        ));
+    }
+    eprint!("{text}");
 }

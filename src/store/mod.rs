@@ -3,7 +3,7 @@
 //! # Format
 //! One [`Event`] per line, UTF-8, `\n`-terminated, for example:
 //! ```text
-//! {"v":1,"op":"set","article":"a3f9c2","start":120,"end":241,"fp":"9b1c7d03e5f2a4b6","labels":["sanctions"],"annotator":"alice","ts":1717171717000,"origin":"typed","text":"The EU agreed new measures on Tuesday."}
+//! {"v":1,"op":"set","article":"a3f9c2","start":120,"end":173,"fp":"2ab7d62388584cea","labels":["sanctions"],"annotator":"alice","ts":1717171717000,"origin":"typed","text":"The EU agreed new measures against Moscow on Tuesday."}
 //! ```
 //! `v` is the format version (1); `op` is `set` or `clear`; `article`, `start` and
 //! `end` name the sentence (byte offsets into the article text); `fp` is
@@ -22,8 +22,9 @@
 //!   crash mid-write leaves. Open tolerates it and reports it
 //!   ([`LabelStore::recovered_torn_line`]). Before the next write, its bytes are copied
 //!   to `<store>.torn-<unix ms>` (synced), then the journal is rewritten by compaction:
-//!   the torn bytes are never overwritten in place. A last line that is complete JSON but
-//!   lacks its newline is a valid event; the next append starts with the newline.
+//!   the torn bytes are never overwritten in place. A last line without its newline
+//!   that is a whole valid event counts (the next append starts with the newline); one
+//!   that is whole JSON but not a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
 //! - Compaction writes one `set` per live annotation (orphans too: they are ordinary
@@ -37,16 +38,20 @@
 //!   process ends, even killed) and names the holder's process id and annotator. A
 //!   second writer gets [`StoreError::Locked`]; readers take no lock.
 
+mod canonical;
 mod error;
 pub mod event;
 mod journal;
+mod line;
+mod lines;
 mod lock;
 mod orphans;
 mod replay;
 mod state;
+mod writer;
 
-use std::fs::{self, File};
-use std::io::{self, Read};
+use std::fs::File;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -57,6 +62,7 @@ pub use orphans::orphans;
 
 use lock::Lock;
 use state::Annotations;
+use writer::Writer;
 
 /// Superseded events a writer's open tolerates before compacting by itself.
 const AUTO_COMPACT_MIN_SUPERSEDED: usize = 10_000;
@@ -71,35 +77,6 @@ pub struct LabelStore {
     writer: Option<Writer>,
 }
 
-/// What only the lock holder has.
-#[derive(Debug)]
-struct Writer {
-    _lock: Lock,
-    /// `None` after a compaction renamed a new journal in; reopened before writing.
-    file: Option<File>,
-    /// Bytes of the journal that hold complete events.
-    len: u64,
-    /// Events in the journal file, superseded ones included.
-    lines: usize,
-    /// A crash's torn last line, not yet copied aside.
-    torn: Option<Vec<u8>>,
-    /// Bytes past `len` that are not events and must be rewritten away before appending.
-    needs_rewrite: bool,
-    /// A failed append left bytes past `len` that could not be cut off yet.
-    dirty_tail: bool,
-    /// The last event lacks its newline.
-    needs_newline: bool,
-}
-
-impl Writer {
-    fn file(&mut self, path: &Path) -> Result<&mut File, StoreError> {
-        if self.file.is_none() {
-            self.file = Some(journal::open_append(path)?);
-        }
-        Ok(self.file.as_mut().expect("just opened"))
-    }
-}
-
 impl LabelStore {
     /// Opens for writing as the user logged in; see [`LabelStore::open_as`].
     pub fn open(path: &Path) -> Result<LabelStore, StoreError> {
@@ -112,27 +89,20 @@ impl LabelStore {
         journal::create_folders_of(path)?;
         let lock = Lock::take(path, annotator)?;
         journal::remove_leftover(path)?;
-        let mut file = journal::open_append(path)?;
-        let mut bytes = Vec::new();
-        file.read_to_end(&mut bytes)
-            .map_err(|e| StoreError::io(path, "read label store", e))?;
-        let replay = replay::replay(path, &bytes)?;
-        drop(bytes);
+        let file = journal::open_append(path)?;
+        let replay = replay::replay(path, &file)?;
         let mut store = LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
-            writer: Some(Writer {
-                _lock: lock,
-                file: Some(file),
-                len: replay.complete_len as u64,
-                lines: replay.events,
-                torn: replay.torn,
-                needs_rewrite: false,
-                dirty_tail: false,
-                needs_newline: replay.needs_newline,
-            }),
+            writer: Some(Writer::new(
+                lock,
+                file,
+                replay.complete_len,
+                replay.torn,
+                replay.needs_newline,
+            )),
         };
         let superseded = replay.events - store.annotations.len();
         if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
@@ -145,12 +115,11 @@ impl LabelStore {
     /// Replays without locking or writing anything; a missing file is an empty store.
     /// A writer may be appending meanwhile: its unfinished last line reads as torn.
     pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
-        let bytes = match fs::read(path) {
-            Ok(bytes) => bytes,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => Vec::new(),
+        let replay = match File::open(path) {
+            Ok(file) => replay::replay(path, &file)?,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
             Err(e) => return Err(StoreError::io(path, "read label store", e)),
         };
-        let replay = replay::replay(path, &bytes)?;
         Ok(LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
@@ -179,33 +148,11 @@ impl LabelStore {
             )));
         }
         replay::check(event.start, event.end).map_err(invalid)?;
-        let writer = self.writer_mut()?;
-        if writer.torn.is_some() || writer.needs_rewrite {
+        if self.writer_mut()?.needs_compaction() {
             self.compact()?;
         }
-        let path = &self.path;
         let writer = self.writer.as_mut().expect("checked by writer_mut");
-        let (len, needs_newline) = (writer.len, writer.needs_newline);
-        let dirty_tail = writer.dirty_tail;
-        let file = writer.file(path)?;
-        if dirty_tail {
-            journal::roll_back(file, len)
-                .map_err(|e| StoreError::io(path, "append to label store", e))?;
-        }
-        writer.dirty_tail = false;
-        let mut line = Vec::with_capacity(256 + event.text.len());
-        if needs_newline {
-            line.push(b'\n');
-        }
-        journal::encode(&event, &mut line);
-        let file = writer.file(path)?;
-        if let Err(e) = journal::append_line(file, &line) {
-            writer.dirty_tail = journal::roll_back(file, len).is_err();
-            return Err(StoreError::io(path, "append to label store", e));
-        }
-        writer.len += line.len() as u64;
-        writer.lines += 1;
-        writer.needs_newline = false;
+        writer.append(&self.path, &event)?;
         self.annotations.apply(event);
         Ok(())
     }
@@ -223,22 +170,12 @@ impl LabelStore {
     /// Rewrites the journal as one `set` per live annotation, through a synced
     /// temporary file renamed over it; a torn last line is copied aside first.
     pub fn compact(&mut self) -> Result<(), StoreError> {
-        let writer = self.writer.as_mut().ok_or_else(|| StoreError::ReadOnly {
-            path: self.path.clone(),
-        })?;
-        if let Some(fragment) = &writer.torn {
-            journal::keep_torn(&self.path, fragment)?;
-            writer.torn = None;
-            writer.needs_rewrite = true;
-        }
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(read_only(&self.path));
+        };
+        writer.keep_torn_aside(&self.path)?;
         let len = journal::write_compacted(&self.path, self.annotations.iter())?;
-        // The handle still points at the replaced file; reopen before the next write.
-        writer.file = None;
-        writer.len = len;
-        writer.lines = self.annotations.len();
-        writer.needs_rewrite = false;
-        writer.dirty_tail = false;
-        writer.needs_newline = false;
+        writer.compacted(len);
         journal::sync_folder_of(&self.path)
     }
 
@@ -254,9 +191,13 @@ impl LabelStore {
     }
 
     fn writer_mut(&mut self) -> Result<&mut Writer, StoreError> {
-        self.writer.as_mut().ok_or_else(|| StoreError::ReadOnly {
-            path: self.path.clone(),
-        })
+        self.writer.as_mut().ok_or_else(|| read_only(&self.path))
+    }
+}
+
+fn read_only(path: &Path) -> StoreError {
+    StoreError::ReadOnly {
+        path: path.to_owned(),
     }
 }
 
@@ -278,6 +219,12 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
         !bad,
         "corpus key {corpus_key:?} cannot name a label store file"
     );
+    Ok(labels_dir()?.join(format!("{corpus_key}.jsonl")))
+}
+
+/// The folder that holds the default label stores: `labels/` in the platform data folder,
+/// or in `$STANCE_DATA_DIR` when that is set.
+pub fn labels_dir() -> anyhow::Result<PathBuf> {
     let data = match std::env::var_os("STANCE_DATA_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => directories::ProjectDirs::from("", "", "stance")
@@ -285,5 +232,5 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
             .data_dir()
             .to_owned(),
     };
-    Ok(data.join("labels").join(format!("{corpus_key}.jsonl")))
+    Ok(data.join("labels"))
 }

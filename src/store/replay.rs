@@ -2,18 +2,19 @@
 //!
 //! Lines are read from the last to the first, so the newest event of each sentence is
 //! met first: only that one is turned into an owned [`Event`]; older events of the same
-//! sentence are parsed and checked (strings borrowed from the buffer) and dropped.
+//! sentence are parsed and checked (strings borrowed from the read buffer) and dropped.
 
-use std::borrow::Cow;
-use std::fmt;
+use std::fs::File;
 use std::path::Path;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
 use serde_json::error::Category;
 
+use super::canonical;
 use super::error::StoreError;
-use super::event::{Event, JOURNAL_VERSION, Op, Origin};
+use super::event::{JOURNAL_VERSION, Op};
+use super::line::Line;
+use super::lines;
 use super::state::Annotations;
 
 /// What a journal held.
@@ -25,58 +26,48 @@ pub(crate) struct Replay {
     /// The bytes of an incomplete last line left by a crash mid-write.
     pub torn: Option<Vec<u8>>,
     /// Length of the journal without the torn fragment.
-    pub complete_len: usize,
+    pub complete_len: u64,
     /// The last event is valid but lacks its newline: the next line must start with one.
     pub needs_newline: bool,
 }
 
-/// Replays `bytes`, the contents of the journal at `path` (named in errors).
-pub(crate) fn replay(path: &Path, bytes: &[u8]) -> Result<Replay, StoreError> {
+/// Replays the journal `file`, whose path is named in errors.
+pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
+    let read_error = |e| StoreError::io(path, "read label store", e);
+    let len = file.metadata().map_err(read_error)?.len();
     let mut out = Replay::default();
-    let mut first_bad: Option<(usize, String)> = None;
-    let newlines = memchr::memchr_iter(b'\n', bytes).count();
-    let body_len = memchr::memrchr(b'\n', bytes).map_or(0, |i| i + 1);
-    out.complete_len = bytes.len();
+    // Byte offset of the first bad line met so far (the pass goes backward), and why.
+    let mut first_bad: Option<(u64, String)> = None;
 
-    let fragment = &bytes[body_len..];
+    let (body_len, fragment) = lines::split_tail(file, len).map_err(read_error)?;
+    out.complete_len = len;
     if !fragment.is_empty() {
-        match parse(fragment) {
+        match parse(&fragment) {
             Parsed::Event(line) => {
                 out.needs_newline = true;
                 take(&mut out, line);
             }
             Parsed::Unfinished(_) => {
-                out.torn = Some(fragment.to_vec());
+                out.torn = Some(fragment.clone());
                 out.complete_len = body_len;
             }
-            Parsed::Bad(reason) => first_bad = Some((newlines + 1, reason)),
+            Parsed::Bad(reason) => first_bad = Some((body_len, reason)),
         }
     }
 
-    if body_len > 0 {
-        let lines = &bytes[..body_len - 1];
-        let mut end = lines.len();
-        let mut number = newlines;
-        for sep in memchr::memrchr_iter(b'\n', lines).chain(std::iter::once(usize::MAX)) {
-            let start = sep.wrapping_add(1);
-            match parse(&lines[start..end]) {
-                Parsed::Event(line) => take(&mut out, line),
-                Parsed::Unfinished(_) if start == end => {
-                    first_bad = Some((number, "empty line".into()));
-                }
-                Parsed::Unfinished(reason) | Parsed::Bad(reason) => {
-                    first_bad = Some((number, reason))
-                }
-            }
-            end = sep;
-            number -= 1;
+    lines::for_each_backward(file, body_len, |bytes, offset| match parse(bytes) {
+        Parsed::Event(line) => take(&mut out, line),
+        Parsed::Unfinished(_) if bytes.is_empty() => {
+            first_bad = Some((offset, "empty line".into()));
         }
-    }
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => first_bad = Some((offset, reason)),
+    })
+    .map_err(read_error)?;
 
-    if let Some((line, reason)) = first_bad {
+    if let Some((offset, reason)) = first_bad {
         return Err(StoreError::BadLine {
             path: path.to_owned(),
-            line,
+            line: lines::line_number(file, offset).map_err(read_error)?,
             reason,
         });
     }
@@ -104,7 +95,11 @@ enum Parsed<'a> {
 }
 
 fn parse(bytes: &[u8]) -> Parsed<'_> {
-    match serde_json::from_slice::<Line>(bytes) {
+    let parsed = match canonical::parse(bytes) {
+        Some(line) => Ok(line),
+        None => serde_json::from_slice::<Line>(bytes),
+    };
+    match parsed {
         Ok(line) if line.v != JOURNAL_VERSION => Parsed::Bad(version_reason(u64::from(line.v))),
         Ok(line) => match check(line.start, line.end) {
             Ok(()) => Parsed::Event(line),
@@ -145,68 +140,4 @@ fn version_reason(v: u64) -> String {
 #[derive(Deserialize)]
 struct Probe {
     v: Option<u64>,
-}
-
-/// One journal line with its strings borrowed from the buffer where it has no escapes.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Line<'a> {
-    v: u32,
-    op: Op,
-    #[serde(borrow)]
-    article: Str<'a>,
-    start: usize,
-    end: usize,
-    #[serde(borrow)]
-    fp: Str<'a>,
-    #[serde(default, borrow)]
-    labels: Vec<Str<'a>>,
-    #[serde(borrow)]
-    annotator: Str<'a>,
-    ts: u64,
-    #[serde(default)]
-    origin: Origin,
-    #[serde(default, borrow)]
-    text: Str<'a>,
-}
-
-impl Line<'_> {
-    fn into_event(self) -> Event {
-        Event {
-            v: self.v,
-            op: self.op,
-            article: self.article.0.into_owned(),
-            start: self.start,
-            end: self.end,
-            fp: self.fp.0.into_owned(),
-            labels: self.labels.into_iter().map(|l| l.0.into_owned()).collect(),
-            annotator: self.annotator.0.into_owned(),
-            ts: self.ts,
-            origin: self.origin,
-            text: self.text.0.into_owned(),
-        }
-    }
-}
-
-/// A JSON string, borrowed unless it had escapes (serde's own `Cow` always copies).
-#[derive(Default)]
-struct Str<'a>(Cow<'a, str>);
-
-impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StrVisitor;
-        impl<'de> Visitor<'de> for StrVisitor {
-            type Value = Str<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a string")
-            }
-            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Borrowed(v)))
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Str(Cow::Owned(v.to_owned())))
-            }
-        }
-        deserializer.deserialize_str(StrVisitor)
-    }
 }

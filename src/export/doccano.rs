@@ -1,0 +1,26 @@
+//! `doccano`: `{"text", "label"}` per sentence, for doccano's text-classification import.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::LabelSet;
+use super::record::{Names, Record};
+
+#[derive(Serialize)]
+struct Line<'a> {
+    text: &'a str,
+    /// Left out for an unannotated sentence, which doccano imports as not yet labeled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<Names<'a>>,
+}
+
+/// Writes one sentence as one line.
+pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
+    let line = Line {
+        text: &record.text,
+        label: record.annotation.as_ref().map(|a| Names(&a.labels, labels)),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,52 @@
+//! `jsonl`: one object per sentence, for Hugging Face `datasets` and pandas.
+
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::LabelSet;
+use super::record::{Names, Record};
+
+#[derive(Serialize)]
+struct Line<'a> {
+    text: &'a str,
+    labels: Names<'a>,
+    /// Only with an exclusive schema: `Some(None)` is written as `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    label: Option<Option<&'a str>>,
+    article_id: &'a str,
+    sentence_index: usize,
+    start: usize,
+    end: usize,
+    annotator: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    split: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_before: Option<&'a [Cow<'a, str>]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    context_after: Option<&'a [Cow<'a, str>]>,
+}
+
+/// Writes one sentence as one line.
+pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
+    let given: &[usize] = record.annotation.as_ref().map_or(&[], |a| &a.labels);
+    let line = Line {
+        text: &record.text,
+        labels: Names(given, labels),
+        // An exclusive schema's annotations hold at most one label (checked upstream).
+        label: labels
+            .exclusive
+            .then(|| given.first().map(|&i| labels.name(i))),
+        article_id: record.article_id,
+        sentence_index: record.sentence_index,
+        start: record.start,
+        end: record.end,
+        annotator: record.annotation.as_ref().map(|a| a.annotator.as_ref()),
+        split: record.split.map(|s| s.as_str()),
+        context_before: record.context.as_ref().map(|(before, _)| before.as_slice()),
+        context_after: record.context.as_ref().map(|(_, after)| after.as_slice()),
+    };
+    serde_json::to_writer(&mut *out, &line)?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,166 @@
+//! `prodigy`: choice tasks with the schema's labels as options.
+//!
+//! Hashes are MurmurHash3_x86_32 with seed 0, read as signed 32-bit integers (the range
+//! Prodigy uses): `_input_hash` of the UTF-8 text; `_task_hash` of the UTF-8 text followed,
+//! for each option in order, by a line feed and the option's id. The text holds no line
+//! feed (whitespace is folded), so the two parts cannot run into each other. In Python:
+//! `murmurhash.hash(text)` and `murmurhash.hash(text + "".join("\n" + o for o in ids))`.
+
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::LabelSet;
+use super::record::{Names, Record};
+
+#[derive(Serialize)]
+struct Choice<'a> {
+    id: &'a str,
+    text: &'a str,
+}
+
+#[derive(Serialize)]
+struct Meta<'a> {
+    article_id: &'a str,
+    sentence_index: usize,
+}
+
+#[derive(Serialize)]
+struct Task<'a> {
+    text: &'a str,
+    options: &'a [Choice<'a>],
+    /// Left out, with `answer`, for an unannotated sentence: a question not answered yet.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    accept: Option<Names<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<&'static str>,
+    meta: Meta<'a>,
+    _input_hash: i32,
+    _task_hash: i32,
+}
+
+/// Writes tasks; the options and their hash suffix are built once per export.
+pub struct Tasks<'l> {
+    labels: &'l LabelSet,
+    options: Vec<Choice<'l>>,
+    hashed: Vec<u8>,
+}
+
+impl<'l> Tasks<'l> {
+    /// Tasks whose options are the schema's labels, in schema order.
+    pub fn new(labels: &'l LabelSet) -> Tasks<'l> {
+        Tasks {
+            labels,
+            options: labels
+                .names()
+                .map(|name| Choice {
+                    id: name,
+                    text: name,
+                })
+                .collect(),
+            hashed: Vec::new(),
+        }
+    }
+
+    /// Writes one sentence as one task line.
+    pub fn write<W: Write>(&mut self, out: &mut W, record: &Record<'_>) -> io::Result<()> {
+        self.hashed.clear();
+        task_hash_input(&mut self.hashed, &record.text, self.labels);
+        let task = Task {
+            text: &record.text,
+            options: &self.options,
+            accept: record
+                .annotation
+                .as_ref()
+                .map(|a| Names(&a.labels, self.labels)),
+            answer: record.annotation.as_ref().map(|_| "accept"),
+            meta: Meta {
+                article_id: record.article_id,
+                sentence_index: record.sentence_index,
+            },
+            _input_hash: input_hash(&record.text),
+            _task_hash: murmur3_32(&self.hashed, 0) as i32,
+        };
+        serde_json::to_writer(&mut *out, &task)?;
+        out.write_all(b"\n")
+    }
+}
+
+/// The task's `_input_hash`: the text alone.
+pub fn input_hash(text: &str) -> i32 {
+    murmur3_32(text.as_bytes(), 0) as i32
+}
+
+/// The task's `_task_hash`: the text and the option ids.
+pub fn task_hash(text: &str, labels: &LabelSet) -> i32 {
+    let mut bytes = Vec::new();
+    task_hash_input(&mut bytes, text, labels);
+    murmur3_32(&bytes, 0) as i32
+}
+
+fn task_hash_input(bytes: &mut Vec<u8>, text: &str, labels: &LabelSet) {
+    bytes.extend_from_slice(text.as_bytes());
+    for name in labels.names() {
+        bytes.push(b'\n');
+        bytes.extend_from_slice(name.as_bytes());
+    }
+}
+
+/// MurmurHash3_x86_32, as in the reference implementation (little-endian blocks).
+fn murmur3_32(data: &[u8], seed: u32) -> u32 {
+    const C1: u32 = 0xcc9e_2d51;
+    const C2: u32 = 0x1b87_3593;
+    let mut h = seed;
+    let mut blocks = data.chunks_exact(4);
+    for block in &mut blocks {
+        let k = u32::from_le_bytes([block[0], block[1], block[2], block[3]]);
+        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
+    }
+    let tail = blocks.remainder();
+    if !tail.is_empty() {
+        let k = tail
+            .iter()
+            .rev()
+            .fold(0u32, |k, &byte| (k << 8) | u32::from(byte));
+        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
+    }
+    h ^= data.len() as u32;
+    h ^= h >> 16;
+    h = h.wrapping_mul(0x85eb_ca6b);
+    h ^= h >> 13;
+    h = h.wrapping_mul(0xc2b2_ae35);
+    h ^ (h >> 16)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn murmur3_matches_reference_vectors() {
+        assert_eq!(murmur3_32(b"", 0), 0);
+        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
+        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
+        assert_eq!(murmur3_32(b"Hello, world!", 0), 0xc036_3e43);
+        assert_eq!(
+            murmur3_32(b"The quick brown fox jumps over the lazy dog", 0),
+            0x2e4f_f723
+        );
+    }
+
+    #[test]
+    fn hashes_are_signed_and_depend_on_the_options() {
+        let three = LabelSet::new(["diplomatic", "sanctions", "military"], false);
+        let two = LabelSet::new(["diplomatic", "sanctions"], false);
+        let text = "Talks resumed.";
+        assert_ne!(task_hash(text, &three), task_hash(text, &two));
+        assert_ne!(task_hash(text, &three), input_hash(text));
+        // 0xc0363e43 has the top bit set: Prodigy's hashes are negative there too.
+        assert_eq!(input_hash("Hello, world!"), 0xc036_3e43_u32 as i32);
+        assert!(input_hash("Hello, world!") < 0);
+        // Values from Python's `murmurhash.hash` (the package spaCy and Prodigy use).
+        assert_eq!(input_hash("首尔"), -2_058_287_042);
+        assert_eq!(task_hash(text, &three), 770_304_027);
+    }
+}

@@ -1,0 +1,111 @@
+//! One exported sentence, as every format sees it.
+
+use std::borrow::Cow;
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::LabelSet;
+use super::split::SplitName;
+
+/// A sentence ready to be written.
+#[derive(Debug, Clone)]
+pub struct Record<'a> {
+    /// The article's id.
+    pub article_id: &'a str,
+    /// The sentence's position in its article, from 0.
+    pub sentence_index: usize,
+    /// Byte offset of the sentence as written in the article text.
+    pub start: usize,
+    /// Byte offset one past its end.
+    pub end: usize,
+    /// The sentence with each run of whitespace folded to one space.
+    pub text: Cow<'a, str>,
+    /// `None` when nobody annotated the sentence (only with `--include-unlabeled`).
+    pub annotation: Option<Annotation<'a>>,
+    /// The article's split, when splitting.
+    pub split: Option<SplitName>,
+    /// Up to N sentences before and after, folded like `text`, when `--context N`.
+    pub context: Option<Context<'a>>,
+}
+
+/// The sentences before and after one sentence, nearest last and first.
+pub type Context<'a> = (Vec<Cow<'a, str>>, Vec<Cow<'a, str>>);
+
+/// The labels a sentence is exported with, and who decided them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Annotation<'a> {
+    /// Positions in the label set, ascending; empty means "reviewed, no stance".
+    pub labels: Vec<usize>,
+    /// The deciding annotator, or the `;`-joined annotators of a majority.
+    pub annotator: Cow<'a, str>,
+}
+
+impl Annotation<'_> {
+    /// True when the label at this position of the label set was given.
+    pub fn has(&self, label: usize) -> bool {
+        self.labels.binary_search(&label).is_ok()
+    }
+}
+
+/// Serializes label positions as a JSON array of names, without collecting them.
+pub(super) struct Names<'a>(pub &'a [usize], pub &'a LabelSet);
+
+impl Serialize for Names<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(|&i| self.1.name(i)))
+    }
+}
+
+/// Serializes `{label: 1.0 or 0.0}` for every label of the set, in schema order.
+pub(super) struct Cats<'a>(pub &'a Annotation<'a>, pub &'a LabelSet);
+
+impl Serialize for Cats<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.1.len()))?;
+        for (i, name) in self.1.names().enumerate() {
+            map.serialize_entry(name, if self.0.has(i) { &1.0 } else { &0.0 })?;
+        }
+        map.end()
+    }
+}
+
+/// The sentence with every run of whitespace (line breaks of hard-wrapped text included)
+/// folded to one space; borrowed when there is nothing to fold.
+pub fn fold_whitespace(sentence: &str) -> Cow<'_, str> {
+    let mut previous_space = false;
+    let clean = sentence.chars().all(|c| {
+        let ok = c == ' ' && !previous_space || !c.is_whitespace();
+        previous_space = c == ' ';
+        ok
+    });
+    if clean {
+        return Cow::Borrowed(sentence);
+    }
+    let mut folded = String::with_capacity(sentence.len());
+    for word in sentence.split_whitespace() {
+        if !folded.is_empty() {
+            folded.push(' ');
+        }
+        folded.push_str(word);
+    }
+    Cow::Owned(folded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folds_runs_of_whitespace_only_when_needed() {
+        assert!(matches!(
+            fold_whitespace("Talks resumed."),
+            Cow::Borrowed(_)
+        ));
+        assert_eq!(
+            fold_whitespace("Talks  resumed\nin\u{a0}Seoul."),
+            "Talks resumed in Seoul."
+        );
+        assert_eq!(fold_whitespace("Talks\tresumed."), "Talks resumed.");
+        assert_eq!(fold_whitespace("首尔 会谈 恢复。"), "首尔 会谈 恢复。");
+    }
+}

@@ -1,0 +1,208 @@
+//! Which sentence an annotation belongs to, and whose decision counts when several
+//! annotators labeled the same sentence.
+
+use std::borrow::Cow;
+
+use crate::corpus::Span;
+use crate::store::{Event, fingerprint};
+
+/// How to settle several annotators' decisions on one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Resolve {
+    /// The most recent decision (largest `ts`; equal times go to the annotator name that
+    /// sorts last).
+    #[default]
+    Latest,
+    /// The label set chosen by more annotators than any other; a tie for first place
+    /// leaves the sentence out.
+    Majority,
+    /// Only this annotator's decisions; sentences they did not label are not annotated.
+    Annotator(String),
+}
+
+/// Why an annotation could not be attached to a sentence of the current text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Orphan {
+    /// No article with the annotation's id is in the corpus.
+    ArticleMissing,
+    /// The offsets are no longer a sentence of the current segmentation.
+    NotASentence,
+    /// The offsets are a sentence, but its text no longer has the stored fingerprint.
+    TextChanged,
+}
+
+/// The index of the sentence the annotation is attached to, or why it is an orphan.
+///
+/// `spans` must be the article's current segmentation, in text order.
+pub fn attach(text: &str, spans: &[Span], event: &Event) -> Result<usize, Orphan> {
+    let index = spans
+        .binary_search_by_key(&event.start, |span| span.start)
+        .map_err(|_| Orphan::NotASentence)?;
+    if spans[index].end != event.end {
+        return Err(Orphan::NotASentence);
+    }
+    match text.get(event.start..event.end) {
+        Some(sentence) if fingerprint(sentence) == event.fp => Ok(index),
+        _ => Err(Orphan::TextChanged),
+    }
+}
+
+/// The decision that a sentence is exported with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision<'a> {
+    /// Label names, sorted and without repeats; empty means "reviewed, no stance".
+    pub labels: Vec<&'a str>,
+    /// The deciding annotator (latest), or the `;`-joined annotators who agreed (majority).
+    pub annotator: Cow<'a, str>,
+}
+
+/// The outcome of settling one sentence's annotations.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution<'a> {
+    /// Nobody (or not the chosen annotator) annotated the sentence.
+    Unannotated,
+    /// One label set won.
+    Decided(Decision<'a>),
+    /// Two or more label sets had the most votes.
+    Tie,
+}
+
+/// Settles the annotations attached to one sentence (each from a different annotator).
+pub fn resolve<'a>(events: &[&'a Event], how: &Resolve) -> Resolution<'a> {
+    match how {
+        Resolve::Latest => latest(events.iter().copied()),
+        Resolve::Annotator(name) => latest(events.iter().copied().filter(|e| &e.annotator == name)),
+        Resolve::Majority => majority(events),
+    }
+}
+
+fn latest<'a>(events: impl Iterator<Item = &'a Event>) -> Resolution<'a> {
+    match events.max_by(|a, b| (a.ts, &a.annotator).cmp(&(b.ts, &b.annotator))) {
+        Some(event) => Resolution::Decided(Decision {
+            labels: label_set(event),
+            annotator: Cow::Borrowed(&event.annotator),
+        }),
+        None => Resolution::Unannotated,
+    }
+}
+
+fn majority<'a>(events: &[&'a Event]) -> Resolution<'a> {
+    // A handful of annotators per sentence: a linear scan beats hashing.
+    let mut votes: Vec<(Vec<&'a str>, Vec<&'a str>)> = Vec::new();
+    for event in events {
+        let labels = label_set(event);
+        match votes.iter_mut().find(|(set, _)| *set == labels) {
+            Some((_, voters)) => voters.push(&event.annotator),
+            None => votes.push((labels, vec![&event.annotator])),
+        }
+    }
+    let Some(most) = votes.iter().map(|(_, voters)| voters.len()).max() else {
+        return Resolution::Unannotated;
+    };
+    let mut winners = votes.into_iter().filter(|(_, voters)| voters.len() == most);
+    let (labels, mut voters) = winners.next().expect("the maximum comes from some entry");
+    if winners.next().is_some() {
+        return Resolution::Tie;
+    }
+    if voters.len() == 1 {
+        return Resolution::Decided(Decision {
+            labels,
+            annotator: Cow::Borrowed(voters[0]),
+        });
+    }
+    voters.sort_unstable();
+    Resolution::Decided(Decision {
+        labels,
+        annotator: Cow::Owned(voters.join(";")),
+    })
+}
+
+fn label_set(event: &Event) -> Vec<&str> {
+    let mut labels: Vec<&str> = event.labels.iter().map(String::as_str).collect();
+    labels.sort_unstable();
+    labels.dedup();
+    labels
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::{JOURNAL_VERSION, Op, Origin};
+
+    fn event(annotator: &str, ts: u64, labels: &[&str]) -> Event {
+        Event {
+            v: JOURNAL_VERSION,
+            op: Op::Set,
+            article: "a1".into(),
+            start: 0,
+            end: 5,
+            fp: fingerprint("Talks"),
+            labels: labels.iter().map(|l| l.to_string()).collect(),
+            annotator: annotator.into(),
+            ts,
+            origin: Origin::Typed,
+            text: String::new(),
+        }
+    }
+
+    fn decided<'a>(labels: &[&'a str], annotator: &'a str) -> Resolution<'a> {
+        Resolution::Decided(Decision {
+            labels: labels.to_vec(),
+            annotator: Cow::Borrowed(annotator),
+        })
+    }
+
+    #[test]
+    fn latest_takes_the_most_recent_event() {
+        let (a, b) = (event("ann", 10, &["military"]), event("bo", 20, &[]));
+        assert_eq!(resolve(&[&a, &b], &Resolve::Latest), decided(&[], "bo"));
+        assert_eq!(resolve(&[&b, &a], &Resolve::Latest), decided(&[], "bo"));
+        let c = event("cy", 20, &["sanctions"]);
+        assert_eq!(
+            resolve(&[&c, &b], &Resolve::Latest),
+            decided(&["sanctions"], "cy")
+        );
+    }
+
+    #[test]
+    fn one_annotator_view_ignores_the_others() {
+        let (a, b) = (event("ann", 10, &["military"]), event("bo", 20, &[]));
+        let only_ann = Resolve::Annotator("ann".into());
+        assert_eq!(resolve(&[&a, &b], &only_ann), decided(&["military"], "ann"));
+        let only_cy = Resolve::Annotator("cy".into());
+        assert_eq!(resolve(&[&a, &b], &only_cy), Resolution::Unannotated);
+    }
+
+    #[test]
+    fn majority_counts_label_sets_and_leaves_ties_out() {
+        let a = event("ann", 1, &["sanctions", "military"]);
+        let b = event("bo", 2, &["military", "sanctions", "military"]);
+        let c = event("cy", 3, &["diplomatic"]);
+        let both = Resolution::Decided(Decision {
+            labels: vec!["military", "sanctions"],
+            annotator: Cow::Owned("ann;bo".into()),
+        });
+        assert_eq!(resolve(&[&c, &b, &a], &Resolve::Majority), both);
+        assert_eq!(resolve(&[&a, &c], &Resolve::Majority), Resolution::Tie);
+        assert_eq!(
+            resolve(&[&c], &Resolve::Majority),
+            decided(&["diplomatic"], "cy")
+        );
+        assert_eq!(resolve(&[], &Resolve::Majority), Resolution::Unannotated);
+    }
+
+    #[test]
+    fn attaches_only_to_a_current_sentence_with_the_same_text() {
+        let text = "Talks resumed. Troops moved.";
+        let spans = [Span { start: 0, end: 14 }, Span { start: 15, end: 28 }];
+        let mut e = event("ann", 1, &[]);
+        (e.start, e.end, e.fp) = (15, 28, fingerprint("Troops moved."));
+        assert_eq!(attach(text, &spans, &e), Ok(1));
+        e.fp = fingerprint("Troops massed.");
+        assert_eq!(attach(text, &spans, &e), Err(Orphan::TextChanged));
+        (e.start, e.end) = (15, 27);
+        assert_eq!(attach(text, &spans, &e), Err(Orphan::NotASentence));
+        (e.start, e.end) = (3, 14);
+        assert_eq!(attach(text, &spans, &e), Err(Orphan::NotASentence));
+    }
+}

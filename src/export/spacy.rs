@@ -1,0 +1,39 @@
+//! `spacy`: `{"text", "cats"}` per sentence, for `textcat` / `textcat_multilabel`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::LabelSet;
+use super::record::{Cats, Record};
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum CatsOrUnknown<'a> {
+    Known(Cats<'a>),
+    /// spaCy treats a label missing from `cats` as unknown, not as a negative.
+    Unknown(BTreeMap<&'a str, f64>),
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    text: &'a str,
+    cats: CatsOrUnknown<'a>,
+}
+
+/// Writes one sentence as one line; an unannotated sentence gets `"cats": {}`.
+pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
+    let cats = match &record.annotation {
+        Some(annotation) => CatsOrUnknown::Known(Cats(annotation, labels)),
+        None => CatsOrUnknown::Unknown(BTreeMap::new()),
+    };
+    serde_json::to_writer(
+        &mut *out,
+        &Line {
+            text: &record.text,
+            cats,
+        },
+    )?;
+    out.write_all(b"\n")
+}

@@ -1,0 +1,177 @@
+//! What an export wrote and what it left out, for the report on standard error.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::LabelSet;
+use super::record::Annotation;
+use super::resolve::Orphan;
+use super::split::SplitName;
+
+/// Sentences written, by kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Sentences written.
+    pub sentences: usize,
+    /// Sentences carrying each label, by position in the schema.
+    pub labels: Vec<usize>,
+    /// Annotated "reviewed, no stance" sentences (written as negatives).
+    pub negatives: usize,
+    /// Sentences nobody annotated (only with `--include-unlabeled`).
+    pub unlabeled: usize,
+}
+
+impl Counts {
+    fn add(&mut self, annotation: Option<&Annotation<'_>>, label_count: usize) {
+        self.labels.resize(label_count, 0);
+        self.sentences += 1;
+        match annotation {
+            None => self.unlabeled += 1,
+            Some(a) if a.labels.is_empty() => self.negatives += 1,
+            Some(a) => a.labels.iter().for_each(|&i| self.labels[i] += 1),
+        }
+    }
+}
+
+/// Everything counted during one export.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// All sentences written.
+    pub total: Counts,
+    /// Per split, in train/dev/test order, when splitting.
+    pub splits: BTreeMap<SplitName, Counts>,
+    /// Annotations whose article is not in the corpus.
+    pub orphans_article_missing: usize,
+    /// Annotations whose offsets are no longer a sentence.
+    pub orphans_not_a_sentence: usize,
+    /// Annotations whose sentence text changed.
+    pub orphans_text_changed: usize,
+    /// Sentences left out because no label set had a majority.
+    pub ties: usize,
+    /// Sentences left out because their labels are not in the schema, by label name.
+    pub not_in_schema: BTreeMap<String, usize>,
+    /// Sentences left out because they carry several labels under an exclusive schema.
+    pub several_labels: usize,
+}
+
+impl Summary {
+    pub(super) fn wrote(
+        &mut self,
+        annotation: Option<&Annotation<'_>>,
+        split: Option<SplitName>,
+        labels: &LabelSet,
+    ) {
+        self.total.add(annotation, labels.len());
+        if let Some(split) = split {
+            self.splits
+                .entry(split)
+                .or_default()
+                .add(annotation, labels.len());
+        }
+    }
+
+    pub(super) fn orphan(&mut self, why: Orphan) {
+        match why {
+            Orphan::ArticleMissing => self.orphans_article_missing += 1,
+            Orphan::NotASentence => self.orphans_not_a_sentence += 1,
+            Orphan::TextChanged => self.orphans_text_changed += 1,
+        }
+    }
+
+    /// Annotations that could not be attached to a current sentence.
+    pub fn orphans(&self) -> usize {
+        self.orphans_article_missing + self.orphans_not_a_sentence + self.orphans_text_changed
+    }
+
+    /// The report for standard error: totals, the per-split table, what was left out.
+    pub fn report(&self, labels: &LabelSet, split: bool) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "exported {} sentences", self.total.sentences);
+        let mut header: Vec<&str> = vec!["split", "sentences"];
+        header.extend(labels.names());
+        header.push("no stance");
+        let show_unlabeled = self.total.unlabeled > 0;
+        if show_unlabeled {
+            header.push("unlabeled");
+        }
+        let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        let mut push = |name: &str, c: &Counts| {
+            let mut row = vec![name.to_string(), c.sentences.to_string()];
+            row.extend(
+                (0..labels.len()).map(|i| c.labels.get(i).copied().unwrap_or(0).to_string()),
+            );
+            row.push(c.negatives.to_string());
+            if show_unlabeled {
+                row.push(c.unlabeled.to_string());
+            }
+            rows.push(row);
+        };
+        if split {
+            for name in SplitName::ALL {
+                push(
+                    name.as_str(),
+                    self.splits.get(&name).unwrap_or(&Counts::default()),
+                );
+            }
+        }
+        push("all", &self.total);
+        let widths: Vec<usize> = (0..rows[0].len())
+            .map(|col| {
+                rows.iter()
+                    .map(|r| r[col].chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        for row in &rows {
+            let cells: Vec<String> = row
+                .iter()
+                .zip(&widths)
+                .enumerate()
+                .map(|(col, (cell, &w))| match col {
+                    0 => format!("{cell:<w$}"),
+                    _ => format!("{cell:>w$}"),
+                })
+                .collect();
+            let _ = writeln!(out, "  {}", cells.join("  "));
+        }
+        if self.orphans() > 0 {
+            let _ = writeln!(
+                out,
+                "{} orphaned annotations were not exported (article missing: {}, no longer a \
+                 sentence: {}, text changed: {}); they stay in the label store",
+                self.orphans(),
+                self.orphans_article_missing,
+                self.orphans_not_a_sentence,
+                self.orphans_text_changed
+            );
+        }
+        if self.ties > 0 {
+            let _ = writeln!(
+                out,
+                "{} sentences without a majority (tied label sets) were left out",
+                self.ties
+            );
+        }
+        if !self.not_in_schema.is_empty() {
+            let names: Vec<String> = self
+                .not_in_schema
+                .iter()
+                .map(|(name, n)| format!("{name} ({n})"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "sentences with labels not in the schema were left out: {}",
+                names.join(", ")
+            );
+        }
+        if self.several_labels > 0 {
+            let _ = writeln!(
+                out,
+                "{} sentences with several labels were left out (the schema is exclusive)",
+                self.several_labels
+            );
+        }
+        out
+    }
+}

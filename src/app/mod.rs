@@ -5,6 +5,7 @@
 
 pub mod action;
 mod edit;
+mod help;
 pub mod keymap;
 mod keys;
 pub mod layout;

@@ -60,6 +60,13 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Keeps the selection on screen after the terminal changed size.
+pub(super) fn refit(state: &mut State) {
+    let rows = rows(state);
+    let selected = state.picker.selected;
+    state.picker.select(selected, rows);
+}
+
 /// What the keys do while the article list is open.
 pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let rows = rows(state);

@@ -16,6 +16,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.keep_cursor_visible();
             let row = state.review.selected();
             review::select(state, row);
+            picker::refit(state);
             return Vec::new();
         }
         Action::Segmented { first, spans } => {

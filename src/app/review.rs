@@ -172,8 +172,8 @@ fn other_article(state: &mut State, forward: bool) -> Vec<Effect> {
     }
 }
 
-/// The selected row's sentence, segmenting its article; `None` (with a message said) when
-/// there is no row or it is orphaned.
+/// The selected row's sentence, segmenting its article; `None` when there is no row or it is
+/// orphaned (which segmenting the article may just have found).
 fn row_sentence(state: &mut State) -> Option<(u32, usize, usize, Span)> {
     let id = state.review.selected_id()?;
     let entry = state.review.entry(id);

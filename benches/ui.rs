@@ -48,6 +48,8 @@ fn session() -> State {
         events: Vec::new(),
         resume: None,
         warnings: Vec::new(),
+        review: None,
+        read_only: None,
     });
     update(
         &mut state,

@@ -106,7 +106,7 @@ pub struct AnnotateArgs {
 pub struct ReviewArgs {
     #[command(flatten)]
     pub session: AnnotateArgs,
-    /// Show only sentences with this label.
+    /// Open the list filtered by this label (a name from the schema, or `none` for no stance).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
 }

@@ -8,8 +8,8 @@ pub mod position;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyModifiers, MouseButton,
@@ -19,6 +19,7 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 
 use crate::app::{Action, Effect, Key, KeyCode, State, action_for, update};
+use crate::corpus::Article;
 use crate::store::LabelStore;
 
 /// A session ready to run: the state, the store it writes to, the position file.
@@ -44,12 +45,9 @@ pub fn run(mut session: Session) -> anyhow::Result<()> {
     ensure_terminal()?;
     let articles = std::sync::Arc::clone(session.state.articles());
     let (tx, rx) = channel();
-    // The progress total needs every article segmented: done aside so the first frame is
-    // immediate.
-    std::thread::spawn(move || {
-        let total = crate::commands::stats::count_sentences(&articles);
-        let _ = tx.send(Action::CorpusCounted(total));
-    });
+    // The progress total and the article list need every article segmented: done aside so
+    // the first frame is immediate.
+    std::thread::spawn(move || segment_in_background(&articles, &tx));
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
@@ -73,7 +71,12 @@ fn event_loop(
         width: size.width,
         height: size.height,
     }];
+    let mut last_tick: Option<Instant> = None;
     loop {
+        if last_tick.is_none_or(|t| t.elapsed() >= TICK) {
+            pending.push(Action::Tick(now_ms()));
+            last_tick = Some(Instant::now());
+        }
         while let Ok(action) = background.try_recv() {
             pending.push(action);
         }
@@ -90,6 +93,34 @@ fn event_loop(
             let event = event::read()?;
             pending.extend(action_of(&session.state, &event));
         }
+    }
+}
+
+/// How often the session hears the time (for its pace).
+const TICK: Duration = Duration::from_secs(1);
+
+/// Text segmented per message from the background.
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Sends every article's sentences to the session in batches, in corpus order; stops early
+/// when the session has ended.
+fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
+    let mut first = 0;
+    while first < articles.len() {
+        let mut spans = Vec::new();
+        let mut bytes = 0;
+        while let Some(article) = articles.get(first + spans.len()) {
+            if bytes >= BATCH_BYTES {
+                break;
+            }
+            bytes += article.text.len();
+            spans.push(article.sentences());
+        }
+        let count = spans.len();
+        if tx.send(Action::Segmented { first, spans }).is_err() {
+            return;
+        }
+        first += count;
     }
 }
 

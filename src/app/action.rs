@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::review_list::LabelFilter;
+use crate::corpus::Span;
 use crate::store::Event;
 
 /// One thing that happens to the session. The variants without `serde(skip)` can be named in
@@ -45,6 +47,20 @@ pub enum Action {
     Help,
     /// Leave the session; every decision is already on disk.
     Quit,
+    /// Switch between the article and the review list, each where it was left.
+    Review,
+    /// Open the list of articles, filtered as you type.
+    Articles,
+    /// Show or hide the label distribution, the annotators and the session's pace.
+    Stats,
+    /// In the review list: filter by the label whose key comes next (or the no-stance key).
+    FilterLabel,
+    /// In the review list: filter by the next annotator in turn, then none.
+    FilterAnnotator,
+    /// In the review list: show only orphaned annotations, or all again.
+    FilterOrphaned,
+    /// In the review list: drop every filter.
+    ClearFilters,
 
     /// Toggle (or, with an exclusive schema, set) the label with this index in the schema.
     #[serde(skip)]
@@ -94,6 +110,20 @@ pub enum Action {
     /// The number of sentences in the whole corpus, counted in the background.
     #[serde(skip)]
     CorpusCounted(usize),
+    /// The label (or "no stance") picked after `FilterLabel`; picking the one in force drops it.
+    #[serde(skip)]
+    FilterBy(LabelFilter),
+    /// Sentences of consecutive articles, found in the background, from article `first` on.
+    #[serde(skip)]
+    Segmented {
+        /// Index of the first article.
+        first: usize,
+        /// Each article's sentences.
+        spans: Vec<Vec<Span>>,
+    },
+    /// The time now, in Unix milliseconds; the loop sends it about once a second.
+    #[serde(skip)]
+    Tick(u64),
     /// Something the loop wants the analyst to know (e.g. the position file could not be
     /// written); shown as an error.
     #[serde(skip)]

@@ -175,7 +175,7 @@ impl Default for Keymap {
         // TOML tables come back sorted by name; the help reads better in this order.
         keymap
             .bindings
-            .sort_by_key(|(action, _)| HELP_ORDER.iter().position(|a| a == action));
+            .sort_by_key(|(action, _)| super::help::HELP_ORDER.iter().position(|a| a == action));
         keymap
     }
 }
@@ -281,49 +281,7 @@ impl Keymap {
             })
             .collect()
     }
-
-    /// The help text: one `(keys, what they do)` row per label and bound action.
-    pub fn help(&self, schema: &Schema) -> Vec<(String, String)> {
-        let mut rows: Vec<(String, String)> = schema
-            .labels
-            .iter()
-            .map(|label| {
-                let verb = if schema.exclusive { "set" } else { "toggle" };
-                (label.key.to_string(), format!("{verb} {}", label.name))
-            })
-            .collect();
-        for (action, keys) in &self.bindings {
-            if keys.is_empty() {
-                continue;
-            }
-            let shown: Vec<String> = keys.iter().map(Key::to_string).collect();
-            rows.push((shown.join(" "), describe(action).to_owned()));
-        }
-        rows
-    }
 }
-
-/// Bindable actions in the order the help lists them.
-const HELP_ORDER: [Action; 18] = [
-    Action::NextSentence,
-    Action::PreviousSentence,
-    Action::NextArticle,
-    Action::PreviousArticle,
-    Action::FirstSentence,
-    Action::LastSentence,
-    Action::NoStance,
-    Action::Clear,
-    Action::NextUnannotated,
-    Action::Confirm,
-    Action::Undo,
-    Action::Redo,
-    Action::Search,
-    Action::SearchNext,
-    Action::ScrollDown,
-    Action::ScrollUp,
-    Action::Help,
-    Action::Quit,
-];
 
 /// The action's name as written in the keymap file.
 pub fn action_name(action: &Action) -> String {
@@ -331,31 +289,6 @@ pub fn action_name(action: &Action) -> String {
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))
         .unwrap_or_else(|| format!("{action:?}"))
-}
-
-/// What an action does, in a few words for the help.
-pub fn describe(action: &Action) -> &'static str {
-    match action {
-        Action::NextSentence => "next sentence",
-        Action::PreviousSentence => "previous sentence",
-        Action::NextArticle => "next article",
-        Action::PreviousArticle => "previous article",
-        Action::FirstSentence => "first sentence of the article",
-        Action::LastSentence => "last sentence of the article",
-        Action::NoStance => "reviewed, no stance; next",
-        Action::Clear => "clear the annotation",
-        Action::NextUnannotated => "next sentence not yet annotated",
-        Action::Confirm => "confirm as shown; next",
-        Action::Undo => "undo",
-        Action::Redo => "redo",
-        Action::Search => "search",
-        Action::SearchNext => "search again",
-        Action::ScrollDown => "scroll down a page",
-        Action::ScrollUp => "scroll up a page",
-        Action::Help => "this help",
-        Action::Quit => "quit (all is saved)",
-        _ => "",
-    }
 }
 
 #[cfg(test)]

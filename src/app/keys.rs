@@ -2,27 +2,53 @@
 
 use super::action::Action;
 use super::keymap::{Key, KeyCode};
+use super::review_list::LabelFilter;
 use super::state::{Mode, State};
 
 /// The action a key press means now; `None` when it means nothing.
 pub fn action_for(state: &State, key: Key) -> Option<Action> {
+    let plain_char = match key.code {
+        KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
+        _ => None,
+    };
     match state.mode() {
-        Mode::Search(_) => match key.code {
+        Mode::Search(_) | Mode::FilterText { .. } => match key.code {
             KeyCode::Char('c') if key.ctrl => Some(Action::Cancel),
-            KeyCode::Char(c) if !key.ctrl && !key.alt => Some(Action::Type(c)),
+            _ if plain_char.is_some() => plain_char.map(Action::Type),
             KeyCode::Backspace => Some(Action::Erase),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
             _ => None,
         },
-        // Any key closes the help.
-        Mode::Help => Some(Action::Cancel),
+        Mode::Articles => match key.code {
+            KeyCode::Char('c') if key.ctrl => Some(Action::Cancel),
+            KeyCode::Char('n') if key.ctrl => Some(Action::NextSentence),
+            KeyCode::Char('p') if key.ctrl => Some(Action::PreviousSentence),
+            _ if plain_char.is_some() => plain_char.map(Action::Type),
+            KeyCode::Backspace => Some(Action::Erase),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc | KeyCode::Tab => Some(Action::Cancel),
+            KeyCode::Down => Some(Action::NextSentence),
+            KeyCode::Up => Some(Action::PreviousSentence),
+            KeyCode::PageDown => Some(Action::ScrollDown),
+            KeyCode::PageUp => Some(Action::ScrollUp),
+            KeyCode::Home => Some(Action::FirstSentence),
+            KeyCode::End => Some(Action::LastSentence),
+            _ => None,
+        },
+        Mode::FilterKey => {
+            if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
+                return Some(Action::FilterBy(LabelFilter::Label(label)));
+            }
+            match state.keymap().action(&key) {
+                Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
+                _ => Some(Action::Cancel),
+            }
+        }
+        // Any key closes the help and the statistics.
+        Mode::Help | Mode::Stats => Some(Action::Cancel),
         Mode::Normal | Mode::ConfirmQuit => {
-            if let KeyCode::Char(c) = key.code
-                && !key.ctrl
-                && !key.alt
-                && let Some(label) = state.schema().index_of_key(c)
-            {
+            if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
                 return Some(Action::ToggleLabel(label));
             }
             match state.keymap().action(&key) {

@@ -4,17 +4,25 @@
 //! loop carries out, so every behaviour can be tested without either.
 
 pub mod action;
+mod edit;
+mod help;
 pub mod keymap;
 mod keys;
 pub mod layout;
+mod open;
+pub mod picker;
+mod review;
+pub mod review_list;
 
 pub use action::{Action, Effect, Position};
 pub use keymap::{Key, KeyCode, Keymap};
 pub mod screen;
 mod search;
 pub mod state;
+pub mod stats_panel;
 mod update;
 
 pub use keys::action_for;
-pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State};
+pub use review_list::{Filter, LabelFilter};
+pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State, View};
 pub use update::update;

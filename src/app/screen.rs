@@ -36,6 +36,8 @@ pub const MIN_TEXT_ROWS: u16 = 3;
 pub const HEADER_ROWS: u16 = 3;
 /// Rows of the status bar.
 pub const STATUS_ROWS: u16 = 2;
+/// Columns left free on each side of the article list and the statistics panel.
+pub const POPUP_MARGIN: u16 = 2;
 
 /// The panes for one terminal size.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -54,6 +56,10 @@ pub struct Screen {
     pub side_labels: bool,
     /// The status bar.
     pub status: Area,
+    /// The rows of the review list, under its header (which takes `header`'s rows).
+    pub list: Area,
+    /// The panel over the screen for the article list and the statistics, border included.
+    pub popup: Area,
 }
 
 impl Screen {
@@ -116,7 +122,25 @@ impl Screen {
                 width,
                 height: STATUS_ROWS,
             },
+            list: Area {
+                x: 0,
+                y: HEADER_ROWS,
+                width,
+                height: body - HEADER_ROWS,
+            },
+            popup: Area {
+                x: POPUP_MARGIN,
+                y: 1,
+                width: width - 2 * POPUP_MARGIN,
+                height: body - 2,
+            },
         }
+    }
+
+    /// Rows of articles the article list shows (inside its border, under its query line and
+    /// column titles).
+    pub fn picker_rows(&self) -> u16 {
+        self.popup.height.saturating_sub(4).max(1)
     }
 
     /// The smallest terminal (columns, rows) that draws the session for this many labels.
@@ -142,6 +166,9 @@ mod tests {
             assert!(s.text.height >= MIN_TEXT_ROWS);
             assert_eq!(s.side_labels, w >= SIDE_PANE_MIN_TERMINAL_WIDTH);
             assert!(s.text.x + s.text.width <= if s.side_labels { s.labels.x } else { w });
+            assert_eq!(s.list.y + s.list.height, s.status.y);
+            assert!(s.list.height >= MIN_TEXT_ROWS && s.picker_rows() >= 1);
+            assert!(s.popup.x + s.popup.width <= w && s.popup.y + s.popup.height <= s.status.y);
         }
         assert!(!Screen::new(29, 24, 3).fits);
         assert!(!Screen::new(80, 11, 3).fits);

@@ -1,15 +1,21 @@
 //! The session's model: the corpus, the analyst's annotations, the cursor and what is shown.
 
 use std::collections::HashMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::action::Position;
+use super::edit::Change;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout};
+use super::picker::Picker;
+use super::review_list::{LabelFilter, ReviewList};
 use super::screen::Screen;
+use super::stats_panel::SessionClock;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::{Event, Op, fingerprint};
+use crate::store::Event;
 
 /// Labels of one decision in schema order; empty means "reviewed, no stance".
 pub type Labels = Vec<String>;
@@ -26,16 +32,20 @@ pub struct Setup {
     pub schema: Schema,
     /// Key bindings.
     pub keymap: Keymap,
-    /// Who is annotating; only their decisions are shown and written.
+    /// Who is annotating: the article view shows their decisions, and only theirs are written.
     pub annotator: String,
     /// The label store's path, as shown in the status bar.
     pub store_path: String,
-    /// The current annotations in the store (other annotators' are ignored).
+    /// The current annotations in the store, every annotator's (the review list shows all).
     pub events: Vec<Event>,
     /// Where the analyst was at the end of the last session, if known.
     pub resume: Option<Position>,
     /// Warnings to show when the session opens (corpus, config, keymap).
     pub warnings: Vec<String>,
+    /// Open on the review list, with this label filter, instead of the article.
+    pub review: Option<LabelFilter>,
+    /// Why decisions cannot be written (the store is another session's); `None` when they can.
+    pub read_only: Option<String>,
 }
 
 /// The cursor: an article and a sentence in it.
@@ -59,7 +69,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn new(schema: &Schema) -> Counts {
+    pub(super) fn new(schema: &Schema) -> Counts {
         Counts {
             labels: vec![0; schema.labels.len()],
             ..Counts::default()
@@ -80,6 +90,16 @@ impl Counts {
     }
 }
 
+/// Which screen is under the overlays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum View {
+    /// One article, sentence by sentence.
+    #[default]
+    Article,
+    /// The list of saved annotations.
+    Review,
+}
+
 /// What the session is doing with the keyboard.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Mode {
@@ -91,6 +111,17 @@ pub enum Mode {
     Search(String),
     /// Quit was asked with decisions not on disk; quit again to leave anyway.
     ConfirmQuit,
+    /// The review list waits for the label key (or the no-stance key) to filter by.
+    FilterKey,
+    /// Typing the review list's text filter, which applies as it is typed.
+    FilterText {
+        /// The text filter before, put back by Escape.
+        before: String,
+    },
+    /// The article list is open.
+    Articles,
+    /// The statistics panel is open.
+    Stats,
 }
 
 /// Whether the analyst's decisions are on disk.
@@ -120,16 +151,6 @@ pub struct Message {
     pub error: bool,
 }
 
-/// One decision, remembered for undo and redo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Change {
-    pub(super) article: usize,
-    pub(super) sentence: usize,
-    pub(super) span: Span,
-    pub(super) before: Option<Labels>,
-    pub(super) after: Option<Labels>,
-}
-
 /// The model of an annotation session.
 #[derive(Debug, Clone)]
 pub struct State {
@@ -139,7 +160,7 @@ pub struct State {
     pub(super) annotator: String,
     pub(super) store_path: String,
     pub(super) sentences: Vec<Option<Vec<Span>>>,
-    pub(super) annotations: Vec<HashMap<(usize, usize), Labels>>,
+    pub(super) annotations: Vec<FxHashMap<(usize, usize), Labels>>,
     pub(super) cursor: Cursor,
     pub(super) screen: Screen,
     pub(super) layout: TextLayout,
@@ -159,129 +180,21 @@ pub struct State {
     pub(super) unsaved: HashMap<SentenceKey, String>,
     pub(super) last_error: String,
     pub(super) saved_any: bool,
+    pub(super) view: View,
+    pub(super) review: ReviewList,
+    pub(super) picker: Picker,
+    pub(super) clock: SessionClock,
+    pub(super) read_only: Option<String>,
+    pub(super) from_review: bool,
+    pub(super) segmented: usize,
 }
 
 impl State {
-    /// Opens a session: loads the annotator's decisions and puts the cursor where they left off.
-    pub fn new(setup: Setup) -> State {
-        let articles = Arc::clone(&setup.articles);
-        let count = articles.len();
-        let by_id: HashMap<&str, usize> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, a)| (a.id.as_str(), i))
-            .collect();
-        let mut annotations: Vec<HashMap<(usize, usize), Labels>> = vec![HashMap::new(); count];
-        let mut overall = Counts::new(&setup.schema);
-        let mut orphaned = 0;
-        let mut last: Option<&Event> = None;
-        for event in setup
-            .events
-            .iter()
-            .filter(|e| e.annotator == setup.annotator)
-        {
-            if last.is_none_or(|l| event.ts >= l.ts) {
-                last = Some(event);
-            }
-            if event.op != Op::Set {
-                continue;
-            }
-            let text = by_id
-                .get(event.article.as_str())
-                .and_then(|&i| Some((i, articles[i].text.get(event.start..event.end)?)));
-            match text {
-                Some((i, text)) if fingerprint(text) == event.fp => {
-                    let labels = in_schema_order(&setup.schema, event.labels.clone());
-                    overall.add(&setup.schema, &labels, 1);
-                    annotations[i].insert((event.start, event.end), labels);
-                }
-                _ => orphaned += 1,
-            }
-        }
-        let from_journal = last.map(|e| Position {
-            article: e.article.clone(),
-            start: e.start,
-            end: e.end,
-            ts: e.ts,
-        });
-        let resume = match (setup.resume, from_journal) {
-            (Some(p), Some(j)) => Some(if j.ts > p.ts { j } else { p }),
-            (p, j) => p.or(j),
-        };
-        let mut state = State {
-            in_article: Counts::new(&setup.schema),
-            articles: setup.articles,
-            schema: setup.schema,
-            keymap: setup.keymap,
-            annotator: setup.annotator,
-            store_path: setup.store_path,
-            sentences: vec![None; count],
-            annotations,
-            cursor: Cursor::default(),
-            screen: Screen::default(),
-            layout: TextLayout::default(),
-            layout_of: None,
-            scroll: 0,
-            mode: Mode::Normal,
-            message: None,
-            overall,
-            orphaned,
-            total_sentences: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
-            last_search: None,
-            next_seq: 0,
-            in_flight: HashMap::new(),
-            unsaved: HashMap::new(),
-            last_error: String::new(),
-            saved_any: false,
-        };
-        if let Some(p) = resume
-            && let Some(&article) = by_id.get(p.article.as_str())
-        {
-            let spans = state.spans(article);
-            let sentence = spans
-                .iter()
-                .position(|s| s.start == p.start && s.end == p.end)
-                .or_else(|| spans.iter().position(|s| s.end > p.start))
-                .unwrap_or(0);
-            state.cursor = Cursor { article, sentence };
-        }
-        state.enter_article();
-        let mut warnings = setup.warnings;
-        warnings.extend(state.keymap.conflicts(&state.schema));
-        if let Some(first) = warnings.first() {
-            let more = match warnings.len() {
-                1 => String::new(),
-                n => format!(" (and {} more)", n - 1),
-            };
-            state.message = Some(Message {
-                text: format!("{first}{more}"),
-                error: true,
-            });
-        }
-        state
-    }
-
-    /// The sentences of an article, segmenting it the first time; stored decisions whose span
-    /// is no longer a sentence are set aside as orphaned here.
+    /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
         if self.sentences[article].is_none() {
             let spans = self.articles[article].sentences();
-            let map = &mut self.annotations[article];
-            if !map.is_empty() {
-                let keep: std::collections::HashSet<(usize, usize)> =
-                    spans.iter().map(|s| (s.start, s.end)).collect();
-                let gone: Vec<(usize, usize)> =
-                    map.keys().filter(|k| !keep.contains(k)).copied().collect();
-                for key in gone {
-                    if let Some(labels) = map.remove(&key) {
-                        self.overall.add(&self.schema, &labels, -1);
-                        self.orphaned += 1;
-                    }
-                }
-            }
-            self.sentences[article] = Some(spans);
+            self.install_spans(article, spans);
         }
         self.sentences[article].as_deref().unwrap_or_default()
     }
@@ -483,6 +396,33 @@ impl State {
     /// The articles, shared (the background counter reads them).
     pub fn articles(&self) -> &Arc<Vec<Article>> {
         &self.articles
+    }
+    /// Which screen is shown under the overlays.
+    pub fn view(&self) -> View {
+        self.view
+    }
+    /// The review list.
+    pub fn review(&self) -> &ReviewList {
+        &self.review
+    }
+    /// The article list.
+    pub fn picker(&self) -> &Picker {
+        &self.picker
+    }
+    /// Why decisions cannot be written, when they cannot.
+    pub fn read_only(&self) -> Option<&str> {
+        self.read_only.as_deref()
+    }
+    /// The session annotator's decisions in an article, and its sentence count once known.
+    pub fn article_progress(&self, article: usize) -> (usize, Option<usize>) {
+        let sentences = self
+            .sentences
+            .get(article)
+            .and_then(|s| s.as_ref().map(Vec::len));
+        (
+            self.annotations.get(article).map_or(0, FxHashMap::len),
+            sentences,
+        )
     }
 }
 

@@ -1,10 +1,11 @@
 //! The pure update: an action changes the state and returns what the loop must do.
 
 use super::action::{Action, Effect};
+use super::edit::{decide, redo, undo};
 use super::layout::Part;
 use super::screen::Screen;
-use super::state::{Change, Cursor, Labels, Message, Mode, State, in_schema_order};
-use crate::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+use super::state::{Cursor, Message, Mode, State, View};
+use super::{picker, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -13,6 +14,21 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.screen = Screen::new(width, height, state.schema.labels.len());
             state.refresh_layout();
             state.keep_cursor_visible();
+            let row = state.review.selected();
+            review::select(state, row);
+            picker::refit(state);
+            return Vec::new();
+        }
+        Action::Segmented { first, spans } => {
+            for (i, spans) in spans.into_iter().enumerate() {
+                if first + i < state.articles.len() {
+                    state.install_spans(first + i, spans);
+                }
+            }
+            return Vec::new();
+        }
+        Action::Tick(now) => {
+            state.clock.tick(now);
             return Vec::new();
         }
         Action::Saved(seq) => {
@@ -37,10 +53,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     match state.mode.clone() {
-        Mode::Help => {
+        Mode::Help | Mode::Stats => {
             state.mode = Mode::Normal;
             Vec::new()
         }
+        Mode::FilterKey => review::filter_key(state, action),
+        Mode::FilterText { before } => review::filter_text(state, action, before),
+        Mode::Articles => picker::update(state, action),
         Mode::Search(mut query) => {
             match action {
                 Action::Type(c) => {
@@ -77,16 +96,57 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
     if !matches!(action, Action::Wheel(_)) {
         state.message = None;
     }
-    if state.articles.is_empty() {
-        return match action {
-            Action::Quit => quit(state),
-            Action::Help => {
-                state.mode = Mode::Help;
-                Vec::new()
-            }
-            _ => Vec::new(),
-        };
+    match action {
+        Action::Help => {
+            state.mode = Mode::Help;
+            return Vec::new();
+        }
+        Action::Stats => {
+            state.mode = Mode::Stats;
+            return Vec::new();
+        }
+        Action::Quit if !state.unsaved.is_empty() => {
+            state.mode = Mode::ConfirmQuit;
+            let n = state.unsaved.len();
+            return say_error(
+                state,
+                &format!("{n} decision(s) NOT SAVED: quit again to leave anyway"),
+            );
+        }
+        Action::Quit => return quit(state),
+        Action::Undo => return undo(state),
+        Action::Redo => return redo(state),
+        Action::Review if state.view == View::Review => {
+            state.view = View::Article;
+            return Vec::new();
+        }
+        Action::Review => return review::show(state),
+        Action::Articles if state.articles.is_empty() => {
+            return say(state, "the corpus has no articles");
+        }
+        Action::Articles => return picker::open(state),
+        _ => {}
     }
+    let edits = matches!(
+        action,
+        Action::ToggleLabel(_) | Action::NoStance | Action::Clear
+    ) || (action == Action::Confirm && state.view == View::Article);
+    if edits && let Some(reason) = &state.read_only {
+        // Refused before anything moves, so the cursor stays on what was not saved.
+        let text = format!("not saved: {reason}");
+        return say_error(state, &text);
+    }
+    if state.view == View::Review {
+        return review::update(state, action);
+    }
+    if state.articles.is_empty() {
+        return Vec::new();
+    }
+    article(state, action)
+}
+
+/// What the keys do in the article view with no prompt open.
+fn article(state: &mut State, action: Action) -> Vec<Effect> {
     let cursor = state.cursor;
     let last_sentence = state.sentence_count().saturating_sub(1);
     match action {
@@ -118,8 +178,6 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
         Action::NextUnannotated => next_unannotated(state),
-        Action::Undo => undo(state),
-        Action::Redo => redo(state),
         Action::Search => {
             state.mode = Mode::Search(String::new());
             Vec::new()
@@ -141,19 +199,6 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Click { column, row } => click(state, column, row),
-        Action::Help => {
-            state.mode = Mode::Help;
-            Vec::new()
-        }
-        Action::Quit if !state.unsaved.is_empty() => {
-            state.mode = Mode::ConfirmQuit;
-            let n = state.unsaved.len();
-            say_error(
-                state,
-                &format!("{n} decision(s) NOT SAVED: quit again to leave anyway"),
-            )
-        }
-        Action::Quit => quit(state),
         _ => Vec::new(),
     }
 }
@@ -176,7 +221,7 @@ pub(super) fn say(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
-fn say_error(state: &mut State, text: &str) -> Vec<Effect> {
+pub(super) fn say_error(state: &mut State, text: &str) -> Vec<Effect> {
     state.message = Some(Message {
         text: text.to_owned(),
         error: true,
@@ -254,105 +299,6 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
     decide(state, Some(labels))
 }
 
-/// Records a decision on the current sentence (`None` clears it) for undo, and journals it.
-fn decide(state: &mut State, after: Option<Labels>) -> Vec<Effect> {
-    let Cursor { article, sentence } = state.cursor;
-    let Some(span) = state.current_span() else {
-        return say(state, "this article has no sentences");
-    };
-    let after = after.map(|l| in_schema_order(&state.schema, l));
-    let before = state.annotation(sentence).cloned();
-    let unsaved = state.unsaved.contains_key(&(article, span.start, span.end));
-    if before == after && !unsaved {
-        return Vec::new();
-    }
-    state.redo.clear();
-    state.undo.push(Change {
-        article,
-        sentence,
-        span,
-        before,
-        after: after.clone(),
-    });
-    vec![apply(state, article, span, after)]
-}
-
-/// Sets a sentence's decision in memory and returns the journal write for it.
-fn apply(
-    state: &mut State,
-    article: usize,
-    span: crate::corpus::Span,
-    labels: Option<Labels>,
-) -> Effect {
-    let key = (span.start, span.end);
-    let old = match &labels {
-        Some(l) => state.annotations[article].insert(key, l.clone()),
-        None => state.annotations[article].remove(&key),
-    };
-    let current = article == state.cursor.article;
-    if let Some(old) = &old {
-        state.overall.add(&state.schema, old, -1);
-        if current {
-            state.in_article.add(&state.schema, old, -1);
-        }
-    }
-    if let Some(new) = &labels {
-        state.overall.add(&state.schema, new, 1);
-        if current {
-            state.in_article.add(&state.schema, new, 1);
-        }
-    }
-    let a = &state.articles[article];
-    let text = &a.text[span.start..span.end];
-    let event = Event {
-        v: JOURNAL_VERSION,
-        op: if labels.is_some() { Op::Set } else { Op::Clear },
-        article: a.id.clone(),
-        start: span.start,
-        end: span.end,
-        fp: fingerprint(text),
-        labels: labels.unwrap_or_default(),
-        annotator: state.annotator.clone(),
-        ts: 0,
-        origin: Origin::Typed,
-        text: text.to_owned(),
-    };
-    let seq = state.next_seq;
-    state.next_seq += 1;
-    state.in_flight.insert(seq, (article, span.start, span.end));
-    Effect::Save { seq, event }
-}
-
-fn undo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.undo.pop() else {
-        return say(state, "nothing to undo");
-    };
-    let mut effects = go(state, change.article, change.sentence);
-    effects.push(apply(
-        state,
-        change.article,
-        change.span,
-        change.before.clone(),
-    ));
-    state.redo.push(change);
-    effects
-}
-
-fn redo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.redo.pop() else {
-        return say(state, "nothing to redo");
-    };
-    let mut effects = go(state, change.article, change.sentence);
-    effects.push(apply(
-        state,
-        change.article,
-        change.span,
-        change.after.clone(),
-    ));
-    state.undo.push(change);
-    effects
-}
-
 fn next_unannotated(state: &mut State) -> Vec<Effect> {
     let found = super::search::find_from_cursor(state, |state, article, sentence| {
         state.annotation_at(article, sentence).is_none()
@@ -363,7 +309,7 @@ fn next_unannotated(state: &mut State) -> Vec<Effect> {
     }
 }
 
-fn search_next(state: &mut State) -> Vec<Effect> {
+pub(super) fn search_next(state: &mut State) -> Vec<Effect> {
     let Some(query) = state.last_search.clone() else {
         state.mode = Mode::Search(String::new());
         return Vec::new();

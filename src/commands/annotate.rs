@@ -6,15 +6,24 @@ use std::sync::Arc;
 
 use anyhow::Context;
 
-use crate::app::{Keymap, Setup, State};
+use crate::app::{Keymap, LabelFilter, Setup, State};
 use crate::cli::AnnotateArgs;
 use crate::corpus;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{self, LabelStore, StoreError};
 use crate::terminal::{self, Session, position};
 
 /// Runs `stance annotate`.
 pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
+    session(args, None)
+}
+
+/// Opens a session on the article, or (`review` holds the `--label` given, if any) on the
+/// review list; a review of a store another session writes is read-only.
+pub(crate) fn session(
+    args: &AnnotateArgs,
+    review: Option<Option<&str>>,
+) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
     let schema = match &args.schema {
         Some(path) => Schema::load(path)?,
@@ -25,24 +34,34 @@ pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
         Some(path) => path.clone(),
         None => store::default_path(&corpus.key)?,
     };
+    let review = match review {
+        Some(Some(name)) => Some(label_filter(&schema, name)?),
+        Some(None) => Some(LabelFilter::Any),
+        None => None,
+    };
     let (keymap, mut warnings) = keymap();
     warnings.extend(corpus.warnings.iter().cloned());
     for warning in &warnings {
         eprintln!("stance: warning: {warning}");
     }
     terminal::ensure_terminal()?;
-    let store = LabelStore::open_as(&store_path, &annotator)?;
+    let (store, read_only) = match LabelStore::open_as(&store_path, &annotator) {
+        Ok(store) => (store, None),
+        Err(StoreError::Locked { pid, .. }) if review.is_some() => {
+            let reason = format!("another session (process {pid}) is writing this label store");
+            warnings.push(format!(
+                "{reason}: reviewing read-only, changes are not saved"
+            ));
+            (LabelStore::open_read_only(&store_path)?, Some(reason))
+        }
+        Err(err) => return Err(err.into()),
+    };
     if store.recovered_torn_line() {
         warnings.push(format!(
             "{}: the last line was cut short by a crash and was set aside",
             store_path.display()
         ));
     }
-    let events = store
-        .annotations()
-        .filter(|e| e.annotator == annotator)
-        .cloned()
-        .collect();
     let position_file = position::path_for(&store_path);
     let resume = match position::read_all(&position_file) {
         Ok(mut all) => all.remove(&annotator),
@@ -51,22 +70,48 @@ pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
             None
         }
     };
-    let state = State::new(Setup {
+    let setup = Setup {
         articles: Arc::new(corpus.articles),
         schema,
         keymap,
         annotator,
         store_path: shown_path(&store_path),
-        events,
         resume,
         warnings,
-    });
+        events: Vec::new(),
+        review,
+        read_only,
+    };
+    let state = State::with_events(setup, store.annotations());
     terminal::run(Session {
         state,
         store,
         position_file,
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The filter `--label NAME` asks for: a label of the schema (any case), or `none` for
+/// "no stance".
+fn label_filter(schema: &Schema, name: &str) -> anyhow::Result<LabelFilter> {
+    let found = schema.index_of(name).or_else(|| {
+        schema
+            .labels
+            .iter()
+            .position(|l| l.name.eq_ignore_ascii_case(name))
+    });
+    if let Some(i) = found {
+        return Ok(LabelFilter::Label(i));
+    }
+    let folded = name.to_ascii_lowercase().replace(['-', '_'], " ");
+    if folded == "none" || folded == "no stance" {
+        return Ok(LabelFilter::NoStance);
+    }
+    let names: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
+    anyhow::bail!(
+        "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance)",
+        names.join(", ")
+    )
 }
 
 /// `--annotator`, else the user name from the environment, else `anonymous`.

@@ -1,10 +1,10 @@
-//! `stance review`.
+//! `stance review`: the session opened on the review list, optionally filtered by a label.
 
 use std::process::ExitCode;
 
 use crate::cli::ReviewArgs;
 
 /// Runs `stance review`.
-pub fn run(_args: &ReviewArgs) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("stance review is not available yet")
+pub fn run(args: &ReviewArgs) -> anyhow::Result<ExitCode> {
+    super::annotate::session(&args.session, Some(args.label.as_deref()))
 }

@@ -1,16 +1,17 @@
 //! `stance stats`: what a corpus holds, as a short table or one JSON object.
 
-use std::collections::{BTreeMap, HashSet};
-use std::io::{self, Write};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::thread;
 
 use serde::Serialize;
 
 use crate::cli::StatsArgs;
-use crate::corpus::{self, Article, Corpus};
+use crate::corpus::{self, Article, Corpus, Span};
 use crate::schema::Schema;
 use crate::store::{self, Event, LabelStore};
+use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
 /// (label counts from the label store) and never renamed.
@@ -32,24 +33,36 @@ pub struct Stats {
     pub labels: BTreeMap<String, usize>,
     /// Annotations whose sentence is no longer in the corpus as it was.
     pub orphaned: usize,
+    /// Current annotations that still match the corpus, per annotator.
+    pub annotators: BTreeMap<String, usize>,
+    /// Articles with at least one sentence, each of which has a current annotation by
+    /// someone.
+    pub articles_done: usize,
     /// Label names in schema order, for the table.
     #[serde(skip)]
     label_order: Vec<String>,
+    /// Each article's sentences, to tell which articles are done.
+    #[serde(skip)]
+    spans: Vec<Vec<Span>>,
 }
 
 impl Stats {
     /// Counts `corpus`, segmenting every article.
     pub fn of(corpus: &Corpus) -> Stats {
+        let spans = on_every_core(&corpus.articles, |article| article.sentences());
         Stats {
             corpus: corpus.name.clone(),
             articles: corpus.articles.len(),
-            sentences: count_sentences(&corpus.articles),
+            sentences: spans.iter().map(Vec::len).sum(),
             store: String::new(),
             annotated: 0,
             no_stance: 0,
             labels: BTreeMap::new(),
             orphaned: 0,
+            annotators: BTreeMap::new(),
+            articles_done: 0,
             label_order: Vec::new(),
+            spans,
         }
     }
 
@@ -63,10 +76,16 @@ impl Stats {
             .map(std::ptr::from_ref)
             .collect();
         self.orphaned = orphans.len();
+        let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
         for event in store.annotations() {
             if orphans.contains(&std::ptr::from_ref(event)) {
                 continue;
             }
+            annotated
+                .entry(event.article.as_str())
+                .or_default()
+                .insert((event.start, event.end));
+            *self.annotators.entry(event.annotator.clone()).or_insert(0) += 1;
             self.annotated += 1;
             self.no_stance += usize::from(event.labels.is_empty());
             for name in &event.labels {
@@ -77,45 +96,94 @@ impl Stats {
                 *count += 1;
             }
         }
+        self.articles_done = corpus
+            .articles
+            .iter()
+            .zip(&self.spans)
+            .filter(|(article, spans)| {
+                let done = annotated.get(article.id.as_str());
+                !spans.is_empty()
+                    && done.is_some_and(|d| spans.iter().all(|s| d.contains(&(s.start, s.end))))
+            })
+            .count();
     }
 
-    /// Writes the figures as a short two-column table.
-    pub fn write_table(&self, out: &mut impl Write) -> io::Result<()> {
+    /// Writes the figures as a short two-column table; with `bars` (a terminal), the label
+    /// and annotator counts also get a share and a bar.
+    pub fn write_table(&self, out: &mut impl Write, bars: bool) -> io::Result<()> {
         writeln!(out, "corpus     {}", self.corpus)?;
         writeln!(out, "articles   {}", self.articles)?;
         writeln!(out, "sentences  {}", self.sentences)?;
         writeln!(out, "store      {}", self.store)?;
         writeln!(out, "annotated  {}", self.annotated)?;
-        writeln!(out, "no stance  {}", self.no_stance)?;
-        let width = self.label_order.iter().map(String::len).max().unwrap_or(0);
+        let names = self.label_order.iter().map(String::len);
+        let people = self.annotators.keys().map(String::len);
+        let width = names.chain(people).max().unwrap_or(0).max(9);
+        let count_width = self.annotated.to_string().len();
+        let row = |out: &mut dyn Write, name: &str, count: usize, of: usize| {
+            write!(out, "  {name:<width$}  {count:>count_width$}")?;
+            if bars {
+                let share = count as f64 / of.max(1) as f64;
+                write!(
+                    out,
+                    "  {:>3}%  {}",
+                    (share * 100.0).round(),
+                    bar(share, BAR_WIDTH)
+                )?;
+            }
+            writeln!(out)
+        };
+        row(out, "no stance", self.no_stance, self.annotated)?;
         for name in &self.label_order {
             let count = self.labels.get(name).copied().unwrap_or(0);
-            writeln!(out, "  {name:<width$}  {count}")?;
+            row(out, name, count, self.annotated)?;
         }
-        writeln!(out, "orphaned   {}", self.orphaned)
+        writeln!(out, "orphaned   {}", self.orphaned)?;
+        writeln!(
+            out,
+            "done       {} of {} articles",
+            self.articles_done, self.articles
+        )?;
+        writeln!(out, "annotators {}", self.annotators.len())?;
+        let mut people: Vec<(&String, &usize)> = self.annotators.iter().collect();
+        people.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        for (name, count) in people {
+            row(out, name, *count, self.annotated)?;
+        }
+        Ok(())
     }
 }
+
+/// Cells of the longest bar in the table.
+const BAR_WIDTH: usize = 30;
 
 /// Sentences in all `articles`, segmented on every core: articles are independent, and
 /// segmenting dominates the time of `stance stats` on a large corpus.
 pub fn count_sentences(articles: &[Article]) -> usize {
-    let count = |part: &[Article]| part.iter().map(|article| article.sentences().len()).sum();
+    on_every_core(articles, |article| article.sentences().len())
+        .into_iter()
+        .sum()
+}
+
+/// `f` of each article, in order, computed on every core.
+fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || articles.len() < 2 * threads {
-        return count(articles);
+        return articles.iter().map(f).collect();
     }
+    let f = &f;
     thread::scope(|scope| {
         let parts: Vec<_> = articles
             .chunks(articles.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || count(part)))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
             .collect();
         parts
             .into_iter()
-            .map(|part| {
+            .flat_map(|part| {
                 part.join()
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
-            .sum()
+            .collect()
     })
 }
 
@@ -140,7 +208,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         serde_json::to_writer(&mut out, &stats)?;
         writeln!(out)?;
     } else {
-        stats.write_table(&mut out)?;
+        stats.write_table(&mut out, io::stdout().is_terminal())?;
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

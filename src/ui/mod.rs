@@ -4,20 +4,24 @@
 //! decides anything, so whole screens can be snapshot-tested.
 
 mod article;
+pub mod bar;
 mod help;
 mod labels;
+mod picker;
+mod review;
+mod stats_panel;
 mod status;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use ratatui::style::{Color, Style};
+use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::app::layout::display_width;
+use crate::app::layout::{display_width, sanitize};
 use crate::app::screen::{Area, Screen};
-use crate::app::{Mode, State};
-use crate::schema::Colour;
+use crate::app::{Mode, State, View};
+use crate::schema::{Colour, Schema};
 
 impl Widget for &State {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -26,11 +30,19 @@ impl Widget for &State {
             too_small(self, area, buf);
             return;
         }
-        article::render(self, buf);
-        labels::render(self, buf);
+        match self.view() {
+            View::Article => {
+                article::render(self, buf);
+                labels::render(self, buf);
+            }
+            View::Review => review::render(self, buf),
+        }
         status::render(self, buf);
-        if *self.mode() == Mode::Help {
-            help::render(self, area, buf);
+        match self.mode() {
+            Mode::Help => help::render(self, area, buf),
+            Mode::Articles => picker::render(self, buf),
+            Mode::Stats => stats_panel::render(self, buf),
+            _ => {}
         }
     }
 }
@@ -78,6 +90,14 @@ pub fn colour(colour: Colour) -> Color {
         Colour::Named(i) => NAMED[usize::from(i) % 16],
         Colour::Rgb(r, g, b) => Color::Rgb(r, g, b),
     }
+}
+
+/// The chip of a schema label: its key on its colour.
+pub fn chip_style(schema: &Schema, label: usize) -> Style {
+    Style::new()
+        .fg(Color::Black)
+        .bg(colour(schema.labels[label].colour))
+        .add_modifier(Modifier::BOLD)
 }
 
 fn rect(area: Area) -> Rect {
@@ -130,6 +150,36 @@ fn truncate_left(text: &str, width: usize) -> String {
     out
 }
 
+/// One line of untrusted text fitted to `width` cells: escaped, whitespace runs folded, cut
+/// with `…`. Only a prefix is read, so a sentence of megabytes costs no more than a short one.
+fn clip(text: &str, width: usize) -> String {
+    let budget = width.saturating_mul(16).max(64);
+    let (head, cut) = if text.len() > budget {
+        let mut end = budget;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        (&text[..end], true)
+    } else {
+        (text, false)
+    };
+    let mut folded = String::with_capacity(head.len());
+    for c in sanitize(head.trim()).chars() {
+        if !(c == ' ' && folded.ends_with(' ')) {
+            folded.push(c);
+        }
+    }
+    let out = truncate(&folded, width);
+    if cut && out == folded && width > 0 {
+        let mut shorter = truncate(&folded, width - 1);
+        if !shorter.ends_with('…') {
+            shorter.push('…');
+        }
+        return shorter;
+    }
+    out
+}
+
 /// `12345` as `12,345`.
 fn thousands(n: usize) -> String {
     let digits = n.to_string();
@@ -156,5 +206,17 @@ mod tests {
         assert_eq!(truncate("abc", 3), "abc");
         assert_eq!(truncate_left("/a/b/labels.jsonl", 8), "…s.jsonl");
         assert_eq!(truncate("abc", 0), "");
+        assert_eq!(
+            clip("  Talks\n\n  resumed\t\u{1b}[2J ", 40),
+            "Talks resumed ^[[2J"
+        );
+        let huge = "word ".repeat(1_000_000);
+        let clipped = clip(&huge, 20);
+        assert_eq!(display_width_of(&clipped), 20);
+        assert!(clipped.ends_with('…'));
+        assert_eq!(
+            clip(&"e\u{301}".repeat(10_000), 3).chars().last(),
+            Some('…')
+        );
     }
 }

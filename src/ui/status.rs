@@ -3,9 +3,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
+use super::bar::gauge;
 use super::{display_width_of, rect, thousands, truncate, truncate_left};
 use crate::app::layout::sanitize;
-use crate::app::{Mode, SaveState, State};
+use crate::app::{Mode, SaveState, State, View};
 
 /// The style of the first status row.
 pub const BAR: Style = Style::new().fg(Color::Black).bg(Color::Gray);
@@ -17,12 +18,15 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let cursor = state.cursor();
     let articles = state.article_count();
     let sentences = state.sentence_count();
-    let progress = match state.total_sentences() {
+    let progress = |with_gauge: bool| match state.total_sentences() {
         Some(total) => {
-            let percent = state.overall().annotated as f64 * 100.0 / total.max(1) as f64;
+            let done = state.overall().annotated;
+            let percent = done as f64 * 100.0 / total.max(1) as f64;
+            let (filled, empty) = gauge(done, total, if with_gauge { GAUGE } else { 0 });
+            let space = if with_gauge { " " } else { "" };
             format!(
-                "{}/{} annotated ({percent:.1}%)",
-                thousands(state.overall().annotated),
+                "{filled}{empty}{space}{}/{} annotated ({percent:.1}%)",
+                thousands(done),
                 thousands(total)
             )
         }
@@ -31,19 +35,38 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             thousands(state.overall().annotated)
         ),
     };
-    let position = format!(
-        " article {}/{} · sentence {}/{} · {progress} · {}",
-        thousands((cursor.article + 1).min(articles)),
-        thousands(articles),
-        if sentences == 0 {
-            0
-        } else {
-            cursor.sentence + 1
-        },
-        thousands(sentences),
-        sanitize(state.annotator()),
-    );
+    let place = match state.view() {
+        View::Article => format!(
+            "article {}/{} · sentence {}/{}",
+            thousands((cursor.article + 1).min(articles)),
+            thousands(articles),
+            if sentences == 0 {
+                0
+            } else {
+                cursor.sentence + 1
+            },
+            thousands(sentences),
+        ),
+        View::Review => {
+            let rows = state.review().rows().len();
+            let row = if rows == 0 {
+                0
+            } else {
+                state.review().selected() + 1
+            };
+            format!("review · row {}/{}", thousands(row), thousands(rows))
+        }
+    };
     let help = " ? help ";
+    let line = |with_gauge| {
+        let progress = progress(with_gauge);
+        format!(" {place} · {progress} · {}", sanitize(state.annotator()))
+    };
+    let mut position = line(true);
+    // The gauge goes first when the line is too long.
+    if usize::from(display_width_of(&position)) + help.len() >= width {
+        position = line(false);
+    }
     let help_fits = usize::from(display_width_of(&position)) + help.len() < width;
     buf.set_stringn(area.x, area.y, truncate(&position, width), width, BAR);
     if help_fits {
@@ -67,16 +90,33 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let saved = truncate(&saved, width.saturating_sub(1).min(width * 2 / 3));
     let saved_width = usize::from(display_width_of(&saved));
     let left_room = width.saturating_sub(saved_width + 2);
+    let bold = Style::new().add_modifier(Modifier::BOLD);
     let (left, left_style) = match (state.mode(), state.message()) {
         (Mode::Search(query), _) => (
             truncate_left(&format!("/{}▏", sanitize(query)), left_room),
-            Style::new().add_modifier(Modifier::BOLD),
+            bold,
         ),
+        (Mode::FilterText { .. }, _) => {
+            let text = &state.review().filter().text;
+            let prompt = format!("filter text: {}▏  Enter keeps · Esc undoes", sanitize(text));
+            (truncate_left(&prompt, left_room), bold)
+        }
+        (Mode::FilterKey, _) => (truncate(&filter_keys(state), left_room), bold),
         (_, Some(message)) if message.error => (
             truncate(&sanitize(&message.text), left_room),
             Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
         ),
         (_, Some(message)) => (truncate(&sanitize(&message.text), left_room), Style::new()),
+        _ if state.read_only().is_some() => (
+            truncate(
+                &format!(
+                    "read-only: {}",
+                    sanitize(state.read_only().unwrap_or_default())
+                ),
+                left_room,
+            ),
+            Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
+        ),
         _ => (
             truncate_left(&sanitize(state.store_path()), left_room),
             Style::new().fg(Color::DarkGray),
@@ -87,4 +127,25 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         let x = area.right().saturating_sub(saved_width as u16 + 1);
         buf.set_stringn(x, y, &saved, saved_width, saved_style);
     }
+}
+
+/// Cells of the progress gauge.
+const GAUGE: usize = 6;
+
+/// The prompt after the filter key: which keys pick which label.
+fn filter_keys(state: &State) -> String {
+    let mut parts: Vec<String> = state
+        .schema()
+        .labels
+        .iter()
+        .map(|l| format!("{} {}", l.key, sanitize(&l.name)))
+        .collect();
+    if let Some(key) = state
+        .keymap()
+        .keys_of(&crate::app::Action::NoStance)
+        .first()
+    {
+        parts.push(format!("{key} no stance"));
+    }
+    format!("filter by: {} · Esc cancels", parts.join(" · "))
 }

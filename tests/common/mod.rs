@@ -51,6 +51,8 @@ pub fn setup(articles: Vec<Article>) -> Setup {
         events: Vec::new(),
         resume: None,
         warnings: Vec::new(),
+        review: None,
+        read_only: None,
     }
 }
 
@@ -103,4 +105,65 @@ pub fn decisions(effects: &[Effect]) -> Vec<(Op, String, Vec<String>)> {
 /// Label names as owned strings.
 pub fn labels(names: &[&str]) -> Vec<String> {
     names.iter().map(|s| (*s).to_owned()).collect()
+}
+
+/// The stored annotation of sentence `sentence` of `articles[article]` by `annotator`.
+pub fn stored(
+    articles: &[Article],
+    article: usize,
+    sentence: usize,
+    names: &[&str],
+    annotator: &str,
+) -> Event {
+    let a = &articles[article];
+    let span = stance::corpus::segment(&a.text)[sentence];
+    let text = &a.text[span.start..span.end];
+    Event {
+        v: stance::store::JOURNAL_VERSION,
+        op: Op::Set,
+        article: a.id.clone(),
+        start: span.start,
+        end: span.end,
+        fp: stance::store::fingerprint(text),
+        labels: labels(names),
+        annotator: annotator.to_owned(),
+        ts: 1,
+        origin: Default::default(),
+        text: text.to_owned(),
+    }
+}
+
+/// The three articles with labels by alice and bob: alice has a1 s0 diplomatic, a2 s1
+/// sanctions, a3 s2 no stance; bob has a1 s0 military and a2 s1 diplomatic+sanctions.
+pub fn reviewed_setup() -> Setup {
+    let articles = three_articles();
+    let events = vec![
+        stored(&articles, 0, 0, &["diplomatic"], "alice"),
+        stored(&articles, 1, 1, &["sanctions"], "alice"),
+        stored(&articles, 2, 2, &[], "alice"),
+        stored(&articles, 0, 0, &["military"], "bob"),
+        stored(&articles, 1, 1, &["diplomatic", "sanctions"], "bob"),
+    ];
+    Setup {
+        events,
+        review: Some(stance::app::LabelFilter::Any),
+        ..setup(articles)
+    }
+}
+
+/// The review list's rows as `(sentence, annotator, labels)`.
+pub fn rows(state: &State) -> Vec<(String, String, Option<Vec<String>>)> {
+    let review = state.review();
+    review
+        .rows()
+        .iter()
+        .map(|&id| {
+            let entry = review.entry(id);
+            (
+                review.text(id, state.articles()).to_owned(),
+                review.annotators()[entry.annotator as usize].clone(),
+                entry.labels.clone(),
+            )
+        })
+        .collect()
 }

@@ -132,8 +132,13 @@ impl Terminal {
         }
     }
 
-    /// Resizes the pseudo-terminal (the program gets SIGWINCH) and the emulator.
+    /// Resizes the emulator, then the pseudo-terminal (the program gets SIGWINCH): in the
+    /// other order, a redraw for the new size could be read at the old one and lost.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        self.parser.lock().expect("parser").screen_mut().set_size(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("cols"),
+        );
         self.pty
             .resize(PtySize {
                 rows,
@@ -142,10 +147,6 @@ impl Terminal {
                 pixel_height: 0,
             })
             .expect("resize the pseudo-terminal");
-        self.parser.lock().expect("parser").screen_mut().set_size(
-            NonZeroU16::new(rows).expect("rows"),
-            NonZeroU16::new(cols).expect("cols"),
-        );
     }
 
     /// Types these bytes (`"\r"` is Enter, `"\x1b"` Escape).

@@ -1,0 +1,96 @@
+//! The article list over the screen: the query, then each matching article's title, id,
+//! sentence count ("…" until segmented) and the session annotator's progress.
+
+use ratatui::buffer::Buffer;
+use ratatui::style::{Color, Modifier, Style};
+use ratatui::widgets::{Block, Clear, Widget};
+
+use super::article::CURRENT;
+use super::bar::gauge;
+use super::{clip, display_width_of, rect, thousands, truncate_left};
+use crate::app::State;
+use crate::app::layout::sanitize;
+
+const DIM: Style = Style::new().fg(Color::DarkGray);
+/// The filled part of a progress gauge.
+pub const DONE: Style = Style::new().fg(Color::Green);
+/// Cells of a progress gauge.
+const GAUGE: usize = 10;
+
+pub(super) fn render(state: &State, buf: &mut Buffer) {
+    let popup = rect(state.screen().popup);
+    Clear.render(popup, buf);
+    let block = Block::bordered()
+        .title(" Articles ")
+        .title_bottom(" type to filter · ↑↓ choose · Enter opens · Esc closes ")
+        .border_style(Style::new().fg(Color::Cyan));
+    let inner = block.inner(popup);
+    block.render(popup, buf);
+    if inner.width < 4 || inner.height < 3 {
+        return;
+    }
+    let picker = state.picker();
+    let width = usize::from(inner.width);
+    let count = format!(
+        " {} of {}",
+        thousands(picker.matches().len()),
+        thousands(state.article_count())
+    );
+    let count_width = usize::from(display_width_of(&count));
+    let room = width.saturating_sub(count_width + 1);
+    let query = truncate_left(&format!("> {}▏", sanitize(picker.query())), room);
+    let bold = Style::new().add_modifier(Modifier::BOLD);
+    buf.set_stringn(inner.x, inner.y, &query, room, bold);
+    if count_width < width {
+        let x = inner.right() - count_width as u16;
+        buf.set_stringn(x, inner.y, &count, count_width, DIM);
+    }
+    // sentences, gauge and percentage, right-aligned
+    let right = 9 + 2 + GAUGE + 1 + 4;
+    let left = width.saturating_sub(right + 1);
+    let heading = format!(
+        "{:<left$} {:>9}  {:<GAUGE$}",
+        "title · id", "sentences", "done"
+    );
+    buf.set_stringn(inner.x, inner.y + 1, &heading, width, DIM);
+    let top = inner.y + 2;
+    let rows = usize::from(inner.bottom().saturating_sub(top));
+    let visible = picker.matches().iter().enumerate().skip(picker.scroll());
+    for (row, (index, &article)) in visible.take(rows).enumerate() {
+        let y = top + row as u16;
+        let selected = index == picker.selected();
+        let base = if selected { CURRENT } else { Style::new() };
+        let a = &state.articles()[article as usize];
+        let title = if a.title.trim().is_empty() {
+            "(untitled)"
+        } else {
+            a.title.as_str()
+        };
+        let title = clip(title, left);
+        let (x, _) = buf.set_stringn(inner.x, y, &title, left, base.add_modifier(Modifier::BOLD));
+        let used = usize::from(x - inner.x);
+        if used + 3 < left {
+            let id = clip(&a.id, left - used - 2);
+            let (end, _) = buf.set_stringn(x, y, "  ", 2, base);
+            buf.set_stringn(end, y, &id, left - used - 2, base.fg(Color::DarkGray));
+        }
+        let (done, sentences) = state.article_progress(article as usize);
+        let mut x = inner.x + (left + 1) as u16;
+        let shown = sentences.map_or_else(|| "…".to_owned(), thousands);
+        x = buf
+            .set_stringn(x, y, format!("{shown:>9}  "), 11, Style::new())
+            .0;
+        let (filled, empty) = match sentences {
+            Some(total) => gauge(done, total, GAUGE),
+            None => (String::new(), " ".repeat(GAUGE)),
+        };
+        x = buf.set_stringn(x, y, &filled, GAUGE, DONE).0;
+        x = buf.set_stringn(x, y, &empty, GAUGE, DIM).0;
+        let percent = match sentences {
+            Some(0) => "  —".to_owned(),
+            Some(total) => format!("{:>3}%", done.min(total) * 100 / total),
+            None => String::new(),
+        };
+        buf.set_stringn(x + 1, y, &percent, 4, Style::new());
+    }
+}

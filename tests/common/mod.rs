@@ -2,6 +2,7 @@
 //! pseudo-terminal.
 #![allow(dead_code)]
 
+pub mod harden;
 pub mod pty;
 
 use std::sync::Arc;

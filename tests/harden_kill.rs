@@ -9,19 +9,13 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use common::harden::{Rng, rows};
-use common::pty::{Home, TIMEOUT, Terminal};
-use stance::app::{Action, Effect, Key, KeyCode, SaveState, Setup, State, action_for, update};
-use stance::corpus::{self, CorpusSpec};
+use common::harden::Rng;
+use common::predict::{Model, apply, await_screen, corpus_text, model_of, predict, press};
+use common::pty::{Home, Terminal};
 use stance::store::{Event, LabelStore, Op};
-use stance::terminal::position;
-
-/// Each annotation of `alice` by (article, start, end): its labels.
-type Model = HashMap<(String, usize, usize), Vec<String>>;
 
 const COLS: u16 = 100;
 const ROWS: u16 = 30;
@@ -32,134 +26,11 @@ const KEYS: &[char] = &[
     '\x12', ' ', 'g', 'G',
 ];
 
-fn corpus_text() -> String {
-    let mut out = String::new();
-    for a in 1..=4 {
-        let text: Vec<String> = (1..=6)
-            .map(|s| format!("Envoy {s} of desk {a} filed a report on the talks."))
-            .collect();
-        let line = serde_json::json!({"id": format!("wire-{a}"), "title": format!("Desk {a}"),
-            "text": text.join(" ")});
-        out.push_str(&format!("{line}\n"));
-    }
-    out
-}
-
-fn key_of(c: char) -> Key {
-    match c {
-        '\r' => Key::plain(KeyCode::Enter),
-        '\x12' => Key {
-            code: KeyCode::Char('r'),
-            ctrl: true,
-            alt: false,
-        },
-        c => Key::char(c),
-    }
-}
-
-fn model_of(store: &LabelStore) -> Model {
-    store
-        .annotations()
-        .filter(|e| e.annotator == "alice")
-        .map(|e| ((e.article.clone(), e.start, e.end), e.labels.clone()))
-        .collect()
-}
-
-fn apply(model: &mut Model, event: &Event) {
-    let key = (event.article.clone(), event.start, event.end);
-    match event.op {
-        Op::Set => model.insert(key, event.labels.clone()),
-        Op::Clear => model.remove(&key),
-    };
-}
-
-/// The session as the binary starts it, from the corpus, the store and the position file.
-fn predict(corpus: &Path, labels: &Path) -> State {
-    let spec = CorpusSpec {
-        paths: vec![corpus.to_owned()],
-        ..CorpusSpec::default()
-    };
-    let articles = corpus::open(&spec).expect("corpus").articles;
-    let store = LabelStore::open_read_only(labels).expect("the store reopens");
-    let setup = Setup {
-        events: store
-            .annotations()
-            .filter(|e| e.annotator == "alice")
-            .cloned()
-            .collect(),
-        resume: position::read_all(&position::path_for(labels))
-            .expect("position file")
-            .remove("alice"),
-        ..common::setup(articles)
-    };
-    common::open(setup, COLS, ROWS)
-}
-
-/// Presses `key` in the predicted session; the journal writes it makes, in order.
-fn press(state: &mut State, key: char) -> Vec<Event> {
-    let Some(action) = action_for(state, key_of(key)) else {
-        return Vec::new();
-    };
-    let mut saves = Vec::new();
-    for effect in update(state, action) {
-        if let Effect::Save { seq, event } = effect {
-            update(state, Action::Saved(seq));
-            saves.push(event);
-        }
-    }
-    saves
-}
-
-/// Whether the screen shows what `state` shows: position, decision, and `saved` or not.
-fn shows(screen: &[String], state: &State) -> bool {
-    let cursor = state.cursor();
-    let count = state.sentence_count();
-    let position = format!(
-        "article {}/{} · sentence {}/{}",
-        cursor.article + 1,
-        state.article_count(),
-        if count == 0 { 0 } else { cursor.sentence + 1 },
-        count
-    );
-    let decision = match state.annotation(cursor.sentence) {
-        None => "not annotated".to_owned(),
-        Some(labels) if labels.is_empty() => "no stance".to_owned(),
-        Some(labels) => labels.join(", "),
-    };
-    let decision = format!("this sentence: {decision} ");
-    let saved = screen
-        .last()
-        .is_some_and(|row| row.trim_end().ends_with(" saved"));
-    screen.iter().any(|row| row.contains(&position))
-        && screen.iter().any(|row| row.contains(&decision))
-        && saved == (state.save_state() == SaveState::Saved)
-}
-
-fn await_screen(term: &Terminal, state: &State, context: &str) {
-    let start = Instant::now();
-    loop {
-        let screen = rows(term);
-        if shows(&screen, state) {
-            return;
-        }
-        if start.elapsed() > TIMEOUT {
-            panic!(
-                "{context}: the screen never showed cursor {:?}, decision {:?}, {:?}:\n{}",
-                state.cursor(),
-                state.annotation(state.cursor().sentence),
-                state.save_state(),
-                screen.join("\n")
-            );
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
-}
-
 /// `runs` sessions on one store, each killed at a random moment; every reopen is checked.
 fn kill_at_random_moments(seed: u64, runs: usize) {
     let mut rng = Rng::new(seed);
     let home = Home::new();
-    let corpus = home.write("news.jsonl", &corpus_text());
+    let corpus = home.write("news.jsonl", &corpus_text(4, 6));
     let labels = home.labels();
     let args = [
         "annotate",
@@ -170,8 +41,8 @@ fn kill_at_random_moments(seed: u64, runs: usize) {
     let (mut torn, mut landed, mut lost_in_flight) = (0, 0, 0);
     for run in 0..runs {
         let context = |step: &str| format!("seed {seed} run {run} {step}");
-        let mut state = predict(&corpus, &labels);
-        let mut saved = model_of(&LabelStore::open_read_only(&labels).unwrap());
+        let mut state = predict(&corpus, &labels, COLS, ROWS);
+        let mut saved: Model = model_of(&LabelStore::open_read_only(&labels).unwrap());
         let mut term = Terminal::spawn(&home, &args, COLS, ROWS);
         await_screen(&term, &state, &context("start"));
         for step in 0..rng.below(9) {

@@ -77,27 +77,26 @@ pub fn wait_settled(
     }
 }
 
-/// A tmpfs of a few kilobytes mounted for one test, unmounted when dropped; `None` when this
-/// process may not mount (not root, or in a container that forbids it).
+/// A tmpfs of a few kilobytes mounted on a folder for one test, unmounted when dropped.
 pub struct SmallDisk {
     /// The mount point.
     pub path: PathBuf,
-    _dir: tempfile::TempDir,
 }
 
 impl SmallDisk {
-    /// Mounts a tmpfs of `kib` KiB, read-only when `read_only`.
-    pub fn mount(kib: u32) -> Option<SmallDisk> {
-        let dir = tempfile::tempdir().ok()?;
-        let path = dir.path().join("disk");
-        std::fs::create_dir(&path).ok()?;
+    /// Mounts a tmpfs of `kib` KiB on `path` (created); `None` when this process may not
+    /// mount (not root, or a container that forbids it).
+    pub fn mount(path: &Path, kib: u32) -> Option<SmallDisk> {
+        std::fs::create_dir_all(path).ok()?;
         let mounted = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
-            .arg(&path)
+            .arg(path)
             .stderr(std::process::Stdio::null())
             .status()
             .is_ok_and(|s| s.success());
-        mounted.then_some(SmallDisk { path, _dir: dir })
+        mounted.then(|| SmallDisk {
+            path: path.to_owned(),
+        })
     }
 
     /// Remounts read-only (no file may be open for writing on it).
@@ -113,17 +112,41 @@ impl SmallDisk {
             self.path.display()
         );
     }
-
-    /// Fills the file system with a file at `name` until a write is refused.
-    pub fn fill(&self, name: &str) -> PathBuf {
-        fill(&self.path.join(name))
-    }
 }
 
 impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();
     }
+}
+
+/// Whether this process runs as root (which ignores permission bits).
+pub fn is_root() -> bool {
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    unsafe { libc::geteuid() == 0 }
+}
+
+/// Sets process `pid`'s file-size limit (`RLIMIT_FSIZE`), as `prlimit --fsize` does.
+pub fn limit_file_size(pid: u32, bytes: u64) {
+    let limit = libc::rlimit {
+        rlim_cur: bytes,
+        rlim_max: libc::RLIM_INFINITY,
+    };
+    // SAFETY: a plain syscall on another process's limits; the pointers outlive the call.
+    let done = unsafe {
+        libc::prlimit(
+            pid as libc::pid_t,
+            libc::RLIMIT_FSIZE,
+            &limit,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(
+        done,
+        0,
+        "prlimit {pid}: {}",
+        std::io::Error::last_os_error()
+    );
 }
 
 /// Writes zeros to `path` until the file system refuses; returns the path.

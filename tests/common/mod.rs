@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod harden;
+pub mod predict;
 pub mod pty;
 
 use std::sync::Arc;

@@ -7,9 +7,11 @@ use common::{article, open, setup};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use stance::app::State;
 use stance::app::layout::{MARK_WIDTH, layout};
+use stance::app::screen::Screen;
+use stance::app::{Action, Mode, State, update};
 use stance::corpus::segment;
+use stance::schema::{Colour, Label, Schema};
 
 fn draw(state: &State, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
@@ -56,4 +58,44 @@ fn titles_and_metadata_wider_than_u16_sums_are_cut_to_the_pane() {
     let buf = draw(&state, 80, 24);
     assert!(row(&buf, 0).trim_end().ends_with("T…"), "{}", row(&buf, 0));
     assert!(row(&buf, 1).trim_end().ends_with("m…"), "{}", row(&buf, 1));
+}
+
+/// A schema of `n` labels keyed by distinct characters beyond the Basic Multilingual Plane.
+fn schema_of(n: u32) -> Schema {
+    let labels = (0..n)
+        .map(|i| Label {
+            name: format!("label-{i}"),
+            key: char::from_u32(0x10000 + i).unwrap(),
+            colour: Colour::Named((i % 16) as u8),
+            guideline: String::new(),
+        })
+        .collect();
+    Schema {
+        labels,
+        exclusive: false,
+    }
+}
+
+#[test]
+fn more_labels_than_rows_say_too_small_below_and_are_cut_beside() {
+    assert!(!Screen::new(80, 24, 70_000).fits);
+    assert!(
+        Screen::new(200, 50, 70_000).fits,
+        "beside the article, labels take no rows"
+    );
+    let mut s = setup(vec![article("a", "One. Two.")]);
+    s.schema = schema_of(70_000);
+    let mut state = open(s, 80, 24);
+    assert!(row(&draw(&state, 80, 24), 10).contains("too small"));
+    update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 50,
+        },
+    );
+    draw(&state, 200, 50);
+    update(&mut state, Action::Help);
+    assert_eq!(*state.mode(), Mode::Help);
+    draw(&state, 200, 50);
 }

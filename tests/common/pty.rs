@@ -149,6 +149,12 @@ impl Terminal {
 
     /// Resizes the pseudo-terminal (the program gets SIGWINCH) and the emulator.
     pub fn resize(&mut self, cols: u16, rows: u16) {
+        // The emulator first: what the program draws once it hears of the new size must
+        // land on a screen of that size (it redraws everything on a resize).
+        self.parser.lock().expect("parser").screen_mut().set_size(
+            NonZeroU16::new(rows).expect("rows"),
+            NonZeroU16::new(cols).expect("cols"),
+        );
         self.pty
             .resize(PtySize {
                 rows,
@@ -157,10 +163,6 @@ impl Terminal {
                 pixel_height: 0,
             })
             .expect("resize the pseudo-terminal");
-        self.parser.lock().expect("parser").screen_mut().set_size(
-            NonZeroU16::new(rows).expect("rows"),
-            NonZeroU16::new(cols).expect("cols"),
-        );
     }
 
     /// Types these bytes (`"\r"` is Enter, `"\x1b"` Escape).

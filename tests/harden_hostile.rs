@@ -205,3 +205,48 @@ fn resizing_while_keys_arrive_never_brings_the_session_down() {
     assert_eq!(term.wait_exit(), 0);
     LabelStore::open(&home.labels()).expect("the store is whole");
 }
+
+/// Whether the session is drawn for exactly `cols` x `rows`: its status bar ends at the
+/// last column, on the second row from the bottom.
+fn drawn_for(screen: &[String], cols: u16, rows: u16) -> bool {
+    screen.len() == usize::from(rows)
+        && screen[usize::from(rows) - 2].ends_with(" ? help ")
+        && screen[usize::from(rows) - 2].chars().count() == usize::from(cols)
+}
+
+#[test]
+fn a_key_pressed_as_the_terminal_is_resized_is_acted_on_and_the_resize_is_not_lost() {
+    let home = Home::new();
+    let corpus = home.write("news.jsonl", &common::predict::corpus_text(1, 45));
+    let labels = home.labels().display().to_string();
+    let args = ["annotate", corpus.to_str().unwrap(), "--labels", &labels];
+    let mut term = Terminal::spawn(&home, &args, 100, 30);
+    term.wait_for("article 1/1");
+    for round in 0..40u16 {
+        let (cols, rows) = (90 + round % 2 * 10, 28 + round % 2 * 2);
+        // A key keeps the session busy while the resize and a label key reach it together.
+        term.send("j");
+        term.resize(cols, rows);
+        term.send("1");
+        let sentence = format!("sentence {}/45 ", round + 2);
+        let start = std::time::Instant::now();
+        loop {
+            let screen = common::harden::rows(&term);
+            let labelled = screen
+                .iter()
+                .any(|r| r.contains("this sentence: diplomatic "));
+            let moved = screen.iter().any(|r| r.contains(&sentence));
+            if drawn_for(&screen, cols, rows) && labelled && moved {
+                break;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(3),
+                "round {round}: not drawn for {cols}x{rows} with the key acted on:\n{}",
+                screen.join("\n")
+            );
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}

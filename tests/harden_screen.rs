@@ -7,9 +7,9 @@ use common::{article, open, setup};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use stance::app::layout::{MARK_WIDTH, layout};
+use stance::app::layout::{MARK_WIDTH, is_hostile, layout};
 use stance::app::screen::Screen;
-use stance::app::{Action, Mode, State, update};
+use stance::app::{Action, Effect, Mode, State, update};
 use stance::corpus::segment;
 use stance::schema::{Colour, Label, Schema};
 
@@ -98,4 +98,92 @@ fn more_labels_than_rows_say_too_small_below_and_are_cut_beside() {
     update(&mut state, Action::Help);
     assert_eq!(*state.mode(), Mode::Help);
     draw(&state, 200, 50);
+}
+
+/// Sessions in each state the view draws differently.
+fn sessions() -> Vec<(&'static str, State)> {
+    let evil = "Start \u{1b}[2J\u{9b}31m\u{202e}x\u{200d}\u{301}\u{0} 東京👍🏽 end. Next.";
+    let mut hostile = article("evil\u{1b}]0;t\u{7}", evil);
+    hostile.title = format!("Title {evil}");
+    hostile.meta = vec![(evil.to_owned(), evil.to_owned())];
+    let normal = open(setup(vec![hostile, article("empty", "")]), 80, 24);
+    let mut help = normal.clone();
+    update(&mut help, Action::Help);
+    let mut search = normal.clone();
+    update(&mut search, Action::Search);
+    for c in "\u{9b}q\u{202e}東".chars() {
+        update(&mut search, Action::Type(c));
+    }
+    let mut quitting = normal.clone();
+    let effects = update(&mut quitting, Action::ToggleLabel(1));
+    let Some(Effect::Save { seq, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let reason = "No space left on device \u{1b}[2J".to_owned();
+    update(&mut quitting, Action::SaveFailed { seq: *seq, reason });
+    update(&mut quitting, Action::Quit);
+    let mut empty_article = normal.clone();
+    update(&mut empty_article, Action::NextArticle);
+    let mut many = setup(vec![article("a", "One. Two.")]);
+    many.schema = schema_of(9);
+    many.schema.exclusive = true;
+    let mut one = setup(vec![article("a", "One. Two.")]);
+    one.schema = schema_of(1);
+    one.schema.labels[0].name = "東京".repeat(30);
+    one.schema.labels[0].guideline = "\u{1b}[2J guideline ".repeat(20);
+    vec![
+        ("normal", normal),
+        ("help", help),
+        ("search", search),
+        ("confirm quit", quitting),
+        ("article without sentences", empty_article),
+        ("no articles", open(setup(Vec::new()), 80, 24)),
+        ("nine exclusive labels", open(many, 80, 24)),
+        ("one wide label", open(one, 80, 24)),
+    ]
+}
+
+/// "Terminal too small" as the view cuts it to `width` cells.
+fn too_small_shown(width: u16) -> String {
+    let full = "Terminal too small";
+    if usize::from(width) >= full.len() {
+        return full.to_owned();
+    }
+    let kept: String = full.chars().take(usize::from(width) - 1).collect();
+    format!("{kept}…")
+}
+
+#[test]
+fn every_small_size_draws_in_every_state_and_says_too_small_below_the_minimum() {
+    for (name, state) in sessions() {
+        for width in 1..=32 {
+            for height in 1..=14 {
+                let mut sized = state.clone();
+                update(&mut sized, Action::Resize { width, height });
+                let buf = draw(&sized, width, height);
+                let rows: Vec<String> = (0..height).map(|y| row(&buf, y)).collect();
+                let shown = || format!("{name} at {width}x{height}:\n{}", rows.join("\n"));
+                for cell in buf.content() {
+                    assert!(!cell.symbol().contains(is_hostile), "{}", shown());
+                }
+                if sized.screen().fits && *sized.mode() == Mode::Help {
+                    assert!(rows.iter().any(|r| r.contains(" Keys ")), "{}", shown());
+                } else if sized.screen().fits {
+                    let status = &rows[usize::from(height) - 2];
+                    assert!(status.starts_with(" article "), "{}", shown());
+                } else {
+                    let message = too_small_shown(width);
+                    assert!(
+                        rows.iter().any(|r| r.trim() == message.trim()),
+                        "{}",
+                        shown()
+                    );
+                }
+            }
+        }
+        // A frame drawn before the session has heard of the new size.
+        for (width, height) in [(1, 1), (12, 4), (79, 24), (81, 25), (250, 70)] {
+            draw(&state, width, height);
+        }
+    }
 }

@@ -3,19 +3,45 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
 use crate::corpus::CorpusSpec;
 
 /// Tag news sentences with stance labels, from the keyboard.
 ///
-/// With no subcommand, opens the built-in sample corpus for annotation.
+/// With no subcommand, annotates: `stance` opens the built-in sample corpus, and
+/// `stance CORPUS...` takes the options of `stance annotate`.
 #[derive(Debug, Parser)]
-#[command(name = "stance", version, about, long_about = None)]
+#[command(
+    name = "stance",
+    version,
+    about,
+    args_conflicts_with_subcommands = true
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
+    #[command(flatten)]
+    pub session: AnnotateArgs,
+}
+
+/// Parses the process's arguments; `--labels` help names the real default folder.
+pub fn parse() -> Cli {
+    let default = match crate::store::labels_dir() {
+        Ok(dir) => format!(
+            "The label store (a JSON-lines journal). Default: {}/<corpus key>.jsonl",
+            dir.display()
+        ),
+        Err(err) => format!("The label store (a JSON-lines journal). No default: {err}"),
+    };
+    let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
+    let mut command = with_default(Cli::command());
+    for name in ["annotate", "review", "stats", "export"] {
+        command = command.mut_subcommand(name, with_default);
+    }
+    let matches = command.get_matches();
+    Cli::from_arg_matches(&matches).unwrap_or_else(|err| err.exit())
 }
 
 /// The subcommands of `stance`.
@@ -180,7 +206,7 @@ pub struct SegmentArgs {
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        None => commands::annotate::run(&AnnotateArgs::default()),
+        None => commands::annotate::run(&cli.session),
         Some(Command::Annotate(args)) => commands::annotate::run(&args),
         Some(Command::Review(args)) => commands::review::run(&args),
         Some(Command::Stats(args)) => commands::stats::run(&args),

@@ -2,10 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
-    let cli = stance::cli::Cli::parse();
+    let cli = stance::cli::parse();
     match stance::cli::run(cli) {
         Ok(code) => code,
         Err(err) if stance::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,

@@ -223,6 +223,12 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
         !bad,
         "corpus key {corpus_key:?} cannot name a label store file"
     );
+    Ok(labels_dir()?.join(format!("{corpus_key}.jsonl")))
+}
+
+/// The folder that holds the default label stores: `labels/` in the platform data folder,
+/// or in `$STANCE_DATA_DIR` when that is set.
+pub fn labels_dir() -> anyhow::Result<PathBuf> {
     let data = match std::env::var_os("STANCE_DATA_DIR") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => directories::ProjectDirs::from("", "", "stance")
@@ -230,5 +236,5 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
             .data_dir()
             .to_owned(),
     };
-    Ok(data.join("labels").join(format!("{corpus_key}.jsonl")))
+    Ok(data.join("labels"))
 }

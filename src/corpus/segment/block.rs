@@ -1,6 +1,6 @@
 //! Paragraphs and line breaks.
 //!
-//! A paragraph break (a blank line, or U+2029) always ends a sentence. Inside a
+//! A paragraph break (a blank line) always ends a sentence. Inside a
 //! paragraph, a line break ends one only when it was made on purpose: the next line's
 //! first word would have fitted on the line (measured against the paragraph's longest
 //! line), so hard-wrapping did not put it there. Every break counts as on purpose when
@@ -10,140 +10,137 @@
 //!   line ending in a title or an initial: `Gen.`, `John F.`);
 //! - before a line that opens with a list bullet or marker (`- `, `• `, `2. `);
 //! - after a line that reads as a title: no final punctuation, not ending in `,` `:` `-`
-//!   or a word such as `the` or `of`, and the next line not opening in lowercase. A
-//!   headline in capitals or title case counts even where the break looks wrapped.
+//!   or a word such as `the` or `of`, and the next line not opening in lowercase. Such
+//!   a line counts even where the break looks wrapped when it is in capitals (and the
+//!   next line is not), or the next line opens with a dateline (`SEOUL (Reuters) -`) or
+//!   a byline (`By Ana Ruiz`): a long headline above the story.
 //!
 //! Every other newline is whitespace, and the punctuation rules decide.
 
-use memchr::memchr2;
+use memchr::memchr;
 
 use super::Span;
+use super::lists::{Lists, Marker};
 use super::rules::{Kind, RULES};
-use super::scan::{self, Lists, Marker};
+use super::scan;
 use super::text::{
-    Case, case_of, char_at, char_before, is_bullet, is_closer, is_opener, run_end, trim_end,
+    Case, case_of, char_at, char_before, is_bullet, is_closer, is_opener, run_end, skip_space,
+    trim_end,
 };
 use super::token::{self, Left};
-
-/// U+2028 LINE SEPARATOR and U+2029 PARAGRAPH SEPARATOR, as UTF-8.
-const LINE_SEPARATOR: &[u8] = "\u{2028}".as_bytes();
-const PARAGRAPH_SEPARATOR: &[u8] = "\u{2029}".as_bytes();
 
 /// Lines longer than this are paragraphs, never hard-wrapped text.
 const MAX_WRAP_WIDTH: usize = 150;
 /// Paragraphs whose lines are all this short are lists of lines, not wrapped text.
 const MIN_WRAP_WIDTH: usize = 30;
 
-/// The next paragraph at or after `from`: its trimmed `(start, end)` and where to look
-/// for the one after; `None` when only whitespace is left.
-pub(super) fn next_paragraph(text: &str, from: usize) -> Option<(usize, usize, usize)> {
+/// A paragraph: trimmed byte range, and the newlines inside it.
+#[derive(Debug, Default)]
+pub(super) struct Paragraph {
+    pub start: usize,
+    pub end: usize,
+    /// Where to look for the next paragraph.
+    pub next: usize,
+    /// Positions of the newlines between `start` and `end`.
+    pub newlines: Vec<usize>,
+}
+
+/// Finds the next paragraph at or after `from` into `paragraph`; false when only
+/// whitespace is left.
+pub(super) fn next_paragraph(text: &str, from: usize, paragraph: &mut Paragraph) -> bool {
     let bytes = text.as_bytes();
-    let start = super::text::skip_space(text, from, text.len());
+    let start = skip_space(text, from, text.len());
     if start >= text.len() {
-        return None;
+        return false;
     }
+    paragraph.start = start;
+    paragraph.newlines.clear();
     let mut search = start;
-    while let Some(offset) = memchr2(b'\n', 0xE2, &bytes[search..]) {
+    while let Some(offset) = memchr(b'\n', &bytes[search..]) {
         let at = search + offset;
-        if bytes[at] == 0xE2 {
-            if bytes[at..].starts_with(PARAGRAPH_SEPARATOR) {
-                return Some((
-                    start,
-                    trim_end(text, start, at),
-                    at + PARAGRAPH_SEPARATOR.len(),
-                ));
-            }
-            search = at + 1;
-            continue;
-        }
-        // a newline: a blank line follows when only whitespace comes before the next one
+        // a blank line follows when only whitespace comes before the next newline
         let mut pos = at + 1;
         loop {
             match char_at(text, pos) {
-                None | Some('\n' | '\u{2029}') => {
-                    return Some((start, trim_end(text, start, at), pos));
+                None | Some('\n') => {
+                    paragraph.end = trim_end(text, start, at);
+                    paragraph.next = pos;
+                    return true;
                 }
                 Some(c) if c.is_whitespace() => pos += c.len_utf8(),
                 Some(_) => break,
             }
         }
+        paragraph.newlines.push(at);
         search = pos;
     }
-    Some((start, trim_end(text, start, text.len()), text.len()))
+    paragraph.end = trim_end(text, start, text.len());
+    paragraph.next = text.len();
+    true
 }
 
 /// One line of a paragraph.
 #[derive(Debug, Clone, Copy)]
 struct Line {
+    /// First byte, indentation included.
+    start: usize,
     /// First byte that is not whitespace.
     content: usize,
     /// End of the last byte that is not whitespace.
     end: usize,
-    /// Characters from the start of the line (indentation included) to `end`.
-    width: usize,
 }
 
-/// Appends the sentences of the paragraph `text[start..end]`.
-pub(super) fn segment_paragraph(text: &str, start: usize, end: usize, out: &mut Vec<Span>) {
+/// Appends the sentences of `paragraph`.
+pub(super) fn segment_paragraph(text: &str, paragraph: &Paragraph, out: &mut Vec<Span>) {
     let mut lists = Lists::default();
-    let lines = lines(text, start, end);
-    if lines.len() < 2 {
+    let (start, end) = (paragraph.start, paragraph.end);
+    if paragraph.newlines.is_empty() {
         scan::scan(text, start, end, &mut lists, out);
         return;
     }
-    let longest = lines.iter().map(|l| l.width).max().unwrap_or(0);
+    // widths in characters; in bytes when that is the same, which is the common case
+    let ascii = text[start..end].is_ascii();
+    let width = |from: usize, to: usize| {
+        if ascii {
+            to - from
+        } else {
+            text[from..to].chars().count()
+        }
+    };
+    let longest = lines(text, paragraph)
+        .map(|line| width(line.start, line.end))
+        .max()
+        .unwrap_or(0);
     let unwrapped = !(MIN_WRAP_WIDTH..=MAX_WRAP_WIDTH).contains(&longest);
     let mut unit = start;
-    for pair in lines.windows(2) {
-        let fits = unwrapped || pair[0].width + 1 + first_word_width(text, &pair[1]) <= longest;
-        if forces_break(text, &pair[0], &pair[1], fits) {
-            scan::scan(text, unit, pair[0].end, &mut lists, out);
-            unit = pair[1].content;
+    let mut lines = lines(text, paragraph);
+    let Some(mut line) = lines.next() else {
+        return;
+    };
+    for next in lines {
+        let first_word = width(next.content, run_end(text, next.content, next.end, 64));
+        let fits = unwrapped || width(line.start, line.end) + 1 + first_word <= longest;
+        if forces_break(text, &line, &next, fits) {
+            scan::scan(text, unit, line.end, &mut lists, out);
+            unit = next.content;
         }
+        line = next;
     }
     scan::scan(text, unit, end, &mut lists, out);
 }
 
-fn lines(text: &str, start: usize, end: usize) -> Vec<Line> {
-    let bytes = text.as_bytes();
-    let mut lines = Vec::new();
-    let mut line_start = start;
-    let mut search = start;
-    loop {
-        let found = memchr2(b'\n', 0xE2, &bytes[search..end]).map(|offset| search + offset);
-        let (line_end, next) = match found {
-            Some(at) if bytes[at] == b'\n' => (at, at + 1),
-            Some(at) if bytes[at..].starts_with(LINE_SEPARATOR) => (at, at + LINE_SEPARATOR.len()),
-            Some(at) => {
-                search = at + 1;
-                continue;
-            }
-            None => (end, end),
-        };
-        let content = super::text::skip_space(text, line_start, line_end);
-        let trimmed = trim_end(text, content, line_end);
-        if trimmed > content {
-            let width = bytes[line_start..trimmed]
-                .iter()
-                .filter(|&&b| b & 0xC0 != 0x80)
-                .count();
-            lines.push(Line {
-                content,
-                end: trimmed,
-                width,
-            });
+/// The lines of `paragraph`; none is blank, or the paragraph would have ended there.
+fn lines<'p>(text: &'p str, paragraph: &'p Paragraph) -> impl Iterator<Item = Line> + 'p {
+    let starts = std::iter::once(paragraph.start).chain(paragraph.newlines.iter().map(|n| n + 1));
+    let ends = paragraph.newlines.iter().copied().chain([paragraph.end]);
+    starts.zip(ends).map(|(start, end)| {
+        let content = skip_space(text, start, end);
+        Line {
+            start,
+            content,
+            end: trim_end(text, content, end),
         }
-        if next >= end {
-            return lines;
-        }
-        line_start = next;
-        search = next;
-    }
-}
-
-fn first_word_width(text: &str, line: &Line) -> usize {
-    let end = run_end(text, line.content, line.end, 64);
-    text[line.content..end].chars().count()
+    })
 }
 
 /// True when the break after `line` ends a sentence whatever follows; `fits` says the
@@ -166,7 +163,7 @@ fn forces_break(text: &str, line: &Line, next: &Line, fits: bool) -> bool {
         return fits && opens && !continues_name(text, line, end);
     }
     (fits && opens_item(text, next))
-        || ((fits || is_headline(text, line)) && is_title_like(text, line, next))
+        || ((fits || is_headline(text, line, next)) && is_title_like(text, line, next))
 }
 
 /// True when `line` starts with a list bullet or marker: `- `, `• `, `2. `, `b) `.
@@ -222,7 +219,7 @@ fn is_title_like(text: &str, line: &Line, next: &Line) -> bool {
     if matches!(
         last,
         Some(',' | ';' | ':' | '-' | '–' | '—' | '/' | '&' | '+' | '=' | '\\')
-    ) || last.is_some_and(is_opener)
+    ) || last.is_some_and(|c| is_opener(c) && !is_closer(c))
     {
         return false;
     }
@@ -233,18 +230,34 @@ fn is_title_like(text: &str, line: &Line, next: &Line) -> bool {
     next_case(text, next).is_some_and(|case| case != Case::Lower)
 }
 
-/// True for a headline: in capitals, or every word of four letters or more capitalised.
-fn is_headline(text: &str, line: &Line) -> bool {
+/// True when `line` is a headline whatever its length: it is in capitals and the next
+/// line is not, or the next line opens with a dateline (`SEOUL (Reuters) -`) or a
+/// byline (`By Ana Ruiz`).
+fn is_headline(text: &str, line: &Line, next: &Line) -> bool {
     let content = &text[line.content..line.end];
-    if content.len() > MAX_WRAP_WIDTH {
-        return false;
+    let capitals = |s: &str| {
+        !s.chars().any(char::is_lowercase) && s.chars().filter(|c| c.is_uppercase()).count() >= 2
+    };
+    let mut head_end = next.end.min(next.content + 64);
+    while !text.is_char_boundary(head_end) {
+        head_end -= 1;
     }
-    if !content.chars().any(char::is_lowercase) {
-        return content.chars().filter(|c| c.is_uppercase()).count() >= 2;
-    }
-    let long: Vec<&str> = content
-        .split_whitespace()
-        .filter(|w| w.chars().filter(|c| c.is_alphabetic()).count() >= 4)
-        .collect();
-    long.len() >= 2 && long.iter().all(|w| w.starts_with(char::is_uppercase))
+    let next_head = &text[next.content..head_end];
+    (content.len() <= MAX_WRAP_WIDTH && capitals(content) && !capitals(next_head))
+        || is_dateline(next_head)
+        || next_head
+            .strip_prefix("By ")
+            .is_some_and(|name| name.starts_with(char::is_uppercase))
+}
+
+/// True for the start of a wire dateline: a place in capitals, then within a few words a
+/// dash, as in `SEOUL (Reuters) -` or `WASHINGTON, Jan. 5 (AP) —`.
+fn is_dateline(head: &str) -> bool {
+    let place = head.split([' ', ',']).next().unwrap_or("");
+    let letters = place.chars().filter(|c| c.is_alphabetic()).count();
+    letters >= 2
+        && !place.chars().any(char::is_lowercase)
+        && [" - ", " — ", " – "]
+            .iter()
+            .any(|dash| head.contains(dash) || head.ends_with(dash.trim_end()))
 }

@@ -1,7 +1,8 @@
 //! Sentence segmentation of news text, with byte offsets.
 //!
 //! Rules, in the order they apply:
-//! - A paragraph break (a blank line, or U+2029) always ends a sentence.
+//! - A paragraph break (a blank line, or U+2029 PARAGRAPH SEPARATOR) always ends a
+//!   sentence.
 //! - A line break ends one when the line before ends with sentence punctuation or looks
 //!   like a title, unless the paragraph is hard-wrapped and the break falls where the
 //!   wrapping put it (see `block`); otherwise a newline is just whitespace.
@@ -14,16 +15,19 @@
 //! - A list that opens a sentence with `1.`, `a.` or `1)` splits before its next item;
 //!   a bullet (`•`) inside a paragraph starts a new sentence.
 //!
-//! The work per byte is a table look-up; each candidate is decided from a bounded look
-//! around it, so segmentation is linear in the length of the text.
+//! The text is searched for candidate bytes with memchr; each candidate is decided from a
+//! bounded look around it, so segmentation is linear in the length of the text.
 
 mod block;
+mod lists;
 mod rules;
 mod scan;
 mod text;
 mod token;
 
 use serde::Serialize;
+
+use block::Paragraph;
 
 /// A sentence: `text[start..end]` as written, trimmed of surrounding whitespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -37,10 +41,11 @@ pub struct Span {
 /// Splits `text` into sentences, in order; only whitespace lies between them.
 pub fn segment(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
+    let mut paragraph = Paragraph::default();
     let mut pos = 0;
-    while let Some((start, end, next)) = block::next_paragraph(text, pos) {
-        block::segment_paragraph(text, start, end, &mut spans);
-        pos = next;
+    while block::next_paragraph(text, pos, &mut paragraph) {
+        block::segment_paragraph(text, &paragraph, &mut spans);
+        pos = paragraph.next;
     }
     spans
 }
@@ -50,16 +55,18 @@ pub fn sentences(text: &str) -> Sentences<'_> {
     Sentences {
         text,
         pos: 0,
+        paragraph: Paragraph::default(),
         found: Vec::new(),
         next: 0,
     }
 }
 
 /// Iterator over the sentences of a text; see [`sentences`].
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct Sentences<'a> {
     text: &'a str,
     pos: usize,
+    paragraph: Paragraph,
     found: Vec<Span>,
     next: usize,
 }
@@ -73,11 +80,13 @@ impl Iterator for Sentences<'_> {
                 self.next += 1;
                 return Some(*span);
             }
-            let (start, end, next) = block::next_paragraph(self.text, self.pos)?;
+            if !block::next_paragraph(self.text, self.pos, &mut self.paragraph) {
+                return None;
+            }
             self.found.clear();
             self.next = 0;
-            self.pos = next;
-            block::segment_paragraph(self.text, start, end, &mut self.found);
+            self.pos = self.paragraph.next;
+            block::segment_paragraph(self.text, &self.paragraph, &mut self.found);
         }
     }
 }

@@ -3,6 +3,8 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rustc_hash::FxBuildHasher;
+
 /// The lists, as compiled into the binary.
 const SOURCE: &str = include_str!("rules.txt");
 
@@ -27,23 +29,29 @@ pub(super) enum Kind {
 #[derive(Debug, Default)]
 pub(super) struct Rules {
     /// Abbreviations without their final `.` or `!`.
-    abbreviations: HashMap<&'static str, Kind>,
+    abbreviations: HashMap<&'static str, Kind, Fast>,
+    /// Two bits per abbreviation, from its length and first and last letters in any case
+    /// (see [`shape`]).
+    shapes: Vec<u64>,
     /// Lowercased capitalised entries, so that `GEN.` matches `Gen.`.
-    folded: HashMap<String, Kind>,
+    folded: HashMap<String, Kind, Fast>,
     /// Names written with a final `!`, such as `Yahoo!`, without it.
-    exclaimed: HashSet<&'static str>,
-    starters: HashSet<&'static str>,
-    continuations: HashSet<&'static str>,
-    speech_verbs: HashSet<&'static str>,
-    openers: HashSet<&'static str>,
-    label_nouns: HashSet<&'static str>,
-    line_end_words: HashSet<&'static str>,
+    exclaimed: Words,
+    starters: Words,
+    continuations: Words,
+    speech_verbs: Words,
+    openers: Words,
+    label_nouns: Words,
+    line_end_words: Words,
 }
 
 impl Rules {
     /// Parses the `[section]` lists; an unknown section or a duplicate entry is an error.
     pub(super) fn parse(source: &'static str) -> Result<Rules, String> {
-        let mut rules = Rules::default();
+        let mut rules = Rules {
+            shapes: vec![0; 64],
+            ..Rules::default()
+        };
         let mut section = None;
         for (number, line) in source.lines().enumerate() {
             let line = line.split('#').next().unwrap_or("").trim();
@@ -96,6 +104,9 @@ impl Rules {
         let key = entry
             .strip_suffix('.')
             .ok_or_else(|| format!("abbreviation `{entry}` must end with `.` or `!`"))?;
+        for bit in shape(key) {
+            self.shapes[bit / 64] |= 1 << (bit % 64);
+        }
         if self.abbreviations.insert(key, kind).is_some() {
             return Err(format!("abbreviation `{entry}` listed twice"));
         }
@@ -107,12 +118,20 @@ impl Rules {
 
     /// The kind of the abbreviation `word` (without its final `.`), if it is one.
     pub(super) fn abbreviation(&self, word: &str) -> Option<Kind> {
+        if shape(word)
+            .iter()
+            .any(|&bit| self.shapes[bit / 64] & (1 << (bit % 64)) == 0)
+        {
+            return None;
+        }
         if let Some(kind) = self.abbreviations.get(word) {
             return Some(*kind);
         }
         let all_caps = word.len() >= 2
             && word.bytes().any(|b| b.is_ascii_uppercase())
-            && word.bytes().all(|b| b.is_ascii_uppercase() || b == b'.');
+            && word
+                .bytes()
+                .all(|b| b.is_ascii_uppercase() || b == b'.' || b == b'-');
         if !all_caps {
             return None;
         }
@@ -159,6 +178,29 @@ impl Rules {
     }
 }
 
+/// Two bit indexes (below 4096) from a word's length and its first and last bytes, in
+/// any case: a filter that rules out most words before any hashing.
+fn shape(word: &str) -> [usize; 2] {
+    let bytes = word.as_bytes();
+    let (first, last) = match (bytes.first(), bytes.last()) {
+        (Some(first), Some(last)) => (first.to_ascii_lowercase(), last.to_ascii_lowercase()),
+        _ => return [0, 0],
+    };
+    let mixed = (bytes.len() as u32)
+        .wrapping_mul(0x9E37_79B9)
+        .wrapping_add(u32::from(first) << 8 | u32::from(last))
+        .wrapping_mul(0x85EB_CA6B);
+    let mixed = (mixed ^ (mixed >> 15)).wrapping_mul(0xC2B2_AE35);
+    [(mixed >> 20) as usize, ((mixed >> 4) & 0xFFF) as usize]
+}
+
+/// A set of words from the lists.
+type Words = HashSet<&'static str, Fast>;
+
+/// Hashing for the word lists: they are fixed, so a fast hash costs nothing in safety,
+/// and looking words up is much of the work per sentence.
+type Fast = FxBuildHasher;
+
 /// `word` in ASCII lowercase, in `buf`; `None` when it is not short ASCII.
 fn lowered<'b>(word: &str, buf: &'b mut [u8; 16]) -> Option<&'b str> {
     if word.len() > buf.len() || !word.is_ascii() {
@@ -186,6 +228,18 @@ mod tests {
         assert_eq!(rules.abbreviation("said"), None);
         assert!(rules.is_starter("The") && !rules.is_starter("Treasury"));
         assert!(rules.is_line_end_word("The"));
+    }
+
+    #[test]
+    fn every_listed_abbreviation_passes_the_shape_filter() {
+        let rules = Rules::parse(SOURCE).unwrap();
+        for (key, kind) in &rules.abbreviations {
+            assert_eq!(rules.abbreviation(key), Some(*kind), "{key}");
+            if key.starts_with(char::is_uppercase) && key.is_ascii() {
+                let caps = key.to_ascii_uppercase();
+                assert!(rules.abbreviation(&caps).is_some(), "{caps}");
+            }
+        }
     }
 
     #[test]

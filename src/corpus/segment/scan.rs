@@ -4,60 +4,41 @@
 //! the few multi-byte characters that matter) and decides each from a bounded look at the
 //! words around it. Every decision moves past the candidate, so the scan is linear.
 
+use memchr::memchr3;
+
 use super::Span;
+use super::lists::{self, Item, Lists};
 use super::rules::{Kind, RULES};
 use super::text::{
-    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_space_at, run_start,
-    skip_space, space_before, trim_end,
+    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_space_at, skip_space,
+    space_before, trim_end,
 };
 use super::token::{self, Left, Next};
 
-/// Bytes worth a look; the rest are skipped without decoding.
-static CANDIDATE: [bool; 256] = {
-    let mut table = [false; 256];
-    table[b'.' as usize] = true;
-    table[b'?' as usize] = true;
-    table[b'!' as usize] = true;
-    table[b')' as usize] = true;
-    // lead bytes of `…` `‼` and bullets (E2), `。` (E3), fullwidth `！` `？` `｡` (EF)
-    table[0xE2] = true;
-    table[0xE3] = true;
-    table[0xEF] = true;
-    table
-};
-
-/// The next item of a list that opened a sentence with `1.`, `a)` or the like, so that
-/// `1. The first item 2. The second item` splits before `2.`.
-#[derive(Debug, Default)]
-pub(super) struct Lists {
-    expected: Option<Marker>,
+/// The next position of one of three bytes at or after where the scan is, searched with
+/// memchr and remembered: the scan only moves forward, so each byte is searched once.
+struct Finder {
+    needles: [u8; 3],
+    next: Option<usize>,
 }
 
-/// A list item marker: a one- or two-digit number, or a lowercase letter.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Marker {
-    Number(u8),
-    Letter(u8),
-}
-
-impl Marker {
-    /// The marker that `word` (without its `.` or `)`) is, if it is one.
-    pub(super) fn parse(word: &str) -> Option<Marker> {
-        match *word.as_bytes() {
-            [d] if d.is_ascii_digit() => Some(Marker::Number(d - b'0')),
-            [a, b] if (b'1'..=b'9').contains(&a) && b.is_ascii_digit() => {
-                Some(Marker::Number((a - b'0') * 10 + (b - b'0')))
-            }
-            [l] if l.is_ascii_lowercase() => Some(Marker::Letter(l)),
-            _ => None,
+impl Finder {
+    fn new(needles: [u8; 3]) -> Finder {
+        Finder {
+            needles,
+            next: None,
         }
     }
 
-    fn successor(self) -> Option<Marker> {
-        match self {
-            Marker::Number(n) if n < 99 => Some(Marker::Number(n + 1)),
-            Marker::Letter(l) if l < b'z' => Some(Marker::Letter(l + 1)),
-            _ => None,
+    fn find(&mut self, bytes: &[u8], pos: usize, end: usize) -> usize {
+        match self.next {
+            Some(next) if next >= pos => next,
+            _ => {
+                let [a, b, c] = self.needles;
+                let next = memchr3(a, b, c, &bytes[pos..end]).map_or(end, |i| pos + i);
+                self.next = Some(next);
+                next
+            }
         }
     }
 }
@@ -109,12 +90,23 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
         sentence: start,
         lists,
     };
+    // terminators; lead bytes of `…` `‼` and bullets (E2), `。` (E3), fullwidth `！` `？` (EF);
+    // and `)`, which matters only inside a list (`1) The first item 2) The second`)
+    let mut terminators = Finder::new([b'.', b'?', b'!']);
+    let mut others = Finder::new([0xE2, 0xE3, 0xEF]);
+    let mut parens = Finder::new([b')'; 3]);
+    scanner.lists.open_at(text, start, end);
     let mut pos = start;
-    while let Some(at) = bytes[pos..end]
-        .iter()
-        .position(|&b| CANDIDATE[usize::from(b)])
-    {
-        let at = pos + at;
+    loop {
+        let mut at = terminators
+            .find(bytes, pos, end)
+            .min(others.find(bytes, pos, end));
+        if scanner.lists.is_open() {
+            at = at.min(parens.find(bytes, pos, end));
+        }
+        if at >= end {
+            break;
+        }
         let step = match bytes[at] {
             b'.' | b'?' | b'!' => scanner.terminator(at),
             b')' => scanner.paren(at),
@@ -128,6 +120,7 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
             } => {
                 push(out, text, scanner.sentence, sentence_end);
                 scanner.sentence = skip_space(text, sentence_end, end);
+                scanner.lists.open_at(text, scanner.sentence, end);
                 resume.max(scanner.sentence)
             }
         };
@@ -157,7 +150,7 @@ impl Scanner<'_, '_> {
         let ends = if run.strong {
             self.strong_ends(at, &run, &next)
         } else if run.ellipsis || run.dots > 1 || run.spaced > 0 {
-            if run.attached && run.dots == 1 && run.spaced >= 3 {
+            if run.attached && run.dots == 1 && !run.ellipsis && run.spaced >= 3 {
                 // a full stop, then an ellipsis that opens the next sentence
                 return match next.case {
                     Case::Upper | Case::Digit => Step::End {
@@ -168,7 +161,7 @@ impl Scanner<'_, '_> {
                         end: at + 1,
                         resume: run.end,
                     },
-                    _ => Step::On(start),
+                    _ => Step::On(run.end),
                 };
             }
             let marks = run.dots + run.spaced + 3 * usize::from(run.ellipsis);
@@ -180,7 +173,7 @@ impl Scanner<'_, '_> {
         } else {
             return self.full_stop(at, &run, &next, start);
         };
-        if ends { end_here } else { Step::On(start) }
+        if ends { end_here } else { Step::On(run.end) }
     }
 
     /// `?` and `!`: a sentence end unless a lowercase word or a quote's attribution follows.
@@ -207,18 +200,19 @@ impl Scanner<'_, '_> {
             return step;
         }
         let opener = || token::is_short_opener(text, self.sentence, at);
-        let capital_starter = next.case == Case::Upper && next.is_starter(text);
+        let capital_starter = || next.case == Case::Upper && next.is_starter(text);
         let ends = match token::classify(text, self.sentence, word_start, word) {
-            Left::Abbreviation(Kind::Title) => false,
+            // a title comes before a name, and no name is a word such as `The` or `He`
+            Left::Abbreviation(Kind::Title) => capital_starter(),
             Left::Abbreviation(Kind::Number) if next.case == Case::Digit => false,
             Left::Plain | Left::Abbreviation(Kind::Number) => {
                 !(run.closed && next.case == Case::Lower)
             }
-            Left::Initial => next.quoted || capital_starter,
+            Left::Initial => next.quoted || capital_starter(),
             Left::Abbreviation(Kind::Starter) => {
                 !opener()
                     && (next.quoted
-                        || capital_starter
+                        || capital_starter()
                         || (next.case == Case::Upper
                             && !next.dotted
                             && !RULES.is_continuation(next.letters)
@@ -226,6 +220,8 @@ impl Scanner<'_, '_> {
             }
             Left::Abbreviation(Kind::Capital) => match next.case {
                 _ if next.quoted => true,
+                // a bracket after it is most often an aside: `Apple Inc. (AAPL.O) rose`
+                _ if next.bracketed => capital_starter(),
                 Case::Upper => {
                     !RULES.is_continuation(next.letters)
                         && !time_follows(text, next, self.end)
@@ -240,30 +236,19 @@ impl Scanner<'_, '_> {
                 resume: start,
             }
         } else {
-            Step::On(start)
+            Step::On(run.end)
         }
     }
 
-    /// A list marker (`2.` or `b)`): it opens the list at a sentence start, or ends the
-    /// sentence before it when it is the item the list expects next.
+    /// A list marker before `.` or `)`: see [`Lists::item`].
     fn list_item(&mut self, word_start: usize, word: &str, after: usize) -> Option<Step> {
-        let marker = Marker::parse(word)?;
-        let before = trim_end(self.text, self.sentence, word_start);
-        if matches!(char_before(self.text, before), Some(':' | ';')) && before < word_start {
-            // an item of a list inside the sentence: `demands: 1. a ceasefire; 2. talks`
-            return Some(Step::On(after));
+        match self
+            .lists
+            .item(self.text, self.sentence, word_start, word)?
+        {
+            Item::Inside => Some(Step::On(after)),
+            Item::Next { end } => Some(Step::End { end, resume: after }),
         }
-        let lead = &self.text[self.sentence..word_start];
-        if lead.len() <= 8 && lead.chars().all(|c| c.is_whitespace() || is_bullet(c)) {
-            self.lists.expected = marker.successor();
-            return Some(Step::On(after));
-        }
-        if self.lists.expected == Some(marker) && space_before(self.text, word_start) {
-            self.lists.expected = marker.successor();
-            let end = trim_end(self.text, self.sentence, word_start);
-            return Some(Step::End { end, resume: after });
-        }
-        None
     }
 
     /// `)` after a list marker: `1) The first item 2) The second item`.
@@ -272,16 +257,14 @@ impl Scanner<'_, '_> {
         if after < self.end && !is_space_at(self.text, after) {
             return Step::On(after);
         }
-        let mut start = match run_start(self.text, self.sentence, at, 8) {
-            Some(start) => start,
-            None => return Step::On(after),
-        };
-        while let Some(c) = char_at(self.text, start).filter(|&c| is_bullet(c)) {
-            start += c.len_utf8();
+        match lists::word_before_paren(self.text, self.sentence, at) {
+            Some(start) => {
+                let word = &self.text[start..at];
+                self.list_item(start, word, after)
+                    .unwrap_or(Step::On(after))
+            }
+            None => Step::On(after),
         }
-        let word = &self.text[start.min(at)..at];
-        self.list_item(start.min(at), word, after)
-            .unwrap_or(Step::On(after))
     }
 
     fn multibyte(&mut self, at: usize) -> Step {
@@ -298,6 +281,10 @@ impl Scanner<'_, '_> {
                     resume: run.end,
                 }
             }
+            '\u{2029}' => Step::End {
+                end: trim_end(self.text, self.sentence, at),
+                resume: after,
+            },
             _ if is_bullet(c) && at > self.sentence && space_before(self.text, at) => {
                 let end = trim_end(self.text, self.sentence, at);
                 Step::End { end, resume: after }
@@ -349,9 +336,18 @@ impl Scanner<'_, '_> {
     }
 }
 
-/// True when `next` is followed by the word `time`: `3 p.m. Beijing time`.
+/// True when `next` starts a phrase of up to three capitalised words ending in `time`:
+/// `3 p.m. Beijing time`, `8:30 a.m. New York time`.
 fn time_follows(text: &str, next: &Next, end: usize) -> bool {
-    let after = next.start + next.letters.len();
-    let rest = &text.as_bytes()[after.min(end)..end];
-    rest.starts_with(b" time") && !rest.get(5).is_some_and(u8::is_ascii_alphabetic)
+    let mut word = *next;
+    for _ in 0..3 {
+        match token::following_word(text, &word, end) {
+            Some(after) if after.letters == "time" => return true,
+            Some(after) if after.case == Case::Upper && !after.quoted && !after.bracketed => {
+                word = after;
+            }
+            _ => return false,
+        }
+    }
+    false
 }

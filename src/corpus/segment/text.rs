@@ -4,6 +4,7 @@
 //! is decoded, so Unicode whitespace (no-break space, ideographic space) counts as such.
 
 /// The character starting at `pos`, if any.
+#[inline]
 pub(super) fn char_at(text: &str, pos: usize) -> Option<char> {
     let b = *text.as_bytes().get(pos)?;
     if b.is_ascii() {
@@ -14,6 +15,7 @@ pub(super) fn char_at(text: &str, pos: usize) -> Option<char> {
 }
 
 /// The character ending at `pos`, if any.
+#[inline]
 pub(super) fn char_before(text: &str, pos: usize) -> Option<char> {
     let b = *text.as_bytes().get(pos.checked_sub(1)?)?;
     if b.is_ascii() {
@@ -24,6 +26,7 @@ pub(super) fn char_before(text: &str, pos: usize) -> Option<char> {
 }
 
 /// The byte length of the whitespace character at `pos`, or `None` when it is not one.
+#[inline]
 pub(super) fn whitespace_at(text: &str, pos: usize) -> Option<usize> {
     let b = *text.as_bytes().get(pos)?;
     if b.is_ascii() {
@@ -35,16 +38,19 @@ pub(super) fn whitespace_at(text: &str, pos: usize) -> Option<usize> {
 }
 
 /// True when the character at `pos` is whitespace.
+#[inline]
 pub(super) fn is_space_at(text: &str, pos: usize) -> bool {
     whitespace_at(text, pos).is_some()
 }
 
 /// True when the character before `pos` is whitespace, or `pos` is the start.
+#[inline]
 pub(super) fn space_before(text: &str, pos: usize) -> bool {
     char_before(text, pos).is_none_or(char::is_whitespace)
 }
 
 /// The first position at or after `pos` (and before `end`) that is not whitespace.
+#[inline]
 pub(super) fn skip_space(text: &str, mut pos: usize, end: usize) -> usize {
     while pos < end {
         match whitespace_at(text, pos) {
@@ -69,18 +75,26 @@ pub(super) fn trim_end(text: &str, start: usize, mut end: usize) -> usize {
 /// The start of the whitespace-free run that ends at `end`, looking back at most `limit`
 /// bytes and never before `floor`; `None` when the run is longer than that.
 pub(super) fn run_start(text: &str, floor: usize, end: usize, limit: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let lowest = floor.max(end.saturating_sub(limit));
     let mut pos = end;
-    while pos > floor {
-        let c = char_before(text, pos)?;
-        if c.is_whitespace() {
-            return Some(pos);
-        }
-        pos -= c.len_utf8();
-        if end - pos > limit {
-            return None;
-        }
+    while pos > lowest {
+        let b = bytes[pos - 1];
+        let len = if b.is_ascii() {
+            if matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0B | 0x0C) {
+                return Some(pos);
+            }
+            1
+        } else {
+            let c = char_before(text, pos)?;
+            if c.is_whitespace() {
+                return Some(pos);
+            }
+            c.len_utf8()
+        };
+        pos -= len;
     }
-    Some(pos)
+    (pos <= floor).then_some(pos)
 }
 
 /// The end of the whitespace-free run that starts at `start`, looking at most `limit` bytes.
@@ -106,6 +120,7 @@ pub(super) enum Case {
 }
 
 /// The case of a character.
+#[inline]
 pub(super) fn case_of(c: char) -> Case {
     if c.is_lowercase() {
         Case::Lower

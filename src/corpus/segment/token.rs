@@ -5,7 +5,8 @@
 
 use super::rules::{Kind, RULES};
 use super::text::{
-    Case, case_of, char_at, is_bullet, is_opener, is_opening_quote, run_start, skip_space, trim_end,
+    Case, case_of, char_at, is_bullet, is_opener, is_opening_quote, is_space_at, run_start,
+    skip_space, trim_end,
 };
 
 /// Longest word looked at; longer runs (URLs, hashes) are ordinary words.
@@ -68,6 +69,9 @@ pub(super) fn classify(text: &str, floor: usize, start: usize, word: &str) -> Le
 
 /// True for letters joined by full stops: `U.S.A`, `Ph.D`, `e.g`.
 fn is_dotted(word: &str) -> bool {
+    if !word.contains('.') {
+        return false;
+    }
     let mut parts = 0;
     for part in word.split('.') {
         let letters = part.chars().count();
@@ -144,7 +148,17 @@ pub(super) fn next_word(text: &str, start: usize, end: usize) -> Next<'_> {
     let first = char_at(text, pos).filter(|_| pos < end);
     let mut letters_end = pos;
     let mut camel = false;
+    let bytes = text.as_bytes();
     while letters_end < end && letters_end - pos < 32 {
+        let b = bytes[letters_end];
+        if b.is_ascii() {
+            if !b.is_ascii_alphabetic() {
+                break;
+            }
+            camel |= letters_end > pos && b.is_ascii_uppercase();
+            letters_end += 1;
+            continue;
+        }
         match char_at(text, letters_end) {
             Some(c) if c.is_alphabetic() => {
                 camel |= letters_end > pos && c.is_uppercase();
@@ -179,12 +193,13 @@ pub(super) fn is_attribution(text: &str, next: &Next, end: usize) -> bool {
     }
     let mut word = *next;
     for _ in 0..5 {
-        let mut after = word.start + word.letters.len() + usize::from(word.dotted);
-        if after >= end || word.letters.is_empty() || !text[after..].starts_with(' ') {
+        if word.letters.is_empty() {
             return false;
         }
-        after = skip_space(text, after, end.min(after + 4));
-        word = next_word(text, after, end);
+        let Some(after) = following_word(text, &word, end) else {
+            return false;
+        };
+        word = after;
         if word.quoted || word.bracketed {
             return false;
         }
@@ -197,15 +212,22 @@ pub(super) fn is_attribution(text: &str, next: &Next, end: usize) -> bool {
     false
 }
 
-/// The case of the word after `next` on the same line (one space between), if any:
-/// `Security` in `U.N. Security Council`, `in` in `U.S. Officials in Ottawa`.
-pub(super) fn case_after(text: &str, next: &Next, end: usize) -> Option<Case> {
-    let after = next.start + next.letters.len() + usize::from(next.dotted);
-    if after >= end || !text[after..].starts_with(' ') {
+/// The word after `word`, when only a little whitespace (a line break, say) comes between.
+pub(super) fn following_word<'a>(text: &'a str, word: &Next, end: usize) -> Option<Next<'a>> {
+    let after = word.start + word.letters.len() + usize::from(word.dotted);
+    if after >= end || !is_space_at(text, after) {
         return None;
     }
-    let word = next_word(text, after + 1, end);
-    (word.start < end && !word.quoted && !word.bracketed).then_some(word.case)
+    let start = skip_space(text, after, end.min(after + 8));
+    (start < end && !is_space_at(text, start)).then(|| next_word(text, start, end))
+}
+
+/// The case of the word after `next`, if it is a plain word: `Security` in
+/// `U.N. Security Council`, `in` in `U.S. Officials in Ottawa`.
+pub(super) fn case_after(text: &str, next: &Next, end: usize) -> Option<Case> {
+    following_word(text, next, end)
+        .filter(|word| !word.quoted && !word.bracketed)
+        .map(|word| word.case)
 }
 
 /// True when the sentence from `start` up to `end` is a preposition and at most two more

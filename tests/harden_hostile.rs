@@ -59,7 +59,7 @@ fn write_corpus(home: &Home) -> Vec<String> {
     ];
     for (id, title, text) in articles {
         let line = serde_json::json!({"id": id, "title": title, "text": text,
-            evil.as_str(): evil, "date": "2017-12-31"});
+            evil.as_str(): evil, "date": "2017-12-31", "long": word});
         lines.push_str(&format!("{line}\n"));
     }
     let jsonl = home.write("evil.jsonl", &lines);

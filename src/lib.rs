@@ -6,6 +6,7 @@ pub mod cli;
 pub mod commands;
 pub mod corpus;
 pub mod export;
+pub mod fault;
 pub mod schema;
 pub mod store;
 pub mod terminal;

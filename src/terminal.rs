@@ -4,6 +4,7 @@
 //! out the effects: a journal write is reported `Saved` to the state only after
 //! `LabelStore::append` returned, that is after the line is synced to disk.
 
+mod panic_report;
 pub mod position;
 
 use std::io::IsTerminal;
@@ -53,6 +54,7 @@ pub fn run(mut session: Session) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous_hook(info);
     }));
+    panic_report::name_store_on_panic(session.store.path());
     ratatui::run(|terminal| {
         execute!(std::io::stdout(), EnableMouseCapture)?;
         let result = event_loop(terminal, &mut session, &rx);
@@ -158,6 +160,7 @@ fn dispatch(session: &mut Session, action: Action) -> bool {
 /// The action a terminal event means, if any.
 fn action_of(state: &State, event: &Event) -> Option<Action> {
     if let Some(key) = event.as_key_press_event() {
+        crate::fault::panic_point("panic-on-key");
         return action_for(state, key_of(&key)?);
     }
     match event {

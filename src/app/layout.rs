@@ -272,8 +272,13 @@ pub fn display_width(grapheme: &str) -> u16 {
         .chars()
         .filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}'))
         .count();
-    (grapheme.width() + marks) as u16
+    // One grapheme may hold any number of marks; capped so sums of widths cannot overflow.
+    u16::try_from(grapheme.width() + marks).map_or(WIDEST_GRAPHEME, |w| w.min(WIDEST_GRAPHEME))
 }
+
+/// The most cells one grapheme is counted as: wider than any terminal line, so such a
+/// grapheme is still laid out alone, and small enough that a line's sums stay in `u16`.
+const WIDEST_GRAPHEME: u16 = 4096;
 
 fn push_display(out: &mut String, grapheme_run: &str, width: u16) {
     if width == 0 {

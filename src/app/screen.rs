@@ -74,7 +74,7 @@ impl Screen {
         let labels = u16::try_from(labels).unwrap_or(u16::MAX);
         let side = width >= SIDE_PANE_MIN_TERMINAL_WIDTH;
         let below_rows = if side { 0 } else { labels.saturating_add(1) };
-        let needed = HEADER_ROWS + MIN_TEXT_ROWS + STATUS_ROWS + below_rows;
+        let needed = (HEADER_ROWS + MIN_TEXT_ROWS + STATUS_ROWS).saturating_add(below_rows);
         if width < MIN_WIDTH || height < needed {
             return Screen {
                 size,

@@ -117,7 +117,9 @@ fn write_synced<'a>(tmp: &Path, events: impl Iterator<Item = &'a Event>) -> io::
         written += line.len() as u64;
     }
     let file = out.into_inner().map_err(io::IntoInnerError::into_error)?;
+    crate::fault::crash_point("compact:tmp-written");
     file.sync_all()?;
+    crate::fault::crash_point("compact:tmp-synced");
     Ok(written)
 }
 

@@ -174,9 +174,13 @@ impl LabelStore {
             return Err(read_only(&self.path));
         };
         writer.keep_torn_aside(&self.path)?;
+        crate::fault::crash_point("compact:torn-kept");
         let len = journal::write_compacted(&self.path, self.annotations.iter())?;
+        crate::fault::crash_point("compact:renamed");
         writer.compacted(len);
-        journal::sync_folder_of(&self.path)
+        journal::sync_folder_of(&self.path)?;
+        crate::fault::crash_point("compact:done");
+        Ok(())
     }
 
     /// Valid events read when the store was opened, superseded ones included.

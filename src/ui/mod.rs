@@ -106,7 +106,10 @@ fn rect(area: Area) -> Rect {
 
 /// Cells a line of sanitized text takes.
 fn display_width_of(text: &str) -> u16 {
-    text.graphemes(true).map(display_width).sum()
+    // Saturating: a long title or metadata value can be wider than `u16` counts.
+    text.graphemes(true)
+        .map(display_width)
+        .fold(0, u16::saturating_add)
 }
 
 /// Cuts sanitized text to `width` cells, ending in `…` when something was cut.

@@ -2,6 +2,8 @@
 //! pseudo-terminal.
 #![allow(dead_code)]
 
+pub mod harden;
+pub mod predict;
 pub mod pty;
 
 use std::sync::Arc;

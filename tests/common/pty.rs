@@ -89,6 +89,18 @@ pub struct Terminal {
 impl Terminal {
     /// Starts `stance ARGS` at `cols` x `rows`, with the home's folders and user `alice`.
     pub fn spawn(home: &Home, args: &[&str], cols: u16, rows: u16) -> Terminal {
+        Terminal::spawn_program(home, env!("CARGO_BIN_EXE_stance"), args, &[], cols, rows)
+    }
+
+    /// Starts `program ARGS` (stance, or a shell around it) as `spawn` does, with `env` added.
+    pub fn spawn_program(
+        home: &Home,
+        program: &str,
+        args: &[&str],
+        env: &[(&str, &str)],
+        cols: u16,
+        rows: u16,
+    ) -> Terminal {
         let pair = native_pty_system()
             .openpty(PtySize {
                 rows,
@@ -97,13 +109,16 @@ impl Terminal {
                 pixel_height: 0,
             })
             .expect("open a pseudo-terminal");
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_stance"));
+        let mut cmd = CommandBuilder::new(program);
         cmd.args(args);
         cmd.cwd(home.dir.path());
         cmd.env("STANCE_DATA_DIR", home.data_dir());
         cmd.env("STANCE_CONFIG_DIR", home.config_dir());
         cmd.env("USER", "alice");
         cmd.env("TERM", "xterm-256color");
+        for (name, value) in env {
+            cmd.env(name, value);
+        }
         let child = pair.slave.spawn_command(cmd).expect("spawn stance");
         drop(pair.slave);
         let mut reader = pair.master.try_clone_reader().expect("pty reader");
@@ -200,6 +215,19 @@ impl Terminal {
             }
             std::thread::sleep(Duration::from_millis(20));
         }
+    }
+
+    /// The program's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.process_id().expect("process id")
+    }
+
+    /// The program's exit code once it has ended by itself, without waiting.
+    pub fn exit_code(&mut self) -> Option<u32> {
+        self.child
+            .try_wait()
+            .expect("try_wait")
+            .map(|s| s.exit_code())
     }
 
     /// Kills the program with SIGKILL, as a crash or power cut would stop it, and reaps it.

@@ -1,0 +1,139 @@
+//! The session on any article and any actions at any size: no panic, no raw control
+//! character on screen, and the wrapped text within the pane.
+
+#![no_main]
+
+#[path = "common.rs"]
+mod common;
+
+use arbitrary::Arbitrary;
+use libfuzzer_sys::fuzz_target;
+use stance::app::layout::{MARK_WIDTH, layout};
+use stance::app::{Action, Effect, Keymap, update};
+use stance::corpus::{Article, segment};
+use stance::schema::Schema;
+
+#[derive(Debug, Arbitrary)]
+enum Step {
+    Next,
+    Previous,
+    NextArticle,
+    Label(u8),
+    NoStance,
+    Clear,
+    Undo,
+    Redo,
+    Confirm,
+    NextUnannotated,
+    Scroll(bool),
+    Wheel(i8),
+    Click(u8, u8),
+    Search(String),
+    Fail,
+    Resize(u8, u8),
+}
+
+#[derive(Debug, Arbitrary)]
+struct Input {
+    title: String,
+    id: String,
+    meta: Vec<(String, String)>,
+    text: String,
+    second: String,
+    steps: Vec<Step>,
+}
+
+fn action(step: Step) -> Vec<Action> {
+    match step {
+        Step::Next => vec![Action::NextSentence],
+        Step::Previous => vec![Action::PreviousSentence],
+        Step::NextArticle => vec![Action::NextArticle],
+        Step::Label(i) => vec![Action::ToggleLabel(usize::from(i % 4))],
+        Step::NoStance => vec![Action::NoStance],
+        Step::Clear => vec![Action::Clear],
+        Step::Undo => vec![Action::Undo],
+        Step::Redo => vec![Action::Redo],
+        Step::Confirm => vec![Action::Confirm],
+        Step::NextUnannotated => vec![Action::NextUnannotated],
+        Step::Scroll(down) => vec![if down {
+            Action::ScrollDown
+        } else {
+            Action::ScrollUp
+        }],
+        Step::Wheel(lines) => vec![Action::Wheel(i32::from(lines))],
+        Step::Click(column, row) => vec![Action::Click {
+            column: u16::from(column),
+            row: u16::from(row),
+        }],
+        Step::Search(query) => {
+            let mut actions = vec![Action::Search];
+            actions.extend(query.chars().take(32).map(Action::Type));
+            actions.push(Action::Submit);
+            actions
+        }
+        Step::Fail => Vec::new(),
+        Step::Resize(width, height) => vec![Action::Resize {
+            width: u16::from(width),
+            height: u16::from(height),
+        }],
+    }
+}
+
+fuzz_target!(|input: Input| {
+    let id = if input.id.trim().is_empty() {
+        "a".to_owned()
+    } else {
+        input.id
+    };
+    let first = Article {
+        id: id.clone(),
+        title: input.title,
+        text: input.text,
+        meta: input.meta.into_iter().take(8).collect(),
+        source: "fuzz".to_owned(),
+    };
+    let second = Article {
+        id: format!("{id}-2"),
+        ..common::article(&input.second)
+    };
+    for article in [&first, &second] {
+        let spans = segment(&article.text);
+        for width in [0, 1, 2, 7, 40] {
+            let wrapped = layout(&article.text, &spans, width);
+            assert_eq!(wrapped.sentence_lines.len(), spans.len());
+            for line in &wrapped.lines {
+                let end = line
+                    .last()
+                    .map_or(0, |p| u32::from(p.column) + u32::from(p.width));
+                let alone = line.len() == 1;
+                assert!(end <= u32::from(width.max(MARK_WIDTH)) || alone, "{line:?}");
+            }
+        }
+    }
+    let mut state = common::session(vec![first, second], Schema::default(), Keymap::default());
+    let mut fail_next = false;
+    for step in input.steps.into_iter().take(64) {
+        if matches!(step, Step::Fail) {
+            fail_next = true;
+        }
+        for action in action(step) {
+            for effect in update(&mut state, action) {
+                if let Effect::Save { seq, .. } = effect {
+                    let report = if fail_next {
+                        Action::SaveFailed {
+                            seq,
+                            reason: "disk full \u{1b}[2J".to_owned(),
+                        }
+                    } else {
+                        Action::Saved(seq)
+                    };
+                    update(&mut state, report);
+                }
+            }
+        }
+    }
+    let screen = *state.screen();
+    let (width, height) = (screen.size.width.max(1), screen.size.height.max(1));
+    common::draw(&mut state, width.min(300), height.min(120));
+    common::draw(&mut state, 80, 24);
+});

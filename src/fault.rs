@@ -1,0 +1,37 @@
+//! Named fault points for the crash tests: where a debug build, when the environment variable
+//! `STANCE_TEST_FAULT` names the point, stops as a crash would (or panics), so the tests can
+//! check what a crash at exactly that step leaves behind.
+//!
+//! Release builds compile every point to nothing. The points:
+//! - `compact:torn-kept`, `compact:tmp-written`, `compact:tmp-synced`, `compact:renamed`,
+//!   `compact:done`: the steps of [`crate::store::LabelStore::compact`] (abort);
+//! - `panic-on-key`: the session's event loop on a key press (panic).
+
+/// The environment variable that names the point where a debug build fails.
+pub const ENV: &str = "STANCE_TEST_FAULT";
+
+/// Aborts the process (no unwinding, no destructors, no buffers flushed: what a crash or a
+/// kill leaves) when `STANCE_TEST_FAULT` is `point`. Debug builds only.
+pub fn crash_point(point: &str) {
+    if armed(point) {
+        std::process::abort();
+    }
+}
+
+/// Panics when `STANCE_TEST_FAULT` is `point`. Debug builds only.
+pub fn panic_point(point: &str) {
+    if armed(point) {
+        panic!("fault injected at {point} by {ENV}");
+    }
+}
+
+#[cfg(debug_assertions)]
+fn armed(point: &str) -> bool {
+    static ARMED: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    ARMED.get_or_init(|| std::env::var(ENV).ok()).as_deref() == Some(point)
+}
+
+#[cfg(not(debug_assertions))]
+fn armed(_: &str) -> bool {
+    false
+}

@@ -3,10 +3,8 @@
 
 mod common;
 
+use common::screen::{draw, find, row_text};
 use common::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use stance::app::{Action, State};
 use stance::corpus::Article;
@@ -56,28 +54,6 @@ fn review_session(width: u16, height: u16) -> State {
         ],
     );
     s
-}
-
-fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(state, frame.area()))
-        .unwrap();
-    terminal
-}
-
-fn find(buf: &Buffer, text: &str) -> (u16, u16) {
-    for y in 0..buf.area.height {
-        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-        if let Some(at) = row.find(text) {
-            return (row[..at].chars().count() as u16, y);
-        }
-    }
-    panic!("{text:?} not on screen:\n{buf:?}");
-}
-
-fn row_text(buf: &Buffer, y: u16) -> String {
-    (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect()
 }
 
 #[test]

@@ -2,10 +2,8 @@
 
 mod common;
 
+use common::screen::{draw, find};
 use common::*;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
 use stance::app::{Action, Effect, State, update};
 use stance::corpus::Article;
@@ -50,24 +48,6 @@ fn busy_session(width: u16, height: u16) -> State {
     run(&mut s, [Action::NextSentence, Action::NoStance]);
     update(&mut s, Action::CorpusCounted(8));
     s
-}
-
-fn draw(state: &State, width: u16, height: u16) -> Terminal<TestBackend> {
-    let mut terminal = Terminal::new(TestBackend::new(width, height)).unwrap();
-    terminal
-        .draw(|frame| frame.render_widget(state, frame.area()))
-        .unwrap();
-    terminal
-}
-
-fn find(buf: &Buffer, text: &str) -> (u16, u16) {
-    for y in 0..buf.area.height {
-        let row: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-        if let Some(at) = row.find(text) {
-            return (row[..at].chars().count() as u16, y);
-        }
-    }
-    panic!("{text:?} not on screen:\n{buf:?}");
 }
 
 #[test]

@@ -5,6 +5,7 @@
 pub mod harden;
 pub mod predict;
 pub mod pty;
+pub mod screen;
 
 use std::sync::Arc;
 

@@ -277,19 +277,14 @@ fn search_jumps_to_the_next_sentence_containing_the_text() {
 fn event(article: &str, text: &str, start: usize, labels: &[&str], ts: u64) -> Event {
     let sentence = &text[start..];
     let end = start + sentence.find('.').unwrap() + 1;
-    Event {
-        v: 1,
-        op: Op::Set,
-        article: article.into(),
+    Event::set(
+        article,
         start,
-        end,
-        fp: fingerprint(&text[start..end]),
-        labels: common::labels(labels),
-        annotator: "alice".into(),
+        &text[start..end],
+        labels.iter().copied(),
+        "alice",
         ts,
-        origin: Default::default(),
-        text: text[start..end].into(),
-    }
+    )
 }
 
 #[test]

@@ -4,7 +4,7 @@
 mod common;
 
 use common::pty::{Home, Terminal, journal};
-use stance::store::{Event, JOURNAL_VERSION, Op, fingerprint};
+use stance::store::Event;
 
 const CORPUS: &str = concat!(
     r#"{"id": "a1", "title": "Envoys meet", "text": "Envoys met in Geneva on Tuesday. Sanctions were not discussed. Troops stayed in barracks."}"#,
@@ -15,19 +15,14 @@ const CORPUS: &str = concat!(
 
 fn label(article: &str, text: &str, sentence: &str, labels: &[&str], who: &str) -> Event {
     let start = text.find(sentence).expect("sentence in text");
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: article.into(),
+    Event::set(
+        article,
         start,
-        end: start + sentence.len(),
-        fp: fingerprint(sentence),
-        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        annotator: who.into(),
-        ts: 1_700_000_000_000,
-        origin: Default::default(),
-        text: sentence.into(),
-    }
+        sentence,
+        labels.iter().copied(),
+        who,
+        1_700_000_000_000,
+    )
 }
 
 /// A corpus and a journal with labels by alice and bob.

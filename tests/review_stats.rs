@@ -5,7 +5,7 @@ mod common;
 
 use common::pty::{Home, Terminal};
 use serde_json::{Value, json};
-use stance::store::{Event, JOURNAL_VERSION, Op, fingerprint};
+use stance::store::{Event, fingerprint};
 
 const CORPUS: &str = concat!(
     r#"{"id": "a1", "text": "Envoys met in Geneva. Sanctions were not discussed."}"#,
@@ -19,19 +19,7 @@ const CORPUS: &str = concat!(
 );
 
 fn event(article: &str, start: usize, sentence: &str, labels: &[&str], who: &str) -> Event {
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: article.into(),
-        start,
-        end: start + sentence.len(),
-        fp: fingerprint(sentence),
-        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        annotator: who.into(),
-        ts: 1,
-        origin: Default::default(),
-        text: sentence.into(),
-    }
+    Event::set(article, start, sentence, labels.iter().copied(), who, 1)
 }
 
 /// a1 done by alice and bob together, a2 half done, a3 only by an orphan, a4 empty.

@@ -207,7 +207,7 @@ impl<'l, W: Write> Sink<'l, W> {
 mod tests {
     use super::*;
     use crate::export::Split;
-    use crate::store::{JOURNAL_VERSION, Origin, fingerprint};
+    use crate::store::fingerprint;
 
     fn article(id: &str, text: &str) -> Article {
         Article {
@@ -221,19 +221,14 @@ mod tests {
 
     fn label(article: &Article, sentence: &str, labels: &[&str], who: &str, ts: u64) -> Event {
         let start = article.text.find(sentence).unwrap();
-        Event {
-            v: JOURNAL_VERSION,
-            op: Op::Set,
-            article: article.id.clone(),
+        Event::set(
+            &article.id,
             start,
-            end: start + sentence.len(),
-            fp: fingerprint(sentence),
-            labels: labels.iter().map(|l| l.to_string()).collect(),
-            annotator: who.into(),
+            sentence,
+            labels.iter().copied(),
+            who,
             ts,
-            origin: Origin::Typed,
-            text: sentence.into(),
-        }
+        )
     }
 
     fn options(format: Format) -> Options {

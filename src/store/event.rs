@@ -53,6 +53,33 @@ pub struct Event {
     pub text: String,
 }
 
+impl Event {
+    /// A typed `Set` of `labels` by `annotator` for the sentence `text`, found at byte
+    /// `start` of the article: `end` and the fingerprint follow from the text.
+    pub fn set<L: Into<String>>(
+        article: &str,
+        start: usize,
+        text: &str,
+        labels: impl IntoIterator<Item = L>,
+        annotator: &str,
+        ts: u64,
+    ) -> Event {
+        Event {
+            v: JOURNAL_VERSION,
+            op: Op::Set,
+            article: article.to_owned(),
+            start,
+            end: start + text.len(),
+            fp: fingerprint(text),
+            labels: labels.into_iter().map(Into::into).collect(),
+            annotator: annotator.to_owned(),
+            ts,
+            origin: Origin::Typed,
+            text: text.to_owned(),
+        }
+    }
+}
+
 /// The current journal format version.
 pub const JOURNAL_VERSION: u32 = 1;
 

@@ -121,19 +121,7 @@ pub fn stored(
     let a = &articles[article];
     let span = stance::corpus::segment(&a.text)[sentence];
     let text = &a.text[span.start..span.end];
-    Event {
-        v: stance::store::JOURNAL_VERSION,
-        op: Op::Set,
-        article: a.id.clone(),
-        start: span.start,
-        end: span.end,
-        fp: stance::store::fingerprint(text),
-        labels: labels(names),
-        annotator: annotator.to_owned(),
-        ts: 1,
-        origin: Default::default(),
-        text: text.to_owned(),
-    }
+    Event::set(&a.id, span.start, text, names.iter().copied(), annotator, 1)
 }
 
 /// The three articles with labels by alice and bob: alice has a1 s0 diplomatic, a2 s1

@@ -62,6 +62,8 @@ pub fn session(
         events: Vec::new(),
         resume: None,
         warnings: Vec::new(),
+        review: None,
+        read_only: None,
     });
     update(
         &mut state,

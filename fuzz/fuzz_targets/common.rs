@@ -53,13 +53,23 @@ pub fn session(
     schema: stance::schema::Schema,
     keymap: stance::app::Keymap,
 ) -> State {
+    session_with(articles, schema, keymap, Vec::new())
+}
+
+/// A session as `session`, with these annotations already in the store.
+pub fn session_with(
+    articles: Vec<stance::corpus::Article>,
+    schema: stance::schema::Schema,
+    keymap: stance::app::Keymap,
+    events: Vec<stance::store::Event>,
+) -> State {
     let mut state = State::new(stance::app::Setup {
         articles: std::sync::Arc::new(articles),
         schema,
         keymap,
         annotator: "alice".to_owned(),
         store_path: "/tmp/labels.jsonl".to_owned(),
-        events: Vec::new(),
+        events,
         resume: None,
         warnings: Vec::new(),
         review: None,

@@ -9,9 +9,10 @@ mod common;
 use arbitrary::Arbitrary;
 use libfuzzer_sys::fuzz_target;
 use stance::app::layout::{MARK_WIDTH, layout};
-use stance::app::{Action, Effect, Keymap, update};
+use stance::app::{Action, Effect, Keymap, LabelFilter, update};
 use stance::corpus::{Article, segment};
 use stance::schema::Schema;
+use stance::store::Event;
 
 #[derive(Debug, Arbitrary)]
 enum Step {
@@ -31,6 +32,21 @@ enum Step {
     Search(String),
     Fail,
     Resize(u8, u8),
+    Review,
+    Articles,
+    Stats,
+    FilterLabel,
+    FilterBy(u8),
+    FilterAnnotator,
+    FilterOrphaned,
+    ClearFilters,
+    Type(char),
+    Erase,
+    Submit,
+    Cancel,
+    Help,
+    Quit,
+    Tick(u64),
 }
 
 #[derive(Debug, Arbitrary)]
@@ -76,6 +92,25 @@ fn action(step: Step) -> Vec<Action> {
             width: u16::from(width),
             height: u16::from(height),
         }],
+        Step::Review => vec![Action::Review],
+        Step::Articles => vec![Action::Articles],
+        Step::Stats => vec![Action::Stats],
+        Step::FilterLabel => vec![Action::FilterLabel],
+        Step::FilterBy(i) => vec![Action::FilterBy(match i % 5 {
+            0 => LabelFilter::Any,
+            1 => LabelFilter::NoStance,
+            n => LabelFilter::Label(usize::from(n - 2)),
+        })],
+        Step::FilterAnnotator => vec![Action::FilterAnnotator],
+        Step::FilterOrphaned => vec![Action::FilterOrphaned],
+        Step::ClearFilters => vec![Action::ClearFilters],
+        Step::Type(c) => vec![Action::Type(c)],
+        Step::Erase => vec![Action::Erase],
+        Step::Submit => vec![Action::Submit],
+        Step::Cancel => vec![Action::Cancel],
+        Step::Help => vec![Action::Help],
+        Step::Quit => vec![Action::Quit],
+        Step::Tick(ms) => vec![Action::Tick(ms)],
     }
 }
 
@@ -110,7 +145,39 @@ fuzz_target!(|input: Input| {
             }
         }
     }
-    let mut state = common::session(vec![first, second], Schema::default(), Keymap::default());
+    // Annotations already in the store: another annotator's on every sentence of the first
+    // article, alice's on its first, and one whose article is gone (orphaned).
+    let mut events: Vec<Event> = segment(&first.text)
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let labels = ["diplomatic", "sanctions", "military"]
+                .into_iter()
+                .take(i % 4);
+            Event::set(
+                &first.id,
+                s.start,
+                &first.text[s.start..s.end],
+                labels,
+                "bob",
+                i as u64,
+            )
+        })
+        .collect();
+    if let Some(s) = segment(&first.text).first() {
+        let text = &first.text[s.start..s.end];
+        events.push(Event::set(
+            &first.id,
+            s.start,
+            text,
+            ["military"],
+            "alice",
+            9,
+        ));
+    }
+    events.push(Event::set("gone", 0, "Gone.", ["sanctions"], "carol", 3));
+    let articles = vec![first, second];
+    let mut state = common::session_with(articles, Schema::default(), Keymap::default(), events);
     let mut fail_next = false;
     for step in input.steps.into_iter().take(64) {
         if matches!(step, Step::Fail) {

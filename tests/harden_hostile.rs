@@ -81,6 +81,40 @@ fn write_corpus(home: &Home) -> Vec<String> {
 
 /// The screen must look like the session and nothing else: panes in place, title untouched.
 fn check_screen(term: &Terminal, context: &str) {
+    check_terminal(term, context);
+    let screen = rows(term);
+    let show = || format!("{context}:\n{}", screen.join("\n"));
+    term.with(|parser| {
+        let s = parser.screen();
+        let body = ROWS - 2;
+        for y in 0..body {
+            let cell = |x| {
+                s.cell(y, x)
+                    .map_or(String::new(), |c| c.contents().to_owned())
+            };
+            assert_eq!(cell(BORDER), "│", "border moved on row {y}: {}", show());
+            let blank = |x| cell(x).trim().is_empty();
+            assert!(blank(0), "text in the margin on row {y}: {}", show());
+            assert!(
+                blank(BORDER - 1),
+                "text past the pane on row {y}: {}",
+                show()
+            );
+        }
+    });
+    let rule = &screen[2];
+    assert!(rule.starts_with(" ─────"), "{}", show());
+    let status = &screen[usize::from(ROWS) - 2];
+    assert!(
+        status.starts_with(" article ") && status.ends_with(" ? help "),
+        "{}",
+        show()
+    );
+}
+
+/// Whatever the view: no title set, no bell, still on the alternate screen with the cursor
+/// hidden, and no raw control character in any cell.
+fn check_terminal(term: &Terminal, context: &str) {
     let screen = rows(term);
     let show = || format!("{context}:\n{}", screen.join("\n"));
     term.with(|parser| {
@@ -89,21 +123,6 @@ fn check_screen(term: &Terminal, context: &str) {
         assert_eq!(callbacks.bells, 0, "bell: {}", show());
         let s = parser.screen();
         assert!(s.alternate_screen() && s.hide_cursor(), "{}", show());
-        let body = ROWS - 2;
-        for y in 0..body {
-            let cell = |x| {
-                s.cell(y, x)
-                    .map_or(String::new(), |c| c.contents().to_owned())
-            };
-            assert_eq!(cell(BORDER), "│", "border moved on row {y}: {}", show());
-            assert_eq!(cell(0), "", "text in the margin on row {y}: {}", show());
-            assert_eq!(
-                cell(BORDER - 1),
-                "",
-                "text past the pane on row {y}: {}",
-                show()
-            );
-        }
         for y in 0..ROWS {
             for x in 0..COLS {
                 let text = s.cell(y, x).map(|c| c.contents().to_owned());
@@ -116,14 +135,6 @@ fn check_screen(term: &Terminal, context: &str) {
             }
         }
     });
-    let rule = &screen[2];
-    assert!(rule.starts_with(" ─────"), "{}", show());
-    let status = &screen[usize::from(ROWS) - 2];
-    assert!(
-        status.starts_with(" article ") && status.ends_with(" ? help "),
-        "{}",
-        show()
-    );
 }
 
 #[test]
@@ -156,6 +167,22 @@ fn hostile_text_everywhere_is_shown_and_never_obeyed() {
         settle(&term, &format!("article {}/5", (article + 1).min(5)));
         check_screen(&term, &format!("article {article} labelled"));
     }
+    // The review list, and over it the article list and the statistics, show the same text.
+    term.send("\t");
+    settle(&term, "^[[2J");
+    check_terminal(&term, "review list");
+    for (key, shows, context) in [
+        ("a", "T clear [2J home [H", "article list"),
+        ("s", "annotated", "statistics"),
+    ] {
+        term.send(key);
+        settle(&term, shows);
+        check_terminal(&term, context);
+        term.send("\u{1b}");
+        settle(&term, " review · ");
+    }
+    term.send("\t");
+    settle(&term, " article 5/5 ");
     // A search typed with a C1 control and an override (Escape itself cancels the prompt).
     term.send("/\u{9b}J\u{202e}x");
     settle(&term, "/<U+009B>J<U+202E>x");

@@ -205,6 +205,7 @@ pub struct SegmentArgs {
 
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    refuse_oversized_writes_instead_of_dying();
     match cli.command {
         None => commands::annotate::run(&cli.session),
         Some(Command::Annotate(args)) => commands::annotate::run(&args),
@@ -222,4 +223,15 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// Past a file-size limit (`ulimit -f`) the kernel kills a writer with SIGXFSZ, which would
+/// leave the terminal raw and say nothing; ignored, the write fails with EFBIG instead, and
+/// that is reported like a full disk (the decision stays on screen, not "saved").
+fn refuse_oversized_writes_instead_of_dying() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal to SIG_IGN installs no handler code and touches no memory.
+    unsafe {
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+    }
 }

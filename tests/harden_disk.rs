@@ -3,8 +3,8 @@
 //!
 //! A full disk is a real one where this process may mount a small tmpfs (root, as CI runs);
 //! otherwise, and always in a second test, a file-size limit (`RLIMIT_FSIZE`) set on the
-//! running session, which the kernel enforces like a full disk (`stance` runs under a shell
-//! that ignores SIGXFSZ, so the write fails instead of killing the process).
+//! running session, which the kernel enforces like a full disk (`stance` ignores SIGXFSZ itself,
+//! so the write fails instead of killing the process; the shell it runs under does not).
 
 mod common;
 
@@ -74,7 +74,7 @@ fn full_disk_session(tmpfs: bool) {
     std::fs::create_dir_all(&folder).unwrap();
     let labels = folder.join("labels.jsonl");
     let stance = env!("CARGO_BIN_EXE_stance");
-    let script = "trap '' XFSZ; exec \"$0\" \"$@\"";
+    let script = "trap - XFSZ; exec \"$0\" \"$@\"";
     let args = [
         "-c",
         script,

@@ -17,6 +17,8 @@ import json
 import random
 from pathlib import Path
 
+from common import fnv1a64
+
 TEMPLATES = {
     ("diplomatic",): [
         "The foreign minister met the {c} envoy on {d} and agreed to resume talks.",
@@ -53,14 +55,6 @@ TEMPLATES = {
 COUNTRIES = ["Norland", "Vesk", "Karamir", "Ostria", "Belavia", "Tamsen", "Côte Verte"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 MONTHS = ["March", "April", "May", "June", "July"]
-
-
-def fnv1a64(data: bytes) -> int:
-    h = 0xCBF29CE484222325
-    for b in data:
-        h ^= b
-        h = (h * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
-    return h
 
 
 def main() -> None:

@@ -84,6 +84,8 @@ pub struct Terminal {
     writer: Box<dyn Write + Send>,
     parser: Arc<Mutex<vt100::Parser<Requests>>>,
     pty: Box<dyn portable_pty::MasterPty + Send>,
+    /// Set by the reader once the pseudo-terminal has closed and all output is on the screen.
+    drained: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl Terminal {
@@ -130,6 +132,8 @@ impl Terminal {
             Requests::default(),
         )));
         let sink = Arc::clone(&parser);
+        let drained = Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let done = Arc::clone(&drained);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
@@ -138,12 +142,14 @@ impl Terminal {
                 }
                 sink.lock().expect("parser").process(&buf[..n]);
             }
+            done.store(true, std::sync::atomic::Ordering::Release);
         });
         Terminal {
             child,
             writer,
             parser,
             pty: pair.master,
+            drained,
         }
     }
 
@@ -207,6 +213,7 @@ impl Terminal {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
+                self.await_drained(start);
                 return status.exit_code();
             }
             if start.elapsed() > TIMEOUT {
@@ -214,6 +221,20 @@ impl Terminal {
                 panic!("stance did not exit; the screen was:\n{}", self.screen());
             }
             std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the reader has put everything the ended program wrote on the screen: a
+    /// program that prints its error and exits at once is reaped before that output is read.
+    fn await_drained(&self, start: Instant) {
+        while !self.drained.load(std::sync::atomic::Ordering::Acquire) {
+            if start.elapsed() > TIMEOUT {
+                panic!(
+                    "the terminal stayed open after stance ended; the screen was:\n{}",
+                    self.screen()
+                );
+            }
+            std::thread::sleep(Duration::from_millis(5));
         }
     }
 

@@ -120,3 +120,22 @@ fn a_holder_killed_with_sigkill_releases_the_lock() {
     );
     store.append(event(10)).unwrap();
 }
+
+#[test]
+fn a_lock_released_a_moment_later_is_taken_not_reported_as_held() {
+    // A forked child shares the lock's open file until it execs, and a closing session
+    // releases the lock just after its last frame: a lock busy for such a moment is
+    // waited for rather than reported.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.jsonl");
+    let mut first = LabelStore::open_as(&path, "alice").unwrap();
+    first.append(event(0)).unwrap();
+    let release = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(60));
+        drop(first);
+    });
+    let mut second = LabelStore::open_as(&path, "bob").expect("the lock came free");
+    release.join().unwrap();
+    assert_eq!(second.annotations().count(), 1);
+    second.append(event(10)).unwrap();
+}

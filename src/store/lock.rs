@@ -14,6 +14,14 @@ use std::time::Duration;
 
 use super::error::StoreError;
 
+/// How often, and how far apart, a busy lock is tried again before it is reported as
+/// held. The lock belongs to an open file, which a forked child shares until it execs:
+/// a process that starts another program just as it releases the lock keeps it held
+/// for that moment, and a session that is closing releases it a moment after its
+/// last frame. A real holder is reported after a quarter of a second.
+const BUSY_RETRIES: u32 = 25;
+const BUSY_PAUSE: Duration = Duration::from_millis(10);
+
 /// A held lock; dropping it releases the lock.
 #[derive(Debug)]
 pub(crate) struct Lock {
@@ -43,15 +51,22 @@ impl Lock {
             .truncate(false)
             .open(&path)
             .map_err(|e| StoreError::io(&path, "create lock file", e))?;
-        match file.try_lock() {
-            Ok(()) => {}
-            Err(TryLockError::WouldBlock) => {
-                return Err(StoreError::Locked {
-                    path: journal.to_owned(),
-                    pid: holder_pid(&mut file),
-                });
+        let mut tries = 0;
+        loop {
+            match file.try_lock() {
+                Ok(()) => break,
+                Err(TryLockError::WouldBlock) if tries < BUSY_RETRIES => {
+                    tries += 1;
+                    thread::sleep(BUSY_PAUSE);
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked {
+                        path: journal.to_owned(),
+                        pid: holder_pid(&mut file),
+                    });
+                }
+                Err(TryLockError::Error(e)) => return Err(StoreError::io(&path, "lock", e)),
             }
-            Err(TryLockError::Error(e)) => return Err(StoreError::io(&path, "lock", e)),
         }
         let holder = format!(
             "pid {}\nannotator {}\n",

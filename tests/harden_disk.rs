@@ -8,7 +8,6 @@
 
 mod common;
 
-use std::path::Path;
 use std::time::Duration;
 
 use common::harden::{SmallDisk, fill, is_root, limit_file_size, rows, wait_settled};
@@ -189,7 +188,7 @@ fn a_file_size_limit_is_reported_like_a_full_disk() {
 }
 
 #[test]
-fn a_read_only_store_folder_is_refused_naming_the_path_and_the_journal_is_untouched() {
+fn a_read_only_store_folder_keeps_decisions_unsaved_on_screen_until_it_can_be_written() {
     let home = Home::new();
     let corpus = home.write("news.jsonl", &corpus_text(1, 5));
     let folder = home.dir.path().join("disk");
@@ -203,18 +202,21 @@ fn a_read_only_store_folder_is_refused_naming_the_path_and_the_journal_is_untouc
             store.append(event).unwrap();
         }
     }
+    let mut saved = model_of(&store);
     drop(store);
+    // A store never opened by a session here, so no lock file exists to be reused.
+    std::fs::remove_file(folder.join("labels.jsonl.lock")).unwrap();
     let before = std::fs::read(&labels).unwrap();
-    let reason = match &disk {
+    let (reason, writable): (&str, Box<dyn Fn()>) = match &disk {
         Some(disk) => {
             disk.make_read_only();
-            "Read-only file system"
+            ("Read-only file system", Box::new(|| disk.make_writable()))
         }
         None if !is_root() => {
             use std::os::unix::fs::PermissionsExt;
-            let read_only = std::fs::Permissions::from_mode(0o555);
-            std::fs::set_permissions(&folder, read_only).unwrap();
-            "Permission denied"
+            let mode = |m| std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(m));
+            mode(0o555).unwrap();
+            ("Permission denied", Box::new(move || mode(0o755).unwrap()))
         }
         None => {
             eprintln!("root without mount: a folder cannot be made read-only here");
@@ -225,20 +227,59 @@ fn a_read_only_store_folder_is_refused_naming_the_path_and_the_journal_is_untouc
         "annotate",
         corpus.to_str().unwrap(),
         "--labels",
-        labels.to_str().unwrap(),
+        "disk/labels.jsonl",
     ];
     let mut term = Terminal::spawn(&home, &args, COLS, ROWS);
-    assert_eq!(term.wait_exit(), 1);
-    let screen = term.with(|p| p.screen().contents()).replace('\n', "");
-    let lock = format!("{}.lock", labels.display());
+    let warning = format!("cannot write disk/labels.jsonl.lock: {reason}");
+    term.wait_for(&warning);
+    let mut state = predict(&corpus, &labels, COLS, ROWS);
+    await_screen(&term, &state, "opened read-only");
+    walk(
+        &mut term,
+        &mut state,
+        'j',
+        "to a sentence not yet annotated",
+    );
+
+    // Decisions are refused, stay on screen, and nothing reaches the journal.
+    assert!(!decide(&mut term, &mut state, &mut saved, '3', "read-only"));
+    assert!(!decide(&mut term, &mut state, &mut saved, '2', "read-only"));
+    let screen = rows(&term).join("\n");
     assert!(
-        screen.contains(&lock) && screen.contains(reason),
+        screen.contains("NOT SAVED (1): cannot write disk/labels.jsonl.lock"),
         "{screen}"
     );
     assert_eq!(std::fs::read(&labels).unwrap(), before);
+    assert!(press(&mut state, 'q').is_empty());
+    term.send("q");
+    term.wait_for("1 decision(s) NOT SAVED");
+    await_screen(&term, &state, "quit asked");
+    assert_eq!(
+        term.exit_code(),
+        None,
+        "one q does not leave unsaved decisions"
+    );
+
+    // Once the folder can be written, Enter saves the decision as it is.
+    writable();
+    assert!(decide(
+        &mut term,
+        &mut state,
+        &mut saved,
+        '\r',
+        "writable again"
+    ));
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    let on_disk = std::fs::read(&labels).unwrap();
+    assert_eq!(
+        on_disk[..before.len()],
+        before[..],
+        "appended, not rewritten"
+    );
     let stored = model_of(&LabelStore::open_read_only(&labels).unwrap());
-    assert_eq!(stored.len(), 2);
-    assert!(!Path::new(&format!("{}/labels.position.json", folder.display())).exists());
+    assert_eq!(stored, saved);
+    assert_eq!(stored.len(), 3);
 }
 
 #[test]

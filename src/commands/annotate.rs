@@ -45,8 +45,18 @@ pub(crate) fn session(
         eprintln!("stance: warning: {warning}");
     }
     terminal::ensure_terminal()?;
-    let (store, read_only) = match LabelStore::open_as(&store_path, &annotator) {
-        Ok(store) => (store, None),
+    let (store, read_only) = match LabelStore::open_or_wait_for_writable(&store_path, &annotator) {
+        Ok((store, None)) => (store, None),
+        Ok((store, Some(unwritable))) => {
+            warnings.insert(
+                0,
+                format!(
+                    "{unwritable}; nothing is saved until it can be: decisions stay on \
+                     screen as NOT SAVED, Enter on one tries again"
+                ),
+            );
+            (store, None)
+        }
         Err(StoreError::Locked { pid, .. }) if review.is_some() => {
             let reason = format!("another session (process {pid}) is writing this label store");
             warnings.push(format!(

@@ -41,6 +41,15 @@ pub enum StoreError {
         /// The operating system's reason.
         error: io::Error,
     },
+    /// The operating system does not let the store be written (a read-only file system,
+    /// or permissions): the store is open read-only until it does.
+    #[error("cannot write {}: {error}", path.display())]
+    Unwritable {
+        /// The file or folder that could not be written (usually the lock file).
+        path: PathBuf,
+        /// The operating system's reason.
+        error: io::Error,
+    },
     /// The store was opened read-only, so it cannot take new events.
     #[error("label store {} is open read-only", path.display())]
     ReadOnly {
@@ -66,6 +75,22 @@ fn holder(pid: u32) -> String {
 }
 
 impl StoreError {
+    /// The operating system refusing to let the store be written (a read-only file
+    /// system, or permissions) as [`StoreError::Unwritable`]; any other error as it is.
+    pub(crate) fn into_unwritable(self) -> StoreError {
+        match self {
+            StoreError::Io { path, error, .. }
+                if matches!(
+                    error.kind(),
+                    io::ErrorKind::ReadOnlyFilesystem | io::ErrorKind::PermissionDenied
+                ) =>
+            {
+                StoreError::Unwritable { path, error }
+            }
+            other => other,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, error: io::Error) -> Self {
         StoreError::Io {
             path: path.into(),

@@ -75,6 +75,9 @@ pub struct LabelStore {
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
+    /// Set when the store was opened read-only because its folder could not be written:
+    /// the annotator to take the lock as once it can be, tried again on each append.
+    retry_as: Option<String>,
 }
 
 impl LabelStore {
@@ -103,6 +106,7 @@ impl LabelStore {
                 replay.torn,
                 replay.needs_newline,
             )),
+            retry_as: None,
         };
         let superseded = replay.events - store.annotations.len();
         if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
@@ -126,7 +130,27 @@ impl LabelStore {
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
+            retry_as: None,
         })
+    }
+
+    /// Opens for writing as [`LabelStore::open_as`] does, except that a store whose
+    /// folder is read-only (or not ours to write) opens read-only, with the reason:
+    /// every append then tries to take the store for writing again, and fails with the
+    /// operating system's reason until the folder can be written.
+    pub fn open_or_wait_for_writable(
+        path: &Path,
+        annotator: &str,
+    ) -> Result<(LabelStore, Option<StoreError>), StoreError> {
+        match LabelStore::open_as(path, annotator).map_err(StoreError::into_unwritable) {
+            Ok(store) => Ok((store, None)),
+            Err(err @ StoreError::Unwritable { .. }) => {
+                let mut store = LabelStore::open_read_only(path)?;
+                store.retry_as = Some(annotator.to_owned());
+                Ok((store, Some(err)))
+            }
+            Err(err) => Err(err),
+        }
     }
 
     /// The journal file.
@@ -148,6 +172,13 @@ impl LabelStore {
             )));
         }
         replay::check(event.start, event.end).map_err(invalid)?;
+        if self.writer.is_none()
+            && let Some(annotator) = &self.retry_as
+        {
+            // Replayed again under the lock, in case the journal changed meanwhile.
+            *self =
+                LabelStore::open_as(&self.path, annotator).map_err(StoreError::into_unwritable)?;
+        }
         if self.writer_mut()?.needs_compaction() {
             self.compact()?;
         }

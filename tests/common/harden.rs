@@ -114,6 +114,22 @@ impl SmallDisk {
     }
 }
 
+impl SmallDisk {
+    /// Remounts read-write again.
+    pub fn make_writable(&self) {
+        let status = Command::new("mount")
+            .args(["-o", "remount,rw"])
+            .arg(&self.path)
+            .status()
+            .expect("run mount");
+        assert!(
+            status.success(),
+            "remount {} read-write",
+            self.path.display()
+        );
+    }
+}
+
 impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg("-l").arg(&self.path).status();

@@ -138,8 +138,11 @@ fn push(out: &mut Vec<Span>, text: &str, start: usize, end: usize) {
 impl Scanner<'_, '_> {
     fn terminator(&mut self, at: usize) -> Step {
         let run = self.run(at);
-        if run.omission || run.end >= self.end || !is_space_at(self.text, run.end) {
+        if run.omission || run.end >= self.end {
             return Step::On(run.end);
+        }
+        if !is_space_at(self.text, run.end) {
+            return self.glued(at, &run);
         }
         let start = skip_space(self.text, run.end, self.end);
         let next = token::next_word(self.text, start, self.end);
@@ -174,6 +177,40 @@ impl Scanner<'_, '_> {
             return self.full_stop(at, &run, &next, start);
         };
         if ends { end_here } else { Step::On(run.end) }
+    }
+
+    /// A terminator with no space after it ends a sentence only where a space went
+    /// missing between two sentences, as in scraped news: a plain lowercase word, one
+    /// `.`, `?` or `!`, then a capitalised word that often opens a sentence
+    /// (`he said.The talks`). Domains, versions and abbreviations (`Amazon.Com`,
+    /// `v1.2`, `e.g.The`) stay whole.
+    fn glued(&self, at: usize, run: &Run) -> Step {
+        let single = run.dots + usize::from(run.strong) == 1 && run.end == at + 1 && !run.ellipsis;
+        let ends = single
+            && token::word_before(self.text, self.sentence, at).is_some_and(|(start, word)| {
+                word.chars().count() >= 2
+                    && word.chars().all(char::is_lowercase)
+                    && matches!(
+                        token::classify(self.text, self.sentence, start, word),
+                        Left::Plain
+                    )
+            })
+            && {
+                let next = token::next_word(self.text, run.end, self.end);
+                next.start == run.end
+                    && next.case == Case::Upper
+                    && next.letters.chars().count() >= 2
+                    && !next.dotted
+                    && next.is_starter(self.text)
+            };
+        if ends {
+            Step::End {
+                end: run.end,
+                resume: run.end,
+            }
+        } else {
+            Step::On(run.end)
+        }
     }
 
     /// `?` and `!`: a sentence end unless a lowercase word or a quote's attribution follows.

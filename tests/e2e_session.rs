@@ -282,3 +282,23 @@ fn a_bad_schema_is_an_error_naming_the_file_and_field() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_mouse_click_on_a_label_in_the_label_pane_toggles_it_and_saves() {
+    let home = Home::new();
+    let mut term = annotate(&home, &[]);
+    term.wait_for("sentence 1/3");
+    let screen = stance::app::screen::Screen::new(100, 30, 3);
+    let (row, _) = screen.label_rows(&stance::schema::Schema::default())[2];
+    // SGR mouse reports are 1-based: press and release of the left button
+    let at = format!("{};{}", 20, row + 1);
+    term.send(&format!("\x1b[<0;{at}M\x1b[<0;{at}m"));
+    term.wait_until("military saved", |s| {
+        s.contains("this sentence: military") && s.contains("saved")
+    });
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    let events = journal(&home.labels());
+    assert_eq!(events.len(), 1);
+    assert_eq!(labels_of(&events[0]), ["military"]);
+}

@@ -192,3 +192,60 @@ fn too_small_says_so_at_every_size_without_panicking() {
     let terminal = draw(&small, 28, 8);
     insta::assert_snapshot!(terminal.backend());
 }
+
+#[test]
+fn a_click_on_a_label_where_it_is_drawn_toggles_it() {
+    // under the article; beside it with whole guidelines; beside it cut short at the bottom
+    for (width, height) in [(80, 24), (160, 48), (120, 14)] {
+        let mut s = open(setup(wire_articles()), width, height);
+        let schema = s.schema().clone();
+        let buf = draw(&s, width, height).backend().buffer().clone();
+        let pane = s.screen().labels;
+        let mut clicked = 0;
+        for (i, label) in schema.labels.iter().enumerate() {
+            let chip = format!(" {} ", label.key);
+            let drawn = (pane.y..pane.y + pane.height).find(|&y| {
+                common::screen::row_text(&buf, y)
+                    .chars()
+                    .skip(usize::from(pane.x))
+                    .collect::<String>()
+                    .contains(&chip)
+            });
+            let Some(y) = drawn else {
+                // not drawn: a click anywhere below the last drawn label hits nothing
+                assert!(
+                    s.screen()
+                        .label_at(&schema, pane.x + 5, pane.y + pane.height - 1)
+                        != Some(i)
+                );
+                continue;
+            };
+            // its own row, and the last row it takes (its guideline, beside the article)
+            let rows = s.screen().label_rows(&schema)[i];
+            assert_eq!(rows.0, y, "{width}x{height}: label {i} drawn on row {y}");
+            for row in [y, rows.0 + rows.1 - 1] {
+                let column = pane.x + pane.width / 2;
+                let effects = run(&mut s, [Action::Click { column, row }]);
+                assert_eq!(effects.len(), 1, "{width}x{height}: a click saves");
+                let has = |s: &State| {
+                    s.annotation(s.cursor().sentence)
+                        .is_some_and(|l| l.contains(&label.name))
+                };
+                assert!(
+                    has(&s),
+                    "{width}x{height}: row {row} toggles {}",
+                    label.name
+                );
+                run(&mut s, [Action::Click { column, row }]);
+                assert!(!has(&s), "{width}x{height}: a second click takes it off");
+                clicked += 1;
+            }
+        }
+        assert!(clicked >= 2, "{width}x{height}: some label was clickable");
+        // the pane's title row and the border are not labels
+        assert_eq!(s.screen().label_at(&schema, pane.x + 3, pane.y), None);
+        if s.screen().side_labels {
+            assert_eq!(s.screen().label_at(&schema, pane.x - 1, pane.y + 2), None);
+        }
+    }
+}

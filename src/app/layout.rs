@@ -256,6 +256,37 @@ fn escaped_width(c: char) -> u16 {
     }
 }
 
+/// Cells a line of sanitized text takes (saturating: a long title or metadata value can
+/// be wider than `u16` counts).
+pub fn text_width(text: &str) -> u16 {
+    text.graphemes(true)
+        .map(display_width)
+        .fold(0, u16::saturating_add)
+}
+
+/// Greedy word wrap of sanitized text to `width` cells; a word wider than the line gets a
+/// line of its own (to be cut by whoever draws it).
+pub fn word_wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let candidate = if line.is_empty() {
+            word.to_owned()
+        } else {
+            format!("{line} {word}")
+        };
+        if usize::from(text_width(&candidate)) <= width || line.is_empty() {
+            line = candidate;
+            continue;
+        }
+        lines.push(std::mem::replace(&mut line, word.to_owned()));
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 /// Cells a grapheme takes on screen, with hostile characters escaped; 0 means it is not drawn.
 pub fn display_width(grapheme: &str) -> u16 {
     if grapheme.contains(is_hostile) {

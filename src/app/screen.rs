@@ -1,6 +1,9 @@
 //! Where each pane goes for a terminal size, shared by the update (scrolling, clicks) and
 //! the view (drawing), so the two never disagree.
 
+use super::layout::{sanitize, word_wrap};
+use crate::schema::Schema;
+
 /// A rectangle of cells.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Area {
@@ -24,6 +27,8 @@ impl Area {
     }
 }
 
+/// Lines of a label's guideline the label pane beside the article shows at most.
+pub const GUIDELINE_LINES: usize = 3;
 /// Columns of the label pane when it sits beside the article.
 pub const SIDE_PANE_WIDTH: u16 = 38;
 /// Below this width the label pane goes under the article.
@@ -141,6 +146,55 @@ impl Screen {
     /// column titles).
     pub fn picker_rows(&self) -> u16 {
         self.popup.height.saturating_sub(4).max(1)
+    }
+
+    /// Where each label of the label pane is drawn: its first row and how many rows it
+    /// takes (its line, and beside the article its guideline of up to
+    /// [`GUIDELINE_LINES`]), cut at the pane's bottom; labels that do not fit are left out.
+    pub fn label_rows(&self, schema: &Schema) -> Vec<(u16, u16)> {
+        let area = self.labels;
+        let bottom = area.y.saturating_add(area.height);
+        let mut rows = Vec::with_capacity(schema.labels.len());
+        if !self.side_labels {
+            for i in 0..schema.labels.len() {
+                let y = area.y.saturating_add(1).saturating_add(i as u16);
+                if y >= bottom {
+                    break;
+                }
+                rows.push((y, 1));
+            }
+            return rows;
+        }
+        // a title row and a blank one, then each label, its guideline and a blank row
+        let width = usize::from(self.side_text_width()).saturating_sub(4);
+        let mut y = area.y.saturating_add(2);
+        for label in &schema.labels {
+            if y >= bottom {
+                break;
+            }
+            let guideline = word_wrap(&sanitize(&label.guideline), width)
+                .len()
+                .min(GUIDELINE_LINES) as u16;
+            let height = (1 + guideline).min(bottom - y);
+            rows.push((y, height));
+            y = y.saturating_add(height + 1);
+        }
+        rows
+    }
+
+    /// Columns of text in the label pane beside the article (inside its border and margin).
+    pub fn side_text_width(&self) -> u16 {
+        self.labels.width.saturating_sub(3)
+    }
+
+    /// The label whose rows hold `row` of the terminal, if the cell is in the label pane.
+    pub fn label_at(&self, schema: &Schema, column: u16, row: u16) -> Option<usize> {
+        if !self.fits || !self.labels.contains(column, row) {
+            return None;
+        }
+        self.label_rows(schema)
+            .iter()
+            .position(|&(y, height)| row >= y && row < y + height)
     }
 
     /// The smallest terminal (columns, rows) that draws the session for this many labels.

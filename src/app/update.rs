@@ -325,6 +325,10 @@ pub(super) fn search_next(state: &mut State) -> Vec<Effect> {
 }
 
 fn click(state: &mut State, column: u16, row: u16) -> Vec<Effect> {
+    if let Some(label) = state.screen.label_at(&state.schema, column, row) {
+        // as its key does, read-only refusal included
+        return update(state, Action::ToggleLabel(label));
+    }
     let text = state.screen.text;
     if !state.screen.fits || !text.contains(column, row) {
         return Vec::new();

@@ -6,7 +6,8 @@ use ratatui::style::{Color, Modifier, Style};
 
 use super::{colour, display_width_of, rect, thousands, truncate};
 use crate::app::State;
-use crate::app::layout::sanitize;
+use crate::app::layout::{sanitize, word_wrap};
+use crate::app::screen::GUIDELINE_LINES;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
@@ -119,7 +120,7 @@ fn side(state: &State, buf: &mut Buffer) {
         buf[(area.x, y)].set_symbol("│").set_style(DIM);
     }
     let x = area.x + 2;
-    let width = usize::from(area.width.saturating_sub(3));
+    let width = usize::from(state.screen().side_text_width());
     let mut y = area.y;
     let bottom = area.bottom();
     let row = |buf: &mut Buffer, y: &mut u16, left: &str, left_style: Style, right: &str| {
@@ -140,12 +141,14 @@ fn side(state: &State, buf: &mut Buffer) {
         Style::new().add_modifier(Modifier::BOLD),
         "here     all",
     );
-    y += 1;
     let schema = state.schema();
-    for (i, label) in schema.labels.iter().enumerate() {
-        if y >= bottom {
-            break;
-        }
+    for (i, (label, &(top, height))) in schema
+        .labels
+        .iter()
+        .zip(&state.screen().label_rows(schema))
+        .enumerate()
+    {
+        y = top;
         let counts = format!(
             "{:>4} {:>7}",
             state.in_article().labels[i],
@@ -160,16 +163,17 @@ fn side(state: &State, buf: &mut Buffer) {
         buf.set_stringn(x + 8, y, &name, name_room, Style::new());
         let rx = x + (width as u16).saturating_sub(counts.len() as u16);
         buf.set_stringn(rx, y, &counts, counts.len(), Style::new());
-        y += 1;
-        for line in wrap(&sanitize(&label.guideline), width.saturating_sub(4), 3) {
-            if y >= bottom {
-                break;
-            }
-            buf.set_stringn(x + 4, y, &line, width.saturating_sub(4), DIM);
-            y += 1;
+        let guideline = wrap(
+            &sanitize(&label.guideline),
+            width.saturating_sub(4),
+            GUIDELINE_LINES,
+        );
+        for (line, y) in guideline.iter().zip(top + 1..top + height) {
+            buf.set_stringn(x + 4, y, line, width.saturating_sub(4), DIM);
         }
-        y += 1;
+        y = top + height + 1;
     }
+    y = y.max(area.y + 2);
     let here = state.in_article();
     let all = state.overall();
     let no_stance = format!("{:>4} {:>7}", here.no_stance, thousands(all.no_stance));
@@ -200,23 +204,7 @@ fn side(state: &State, buf: &mut Buffer) {
 
 /// Word-wraps sanitized text to `width` cells, at most `max_lines` lines (the last cut with `…`).
 fn wrap(text: &str, width: usize, max_lines: usize) -> Vec<String> {
-    let mut lines: Vec<String> = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let candidate = if line.is_empty() {
-            word.to_owned()
-        } else {
-            format!("{line} {word}")
-        };
-        if usize::from(display_width_of(&candidate)) <= width || line.is_empty() {
-            line = candidate;
-            continue;
-        }
-        lines.push(std::mem::replace(&mut line, word.to_owned()));
-    }
-    if !line.is_empty() {
-        lines.push(line);
-    }
+    let mut lines = word_wrap(text, width);
     if lines.len() > max_lines {
         let rest = lines[max_lines - 1..].join(" ");
         lines.truncate(max_lines - 1);

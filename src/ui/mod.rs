@@ -106,10 +106,7 @@ fn rect(area: Area) -> Rect {
 
 /// Cells a line of sanitized text takes.
 fn display_width_of(text: &str) -> u16 {
-    // Saturating: a long title or metadata value can be wider than `u16` counts.
-    text.graphemes(true)
-        .map(display_width)
-        .fold(0, u16::saturating_add)
+    crate::app::layout::text_width(text)
 }
 
 /// Cuts sanitized text to `width` cells, ending in `…` when something was cut.

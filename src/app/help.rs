@@ -53,7 +53,7 @@ impl Keymap {
 }
 
 /// Bindable actions in the order the help lists them.
-pub(super) const HELP_ORDER: [Action; 25] = [
+pub(super) const HELP_ORDER: [Action; 26] = [
     Action::NextSentence,
     Action::PreviousSentence,
     Action::NextArticle,
@@ -77,6 +77,7 @@ pub(super) const HELP_ORDER: [Action; 25] = [
     Action::FilterAnnotator,
     Action::FilterOrphaned,
     Action::ClearFilters,
+    Action::Redraw,
     Action::Help,
     Action::Quit,
 ];
@@ -109,6 +110,7 @@ pub fn describe(action: &Action) -> &'static str {
         Action::FilterAnnotator => "filter by annotator",
         Action::FilterOrphaned => "orphaned only / all",
         Action::ClearFilters => "clear the filters",
+        Action::Redraw => "redraw the screen",
         _ => "",
     }
 }

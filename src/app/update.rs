@@ -50,6 +50,8 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Notice(text) => return say_error(state, &text),
+        // Whatever is open stays open, and a prompt keeps its text.
+        Action::Redraw => return vec![Effect::Redraw],
         _ => {}
     }
     match state.mode.clone() {

@@ -1,5 +1,5 @@
 //! Keys that act on the screen itself, pressed through the keymap as the terminal sends them:
-//! the redraw key in every mode, and scrolling the help.
+//! the redraw key in every mode, and scrolling the help at small sizes.
 
 mod common;
 
@@ -135,4 +135,146 @@ fn the_help_lists_the_redraw_key_in_both_views() {
         let row = ("Ctrl-l".to_owned(), "redraw the screen".to_owned());
         assert!(help.contains(&row), "{help:?}");
     }
+}
+
+/// A session at the smallest size its schema draws at, with the help open.
+fn small_help(review: bool) -> State {
+    let setup = if review {
+        reviewed_setup()
+    } else {
+        setup(three_articles())
+    };
+    let mut s = open(setup, 30, 12);
+    press_str(&mut s, "?");
+    assert_eq!(*s.mode(), Mode::Help);
+    s
+}
+
+#[test]
+fn at_the_smallest_size_the_moving_keys_scroll_the_help_and_stop_at_its_last_row() {
+    for review in [false, true] {
+        let mut s = small_help(review);
+        let fit = s.help_fit();
+        let rows = s.help_rows().len();
+        assert!(fit.scrolls(), "{fit:?}");
+        assert_eq!(
+            (fit.columns.len(), fit.per_column, fit.shown),
+            (1, rows, 10)
+        );
+        let last = rows - 10;
+        let steps: [(Key, usize); 11] = [
+            (Key::char('j'), 1),
+            (Key::plain(KeyCode::Down), 2),
+            (Key::char('k'), 1),
+            (Key::plain(KeyCode::Up), 0),
+            (Key::char('k'), 0),
+            (Key::plain(KeyCode::PageDown), 10),
+            (ctrl('u'), 0),
+            (ctrl('d'), 10),
+            (Key::char('G'), last),
+            (Key::char('j'), last),
+            (Key::plain(KeyCode::Home), 0),
+        ];
+        for (key, top) in steps {
+            assert!(press(&mut s, key).is_empty(), "{key:?}");
+            assert_eq!(
+                *s.mode(),
+                Mode::Help,
+                "review {review}: {key} keeps the help"
+            );
+            assert_eq!(s.help_top(), top, "review {review}: after {key}");
+        }
+        press(&mut s, Key::plain(KeyCode::End));
+        assert_eq!(s.help_top(), last);
+        run(&mut s, [Action::Wheel(-1)]);
+        assert_eq!(s.help_top(), last - 3, "the wheel scrolls three rows");
+    }
+}
+
+#[test]
+fn any_other_key_closes_the_help_and_does_nothing_else_and_q_does_not_quit() {
+    for key in [
+        Key::char('q'),
+        ctrl('c'),
+        Key::char('?'),
+        Key::plain(KeyCode::Esc),
+        Key::char('x'),
+        Key::char('1'),
+        Key::plain(KeyCode::Enter),
+    ] {
+        let mut s = small_help(false);
+        let before = s.clone();
+        assert!(press(&mut s, key).is_empty(), "{key:?}: no write, no quit");
+        assert_eq!(*s.mode(), Mode::Normal, "{key:?} closes the help");
+        assert_eq!(s.cursor(), before.cursor());
+        assert_eq!(s.annotation(0), None);
+    }
+}
+
+#[test]
+fn the_help_opens_at_its_top_again_and_a_resize_keeps_its_last_row_at_the_bottom() {
+    let mut s = small_help(false);
+    press_str(&mut s, "G");
+    let rows = s.help_rows().len();
+    assert_eq!(s.help_top(), rows - 10);
+    press_str(&mut s, "??");
+    assert_eq!(
+        (s.mode(), s.help_top()),
+        (&Mode::Help, 0),
+        "reopened at the top"
+    );
+
+    press_str(&mut s, "G");
+    run(
+        &mut s,
+        [Action::Resize {
+            width: 30,
+            height: 14,
+        }],
+    );
+    assert_eq!(
+        s.help_top(),
+        rows - 12,
+        "two rows more show; the last stays at the bottom"
+    );
+    run(
+        &mut s,
+        [Action::Resize {
+            width: 80,
+            height: 24,
+        }],
+    );
+    assert!(!s.help_fit().scrolls());
+    assert_eq!(s.help_top(), 0);
+    assert!(press(&mut s, Key::char('j')).is_empty());
+    assert_eq!(
+        (s.mode(), s.help_top()),
+        (&Mode::Help, 0),
+        "nothing to scroll"
+    );
+}
+
+#[test]
+fn the_help_names_the_keys_that_scroll_it_from_the_keymap() {
+    let s = small_help(false);
+    assert_eq!(s.help_scroll_keys().as_deref(), Some("j/k"));
+    let mut keymap = stance::app::Keymap::default();
+    keymap.patch(
+        "[keys]\nnext_sentence = [\"down\"]\nprevious_sentence = []\n",
+        "config.toml",
+    );
+    let mut s = open(
+        stance::app::Setup {
+            keymap,
+            ..setup(three_articles())
+        },
+        30,
+        12,
+    );
+    assert_eq!(s.help_scroll_keys().as_deref(), Some("PgDn/PgUp"));
+    press_str(&mut s, "?");
+    press(&mut s, Key::plain(KeyCode::Down));
+    assert_eq!(s.help_top(), 1);
+    press(&mut s, Key::char('j'));
+    assert_eq!(*s.mode(), Mode::Normal, "j is no longer a moving key");
 }

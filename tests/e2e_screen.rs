@@ -1,5 +1,5 @@
 //! The screen itself in a real pseudo-terminal: Ctrl-L repaints what another program wrote
-//! over, and the help scrolls at the smallest size.
+//! over, and the help scrolls at the smallest size, keys sent as a terminal sends them.
 
 mod common;
 
@@ -108,6 +108,46 @@ fn ctrl_l_repaints_what_another_program_wrote_over_and_keeps_a_typed_search() {
     }
     term.send("\r");
     term.wait_for("sentence 3/3");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
+fn at_the_smallest_size_the_help_scrolls_to_its_last_row_and_q_closes_it() {
+    let home = Home::new();
+    let mut term = annotate(&home, 30, 12);
+    term.wait_for("sentence 1/3");
+    term.send("?");
+    let top = term.wait_for(" · j/k scroll ");
+    assert!(top.contains("toggle diplomatic"), "{top}");
+    assert!(!top.contains("quit (all"), "{top}");
+    let total: usize = {
+        let at = top.find("1–10 of ").expect("where the help is") + "1–10 of ".len();
+        let digits: String = top[at..].chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().expect("row count")
+    };
+
+    term.send("\x1b[6~"); // PgDn
+    term.wait_for(&format!(" 11–20 of {total} "));
+    term.send("G");
+    let end = term.wait_for(&format!(" {}–{total} of {total} ", total - 9));
+    let rows = rows(&term);
+    assert!(rows[10].contains("q Ctrl-c  quit (all"), "{end}");
+    term.send("k");
+    term.wait_for(&format!(" {}–{} of {total} ", total - 10, total - 1));
+
+    term.send("q");
+    term.wait_until("the help closed", |screen| !screen.contains("Keys"));
+    assert_eq!(
+        term.exit_code(),
+        None,
+        "q closes the help, it does not quit"
+    );
+    term.wait_for("sentence 1/3");
+    term.send("?");
+    term.wait_for(&format!(" 1–10 of {total} "));
+    term.send("\x1b");
+    term.wait_until("the help closed", |screen| !screen.contains("Keys"));
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }

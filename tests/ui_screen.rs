@@ -77,6 +77,28 @@ fn help_is_drawn_from_the_keymap() {
 }
 
 #[test]
+fn help_at_the_smallest_size_scrolls_to_its_last_row_and_says_where_it_is() {
+    let mut state = busy_session(30, 12);
+    update(&mut state, Action::Help);
+    let rows = state.help_rows().len();
+    let terminal = draw(&state, 30, 12);
+    insta::assert_snapshot!("help_30x12_top", terminal.backend());
+    let buf = terminal.backend().buffer();
+    find(buf, &format!(" 1–10 of {rows} · j/k scroll "));
+    find(buf, "toggle diplomatic");
+
+    update(&mut state, Action::LastSentence);
+    let terminal = draw(&state, 30, 12);
+    insta::assert_snapshot!("help_30x12_end", terminal.backend());
+    let buf = terminal.backend().buffer();
+    let (_, y) = find(buf, "q Ctrl-c");
+    assert_eq!(y, 10, "the last row is at the bottom, above the border");
+    find(buf, &format!(" {}–{rows} of {rows} ", rows - 9));
+    // Keys wider than the narrow keys column push their text right rather than being cut.
+    find(buf, "PgDn Ctrl-d  scroll");
+}
+
+#[test]
 fn search_prompt_shows_in_the_status_bar() {
     let mut state = busy_session(80, 24);
     run(

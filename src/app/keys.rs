@@ -50,9 +50,25 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
                 _ => Some(Action::Cancel),
             }
         }
-        // Any other key closes the help and the statistics.
-        Mode::Help | Mode::Stats if redraw => Some(Action::Redraw),
-        Mode::Help | Mode::Stats => Some(Action::Cancel),
+        // The moving keys scroll the help; any other key closes it, a label key too.
+        Mode::Help if plain_char.is_some_and(|c| state.schema().index_of_key(c).is_some()) => {
+            Some(Action::Cancel)
+        }
+        Mode::Help => match state.keymap().action(&key) {
+            Some(
+                action @ (Action::NextSentence
+                | Action::PreviousSentence
+                | Action::ScrollDown
+                | Action::ScrollUp
+                | Action::FirstSentence
+                | Action::LastSentence
+                | Action::Redraw),
+            ) => Some(action.clone()),
+            _ => Some(Action::Cancel),
+        },
+        // Any key but the redraw key closes the statistics.
+        Mode::Stats if redraw => Some(Action::Redraw),
+        Mode::Stats => Some(Action::Cancel),
         Mode::Normal | Mode::ConfirmQuit => {
             if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
                 return Some(Action::ToggleLabel(label));

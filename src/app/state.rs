@@ -166,6 +166,7 @@ pub struct State {
     pub(super) layout: TextLayout,
     pub(super) layout_of: Option<(usize, u16)>,
     pub(super) scroll: usize,
+    pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
     pub(super) overall: Counts,

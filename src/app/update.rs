@@ -17,6 +17,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let row = state.review.selected();
             review::select(state, row);
             picker::refit(state);
+            state.scroll_help_to(state.help_top);
             return Vec::new();
         }
         Action::Segmented { first, spans } => {
@@ -55,7 +56,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         _ => {}
     }
     match state.mode.clone() {
-        Mode::Help | Mode::Stats => {
+        Mode::Help => {
+            help(state, action);
+            Vec::new()
+        }
+        Mode::Stats => {
             state.mode = Mode::Normal;
             Vec::new()
         }
@@ -101,6 +106,7 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Help => {
             state.mode = Mode::Help;
+            state.help_top = 0;
             return Vec::new();
         }
         Action::Stats => {
@@ -203,6 +209,26 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => click(state, column, row),
         _ => Vec::new(),
     }
+}
+
+/// In the help, the moving keys scroll it; anything else closes it.
+fn help(state: &mut State, action: Action) {
+    let top = state.help_top;
+    let page = state.help_fit().shown;
+    let to = match action {
+        Action::NextSentence => top + 1,
+        Action::PreviousSentence => top.saturating_sub(1),
+        Action::ScrollDown => top + page,
+        Action::ScrollUp => top.saturating_sub(page),
+        Action::FirstSentence => 0,
+        Action::LastSentence => usize::MAX,
+        Action::Wheel(lines) => top.saturating_add_signed(lines as isize * 3),
+        _ => {
+            state.mode = Mode::Normal;
+            return;
+        }
+    };
+    state.scroll_help_to(to);
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {

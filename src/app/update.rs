@@ -115,11 +115,8 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Quit if !state.unsaved.is_empty() => {
             state.mode = Mode::ConfirmQuit;
-            let n = state.unsaved.len();
-            return say_error(
-                state,
-                &format!("{n} decision(s) NOT SAVED: quit again to leave anyway"),
-            );
+            let [question, ..] = state.quit_question();
+            return say_error(state, &question);
         }
         Action::Quit => return quit(state),
         Action::Undo => return undo(state),

@@ -18,6 +18,7 @@ use crossterm::event::{
 };
 use crossterm::execute;
 use ratatui::DefaultTerminal;
+use ratatui::layout::Rect;
 
 use crate::app::{Action, Effect, Key, KeyCode, State, action_for, update};
 use crate::corpus::Article;
@@ -83,10 +84,20 @@ fn event_loop(
             pending.push(action);
         }
         let changed = !pending.is_empty();
+        let mut clear = false;
         for action in pending.drain(..) {
-            if dispatch(session, action) {
-                return Ok(());
+            match dispatch(session, action) {
+                Next::Quit => return Ok(()),
+                Next::Clear => clear = true,
+                Next::Go => {}
             }
+        }
+        if clear {
+            // Clears the screen and forgets what ratatui believes is on it, so the draw below
+            // writes every cell. Not `Terminal::clear`: it asks the terminal where the cursor
+            // is, and a terminal that does not answer would end the session.
+            let size = terminal.size()?;
+            terminal.resize(Rect::new(0, 0, size.width, size.height))?;
         }
         if changed {
             terminal.draw(|frame| frame.render_widget(&session.state, frame.area()))?;
@@ -126,8 +137,20 @@ fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
     }
 }
 
-/// Runs an action and carries out its effects; true when the session should end.
-fn dispatch(session: &mut Session, action: Action) -> bool {
+/// What the loop does once an action's effects are carried out.
+#[derive(Debug, PartialEq, Eq)]
+enum Next {
+    /// Carry on.
+    Go,
+    /// Clear the terminal before the next frame, which then draws every cell.
+    Clear,
+    /// End the session.
+    Quit,
+}
+
+/// Runs an action and carries out its effects; says whether the session goes on.
+fn dispatch(session: &mut Session, action: Action) -> Next {
+    let mut next = Next::Go;
     let mut queue = vec![action];
     while let Some(action) = queue.pop() {
         for effect in update(&mut session.state, action) {
@@ -150,11 +173,12 @@ fn dispatch(session: &mut Session, action: Action) -> bool {
                         queue.push(Action::Notice(format!("{err:#}")));
                     }
                 }
-                Effect::Quit => return true,
+                Effect::Redraw => next = Next::Clear,
+                Effect::Quit => return Next::Quit,
             }
         }
     }
-    false
+    next
 }
 
 /// The action a terminal event means, if any.

@@ -367,3 +367,47 @@ fn a_panic_restores_the_terminal_and_names_the_label_store() {
         assert!(text.contains(&note), "{text}");
     });
 }
+
+#[test]
+fn at_the_smallest_size_the_quit_question_stays_whole_beside_refused_decisions() {
+    let home = Home::new();
+    let corpus = home.write("news.jsonl", &corpus_text(1, 10));
+    std::fs::create_dir_all(home.dir.path().join("disk")).unwrap();
+    let labels = home.dir.path().join("disk/labels.jsonl");
+    let script = "trap - XFSZ; exec \"$0\" \"$@\"";
+    let stance = env!("CARGO_BIN_EXE_stance");
+    let corpus = corpus.to_str().unwrap();
+    let args = [
+        "-c",
+        script,
+        stance,
+        "annotate",
+        corpus,
+        "--labels",
+        "disk/labels.jsonl",
+    ];
+    let mut term = Terminal::spawn_program(&home, "sh", &args, &[], 30, 12);
+    term.wait_for("sentence 1/10");
+    term.send("1");
+    term.wait_for("saved");
+    let len = std::fs::metadata(&labels).unwrap().len();
+    limit_file_size(term.pid(), len + 16);
+    term.send("j2");
+    term.wait_for("NOT SAVED (1)");
+    term.send("j3");
+    term.wait_for("NOT SAVED (2)");
+
+    term.send("q");
+    term.wait_for("q again quits");
+    let last = rows(&term).pop().unwrap();
+    assert_eq!(last.trim_end(), " 2 NOT SAVED: q again quits");
+    assert_eq!(term.exit_code(), None, "one q does not leave");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    let store = LabelStore::open_read_only(&labels).unwrap();
+    assert_eq!(
+        store.annotations().count(),
+        1,
+        "only the first decision was saved"
+    );
+}

@@ -109,6 +109,14 @@ fn sessions() -> Vec<(&'static str, State)> {
     let normal = open(setup(vec![hostile, article("empty", "")]), 80, 24);
     let mut help = normal.clone();
     update(&mut help, Action::Help);
+    let mut scrolled_help = normal.clone();
+    let smallest = Action::Resize {
+        width: 30,
+        height: 12,
+    };
+    for action in [smallest, Action::Help, Action::LastSentence] {
+        update(&mut scrolled_help, action);
+    }
     let mut search = normal.clone();
     update(&mut search, Action::Search);
     for c in "\u{9b}q\u{202e}東".chars() {
@@ -134,6 +142,7 @@ fn sessions() -> Vec<(&'static str, State)> {
     vec![
         ("normal", normal),
         ("help", help),
+        ("help scrolled to its end", scrolled_help),
         ("search", search),
         ("confirm quit", quitting),
         ("article without sentences", empty_article),
@@ -168,6 +177,15 @@ fn every_small_size_draws_in_every_state_and_says_too_small_below_the_minimum() 
                 }
                 if sized.screen().fits && *sized.mode() == Mode::Help {
                     assert!(rows.iter().any(|r| r.contains(" Keys ")), "{}", shown());
+                    let total = sized.help_rows().len();
+                    if sized.help_fit().scrolls() {
+                        let place = format!(" of {total} ");
+                        assert!(rows.iter().any(|r| r.contains(&place)), "{}", shown());
+                    }
+                    if name == "help scrolled to its end" {
+                        let last = "q Ctrl-c";
+                        assert!(rows.iter().any(|r| r.contains(last)), "{}", shown());
+                    }
                 } else if sized.screen().fits {
                     let status = &rows[usize::from(height) - 2];
                     assert!(status.starts_with(" article "), "{}", shown());

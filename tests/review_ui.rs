@@ -198,3 +198,19 @@ fn help_in_the_review_list_says_what_the_keys_do_there() {
         "Space does nothing in the list"
     );
 }
+
+#[test]
+fn help_in_the_review_list_scrolls_at_the_smallest_size() {
+    let mut s = review_session(30, 12);
+    run(&mut s, [Action::Help, Action::LastSentence]);
+    let terminal = draw(&s, 30, 12);
+    insta::assert_snapshot!(terminal.backend());
+    let buf = terminal.backend().buffer();
+    find(buf, "Keys: review list");
+    find(buf, "clear the filters");
+    let rows = s.help_rows().len();
+    find(
+        buf,
+        &format!(" {}–{rows} of {rows} · j/k scroll ", rows - 9),
+    );
+}

@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::screen::{draw, find};
+use common::screen::{draw, find, row_text};
 use common::*;
 use ratatui::style::{Color, Modifier};
 use stance::app::{Action, Effect, State, update};
@@ -77,6 +77,28 @@ fn help_is_drawn_from_the_keymap() {
 }
 
 #[test]
+fn help_at_the_smallest_size_scrolls_to_its_last_row_and_says_where_it_is() {
+    let mut state = busy_session(30, 12);
+    update(&mut state, Action::Help);
+    let rows = state.help_rows().len();
+    let terminal = draw(&state, 30, 12);
+    insta::assert_snapshot!("help_30x12_top", terminal.backend());
+    let buf = terminal.backend().buffer();
+    find(buf, &format!(" 1–10 of {rows} · j/k scroll "));
+    find(buf, "toggle diplomatic");
+
+    update(&mut state, Action::LastSentence);
+    let terminal = draw(&state, 30, 12);
+    insta::assert_snapshot!("help_30x12_end", terminal.backend());
+    let buf = terminal.backend().buffer();
+    let (_, y) = find(buf, "q Ctrl-c");
+    assert_eq!(y, 10, "the last row is at the bottom, above the border");
+    find(buf, &format!(" {}–{rows} of {rows} ", rows - 9));
+    // Keys wider than the narrow keys column push their text right rather than being cut.
+    find(buf, "PgDn Ctrl-d  scroll");
+}
+
+#[test]
 fn search_prompt_shows_in_the_status_bar() {
     let mut state = busy_session(80, 24);
     run(
@@ -119,6 +141,68 @@ fn current_sentence_is_highlighted_and_marks_carry_label_colours() {
     let (x, y) = find(buf, "NOT SAVED (1): No space left on device");
     assert_eq!(buf[(x, y)].bg, Color::Red);
     assert!(!format!("{buf:?}").contains("\"saved\""));
+}
+
+/// A session with `n` refused decisions of a long reason and quit asked once, at `width`.
+fn asking_to_quit(n: usize, width: u16, keymap: stance::app::Keymap) -> State {
+    let mut state = open(
+        stance::app::Setup {
+            keymap,
+            ..setup(wire_articles())
+        },
+        width,
+        12,
+    );
+    for _ in 0..n {
+        let effects = update(&mut state, Action::ToggleLabel(1));
+        let Effect::Save { seq, .. } = effects[0] else {
+            panic!("{effects:?}")
+        };
+        let reason = "cannot append to label store /data/stance/labels.jsonl: \
+                      No space left on device (os error 28)"
+            .to_owned();
+        update(&mut state, Action::SaveFailed { seq, reason });
+        update(&mut state, Action::NextSentence);
+    }
+    let quit = state.keymap().keys_of(&Action::Quit)[0];
+    let action = stance::app::action_for(&state, quit).unwrap();
+    update(&mut state, action);
+    assert_eq!(*state.mode(), stance::app::Mode::ConfirmQuit);
+    state
+}
+
+#[test]
+fn the_quit_question_comes_before_the_save_error_on_a_narrow_status_bar() {
+    let expected = [
+        (30, " 3 NOT SAVED: q again quits   "),
+        (40, " 3 NOT SAVED: q again leaves anyway     "),
+        (50, " 3 NOT SAVED: q again leaves anyway NOT SAVED (3) "),
+        (
+            60,
+            " 3 decision(s) NOT SAVED: press q again to leave anyway     ",
+        ),
+        (
+            80,
+            " 3 decision(s) NOT SAVED: press q again to leave anyway NOT SAVED (3): cannot … ",
+        ),
+    ];
+    for (width, row) in expected {
+        let state = asking_to_quit(3, width, stance::app::Keymap::default());
+        let terminal = draw(&state, width, 12);
+        let buf = terminal.backend().buffer();
+        assert_eq!(row_text(buf, 11), row, "at {width} columns");
+        assert_eq!(buf[(1, 11)].fg, Color::Red, "the question is an error");
+        assert!(buf[(1, 11)].modifier.contains(Modifier::BOLD));
+    }
+    // The key named is the key bound.
+    let mut keymap = stance::app::Keymap::default();
+    keymap.patch("[keys]\nquit = [\"Q\"]\n", "config.toml");
+    let state = asking_to_quit(1, 30, keymap);
+    let terminal = draw(&state, 30, 12);
+    assert_eq!(
+        row_text(terminal.backend().buffer(), 11).trim_end(),
+        " 1 NOT SAVED: Q again quits"
+    );
 }
 
 #[test]

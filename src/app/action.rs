@@ -61,6 +61,8 @@ pub enum Action {
     FilterOrphaned,
     /// In the review list: drop every filter.
     ClearFilters,
+    /// Clear the terminal and draw the whole screen again, as after something else wrote on it.
+    Redraw,
 
     /// Toggle (or, with an exclusive schema, set) the label with this index in the schema.
     #[serde(skip)]
@@ -156,6 +158,8 @@ pub enum Effect {
     },
     /// Remember where the analyst is, for the next session.
     SavePosition(Position),
+    /// Clear the terminal and draw every cell again.
+    Redraw,
     /// End the session.
     Quit,
 }

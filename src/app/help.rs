@@ -1,9 +1,138 @@
 //! The help text, generated from the keymap and the schema so it never drifts from the keys:
 //! what each action does, in the article view and in the review list.
 
+use unicode_segmentation::UnicodeSegmentation;
+
 use super::action::Action;
 use super::keymap::{Key, Keymap};
+use super::layout::{display_width, sanitize};
+use super::state::{State, View};
 use crate::schema::Schema;
+
+/// Widest a column of keys is drawn; longer key lists are cut.
+pub const KEYS_WIDTH: u16 = 20;
+/// The keys column of a help too wide for the terminal: as wide as `g Home`. Wider keys push
+/// their row's text right, so texts are cut before keys are.
+const NARROW_KEYS_WIDTH: u16 = 6;
+
+/// How the help overlay sits on the screen: its columns, and how many rows of each show at
+/// once. Shared by the update (scrolling) and the view (drawing).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HelpFit {
+    /// Cells of the keys and of the text, per column; keys wider than their column push
+    /// their row's text right.
+    pub columns: Vec<(u16, u16)>,
+    /// Rows of the help in each column (the last column may hold fewer).
+    pub per_column: usize,
+    /// Rows of each column on screen: fewer than `per_column` when the help scrolls.
+    pub shown: usize,
+}
+
+impl HelpFit {
+    /// Two columns when one does not fit the height and two fit the width; otherwise one
+    /// column, which scrolls when it does not fit the height either.
+    pub fn new(rows: &[(String, String)], width: u16, height: u16) -> HelpFit {
+        let room = usize::from(height.saturating_sub(2)).max(1);
+        if rows.len() > room {
+            let two = HelpFit::of(rows, 2, room);
+            if two.shown == two.per_column && two.width() <= width {
+                return two;
+            }
+        }
+        let mut one = HelpFit::of(rows, 1, room);
+        if one.width() > width
+            && let Some((keys, text)) = one.columns.first_mut()
+        {
+            let spare = width.saturating_sub(2 + 1 + 2 + *text + 1);
+            *keys = (*keys).min(spare.max(NARROW_KEYS_WIDTH));
+        }
+        one
+    }
+
+    fn of(rows: &[(String, String)], columns: usize, room: usize) -> HelpFit {
+        let per_column = rows.len().div_ceil(columns).max(1);
+        let columns = rows
+            .chunks(per_column)
+            .map(|chunk| {
+                let keys = chunk.iter().map(|(k, _)| cells(k)).max().unwrap_or(0);
+                let text = chunk.iter().map(|(_, w)| cells(w)).max().unwrap_or(0);
+                (keys.min(KEYS_WIDTH), text)
+            })
+            .collect();
+        HelpFit {
+            columns,
+            per_column,
+            shown: per_column.min(room),
+        }
+    }
+
+    /// Cells the overlay would take across, its border included, if nothing were cut.
+    pub fn width(&self) -> u16 {
+        self.columns
+            .iter()
+            .map(|(keys, text)| 1 + keys + 2 + text + 1)
+            .fold(2, u16::saturating_add)
+    }
+
+    /// True when some rows are not on screen.
+    pub fn scrolls(&self) -> bool {
+        self.shown < self.per_column
+    }
+
+    /// The first row shown when scrolled to the end.
+    pub fn last_top(&self) -> usize {
+        self.per_column - self.shown
+    }
+}
+
+/// Cells a line of sanitized text takes.
+fn cells(text: &str) -> u16 {
+    text.graphemes(true)
+        .map(display_width)
+        .fold(0, u16::saturating_add)
+}
+
+impl State {
+    /// The help for the view shown: `(keys, what they do)`, the keys safe to draw.
+    pub fn help_rows(&self) -> Vec<(String, String)> {
+        self.keymap
+            .help_for(&self.schema, self.view == View::Review)
+            .into_iter()
+            .map(|(keys, what)| (sanitize(&keys), what))
+            .collect()
+    }
+
+    /// How the help sits on the terminal as it is now.
+    pub fn help_fit(&self) -> HelpFit {
+        let size = self.screen.size;
+        HelpFit::new(&self.help_rows(), size.width, size.height)
+    }
+
+    /// The first help row on screen (of its one column, when it scrolls).
+    pub fn help_top(&self) -> usize {
+        self.help_top
+    }
+
+    /// The keys that scroll the help a row, as the help's border names them (`j/k`).
+    pub fn help_scroll_keys(&self) -> Option<String> {
+        [
+            (Action::NextSentence, Action::PreviousSentence),
+            (Action::ScrollDown, Action::ScrollUp),
+        ]
+        .iter()
+        .find_map(|(down, up)| {
+            let down = self.keymap.keys_of(down).first()?;
+            let up = self.keymap.keys_of(up).first()?;
+            Some(sanitize(&format!("{down}/{up}")))
+        })
+    }
+
+    /// Moves the help to show from row `top`, kept so that the last row is at the bottom at
+    /// most.
+    pub(super) fn scroll_help_to(&mut self, top: usize) {
+        self.help_top = top.min(self.help_fit().last_top());
+    }
+}
 
 impl Keymap {
     /// The help text: one `(keys, what they do)` row per label and bound action.
@@ -53,7 +182,7 @@ impl Keymap {
 }
 
 /// Bindable actions in the order the help lists them.
-pub(super) const HELP_ORDER: [Action; 25] = [
+pub(super) const HELP_ORDER: [Action; 26] = [
     Action::NextSentence,
     Action::PreviousSentence,
     Action::NextArticle,
@@ -77,6 +206,7 @@ pub(super) const HELP_ORDER: [Action; 25] = [
     Action::FilterAnnotator,
     Action::FilterOrphaned,
     Action::ClearFilters,
+    Action::Redraw,
     Action::Help,
     Action::Quit,
 ];
@@ -109,6 +239,7 @@ pub fn describe(action: &Action) -> &'static str {
         Action::FilterAnnotator => "filter by annotator",
         Action::FilterOrphaned => "orphaned only / all",
         Action::ClearFilters => "clear the filters",
+        Action::Redraw => "redraw the screen",
         _ => "",
     }
 }

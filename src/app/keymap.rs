@@ -332,6 +332,7 @@ mod tests {
         assert_eq!(get("?"), Some(Action::Help));
         assert_eq!(get("q"), Some(Action::Quit));
         assert_eq!(get("ctrl-c"), Some(Action::Quit));
+        assert_eq!(get("ctrl-l"), Some(Action::Redraw));
         assert!(keymap.conflicts(&Schema::default()).is_empty());
     }
 

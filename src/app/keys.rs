@@ -11,6 +11,8 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
         KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
         _ => None,
     };
+    // Every mode redraws on the redraw key, unless it uses the key itself (a prompt types it).
+    let redraw = state.keymap().action(&key) == Some(&Action::Redraw);
     match state.mode() {
         Mode::Search(_) | Mode::FilterText { .. } => match key.code {
             KeyCode::Char('c') if key.ctrl => Some(Action::Cancel),
@@ -18,6 +20,7 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
             KeyCode::Backspace => Some(Action::Erase),
             KeyCode::Enter => Some(Action::Submit),
             KeyCode::Esc => Some(Action::Cancel),
+            _ if redraw => Some(Action::Redraw),
             _ => None,
         },
         Mode::Articles => match key.code {
@@ -34,6 +37,7 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
             KeyCode::PageUp => Some(Action::ScrollUp),
             KeyCode::Home => Some(Action::FirstSentence),
             KeyCode::End => Some(Action::LastSentence),
+            _ if redraw => Some(Action::Redraw),
             _ => None,
         },
         Mode::FilterKey => {
@@ -42,11 +46,29 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
             }
             match state.keymap().action(&key) {
                 Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
+                Some(Action::Redraw) => Some(Action::Redraw),
                 _ => Some(Action::Cancel),
             }
         }
-        // Any key closes the help and the statistics.
-        Mode::Help | Mode::Stats => Some(Action::Cancel),
+        // The moving keys scroll the help; any other key closes it, a label key too.
+        Mode::Help if plain_char.is_some_and(|c| state.schema().index_of_key(c).is_some()) => {
+            Some(Action::Cancel)
+        }
+        Mode::Help => match state.keymap().action(&key) {
+            Some(
+                action @ (Action::NextSentence
+                | Action::PreviousSentence
+                | Action::ScrollDown
+                | Action::ScrollUp
+                | Action::FirstSentence
+                | Action::LastSentence
+                | Action::Redraw),
+            ) => Some(action.clone()),
+            _ => Some(Action::Cancel),
+        },
+        // Any key but the redraw key closes the statistics.
+        Mode::Stats if redraw => Some(Action::Redraw),
+        Mode::Stats => Some(Action::Cancel),
         Mode::Normal | Mode::ConfirmQuit => {
             if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
                 return Some(Action::ToggleLabel(label));

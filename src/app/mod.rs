@@ -5,7 +5,7 @@
 
 pub mod action;
 mod edit;
-mod help;
+pub mod help;
 pub mod keymap;
 mod keys;
 pub mod layout;
@@ -15,6 +15,7 @@ mod review;
 pub mod review_list;
 
 pub use action::{Action, Effect, Position};
+pub use help::HelpFit;
 pub use keymap::{Key, KeyCode, Keymap};
 pub mod screen;
 mod search;

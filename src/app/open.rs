@@ -78,6 +78,7 @@ impl State {
             layout: TextLayout::default(),
             layout_of: None,
             scroll: 0,
+            help_top: 0,
             mode: Mode::Normal,
             message: None,
             overall,

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
-use super::action::Position;
+use super::action::{Action, Position};
 use super::edit::Change;
 use super::keymap::Keymap;
-use super::layout::{TextLayout, layout};
+use super::layout::{TextLayout, layout, sanitize};
 use super::picker::Picker;
 use super::review_list::{LabelFilter, ReviewList};
 use super::screen::Screen;
@@ -166,6 +166,7 @@ pub struct State {
     pub(super) layout: TextLayout,
     pub(super) layout_of: Option<(usize, u16)>,
     pub(super) scroll: usize,
+    pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
     pub(super) overall: Counts,
@@ -317,6 +318,24 @@ impl State {
         } else {
             SaveState::Idle
         }
+    }
+
+    /// What quit asks while decisions are not on disk, longest wording first: the status bar
+    /// shows the longest that fits.
+    pub fn quit_question(&self) -> [String; 5] {
+        let n = self.unsaved.len();
+        let key = self
+            .keymap
+            .keys_of(&Action::Quit)
+            .first()
+            .map_or_else(|| "quit".to_owned(), |key| sanitize(&key.to_string()));
+        [
+            format!("{n} decision(s) NOT SAVED: press {key} again to leave anyway"),
+            format!("{n} NOT SAVED: {key} again leaves anyway"),
+            format!("{n} NOT SAVED: {key} again quits"),
+            format!("NOT SAVED: {key} again quits"),
+            format!("{key} again quits"),
+        ]
     }
 
     /// The article under the cursor (`None` for an empty corpus).

@@ -17,6 +17,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let row = state.review.selected();
             review::select(state, row);
             picker::refit(state);
+            state.scroll_help_to(state.help_top);
             return Vec::new();
         }
         Action::Segmented { first, spans } => {
@@ -50,10 +51,16 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Notice(text) => return say_error(state, &text),
+        // Whatever is open stays open, and a prompt keeps its text.
+        Action::Redraw => return vec![Effect::Redraw],
         _ => {}
     }
     match state.mode.clone() {
-        Mode::Help | Mode::Stats => {
+        Mode::Help => {
+            help(state, action);
+            Vec::new()
+        }
+        Mode::Stats => {
             state.mode = Mode::Normal;
             Vec::new()
         }
@@ -99,6 +106,7 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::Help => {
             state.mode = Mode::Help;
+            state.help_top = 0;
             return Vec::new();
         }
         Action::Stats => {
@@ -107,11 +115,8 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Quit if !state.unsaved.is_empty() => {
             state.mode = Mode::ConfirmQuit;
-            let n = state.unsaved.len();
-            return say_error(
-                state,
-                &format!("{n} decision(s) NOT SAVED: quit again to leave anyway"),
-            );
+            let [question, ..] = state.quit_question();
+            return say_error(state, &question);
         }
         Action::Quit => return quit(state),
         Action::Undo => return undo(state),
@@ -201,6 +206,26 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => click(state, column, row),
         _ => Vec::new(),
     }
+}
+
+/// In the help, the moving keys scroll it; anything else closes it.
+fn help(state: &mut State, action: Action) {
+    let top = state.help_top;
+    let page = state.help_fit().shown;
+    let to = match action {
+        Action::NextSentence => top + 1,
+        Action::PreviousSentence => top.saturating_sub(1),
+        Action::ScrollDown => top + page,
+        Action::ScrollUp => top.saturating_sub(page),
+        Action::FirstSentence => 0,
+        Action::LastSentence => usize::MAX,
+        Action::Wheel(lines) => top.saturating_add_signed(lines as isize * 3),
+        _ => {
+            state.mode = Mode::Normal;
+            return;
+        }
+    };
+    state.scroll_help_to(to);
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {

@@ -39,7 +39,7 @@ impl Widget for &State {
         }
         status::render(self, buf);
         match self.mode() {
-            Mode::Help => help::render(self, area, buf),
+            Mode::Help => help::render(self, buf),
             Mode::Articles => picker::render(self, buf),
             Mode::Stats => stats_panel::render(self, buf),
             _ => {}

@@ -75,23 +75,59 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     }
 
     let y = area.y + 1;
-    let (saved, saved_style) = match state.save_state() {
-        SaveState::Idle => (String::new(), Style::new()),
-        SaveState::Saving => ("saving…".to_owned(), Style::new().fg(Color::Yellow)),
-        SaveState::Saved => ("saved".to_owned(), Style::new().fg(Color::Green)),
+    let (saved, short, saved_style) = match state.save_state() {
+        SaveState::Idle => (String::new(), String::new(), Style::new()),
+        SaveState::Saving => (
+            "saving…".to_owned(),
+            String::new(),
+            Style::new().fg(Color::Yellow),
+        ),
+        SaveState::Saved => (
+            "saved".to_owned(),
+            String::new(),
+            Style::new().fg(Color::Green),
+        ),
         SaveState::NotSaved { decisions, reason } => (
             format!("NOT SAVED ({decisions}): {}", sanitize(&reason)),
+            format!("NOT SAVED ({decisions})"),
             Style::new()
                 .fg(Color::White)
                 .bg(Color::Red)
                 .add_modifier(Modifier::BOLD),
         ),
     };
-    let saved = truncate(&saved, width.saturating_sub(1).min(width * 2 / 3));
+    let error = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
+    // The quit question comes first: the save state gives way to it, then its reason, then
+    // all of it (the question says NOT SAVED itself); only then is the question worded shorter.
+    let question = (*state.mode() == Mode::ConfirmQuit).then(|| {
+        let room = width.saturating_sub(2);
+        let words = state.quit_question();
+        let fits = words
+            .iter()
+            .find(|q| usize::from(display_width_of(q)) <= room);
+        truncate(fits.unwrap_or(&words[words.len() - 1]), room)
+    });
+    let saved = match &question {
+        Some(question) => {
+            let room = width.saturating_sub(usize::from(display_width_of(question)) + 3);
+            let short_width = usize::from(display_width_of(&short));
+            if usize::from(display_width_of(&saved)) <= room {
+                saved
+            } else if room >= short_width + REASON_AT_LEAST {
+                truncate(&saved, room)
+            } else if room >= short_width {
+                short
+            } else {
+                String::new()
+            }
+        }
+        None => truncate(&saved, width.saturating_sub(1).min(width * 2 / 3)),
+    };
     let saved_width = usize::from(display_width_of(&saved));
     let left_room = width.saturating_sub(saved_width + 2);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let (left, left_style) = match (state.mode(), state.message()) {
+        (Mode::ConfirmQuit, _) => (question.unwrap_or_default(), error),
         (Mode::Search(query), _) => (
             truncate_left(&format!("/{}▏", sanitize(query)), left_room),
             bold,
@@ -102,10 +138,9 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             (truncate_left(&prompt, left_room), bold)
         }
         (Mode::FilterKey, _) => (truncate(&filter_keys(state), left_room), bold),
-        (_, Some(message)) if message.error => (
-            truncate(&sanitize(&message.text), left_room),
-            Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
-        ),
+        (_, Some(message)) if message.error => {
+            (truncate(&sanitize(&message.text), left_room), error)
+        }
         (_, Some(message)) => (truncate(&sanitize(&message.text), left_room), Style::new()),
         _ if state.read_only().is_some() => (
             truncate(
@@ -131,6 +166,10 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
 
 /// Cells of the progress gauge.
 const GAUGE: usize = 6;
+
+/// Cells of a save error's reason worth showing beside the quit question; fewer, and only
+/// `NOT SAVED (n)` is shown.
+const REASON_AT_LEAST: usize = 10;
 
 /// The prompt after the filter key: which keys pick which label.
 fn filter_keys(state: &State) -> String {

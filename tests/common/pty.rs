@@ -176,6 +176,12 @@ impl Terminal {
         self.writer.flush().expect("flush keys");
     }
 
+    /// Writes `bytes` straight onto the emulated screen, as another program sharing the
+    /// terminal would: stance is not told.
+    pub fn scribble(&self, bytes: &[u8]) {
+        self.parser.lock().expect("parser").process(bytes);
+    }
+
     /// The screen as text, one line per row.
     pub fn screen(&self) -> String {
         self.parser.lock().expect("parser").screen().contents()

@@ -333,3 +333,39 @@ fn a_click_on_a_label_where_it_is_drawn_toggles_it() {
         }
     }
 }
+
+#[test]
+fn a_save_error_beside_the_store_path_shows_its_reason_and_keeps_a_gap() {
+    let reason = "cannot append to label store /data/stance/labels.jsonl: \
+                  No space left on device (os error 28)";
+    for width in [40u16, 80, 100, 140] {
+        let mut state = open(setup(wire_articles()), width, 12);
+        let effects = update(&mut state, Action::ToggleLabel(1));
+        let Effect::Save { seq, .. } = effects[0] else {
+            panic!("{effects:?}")
+        };
+        let failed = Action::SaveFailed {
+            seq,
+            reason: reason.to_owned(),
+        };
+        update(&mut state, failed);
+        assert!(state.message().is_none());
+        let terminal = draw(&state, width, 12);
+        let row = row_text(terminal.backend().buffer(), 11);
+        let at = row
+            .find("NOT SAVED (1): ")
+            .expect("the save error is shown");
+        let shown = row[at..].trim_end();
+        let whole = format!("NOT SAVED (1): {reason}");
+        if usize::from(width) >= whole.chars().count() + 2 {
+            assert_eq!(shown, whole, "at {width} columns the whole reason shows");
+        } else {
+            // the reason takes the row; the path gives way
+            assert_eq!(shown.chars().count(), usize::from(width) - 2, "{row:?}");
+        }
+        assert!(
+            row[..at].ends_with(' '),
+            "a blank cell before the error: {row:?}"
+        );
+    }
+}

@@ -121,10 +121,15 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
                 String::new()
             }
         }
+        // Beside only the store's path (which the error names anyway), a save error's
+        // reason may take the whole row; beside a message or a prompt, two thirds of it.
+        None if left_is_path(state) => truncate(&saved, width.saturating_sub(2)),
         None => truncate(&saved, width.saturating_sub(1).min(width * 2 / 3)),
     };
     let saved_width = usize::from(display_width_of(&saved));
-    let left_room = width.saturating_sub(saved_width + 2);
+    // one blank cell between the two sides
+    let gap = if saved_width > 0 { 3 } else { 2 };
+    let left_room = width.saturating_sub(saved_width + gap);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let (left, left_style) = match (state.mode(), state.message()) {
         (Mode::ConfirmQuit, _) => (question.unwrap_or_default(), error),
@@ -162,6 +167,16 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         let x = area.right().saturating_sub(saved_width as u16 + 1);
         buf.set_stringn(x, y, &saved, saved_width, saved_style);
     }
+}
+
+/// True when the left of the status bar's second row shows just the store's path: no
+/// prompt, message or read-only notice.
+fn left_is_path(state: &State) -> bool {
+    let prompt = matches!(
+        state.mode(),
+        Mode::ConfirmQuit | Mode::Search(_) | Mode::FilterText { .. } | Mode::FilterKey
+    );
+    !prompt && state.message().is_none() && state.read_only().is_none()
 }
 
 /// Cells of the progress gauge.

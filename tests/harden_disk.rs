@@ -49,6 +49,19 @@ fn decide(
     ok
 }
 
+/// Presses `q` with `unsaved` decisions refused: the session asks again and goes on.
+fn one_q_is_held_back(term: &mut Terminal, state: &mut State, unsaved: usize) {
+    assert!(press(state, 'q').is_empty());
+    term.send("q");
+    term.wait_for(&format!("{unsaved} decision(s) NOT SAVED"));
+    await_screen(term, state, "quit asked");
+    assert_eq!(
+        term.exit_code(),
+        None,
+        "one q does not leave unsaved decisions"
+    );
+}
+
 /// Moves the predicted and the real cursor with `key`.
 fn walk(term: &mut Terminal, state: &mut State, key: char, context: &str) {
     assert!(
@@ -144,15 +157,7 @@ fn full_disk_session(tmpfs: bool) {
         screen.contains("(NOT SAVED)") && screen.contains("! Envoy"),
         "{screen}"
     );
-    assert!(press(&mut state, 'q').is_empty());
-    term.send("q");
-    term.wait_for("3 decision(s) NOT SAVED");
-    await_screen(&term, &state, "quit asked");
-    assert_eq!(
-        term.exit_code(),
-        None,
-        "one q does not leave unsaved decisions"
-    );
+    one_q_is_held_back(&mut term, &mut state, 3);
 
     // Room again: Enter on each refused decision saves it as it is.
     match filler {
@@ -250,15 +255,7 @@ fn a_read_only_store_folder_keeps_decisions_unsaved_on_screen_until_it_can_be_wr
         "{screen}"
     );
     assert_eq!(std::fs::read(&labels).unwrap(), before);
-    assert!(press(&mut state, 'q').is_empty());
-    term.send("q");
-    term.wait_for("1 decision(s) NOT SAVED");
-    await_screen(&term, &state, "quit asked");
-    assert_eq!(
-        term.exit_code(),
-        None,
-        "one q does not leave unsaved decisions"
-    );
+    one_q_is_held_back(&mut term, &mut state, 1);
 
     // Once the folder can be written, Enter saves the decision as it is.
     writable();

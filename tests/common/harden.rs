@@ -101,32 +101,21 @@ impl SmallDisk {
 
     /// Remounts read-only (no file may be open for writing on it).
     pub fn make_read_only(&self) {
-        let status = Command::new("mount")
-            .args(["-o", "remount,ro"])
-            .arg(&self.path)
-            .status()
-            .expect("run mount");
-        assert!(
-            status.success(),
-            "remount {} read-only",
-            self.path.display()
-        );
+        self.remount("ro");
     }
-}
 
-impl SmallDisk {
     /// Remounts read-write again.
     pub fn make_writable(&self) {
+        self.remount("rw");
+    }
+
+    fn remount(&self, mode: &str) {
         let status = Command::new("mount")
-            .args(["-o", "remount,rw"])
+            .args(["-o", &format!("remount,{mode}")])
             .arg(&self.path)
             .status()
             .expect("run mount");
-        assert!(
-            status.success(),
-            "remount {} read-write",
-            self.path.display()
-        );
+        assert!(status.success(), "remount {} {mode}", self.path.display());
     }
 }
 

@@ -60,6 +60,19 @@ fn settled(term: &Terminal, text: &str) -> Vec<String> {
     frame(term)
 }
 
+/// Waits until the whole frame equals `expected`, as Ctrl-L should make it.
+fn await_frame(term: &Terminal, expected: &[String], what: &str) {
+    let start = std::time::Instant::now();
+    while frame(term) != expected {
+        assert!(
+            start.elapsed() < common::pty::TIMEOUT,
+            "Ctrl-L did not restore {what}:\n{}",
+            rows(term).join("\n")
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 /// Junk over the top rows and a row wiped, drawn in reverse video then reset, as a
 /// background job or a `write` message might leave it.
 const JUNK: &[u8] = b"\x1b[2;3H\x1b[7m#### stray output ####\x1b[0m\x1b[5;1H\x1b[2K";
@@ -82,30 +95,14 @@ fn ctrl_l_repaints_what_another_program_wrote_over_and_keeps_a_typed_search() {
     assert_ne!(frame(&term), clean);
 
     term.send("\x0c");
-    let start = std::time::Instant::now();
-    while frame(&term) != clean {
-        assert!(
-            start.elapsed() < common::pty::TIMEOUT,
-            "Ctrl-L did not restore the frame:\n{}",
-            rows(&term).join("\n")
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    await_frame(&term, &clean, "the frame");
 
     // In the search prompt, Ctrl-L repaints and types nothing.
     term.send("/Tro");
     let prompt = settled(&term, "/Tro");
     term.scribble(JUNK);
     term.send("\x0c");
-    let start = std::time::Instant::now();
-    while frame(&term) != prompt {
-        assert!(
-            start.elapsed() < common::pty::TIMEOUT,
-            "Ctrl-L did not restore the prompt:\n{}",
-            rows(&term).join("\n")
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    await_frame(&term, &prompt, "the prompt");
     term.send("\r");
     term.wait_for("sentence 3/3");
     term.send("q");

@@ -38,7 +38,7 @@ fn labels(
 ) -> Option<Vec<String>> {
     store
         .get(article, start, end, who)
-        .map(|e| e.labels.clone())
+        .map(|e| e.labels().to_vec())
 }
 
 fn journal(dir: &tempfile::TempDir) -> PathBuf {
@@ -53,7 +53,7 @@ fn store_with(path: &Path, events: &[Event]) {
 }
 
 fn sorted_state(store: &LabelStore) -> Vec<Event> {
-    let mut all: Vec<Event> = store.annotations().cloned().collect();
+    let mut all: Vec<Event> = store.annotations().map(|a| a.to_event()).collect();
     all.sort_by(|a, b| {
         (&a.article, a.start, a.end, &a.annotator).cmp(&(&b.article, b.start, b.end, &b.annotator))
     });
@@ -324,7 +324,7 @@ fn compaction_keeps_the_state_and_shrinks_the_file() {
     expected.push(event("a1", 40, 49, "alice", &["sanctions"]));
     let mut got = sorted_state(&reopened);
     got.retain(|e| e.start != 40);
-    got.push(reopened.get("a1", 40, 49, "alice").unwrap().clone());
+    got.push(reopened.get("a1", 40, 49, "alice").unwrap().to_event());
     assert_eq!(got, expected);
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.lines().all(|l| l.contains(r#""op":"set""#)));
@@ -488,7 +488,7 @@ fn a_bad_line_deep_in_a_journal_larger_than_a_read_chunk_is_named_by_its_number(
     assert_eq!(store.events_replayed(), 29_999);
     assert_eq!(store.annotations().count(), 29_999);
     let last = store.get("a599", 299_990, 299_999, "alice").unwrap();
-    assert_eq!(last.text, "x".repeat(29_999 % 300));
+    assert_eq!(last.text(), "x".repeat(29_999 % 300));
 }
 
 #[test]
@@ -534,7 +534,10 @@ fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() 
     assert_eq!(store.events_replayed(), lines.len());
     let got: BTreeMap<_, _> = store
         .annotations()
-        .map(|e| ((e.article.clone(), e.start, e.annotator.clone()), e.clone()))
+        .map(|e| {
+            let key = (e.article().to_owned(), e.start(), e.annotator().to_owned());
+            (key, e.to_event())
+        })
         .collect();
     assert_eq!(got.len(), store.annotations().count());
     assert!(got == model, "replay differs from the model");

@@ -8,30 +8,31 @@ use super::resolve::{Decision, Orphan, Resolution, Resolve, attach, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
 use crate::corpus::{Article, Span};
-use crate::store::{Event, Op};
+use crate::store::{self, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
 pub fn export<'a, W: Write>(
     articles: impl IntoIterator<Item = &'a Article>,
-    annotations: impl IntoIterator<Item = &'a Event>,
+    annotations: impl IntoIterator<Item = store::Annotation<'a>>,
     options: &Options,
     out: W,
 ) -> Result<Summary, ExportError> {
-    let mut by_article: HashMap<&str, Vec<&Event>> = HashMap::new();
+    // Views of two words each, not copies: the export's own memory stays small.
+    let mut by_article: HashMap<&str, Vec<store::Annotation>> = HashMap::new();
     for event in annotations {
         let wanted = match &options.resolve {
-            Resolve::Annotator(name) => &event.annotator == name,
+            Resolve::Annotator(name) => event.annotator() == name,
             _ => true,
         };
-        if event.op == Op::Set && wanted {
-            by_article.entry(&event.article).or_default().push(event);
+        if event.op() == Op::Set && wanted {
+            by_article.entry(event.article()).or_default().push(event);
         }
     }
     let mut summary = Summary::default();
     let mut sink = Sink::new(out, options)?;
-    let mut attached: Vec<(usize, &Event)> = Vec::new();
-    let mut group: Vec<&Event> = Vec::new();
+    let mut attached: Vec<(usize, store::Annotation)> = Vec::new();
+    let mut group: Vec<store::Annotation> = Vec::new();
     for article in articles {
         let events = by_article.remove(article.id.as_str()).unwrap_or_default();
         if events.is_empty() && !options.include_unlabeled {
@@ -207,7 +208,7 @@ impl<'l, W: Write> Sink<'l, W> {
 mod tests {
     use super::*;
     use crate::export::Split;
-    use crate::store::fingerprint;
+    use crate::store::{Event, fingerprint};
 
     fn article(id: &str, text: &str) -> Article {
         Article {
@@ -245,7 +246,8 @@ mod tests {
 
     fn run(articles: &[Article], events: &[Event], options: &Options) -> (String, Summary) {
         let mut out = Vec::new();
-        let summary = export(articles, events, options, &mut out).unwrap();
+        let views = events.iter().map(store::Annotation::from);
+        let summary = export(articles, views, options, &mut out).unwrap();
         (String::from_utf8(out).unwrap(), summary)
     }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
-use super::event::{Event, Op, Origin};
+use super::event::{Op, Origin};
 
 /// One journal line with its strings borrowed from the buffer where it has no escapes.
 #[derive(Debug, PartialEq, Deserialize)]
@@ -31,9 +31,10 @@ pub(crate) struct Line<'a> {
     pub(crate) text: Str<'a>,
 }
 
+#[cfg(test)]
 impl Line<'_> {
-    pub(crate) fn into_event(self) -> Event {
-        Event {
+    pub(crate) fn into_event(self) -> super::event::Event {
+        super::event::Event {
             v: self.v,
             op: self.op,
             article: self.article.0.into_owned(),

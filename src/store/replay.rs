@@ -1,8 +1,9 @@
 //! Replay: journal bytes to the current annotations, validating every line.
 //!
 //! Lines are read from the last to the first, so the newest event of each sentence is
-//! met first: only that one is turned into an owned [`Event`]; older events of the same
-//! sentence are parsed and checked (strings borrowed from the read buffer) and dropped.
+//! met first: only that one is stored (interned, its text copied); older events of the
+//! same sentence are parsed and checked (strings borrowed from the read buffer) and
+//! dropped.
 
 use std::fs::File;
 use std::path::Path;
@@ -82,7 +83,7 @@ fn take(out: &mut Replay, line: Line<'_>) {
         .annotations
         .key(&line.article.0, line.start, line.end, &line.annotator.0);
     if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
-        out.annotations.push_newest(line.into_event());
+        out.annotations.push_newest(key, line);
     }
 }
 

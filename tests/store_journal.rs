@@ -331,6 +331,49 @@ fn compaction_keeps_the_state_and_shrinks_the_file() {
 }
 
 #[test]
+fn compaction_writes_each_line_as_append_did_whatever_its_fingerprint_and_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let odd_fps = [
+        "CBF29CE484222325",
+        "",
+        "short",
+        "not a fingerprint, and longer than sixteen bytes",
+        "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{0}x",
+    ];
+    let mut events = Vec::new();
+    for (i, fp) in odd_fps.iter().enumerate() {
+        let mut e = event(
+            "a\"1\n",
+            i * 10,
+            i * 10 + 9,
+            "al\u{0}ice",
+            &["x\\y", "\u{2028}"],
+        );
+        e.fp = (*fp).to_owned();
+        e.origin = Origin::Suggestion;
+        events.push(e);
+    }
+    let mut plain = event("a2", 0, 9, "bob", &[]);
+    plain.text = String::new();
+    events.push(plain);
+    events.push(event("a2", 10, 19, "bob", &["military", "sanctions"]));
+    store_with(&path, &events);
+    let appended = fs::read(&path).unwrap();
+
+    let mut store = LabelStore::open(&path).unwrap();
+    store.compact().unwrap();
+    assert_eq!(
+        String::from_utf8(fs::read(&path).unwrap()).unwrap(),
+        String::from_utf8(appended).unwrap()
+    );
+    drop(store);
+    let reopened = LabelStore::open_read_only(&path).unwrap();
+    let fps: Vec<&str> = reopened.annotations().map(|a| a.fp()).collect();
+    assert_eq!(fps[..odd_fps.len()], odd_fps);
+}
+
+#[test]
 fn an_interrupted_compaction_leaves_the_old_journal_in_force() {
     let leftovers: [&[u8]; 3] = [
         b"",

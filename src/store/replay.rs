@@ -79,9 +79,12 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
 /// Counts a valid event, keeping it only when it is its sentence's newest.
 fn take(out: &mut Replay, line: Line<'_>) {
     out.events += 1;
-    let key = out
-        .annotations
-        .key(&line.article.0, line.start, line.end, &line.annotator.0);
+    let key = out.annotations.key(
+        &line.article.get(),
+        line.start,
+        line.end,
+        &line.annotator.get(),
+    );
     if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
         out.annotations.push_newest(key, line);
     }

@@ -6,7 +6,7 @@
 //! once), the fingerprint sits inline. Annotations sit in a slab so iteration (and so
 //! compaction output) follows a stable order rather than a hash order.
 
-use std::borrow::{Borrow, Cow};
+use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
@@ -74,15 +74,17 @@ struct LabelSets {
 }
 
 impl LabelSets {
-    fn intern<'s>(&mut self, labels: impl Iterator<Item = &'s str> + Clone) -> u32 {
+    fn intern<S: AsRef<str>>(&mut self, labels: impl Iterator<Item = S> + Clone) -> u32 {
         self.scratch.clear();
         for label in labels.clone() {
+            let label = label.as_ref();
             self.scratch.extend_from_slice(&label.len().to_le_bytes());
             self.scratch.extend_from_slice(label.as_bytes());
         }
         let (id, new) = self.ids.intern(&self.scratch);
         if new {
-            self.sets.push(labels.map(str::to_owned).collect());
+            self.sets
+                .push(labels.map(|l| l.as_ref().to_owned()).collect());
         }
         id
     }
@@ -207,11 +209,11 @@ impl Annotations {
     }
 
     /// The in-memory form of an annotation whose article and annotator `key` holds.
-    fn store<'s>(
+    fn store<S: AsRef<str>>(
         &mut self,
         key: Key,
         fp: &str,
-        labels: impl Iterator<Item = &'s str> + Clone,
+        labels: impl Iterator<Item = S> + Clone,
         ts: u64,
         origin: Origin,
         text: Box<str>,
@@ -287,12 +289,10 @@ impl Annotations {
 
     /// Stores the `Set` line whose key `claim_newest` just gave a slot to.
     pub(crate) fn push_newest(&mut self, key: Key, line: Line<'_>) {
-        let text = match line.text.0 {
-            Cow::Borrowed(text) => Box::from(text),
-            Cow::Owned(text) => text.into_boxed_str(),
-        };
-        let labels = line.labels.iter().map(|l| l.0.as_ref());
-        let stored = self.store(key, &line.fp.0, labels, line.ts, line.origin, text);
+        let fp = line.fp.get();
+        let labels = line.labels.iter();
+        let text = line.text.into_boxed_str();
+        let stored = self.store(key, &fp, labels, line.ts, line.origin, text);
         self.slots.push(Some(stored));
     }
 

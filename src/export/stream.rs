@@ -1,7 +1,8 @@
 //! The export loop: articles in corpus order, sentences in text order, one record at a time.
 
-use std::collections::HashMap;
 use std::io::Write;
+
+use rustc_hash::FxHashMap;
 
 use super::record::{Annotation, Context, Record, fold_whitespace};
 use super::resolve::{Decision, Orphan, Resolution, Resolve, attach, resolve};
@@ -12,22 +13,36 @@ use crate::store::{self, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
+/// `annotations` is gone through twice.
 pub fn export<'a, W: Write>(
     articles: impl IntoIterator<Item = &'a Article>,
-    annotations: impl IntoIterator<Item = store::Annotation<'a>>,
+    annotations: impl IntoIterator<Item = store::Annotation<'a>, IntoIter: Clone>,
     options: &Options,
     out: W,
 ) -> Result<Summary, ExportError> {
-    // Views of two words each, not copies: the export's own memory stays small.
-    let mut by_article: HashMap<&str, Vec<store::Annotation>> = HashMap::new();
+    let wanted = |event: &store::Annotation| {
+        event.op() == Op::Set
+            && match &options.resolve {
+                Resolve::Annotator(name) => event.annotator() == name,
+                _ => true,
+            }
+    };
+    let annotations = annotations.into_iter().filter(wanted);
+    // Views of two words each, not copies, in lists counted first so that each is
+    // allocated once at its size: the export's own memory stays small.
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for event in annotations.clone() {
+        *counts.entry(event.article()).or_default() += 1;
+    }
+    let mut by_article: FxHashMap<&str, Vec<store::Annotation>> = counts
+        .into_iter()
+        .map(|(article, n)| (article, Vec::with_capacity(n)))
+        .collect();
     for event in annotations {
-        let wanted = match &options.resolve {
-            Resolve::Annotator(name) => event.annotator() == name,
-            _ => true,
-        };
-        if event.op() == Op::Set && wanted {
-            by_article.entry(event.article()).or_default().push(event);
-        }
+        by_article
+            .get_mut(event.article())
+            .expect("counted above")
+            .push(event);
     }
     let mut summary = Summary::default();
     let mut sink = Sink::new(out, options)?;

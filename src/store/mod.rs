@@ -191,7 +191,7 @@ impl LabelStore {
     }
 
     /// The current annotation per (article, start, end, annotator), in a stable order.
-    pub fn annotations(&self) -> impl Iterator<Item = Annotation<'_>> {
+    pub fn annotations(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
         self.annotations.iter()
     }
 

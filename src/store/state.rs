@@ -337,7 +337,7 @@ impl Annotations {
         Some(Annotation::stored(self, stored))
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = Annotation<'_>> {
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
         self.slots
             .iter()
             .flatten()

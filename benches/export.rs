@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use stance::corpus::{Article, segment};
 use stance::export::{Format, LabelSet, Options, Resolve, Split, export};
-use stance::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+use stance::store::{Annotation, Event, JOURNAL_VERSION, Op, Origin, fingerprint};
 
 /// Counts live heap bytes and their peak, so the export's own memory can be read off.
 struct Counting;
@@ -103,7 +103,8 @@ fn export_peak(articles: &[Article], events: &[Event], options: &Options) -> (us
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let out = BufWriter::with_capacity(1 << 16, io::sink());
-    let summary = export(articles, events, options, out).unwrap();
+    let views = events.iter().map(Annotation::from);
+    let summary = export(articles, views, options, out).unwrap();
     (
         summary.total.sentences,
         PEAK.load(Ordering::Relaxed) - before,
@@ -147,7 +148,8 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let out = BufWriter::with_capacity(1 << 16, io::sink());
-                black_box(export(&articles, &events, &opts, out).unwrap())
+                let views = events.iter().map(Annotation::from);
+                black_box(export(&articles, views, &opts, out).unwrap())
             })
         });
     }

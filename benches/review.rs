@@ -13,7 +13,7 @@ use ratatui::widgets::Widget;
 use stance::app::{Action, Keymap, LabelFilter, Setup, State, update};
 use stance::corpus::{Article, segment};
 use stance::schema::Schema;
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, fingerprint};
+use stance::store::{Annotation, Event, JOURNAL_VERSION, LabelStore, Op, fingerprint};
 
 const ARTICLES: usize = 8_000;
 const ANNOTATIONS: usize = 100_000;
@@ -129,7 +129,7 @@ fn setup(articles: &Arc<Vec<Article>>) -> Setup {
 
 const AREA: Rect = Rect::new(0, 0, 160, 48);
 
-fn open<'e>(setup: Setup, events: impl IntoIterator<Item = &'e Event>) -> State {
+fn open<'e>(setup: Setup, events: impl IntoIterator<Item = Annotation<'e>>) -> State {
     let mut state = State::with_events(setup, events);
     update(
         &mut state,
@@ -175,7 +175,7 @@ fn bench(c: &mut Criterion) {
         });
     });
 
-    let state = open(setup(&articles), &events);
+    let state = open(setup(&articles), events.iter().map(Annotation::from));
     assert_eq!(state.review().rows().len(), ANNOTATIONS);
     let mut filtered = state.clone();
     c.bench_function("label filter on/off, 100k annotations", |b| {
@@ -226,7 +226,10 @@ fn bench(c: &mut Criterion) {
             black_box(&buf);
         });
     });
-    let few = open(setup(&articles), &events[..1_000]);
+    let few = open(
+        setup(&articles),
+        events[..1_000].iter().map(Annotation::from),
+    );
     assert_eq!(few.review().rows().len(), 1_000);
     c.bench_function("draw the review list 160x48, 1k rows", |b| {
         b.iter(|| {

@@ -193,7 +193,7 @@ fn hostile_text_everywhere_is_shown_and_never_obeyed() {
     assert_eq!(term.wait_exit(), 0);
     let store = LabelStore::open_read_only(&home.labels()).unwrap();
     assert_eq!(store.annotations().count(), 5);
-    assert!(store.annotations().any(|e| e.article.contains('\u{0}')));
+    assert!(store.annotations().any(|e| e.article().contains('\u{0}')));
 }
 
 fn settle(term: &Terminal, text: &str) {

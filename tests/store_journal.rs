@@ -38,7 +38,7 @@ fn labels(
 ) -> Option<Vec<String>> {
     store
         .get(article, start, end, who)
-        .map(|e| e.labels.clone())
+        .map(|e| e.labels().to_vec())
 }
 
 fn journal(dir: &tempfile::TempDir) -> PathBuf {
@@ -53,7 +53,7 @@ fn store_with(path: &Path, events: &[Event]) {
 }
 
 fn sorted_state(store: &LabelStore) -> Vec<Event> {
-    let mut all: Vec<Event> = store.annotations().cloned().collect();
+    let mut all: Vec<Event> = store.annotations().map(|a| a.to_event()).collect();
     all.sort_by(|a, b| {
         (&a.article, a.start, a.end, &a.annotator).cmp(&(&b.article, b.start, b.end, &b.annotator))
     });
@@ -324,10 +324,53 @@ fn compaction_keeps_the_state_and_shrinks_the_file() {
     expected.push(event("a1", 40, 49, "alice", &["sanctions"]));
     let mut got = sorted_state(&reopened);
     got.retain(|e| e.start != 40);
-    got.push(reopened.get("a1", 40, 49, "alice").unwrap().clone());
+    got.push(reopened.get("a1", 40, 49, "alice").unwrap().to_event());
     assert_eq!(got, expected);
     let text = fs::read_to_string(&path).unwrap();
     assert!(text.lines().all(|l| l.contains(r#""op":"set""#)));
+}
+
+#[test]
+fn compaction_writes_each_line_as_append_did_whatever_its_fingerprint_and_escapes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    let odd_fps = [
+        "CBF29CE484222325",
+        "",
+        "short",
+        "not a fingerprint, and longer than sixteen bytes",
+        "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{0}x",
+    ];
+    let mut events = Vec::new();
+    for (i, fp) in odd_fps.iter().enumerate() {
+        let mut e = event(
+            "a\"1\n",
+            i * 10,
+            i * 10 + 9,
+            "al\u{0}ice",
+            &["x\\y", "\u{2028}"],
+        );
+        e.fp = (*fp).to_owned();
+        e.origin = Origin::Suggestion;
+        events.push(e);
+    }
+    let mut plain = event("a2", 0, 9, "bob", &[]);
+    plain.text = String::new();
+    events.push(plain);
+    events.push(event("a2", 10, 19, "bob", &["military", "sanctions"]));
+    store_with(&path, &events);
+    let appended = fs::read(&path).unwrap();
+
+    let mut store = LabelStore::open(&path).unwrap();
+    store.compact().unwrap();
+    assert_eq!(
+        String::from_utf8(fs::read(&path).unwrap()).unwrap(),
+        String::from_utf8(appended).unwrap()
+    );
+    drop(store);
+    let reopened = LabelStore::open_read_only(&path).unwrap();
+    let fps: Vec<&str> = reopened.annotations().map(|a| a.fp()).collect();
+    assert_eq!(fps[..odd_fps.len()], odd_fps);
 }
 
 #[test]
@@ -488,7 +531,7 @@ fn a_bad_line_deep_in_a_journal_larger_than_a_read_chunk_is_named_by_its_number(
     assert_eq!(store.events_replayed(), 29_999);
     assert_eq!(store.annotations().count(), 29_999);
     let last = store.get("a599", 299_990, 299_999, "alice").unwrap();
-    assert_eq!(last.text, "x".repeat(29_999 % 300));
+    assert_eq!(last.text(), "x".repeat(29_999 % 300));
 }
 
 #[test]
@@ -534,7 +577,10 @@ fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() 
     assert_eq!(store.events_replayed(), lines.len());
     let got: BTreeMap<_, _> = store
         .annotations()
-        .map(|e| ((e.article.clone(), e.start, e.annotator.clone()), e.clone()))
+        .map(|e| {
+            let key = (e.article().to_owned(), e.start(), e.annotator().to_owned());
+            (key, e.to_event())
+        })
         .collect();
     assert_eq!(got.len(), store.annotations().count());
     assert!(got == model, "replay differs from the model");

@@ -71,11 +71,16 @@ fn model_of(events: &[Event]) -> Model {
 fn state_of(store: &LabelStore) -> Model {
     let mut state = Model::new();
     for e in store.annotations() {
-        assert_eq!(e.op, Op::Set);
-        let key = (e.article.clone(), e.start, e.end, e.annotator.clone());
+        assert_eq!(e.op(), Op::Set);
+        let key = (
+            e.article().to_owned(),
+            e.start(),
+            e.end(),
+            e.annotator().to_owned(),
+        );
         assert_eq!(store.get(&key.0, key.1, key.2, &key.3), Some(e));
         assert!(
-            state.insert(key, e.clone()).is_none(),
+            state.insert(key, e.to_event()).is_none(),
             "one annotation per key"
         );
     }

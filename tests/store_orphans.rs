@@ -90,7 +90,10 @@ fn labels_off_the_current_sentences_are_orphans_and_stay_in_the_store() {
         articles: vec![article("a1", TEXT), article("a2", "Unrelated.")],
         ..Default::default()
     };
-    let found: Vec<Event> = orphans(&store, &corpus).into_iter().cloned().collect();
+    let found: Vec<Event> = orphans(&store, &corpus)
+        .iter()
+        .map(|o| o.to_event())
+        .collect();
     assert_eq!(found, expected);
 
     store.compact().unwrap();

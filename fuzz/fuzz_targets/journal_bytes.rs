@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint};
 
 fn state(store: &LabelStore) -> Vec<Event> {
-    let mut events: Vec<Event> = store.annotations().cloned().collect();
+    let mut events: Vec<Event> = store.annotations().map(|a| a.to_event()).collect();
     events.sort_by(|a, b| {
         (&a.article, a.start, a.end, &a.annotator).cmp(&(&b.article, b.start, b.end, &b.annotator))
     });

@@ -108,8 +108,13 @@ fn state_of(store: &LabelStore) -> State {
         .annotations()
         .map(|e| {
             (
-                (e.article.clone(), e.start, e.end, e.annotator.clone()),
-                e.clone(),
+                (
+                    e.article().to_owned(),
+                    e.start(),
+                    e.end(),
+                    e.annotator().to_owned(),
+                ),
+                e.to_event(),
             )
         })
         .collect()

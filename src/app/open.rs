@@ -12,19 +12,22 @@ use super::screen::Screen;
 use super::state::{Counts, Cursor, Labels, Message, Mode, Setup, State, View};
 use super::stats_panel::SessionClock;
 use crate::corpus::Span;
-use crate::store::Event;
+use crate::store::Annotation;
 
 impl State {
     /// Opens a session on `setup.events`: loads the annotator's decisions and puts the cursor
     /// where they left off.
     pub fn new(mut setup: Setup) -> State {
         let events = std::mem::take(&mut setup.events);
-        State::with_events(setup, &events)
+        State::with_events(setup, events.iter().map(Annotation::from))
     }
 
     /// Opens a session on annotations borrowed from the store (`setup.events` is not read),
     /// so a large store is indexed without being copied first.
-    pub fn with_events<'e>(setup: Setup, events: impl IntoIterator<Item = &'e Event>) -> State {
+    pub fn with_events<'e>(
+        setup: Setup,
+        events: impl IntoIterator<Item = Annotation<'e>>,
+    ) -> State {
         let articles = std::sync::Arc::clone(&setup.articles);
         let count = articles.len();
         let by_id: FxHashMap<&str, usize> = articles
@@ -32,18 +35,18 @@ impl State {
             .enumerate()
             .map(|(i, a)| (a.id.as_str(), i))
             .collect();
-        let mut last: Option<&Event> = None;
+        let mut last: Option<Annotation> = None;
         let events = events.into_iter().inspect(|event| {
-            if event.annotator == setup.annotator && last.is_none_or(|l| event.ts >= l.ts) {
-                last = Some(event);
+            if event.annotator() == setup.annotator && last.is_none_or(|l| event.ts() >= l.ts()) {
+                last = Some(*event);
             }
         });
         let review = ReviewList::build(&articles, &by_id, &setup.schema, &setup.annotator, events);
         let from_journal = last.map(|e| Position {
-            article: e.article.clone(),
-            start: e.start,
-            end: e.end,
-            ts: e.ts,
+            article: e.article().to_owned(),
+            start: e.start(),
+            end: e.end(),
+            ts: e.ts(),
         });
         let mut annotations: Vec<FxHashMap<(usize, usize), Labels>> =
             vec![FxHashMap::default(); count];

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::schema::Schema;
-use crate::store::{self, Event, LabelStore};
+use crate::store::{self, LabelStore};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -71,24 +71,34 @@ impl Stats {
         self.store = store.path().display().to_string();
         self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
         self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
-        let orphans: HashSet<*const Event> = store::orphans(store, corpus)
+        // The store holds one annotation per (article, start, end, annotator).
+        let orphans: HashSet<(&str, usize, usize, &str)> = store::orphans(store, corpus)
             .into_iter()
-            .map(std::ptr::from_ref)
+            .map(|o| (o.article(), o.start(), o.end(), o.annotator()))
             .collect();
         self.orphaned = orphans.len();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
         for event in store.annotations() {
-            if orphans.contains(&std::ptr::from_ref(event)) {
+            let key = (
+                event.article(),
+                event.start(),
+                event.end(),
+                event.annotator(),
+            );
+            if orphans.contains(&key) {
                 continue;
             }
             annotated
-                .entry(event.article.as_str())
+                .entry(event.article())
                 .or_default()
-                .insert((event.start, event.end));
-            *self.annotators.entry(event.annotator.clone()).or_insert(0) += 1;
+                .insert((event.start(), event.end()));
+            *self
+                .annotators
+                .entry(event.annotator().to_owned())
+                .or_insert(0) += 1;
             self.annotated += 1;
-            self.no_stance += usize::from(event.labels.is_empty());
-            for name in &event.labels {
+            self.no_stance += usize::from(event.labels().is_empty());
+            for name in event.labels() {
                 let count = self.labels.entry(name.clone()).or_insert_with(|| {
                     self.label_order.push(name.clone());
                     0

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use crate::corpus::Span;
-use crate::store::{Event, fingerprint};
+use crate::store::{Annotation, fingerprint};
 
 /// How to settle several annotators' decisions on one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -34,15 +34,15 @@ pub enum Orphan {
 /// The index of the sentence the annotation is attached to, or why it is an orphan.
 ///
 /// `spans` must be the article's current segmentation, in text order.
-pub fn attach(text: &str, spans: &[Span], event: &Event) -> Result<usize, Orphan> {
+pub fn attach(text: &str, spans: &[Span], event: Annotation) -> Result<usize, Orphan> {
     let index = spans
-        .binary_search_by_key(&event.start, |span| span.start)
+        .binary_search_by_key(&event.start(), |span| span.start)
         .map_err(|_| Orphan::NotASentence)?;
-    if spans[index].end != event.end {
+    if spans[index].end != event.end() {
         return Err(Orphan::NotASentence);
     }
-    match text.get(event.start..event.end) {
-        Some(sentence) if fingerprint(sentence) == event.fp => Ok(index),
+    match text.get(event.start()..event.end()) {
+        Some(sentence) if fingerprint(sentence) == event.fp() => Ok(index),
         _ => Err(Orphan::TextChanged),
     }
 }
@@ -68,32 +68,34 @@ pub enum Resolution<'a> {
 }
 
 /// Settles the annotations attached to one sentence (each from a different annotator).
-pub fn resolve<'a>(events: &[&'a Event], how: &Resolve) -> Resolution<'a> {
+pub fn resolve<'a>(events: &[Annotation<'a>], how: &Resolve) -> Resolution<'a> {
     match how {
         Resolve::Latest => latest(events.iter().copied()),
-        Resolve::Annotator(name) => latest(events.iter().copied().filter(|e| &e.annotator == name)),
+        Resolve::Annotator(name) => {
+            latest(events.iter().copied().filter(|e| e.annotator() == name))
+        }
         Resolve::Majority => majority(events),
     }
 }
 
-fn latest<'a>(events: impl Iterator<Item = &'a Event>) -> Resolution<'a> {
-    match events.max_by(|a, b| (a.ts, &a.annotator).cmp(&(b.ts, &b.annotator))) {
+fn latest<'a>(events: impl Iterator<Item = Annotation<'a>>) -> Resolution<'a> {
+    match events.max_by(|a, b| (a.ts(), a.annotator()).cmp(&(b.ts(), b.annotator()))) {
         Some(event) => Resolution::Decided(Decision {
             labels: label_set(event),
-            annotator: Cow::Borrowed(&event.annotator),
+            annotator: Cow::Borrowed(event.annotator()),
         }),
         None => Resolution::Unannotated,
     }
 }
 
-fn majority<'a>(events: &[&'a Event]) -> Resolution<'a> {
+fn majority<'a>(events: &[Annotation<'a>]) -> Resolution<'a> {
     // A handful of annotators per sentence: a linear scan beats hashing.
     let mut votes: Vec<(Vec<&'a str>, Vec<&'a str>)> = Vec::new();
-    for event in events {
+    for &event in events {
         let labels = label_set(event);
         match votes.iter_mut().find(|(set, _)| *set == labels) {
-            Some((_, voters)) => voters.push(&event.annotator),
-            None => votes.push((labels, vec![&event.annotator])),
+            Some((_, voters)) => voters.push(event.annotator()),
+            None => votes.push((labels, vec![event.annotator()])),
         }
     }
     let Some(most) = votes.iter().map(|(_, voters)| voters.len()).max() else {
@@ -117,8 +119,8 @@ fn majority<'a>(events: &[&'a Event]) -> Resolution<'a> {
     })
 }
 
-fn label_set(event: &Event) -> Vec<&str> {
-    let mut labels: Vec<&str> = event.labels.iter().map(String::as_str).collect();
+fn label_set(event: Annotation<'_>) -> Vec<&str> {
+    let mut labels: Vec<&str> = event.labels().iter().map(String::as_str).collect();
     labels.sort_unstable();
     labels.dedup();
     labels
@@ -127,7 +129,7 @@ fn label_set(event: &Event) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{JOURNAL_VERSION, Op, Origin};
+    use crate::store::{Event, JOURNAL_VERSION, Op, Origin};
 
     fn event(annotator: &str, ts: u64, labels: &[&str]) -> Event {
         Event {
@@ -155,11 +157,17 @@ mod tests {
     #[test]
     fn latest_takes_the_most_recent_event() {
         let (a, b) = (event("ann", 10, &["military"]), event("bo", 20, &[]));
-        assert_eq!(resolve(&[&a, &b], &Resolve::Latest), decided(&[], "bo"));
-        assert_eq!(resolve(&[&b, &a], &Resolve::Latest), decided(&[], "bo"));
+        assert_eq!(
+            resolve(&[(&a).into(), (&b).into()], &Resolve::Latest),
+            decided(&[], "bo")
+        );
+        assert_eq!(
+            resolve(&[(&b).into(), (&a).into()], &Resolve::Latest),
+            decided(&[], "bo")
+        );
         let c = event("cy", 20, &["sanctions"]);
         assert_eq!(
-            resolve(&[&c, &b], &Resolve::Latest),
+            resolve(&[(&c).into(), (&b).into()], &Resolve::Latest),
             decided(&["sanctions"], "cy")
         );
     }
@@ -168,9 +176,15 @@ mod tests {
     fn one_annotator_view_ignores_the_others() {
         let (a, b) = (event("ann", 10, &["military"]), event("bo", 20, &[]));
         let only_ann = Resolve::Annotator("ann".into());
-        assert_eq!(resolve(&[&a, &b], &only_ann), decided(&["military"], "ann"));
+        assert_eq!(
+            resolve(&[(&a).into(), (&b).into()], &only_ann),
+            decided(&["military"], "ann")
+        );
         let only_cy = Resolve::Annotator("cy".into());
-        assert_eq!(resolve(&[&a, &b], &only_cy), Resolution::Unannotated);
+        assert_eq!(
+            resolve(&[(&a).into(), (&b).into()], &only_cy),
+            Resolution::Unannotated
+        );
     }
 
     #[test]
@@ -182,10 +196,16 @@ mod tests {
             labels: vec!["military", "sanctions"],
             annotator: Cow::Owned("ann;bo".into()),
         });
-        assert_eq!(resolve(&[&c, &b, &a], &Resolve::Majority), both);
-        assert_eq!(resolve(&[&a, &c], &Resolve::Majority), Resolution::Tie);
         assert_eq!(
-            resolve(&[&c], &Resolve::Majority),
+            resolve(&[(&c).into(), (&b).into(), (&a).into()], &Resolve::Majority),
+            both
+        );
+        assert_eq!(
+            resolve(&[(&a).into(), (&c).into()], &Resolve::Majority),
+            Resolution::Tie
+        );
+        assert_eq!(
+            resolve(&[(&c).into()], &Resolve::Majority),
             decided(&["diplomatic"], "cy")
         );
         assert_eq!(resolve(&[], &Resolve::Majority), Resolution::Unannotated);
@@ -197,12 +217,12 @@ mod tests {
         let spans = [Span { start: 0, end: 14 }, Span { start: 15, end: 28 }];
         let mut e = event("ann", 1, &[]);
         (e.start, e.end, e.fp) = (15, 28, fingerprint("Troops moved."));
-        assert_eq!(attach(text, &spans, &e), Ok(1));
+        assert_eq!(attach(text, &spans, (&e).into()), Ok(1));
         e.fp = fingerprint("Troops massed.");
-        assert_eq!(attach(text, &spans, &e), Err(Orphan::TextChanged));
+        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::TextChanged));
         (e.start, e.end) = (15, 27);
-        assert_eq!(attach(text, &spans, &e), Err(Orphan::NotASentence));
+        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::NotASentence));
         (e.start, e.end) = (3, 14);
-        assert_eq!(attach(text, &spans, &e), Err(Orphan::NotASentence));
+        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::NotASentence));
     }
 }

@@ -1,37 +1,53 @@
 //! The export loop: articles in corpus order, sentences in text order, one record at a time.
 
-use std::collections::HashMap;
 use std::io::Write;
+
+use rustc_hash::FxHashMap;
 
 use super::record::{Annotation, Context, Record, fold_whitespace};
 use super::resolve::{Decision, Orphan, Resolution, Resolve, attach, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
 use crate::corpus::{Article, Span};
-use crate::store::{Event, Op};
+use crate::store::{self, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
+/// `annotations` is gone through twice.
 pub fn export<'a, W: Write>(
     articles: impl IntoIterator<Item = &'a Article>,
-    annotations: impl IntoIterator<Item = &'a Event>,
+    annotations: impl IntoIterator<Item = store::Annotation<'a>, IntoIter: Clone>,
     options: &Options,
     out: W,
 ) -> Result<Summary, ExportError> {
-    let mut by_article: HashMap<&str, Vec<&Event>> = HashMap::new();
+    let wanted = |event: &store::Annotation| {
+        event.op() == Op::Set
+            && match &options.resolve {
+                Resolve::Annotator(name) => event.annotator() == name,
+                _ => true,
+            }
+    };
+    let annotations = annotations.into_iter().filter(wanted);
+    // Views of two words each, not copies, in lists counted first so that each is
+    // allocated once at its size: the export's own memory stays small.
+    let mut counts: FxHashMap<&str, usize> = FxHashMap::default();
+    for event in annotations.clone() {
+        *counts.entry(event.article()).or_default() += 1;
+    }
+    let mut by_article: FxHashMap<&str, Vec<store::Annotation>> = counts
+        .into_iter()
+        .map(|(article, n)| (article, Vec::with_capacity(n)))
+        .collect();
     for event in annotations {
-        let wanted = match &options.resolve {
-            Resolve::Annotator(name) => &event.annotator == name,
-            _ => true,
-        };
-        if event.op == Op::Set && wanted {
-            by_article.entry(&event.article).or_default().push(event);
-        }
+        by_article
+            .get_mut(event.article())
+            .expect("counted above")
+            .push(event);
     }
     let mut summary = Summary::default();
     let mut sink = Sink::new(out, options)?;
-    let mut attached: Vec<(usize, &Event)> = Vec::new();
-    let mut group: Vec<&Event> = Vec::new();
+    let mut attached: Vec<(usize, store::Annotation)> = Vec::new();
+    let mut group: Vec<store::Annotation> = Vec::new();
     for article in articles {
         let events = by_article.remove(article.id.as_str()).unwrap_or_default();
         if events.is_empty() && !options.include_unlabeled {
@@ -207,7 +223,7 @@ impl<'l, W: Write> Sink<'l, W> {
 mod tests {
     use super::*;
     use crate::export::Split;
-    use crate::store::fingerprint;
+    use crate::store::{Event, fingerprint};
 
     fn article(id: &str, text: &str) -> Article {
         Article {
@@ -245,7 +261,8 @@ mod tests {
 
     fn run(articles: &[Article], events: &[Event], options: &Options) -> (String, Summary) {
         let mut out = Vec::new();
-        let summary = export(articles, events, options, &mut out).unwrap();
+        let views = events.iter().map(store::Annotation::from);
+        let summary = export(articles, views, options, &mut out).unwrap();
         (String::from_utf8(out).unwrap(), summary)
     }
 

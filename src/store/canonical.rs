@@ -9,7 +9,7 @@
 use std::borrow::Cow;
 
 use super::event::{Op, Origin};
-use super::line::{Line, Str};
+use super::line::{Labels, Line, Str};
 
 /// The line's event, or `None` to leave the line to serde_json.
 pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
@@ -18,7 +18,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
     c.literal("{\"v\":")?;
     let v = u32::try_from(c.number()?).ok()?;
     c.literal(",\"op\":")?;
-    let op = match c.string()?.as_ref() {
+    let op = match c.string()?.get().as_ref() {
         "set" => Op::Set,
         "clear" => Op::Clear,
         _ => return None,
@@ -31,23 +31,25 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
     let end = usize::try_from(c.number()?).ok()?;
     c.literal(",\"fp\":")?;
     let fp = c.string()?;
-    c.literal(",\"labels\":[")?;
-    let mut labels = Vec::new();
+    c.literal(",\"labels\":")?;
+    let labels_from = c.at;
+    c.literal("[")?;
     if !c.eat(b']') {
         loop {
-            labels.push(Str(c.string()?));
+            c.string()?;
             if c.eat(b']') {
                 break;
             }
             c.literal(",")?;
         }
     }
+    let labels = Labels::Array(&text[labels_from..c.at]);
     c.literal(",\"annotator\":")?;
     let annotator = c.string()?;
     c.literal(",\"ts\":")?;
     let ts = c.number()?;
     c.literal(",\"origin\":")?;
-    let origin = match c.string()?.as_ref() {
+    let origin = match c.string()?.get().as_ref() {
         "typed" => Origin::Typed,
         "suggestion" => Origin::Suggestion,
         _ => return None,
@@ -61,18 +63,55 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
     Some(Line {
         v,
         op,
-        article: Str(article),
+        article,
         start,
         end,
-        fp: Str(fp),
+        fp,
         labels,
-        annotator: Str(annotator),
+        annotator,
         ts,
         origin,
-        text: Str(text),
+        text,
     })
 }
 
+/// The strings of a JSON array that [`parse`] checked, `[` to `]`.
+pub(crate) fn array_items(array: &str) -> Items<'_> {
+    Items(Cursor { text: array, at: 1 })
+}
+
+/// The strings of a checked JSON array, one at a time.
+#[derive(Clone)]
+pub(crate) struct Items<'a>(Cursor<'a>);
+
+impl<'a> Iterator for Items<'a> {
+    type Item = Str<'a>;
+
+    fn next(&mut self) -> Option<Str<'a>> {
+        let c = &mut self.0;
+        if c.eat(b']') || c.at >= c.text.len() {
+            return None;
+        }
+        let item = c.string().expect("checked when the line was read");
+        c.eat(b',');
+        Some(item)
+    }
+}
+
+/// Decodes the escapes of a string's text that [`parse`] checked.
+pub(crate) fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut c = Cursor { text: raw, at: 0 };
+    while let Some(backslash) = memchr::memchr(b'\\', c.rest()) {
+        out.push_str(&raw[c.at..c.at + backslash]);
+        c.at += backslash + 1;
+        out.push(c.escape().expect("checked when the line was read"));
+    }
+    out.push_str(&raw[c.at..]);
+    out
+}
+
+#[derive(Clone)]
 struct Cursor<'a> {
     text: &'a str,
     at: usize,
@@ -119,14 +158,13 @@ impl<'a> Cursor<'a> {
         Some(value)
     }
 
-    /// A JSON string, borrowed when it has no escapes.
-    fn string(&mut self) -> Option<Cow<'a, str>> {
+    /// A JSON string: borrowed, with its escapes checked but left in place.
+    fn string(&mut self) -> Option<Str<'a>> {
         if !self.eat(b'"') {
             return None;
         }
         let start = self.at;
-        let mut owned: Option<String> = None;
-        let mut run = start;
+        let mut escaped = false;
         loop {
             let stop = memchr::memchr2(b'"', b'\\', self.rest())?;
             let end = self.at + stop;
@@ -137,19 +175,15 @@ impl<'a> Cursor<'a> {
             }
             if self.text.as_bytes()[end] == b'"' {
                 self.at = end + 1;
-                return Some(match owned {
-                    None => Cow::Borrowed(&self.text[start..end]),
-                    Some(mut s) => {
-                        s.push_str(&self.text[run..end]);
-                        Cow::Owned(s)
-                    }
+                let raw = &self.text[start..end];
+                return Some(match escaped {
+                    false => Str::Text(Cow::Borrowed(raw)),
+                    true => Str::Escaped(raw),
                 });
             }
-            let s = owned.get_or_insert_with(String::new);
-            s.push_str(&self.text[run..end]);
             self.at = end + 1;
-            s.push(self.escape()?);
-            run = self.at;
+            self.escape()?;
+            escaped = true;
         }
     }
 

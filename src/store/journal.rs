@@ -6,8 +6,10 @@ use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use serde::Serialize;
+
+use super::annotation::Annotation;
 use super::error::StoreError;
-use super::event::Event;
 use super::lock::sibling;
 
 /// Suffix of the file a compaction writes before renaming it over the journal.
@@ -86,15 +88,15 @@ pub(crate) fn roll_back(file: &File, len: u64) -> io::Result<()> {
     file.sync_data()
 }
 
-/// Writes `events` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
+/// Writes `annotations` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
 /// the caller then syncs the folder. Returns the new journal's length. On failure the
 /// temporary file is removed and the journal is untouched.
 pub(crate) fn write_compacted<'a>(
     journal: &Path,
-    events: impl Iterator<Item = &'a Event>,
+    annotations: impl Iterator<Item = Annotation<'a>>,
 ) -> Result<u64, StoreError> {
     let tmp = sibling(journal, COMPACT_SUFFIX);
-    let written = write_synced(&tmp, events).map_err(|e| {
+    let written = write_synced(&tmp, annotations).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         StoreError::io(&tmp, "write", e)
     })?;
@@ -105,14 +107,17 @@ pub(crate) fn write_compacted<'a>(
     Ok(written)
 }
 
-fn write_synced<'a>(tmp: &Path, events: impl Iterator<Item = &'a Event>) -> io::Result<u64> {
+fn write_synced<'a>(
+    tmp: &Path,
+    annotations: impl Iterator<Item = Annotation<'a>>,
+) -> io::Result<u64> {
     let file = File::create(tmp)?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut written = 0u64;
     let mut line = Vec::with_capacity(512);
-    for event in events {
+    for annotation in annotations {
         line.clear();
-        encode(event, &mut line);
+        encode(&annotation.line(), &mut line);
         out.write_all(&line)?;
         written += line.len() as u64;
     }
@@ -123,8 +128,8 @@ fn write_synced<'a>(tmp: &Path, events: impl Iterator<Item = &'a Event>) -> io::
     Ok(written)
 }
 
-/// Appends `event` as one JSON line to `out`.
-pub(crate) fn encode(event: &Event, out: &mut Vec<u8>) {
+/// Appends `event` (a journal event, or an annotation's line) as one JSON line to `out`.
+pub(crate) fn encode(event: &impl Serialize, out: &mut Vec<u8>) {
     serde_json::to_writer(&mut *out, event).expect("an event always serializes");
     out.push(b'\n');
 }

@@ -38,6 +38,7 @@
 //!   process ends, even killed) and names the holder's process id and annotator. A
 //!   second writer gets [`StoreError::Locked`]; readers take no lock.
 
+mod annotation;
 mod canonical;
 mod error;
 pub mod event;
@@ -56,6 +57,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
+pub use annotation::Annotation;
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use orphans::orphans;
@@ -189,12 +191,18 @@ impl LabelStore {
     }
 
     /// The current annotation per (article, start, end, annotator), in a stable order.
-    pub fn annotations(&self) -> impl Iterator<Item = &Event> {
+    pub fn annotations(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
         self.annotations.iter()
     }
 
     /// One annotator's current annotation of the sentence at `start..end` of `article`.
-    pub fn get(&self, article: &str, start: usize, end: usize, annotator: &str) -> Option<&Event> {
+    pub fn get(
+        &self,
+        article: &str,
+        start: usize,
+        end: usize,
+        annotator: &str,
+    ) -> Option<Annotation<'_>> {
         self.annotations.get(article, start, end, annotator)
     }
 

@@ -1,8 +1,9 @@
 //! Replay: journal bytes to the current annotations, validating every line.
 //!
 //! Lines are read from the last to the first, so the newest event of each sentence is
-//! met first: only that one is turned into an owned [`Event`]; older events of the same
-//! sentence are parsed and checked (strings borrowed from the read buffer) and dropped.
+//! met first: only that one is stored (interned, its text copied); older events of the
+//! same sentence are parsed and checked (strings borrowed from the read buffer) and
+//! dropped.
 
 use std::fs::File;
 use std::path::Path;
@@ -78,11 +79,14 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
 /// Counts a valid event, keeping it only when it is its sentence's newest.
 fn take(out: &mut Replay, line: Line<'_>) {
     out.events += 1;
-    let key = out
-        .annotations
-        .key(&line.article.0, line.start, line.end, &line.annotator.0);
+    let key = out.annotations.key(
+        &line.article.get(),
+        line.start,
+        line.end,
+        &line.annotator.get(),
+    );
     if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
-        out.annotations.push_newest(line.into_event());
+        out.annotations.push_newest(key, line);
     }
 }
 

@@ -1,9 +1,10 @@
 //! The in-memory view: the current annotation per (article, start, end, annotator).
 //!
-//! Only live annotations are kept, never superseded events. Article ids and annotator
-//! names are interned so the index holds small integer keys instead of second copies
-//! of the strings, and annotations sit in a slab so iteration (and so compaction
-//! output) follows a stable order rather than a hash order.
+//! Only live annotations are kept, never superseded events, and each in a compact form
+//! rather than as an [`Event`]: article ids, annotator names and label sets are interned
+//! (the index then holds small integer keys, and the few label sets in use are stored
+//! once), the fingerprint sits inline. Annotations sit in a slab so iteration (and so
+//! compaction output) follows a stable order rather than a hash order.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -12,26 +13,84 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxBuildHasher;
 
-use super::event::{Event, Op};
+use super::annotation::Annotation;
+use super::event::{Event, Op, Origin};
+use super::line::Line;
 
-/// Strings mapped to small dense numbers, never forgotten.
+/// Byte strings mapped to small dense numbers, never forgotten.
 #[derive(Debug, Default)]
 struct Interner {
     ids: HashMap<Name, u32, FxBuildHasher>,
 }
 
 impl Interner {
-    fn intern(&mut self, s: &str) -> u32 {
-        if let Some(&id) = self.ids.get(s.as_bytes()) {
-            return id;
+    /// The number of `s`, and whether it is new.
+    fn intern(&mut self, s: &[u8]) -> (u32, bool) {
+        if let Some(&id) = self.ids.get(s) {
+            return (id, false);
         }
         let id = u32::try_from(self.ids.len()).expect("fewer than 2^32 distinct ids");
-        self.ids.insert(Name::new(s.as_bytes()), id);
+        self.ids.insert(Name::new(s), id);
+        (id, true)
+    }
+
+    fn find(&self, s: &[u8]) -> Option<u32> {
+        self.ids.get(s).copied()
+    }
+}
+
+/// Interned strings that can be read back by their number.
+#[derive(Debug, Default)]
+struct Names {
+    ids: Interner,
+    names: Vec<Box<str>>,
+}
+
+impl Names {
+    fn intern(&mut self, s: &str) -> u32 {
+        let (id, new) = self.ids.intern(s.as_bytes());
+        if new {
+            self.names.push(s.into());
+        }
         id
     }
 
     fn find(&self, s: &str) -> Option<u32> {
-        self.ids.get(s.as_bytes()).copied()
+        self.ids.find(s.as_bytes())
+    }
+
+    fn name(&self, id: u32) -> &str {
+        &self.names[id as usize]
+    }
+}
+
+/// Interned label sets: most annotations share one of a handful.
+#[derive(Debug, Default)]
+struct LabelSets {
+    ids: Interner,
+    sets: Vec<Box<[String]>>,
+    /// The set being looked up, each label as its length then its bytes.
+    scratch: Vec<u8>,
+}
+
+impl LabelSets {
+    fn intern<S: AsRef<str>>(&mut self, labels: impl Iterator<Item = S> + Clone) -> u32 {
+        self.scratch.clear();
+        for label in labels.clone() {
+            let label = label.as_ref();
+            self.scratch.extend_from_slice(&label.len().to_le_bytes());
+            self.scratch.extend_from_slice(label.as_bytes());
+        }
+        let (id, new) = self.ids.intern(&self.scratch);
+        if new {
+            self.sets
+                .push(labels.map(|l| l.as_ref().to_owned()).collect());
+        }
+        id
+    }
+
+    fn get(&self, id: u32) -> &[String] {
+        &self.sets[id as usize]
     }
 }
 
@@ -95,13 +154,38 @@ pub(crate) struct Key {
 /// Marks a key whose newest event (met first by a backward replay) is a `Clear`.
 const CLEARED: u32 = u32::MAX;
 
+/// Length of the fingerprints `fingerprint` makes, kept inline.
+const FP_LEN: usize = 16;
+
+/// A live annotation as held in memory: names and label sets by number, the
+/// fingerprint inline. Half an [`Event`]'s size, and one heap block (the text) where an
+/// event has five or more.
+#[derive(Debug)]
+pub(crate) struct Stored {
+    start: usize,
+    end: usize,
+    ts: u64,
+    text: Box<str>,
+    /// The fingerprint's bytes when it is `FP_LEN` long (always, for journals stance
+    /// wrote); otherwise, with `fp_odd`, its number in `odd_fps` in the first four.
+    fp: [u8; FP_LEN],
+    fp_odd: bool,
+    origin: Origin,
+    article: u32,
+    annotator: u32,
+    labels: u32,
+}
+
 /// Live annotations with an index by key.
 #[derive(Debug, Default)]
 pub(crate) struct Annotations {
-    articles: Interner,
-    annotators: Interner,
+    articles: Names,
+    annotators: Names,
+    label_sets: LabelSets,
+    /// Fingerprints of another length than `FP_LEN`, kept verbatim.
+    odd_fps: Names,
     index: HashMap<Key, u32, FxBuildHasher>,
-    slots: Vec<Option<Event>>,
+    slots: Vec<Option<Stored>>,
     holes: usize,
 }
 
@@ -124,18 +208,59 @@ impl Annotations {
         })
     }
 
+    /// The in-memory form of an annotation whose article and annotator `key` holds.
+    fn store<S: AsRef<str>>(
+        &mut self,
+        key: Key,
+        fp: &str,
+        labels: impl Iterator<Item = S> + Clone,
+        ts: u64,
+        origin: Origin,
+        text: Box<str>,
+    ) -> Stored {
+        let mut inline = [0; FP_LEN];
+        let fp_odd = fp.len() != FP_LEN;
+        if fp_odd {
+            inline[..4].copy_from_slice(&self.odd_fps.intern(fp).to_le_bytes());
+        } else {
+            inline.copy_from_slice(fp.as_bytes());
+        }
+        Stored {
+            start: key.start,
+            end: key.end,
+            ts,
+            text,
+            fp: inline,
+            fp_odd,
+            origin,
+            article: key.article,
+            annotator: key.annotator,
+            labels: self.label_sets.intern(labels),
+        }
+    }
+
     /// Applies one event in journal order: `Set` replaces, `Clear` removes.
     pub(crate) fn apply(&mut self, event: Event) {
         let key = self.key(&event.article, event.start, event.end, &event.annotator);
         match event.op {
-            Op::Set => match self.index.get(&key) {
-                Some(&slot) => self.slots[slot as usize] = Some(event),
-                None => {
-                    let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 slots");
-                    self.slots.push(Some(event));
-                    self.index.insert(key, slot);
+            Op::Set => {
+                let stored = self.store(
+                    key,
+                    &event.fp,
+                    event.labels.iter().map(String::as_str),
+                    event.ts,
+                    event.origin,
+                    event.text.into_boxed_str(),
+                );
+                match self.index.get(&key) {
+                    Some(&slot) => self.slots[slot as usize] = Some(stored),
+                    None => {
+                        let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 slots");
+                        self.slots.push(Some(stored));
+                        self.index.insert(key, slot);
+                    }
                 }
-            },
+            }
             Op::Clear => {
                 if let Some(slot) = self.index.remove(&key) {
                     self.slots[slot as usize] = None;
@@ -162,9 +287,13 @@ impl Annotations {
         }
     }
 
-    /// Stores the event whose key `claim_newest` just gave a slot to.
-    pub(crate) fn push_newest(&mut self, event: Event) {
-        self.slots.push(Some(event));
+    /// Stores the `Set` line whose key `claim_newest` just gave a slot to.
+    pub(crate) fn push_newest(&mut self, key: Key, line: Line<'_>) {
+        let fp = line.fp.get();
+        let labels = line.labels.iter();
+        let text = line.text.into_boxed_str();
+        let stored = self.store(key, &fp, labels, line.ts, line.origin, text);
+        self.slots.push(Some(stored));
     }
 
     /// Ends a backward replay: drops clear markers and turns slots into journal order.
@@ -201,25 +330,71 @@ impl Annotations {
         start: usize,
         end: usize,
         annotator: &str,
-    ) -> Option<&Event> {
+    ) -> Option<Annotation<'_>> {
         let key = self.find_key(article, start, end, annotator)?;
         let slot = *self.index.get(&key)?;
-        self.slots[slot as usize].as_ref()
+        let stored = self.slots[slot as usize].as_ref()?;
+        Some(Annotation::stored(self, stored))
     }
 
-    pub(crate) fn iter(&self) -> impl Iterator<Item = &Event> {
-        self.slots.iter().flatten()
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
+        self.slots
+            .iter()
+            .flatten()
+            .map(|stored| Annotation::stored(self, stored))
     }
 
     pub(crate) fn len(&self) -> usize {
         self.index.len()
+    }
+
+    pub(crate) fn article(&self, stored: &Stored) -> &str {
+        self.articles.name(stored.article)
+    }
+
+    pub(crate) fn annotator(&self, stored: &Stored) -> &str {
+        self.annotators.name(stored.annotator)
+    }
+
+    pub(crate) fn labels(&self, stored: &Stored) -> &[String] {
+        self.label_sets.get(stored.labels)
+    }
+
+    pub(crate) fn fp<'s>(&'s self, stored: &'s Stored) -> &'s str {
+        if stored.fp_odd {
+            let id = u32::from_le_bytes(stored.fp[..4].try_into().expect("four bytes"));
+            return self.odd_fps.name(id);
+        }
+        std::str::from_utf8(&stored.fp).expect("copied from a str of exactly these bytes")
+    }
+}
+
+impl Stored {
+    pub(crate) fn start(&self) -> usize {
+        self.start
+    }
+
+    pub(crate) fn end(&self) -> usize {
+        self.end
+    }
+
+    pub(crate) fn ts(&self) -> u64 {
+        self.ts
+    }
+
+    pub(crate) fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    pub(crate) fn text(&self) -> &str {
+        &self.text
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::event::{JOURNAL_VERSION, Origin};
+    use crate::store::event::JOURNAL_VERSION;
 
     fn event(op: Op, article: usize, labels: &[&str]) -> Event {
         Event {
@@ -260,9 +435,50 @@ mod tests {
                 (0, _) => Some(vec!["military".to_owned()]),
                 _ => None,
             };
-            assert_eq!(found.map(|e| e.labels.clone()), expected, "article {i}");
+            assert_eq!(found.map(|e| e.labels().to_vec()), expected, "article {i}");
         }
-        let order: Vec<u64> = annotations.iter().map(|e| e.ts).collect();
+        let order: Vec<u64> = annotations.iter().map(|e| e.ts()).collect();
         assert!(order.is_sorted(), "first-annotated first");
+    }
+
+    #[test]
+    fn fingerprints_of_any_length_read_back_verbatim() {
+        let fps = [
+            "cbf29ce484222325",
+            "",
+            "CBF29CE484222325",
+            "not a fingerprint at all",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{0}x",
+            "ab",
+            "",
+        ];
+        let mut annotations = Annotations::default();
+        for (i, fp) in fps.iter().enumerate() {
+            let mut e = event(Op::Set, i, &[]);
+            e.fp = (*fp).to_owned();
+            annotations.apply(e);
+        }
+        let read: Vec<&str> = annotations.iter().map(|a| a.fp()).collect();
+        assert_eq!(read, fps);
+    }
+
+    #[test]
+    fn label_sets_that_join_to_the_same_text_stay_apart() {
+        let sets: [&[&str]; 6] = [&["ab", "c"], &["a", "bc"], &[], &[""], &["", ""], &["abc"]];
+        let mut annotations = Annotations::default();
+        for (i, labels) in sets.iter().enumerate() {
+            annotations.apply(event(Op::Set, i, labels));
+        }
+        for (i, labels) in sets.iter().enumerate() {
+            let e = event(Op::Set, i, &[]);
+            let found = annotations.get(&e.article, e.start, e.end, &e.annotator);
+            let expected: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
+            assert_eq!(found.map(|a| a.labels().to_vec()), Some(expected));
+        }
+    }
+
+    #[test]
+    fn a_stored_annotation_is_a_fraction_of_an_event() {
+        assert!(std::mem::size_of::<Option<Stored>>() <= 72);
     }
 }

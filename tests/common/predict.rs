@@ -48,8 +48,13 @@ pub fn key_of(c: char) -> Key {
 pub fn model_of(store: &LabelStore) -> Model {
     store
         .annotations()
-        .filter(|e| e.annotator == "alice")
-        .map(|e| ((e.article.clone(), e.start, e.end), e.labels.clone()))
+        .filter(|e| e.annotator() == "alice")
+        .map(|e| {
+            (
+                (e.article().to_owned(), e.start(), e.end()),
+                e.labels().to_vec(),
+            )
+        })
         .collect()
 }
 
@@ -74,8 +79,8 @@ pub fn predict(corpus: &Path, labels: &Path, cols: u16, rows: u16) -> State {
     let setup = Setup {
         events: store
             .annotations()
-            .filter(|e| e.annotator == "alice")
-            .cloned()
+            .filter(|e| e.annotator() == "alice")
+            .map(|e| e.to_event())
             .collect(),
         resume: position::read_all(&position::path_for(labels))
             .expect("position file")

@@ -17,7 +17,7 @@ use super::search::TextQuery;
 use super::state::{Counts, Labels, in_schema_order};
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::{Event, Op};
+use crate::store::{Annotation, Op};
 
 /// The article index of an entry whose article is no longer in the corpus.
 pub const GONE: usize = usize::MAX;
@@ -128,32 +128,32 @@ impl ReviewList {
         by_id: &FxHashMap<&str, usize>,
         schema: &Schema,
         me: &str,
-        events: impl IntoIterator<Item = &'e Event>,
+        events: impl IntoIterator<Item = Annotation<'e>>,
     ) -> ReviewList {
         let mut annotators: Vec<String> = vec![me.to_owned()];
         let mut annotator_of: FxHashMap<String, u32> = FxHashMap::default();
         annotator_of.insert(me.to_owned(), 0);
         let mut entries = Vec::new();
         for (seq, event) in events.into_iter().enumerate() {
-            if event.op != Op::Set {
+            if event.op() != Op::Set {
                 continue;
             }
-            let annotator = match annotator_of.get(event.annotator.as_str()) {
+            let annotator = match annotator_of.get(event.annotator()) {
                 Some(&i) => i,
                 None => {
                     let i = annotators.len() as u32;
-                    annotators.push(event.annotator.clone());
-                    annotator_of.insert(event.annotator.clone(), i);
+                    annotators.push(event.annotator().to_owned());
+                    annotator_of.insert(event.annotator().to_owned(), i);
                     i
                 }
             };
-            let found = by_id.get(event.article.as_str()).copied();
-            let text = found.and_then(|i| articles[i].text.get(event.start..event.end));
+            let found = by_id.get(event.article()).copied();
+            let text = found.and_then(|i| articles[i].text.get(event.start()..event.end()));
             let live = text.is_some_and(|text| {
-                if event.text.is_empty() {
-                    has_fingerprint(text, &event.fp)
+                if event.text().is_empty() {
+                    has_fingerprint(text, event.fp())
                 } else {
-                    event.text == text
+                    event.text() == text
                 }
             });
             let orphan = (!live).then(|| {
@@ -162,19 +162,19 @@ impl ReviewList {
                         Some(_) => OrphanReason::TextChanged,
                         None => OrphanReason::ArticleGone,
                     },
-                    article: event.article.clone(),
-                    text: event.text.clone(),
-                    fp: event.fp.clone(),
+                    article: event.article().to_owned(),
+                    text: event.text().to_owned(),
+                    fp: event.fp().to_owned(),
                 })
             });
             let entry = Entry {
                 article: found.unwrap_or(GONE),
-                start: event.start,
-                end: event.end,
+                start: event.start(),
+                end: event.end(),
                 annotator,
-                labels: Some(in_schema_order(schema, event.labels.clone())),
+                labels: Some(in_schema_order(schema, event.labels().to_vec())),
                 orphan,
-                fp: parse_fingerprint(&event.fp).unwrap_or(0),
+                fp: parse_fingerprint(event.fp()).unwrap_or(0),
             };
             entries.push((entry, seq));
         }

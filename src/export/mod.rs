@@ -20,7 +20,7 @@ use std::io;
 use thiserror::Error;
 
 pub use crate::atomic::AtomicFile;
-pub use record::{Annotation, Record};
+pub use record::{Record, Verdict};
 pub use resolve::{Orphan, Resolve};
 pub use split::{Split, SplitName, SplitSpecError};
 pub use stream::export;

@@ -21,7 +21,7 @@ pub struct Record<'a> {
     /// The sentence with each run of whitespace folded to one space.
     pub text: Cow<'a, str>,
     /// `None` when nobody annotated the sentence (only with `--include-unlabeled`).
-    pub annotation: Option<Annotation<'a>>,
+    pub annotation: Option<Verdict<'a>>,
     /// The article's split, when splitting.
     pub split: Option<SplitName>,
     /// Up to N sentences before and after, folded like `text`, when `--context N`.
@@ -33,14 +33,14 @@ pub type Context<'a> = (Vec<Cow<'a, str>>, Vec<Cow<'a, str>>);
 
 /// The labels a sentence is exported with, and who decided them.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Annotation<'a> {
+pub struct Verdict<'a> {
     /// Positions in the label set, ascending; empty means "reviewed, no stance".
     pub labels: Vec<usize>,
     /// The deciding annotator, or the `;`-joined annotators of a majority.
     pub annotator: Cow<'a, str>,
 }
 
-impl Annotation<'_> {
+impl Verdict<'_> {
     /// True when the label at this position of the label set was given.
     pub fn has(&self, label: usize) -> bool {
         self.labels.binary_search(&label).is_ok()
@@ -57,7 +57,7 @@ impl Serialize for Names<'_> {
 }
 
 /// Serializes `{label: 1.0 or 0.0}` for every label of the set, in schema order.
-pub(super) struct Cats<'a>(pub &'a Annotation<'a>, pub &'a LabelSet);
+pub(super) struct Cats<'a>(pub &'a Verdict<'a>, pub &'a LabelSet);
 
 impl Serialize for Cats<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use rustc_hash::FxHashMap;
 
-use super::record::{Annotation, Context, Record, fold_whitespace};
+use super::record::{Context, Record, Verdict, fold_whitespace};
 use super::resolve::{Decision, Orphan, Resolution, Resolve, attach, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
@@ -124,7 +124,7 @@ fn in_schema<'a>(
     decision: Decision<'a>,
     labels: &LabelSet,
     summary: &mut Summary,
-) -> Option<Annotation<'a>> {
+) -> Option<Verdict<'a>> {
     let mut positions = Vec::with_capacity(decision.labels.len());
     let mut fits = true;
     for name in &decision.labels {
@@ -141,7 +141,7 @@ fn in_schema<'a>(
         fits = false;
     }
     positions.sort_unstable();
-    fits.then_some(Annotation {
+    fits.then_some(Verdict {
         labels: positions,
         annotator: decision.annotator,
     })

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use super::LabelSet;
-use super::record::Annotation;
+use super::record::Verdict;
 use super::resolve::Orphan;
 use super::split::SplitName;
 
@@ -22,7 +22,7 @@ pub struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, annotation: Option<&Annotation<'_>>, label_count: usize) {
+    fn add(&mut self, annotation: Option<&Verdict<'_>>, label_count: usize) {
         self.labels.resize(label_count, 0);
         self.sentences += 1;
         match annotation {
@@ -57,7 +57,7 @@ pub struct Summary {
 impl Summary {
     pub(super) fn wrote(
         &mut self,
-        annotation: Option<&Annotation<'_>>,
+        annotation: Option<&Verdict<'_>>,
         split: Option<SplitName>,
         labels: &LabelSet,
     ) {

@@ -45,6 +45,19 @@ fn journal(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().join("labels.jsonl")
 }
 
+/// A journal holding two of alice's decisions on `a1`: `diplomatic`, then no stance.
+fn two_decisions(dir: &tempfile::TempDir) -> PathBuf {
+    let path = journal(dir);
+    store_with(
+        &path,
+        &[
+            event("a1", 0, 10, "alice", &["diplomatic"]),
+            event("a1", 11, 20, "alice", &[]),
+        ],
+    );
+    path
+}
+
 fn store_with(path: &Path, events: &[Event]) {
     let mut store = LabelStore::open(path).unwrap();
     for e in events {
@@ -115,14 +128,7 @@ fn last_event_wins_per_sentence_and_annotator_and_clear_removes() {
 #[test]
 fn torn_last_line_is_tolerated_reported_kept_aside_and_the_next_append_lands_cleanly() {
     let dir = tempfile::tempdir().unwrap();
-    let path = journal(&dir);
-    store_with(
-        &path,
-        &[
-            event("a1", 0, 10, "alice", &["diplomatic"]),
-            event("a1", 11, 20, "alice", &[]),
-        ],
-    );
+    let path = two_decisions(&dir);
     let fragment = br#"{"v":1,"op":"set","article":"a1","start":21,"end":30,"fp":"00"#;
     let mut bytes = fs::read(&path).unwrap();
     bytes.extend_from_slice(fragment);
@@ -171,14 +177,7 @@ fn torn_last_line_is_tolerated_reported_kept_aside_and_the_next_append_lands_cle
 #[test]
 fn a_whole_last_event_without_its_newline_counts_and_the_next_append_adds_the_newline() {
     let dir = tempfile::tempdir().unwrap();
-    let path = journal(&dir);
-    store_with(
-        &path,
-        &[
-            event("a1", 0, 10, "alice", &["diplomatic"]),
-            event("a1", 11, 20, "alice", &[]),
-        ],
-    );
+    let path = two_decisions(&dir);
     let bytes = fs::read(&path).unwrap();
     fs::write(&path, &bytes[..bytes.len() - 1]).unwrap();
 
@@ -205,14 +204,7 @@ fn a_whole_last_event_without_its_newline_counts_and_the_next_append_adds_the_ne
 /// Opening a journal with `bad` as line 2 fails naming line 2, and changes nothing.
 fn assert_bad_second_line(bad: &str, reason_part: &str) {
     let dir = tempfile::tempdir().unwrap();
-    let path = journal(&dir);
-    store_with(
-        &path,
-        &[
-            event("a1", 0, 10, "alice", &["diplomatic"]),
-            event("a1", 11, 20, "alice", &[]),
-        ],
-    );
+    let path = two_decisions(&dir);
     let text = fs::read_to_string(&path).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
     lines.insert(1, bad);

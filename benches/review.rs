@@ -10,7 +10,7 @@ use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use stance::app::{Action, Keymap, LabelFilter, Setup, State, update};
+use stance::app::{Action, LabelFilter, Setup, State, update};
 use stance::corpus::{Article, segment};
 use stance::schema::Schema;
 use stance::store::{Annotation, Event, JOURNAL_VERSION, LabelStore, Op, fingerprint};
@@ -114,16 +114,8 @@ fn events(articles: &[Article]) -> Vec<Event> {
 
 fn setup(articles: &Arc<Vec<Article>>) -> Setup {
     Setup {
-        articles: Arc::clone(articles),
-        schema: Schema::default(),
-        keymap: Keymap::default(),
-        annotator: "alice".into(),
-        store_path: "/tmp/bench.jsonl".into(),
-        events: Vec::new(),
-        resume: None,
-        warnings: Vec::new(),
         review: Some(LabelFilter::Any),
-        read_only: None,
+        ..Setup::new(Arc::clone(articles), "alice", "/tmp/bench.jsonl")
     }
 }
 

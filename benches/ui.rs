@@ -11,9 +11,8 @@ use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use ratatui::widgets::Widget;
-use stance::app::{Action, Effect, Keymap, Setup, State, update};
+use stance::app::{Action, Effect, Setup, State, update};
 use stance::corpus::Article;
-use stance::schema::Schema;
 
 const SENTENCES: usize = 5_000;
 
@@ -39,18 +38,11 @@ fn long_article() -> Article {
 }
 
 fn session() -> State {
-    let mut state = State::new(Setup {
-        articles: Arc::new(vec![long_article()]),
-        schema: Schema::default(),
-        keymap: Keymap::default(),
-        annotator: "bench".into(),
-        store_path: "/tmp/bench.jsonl".into(),
-        events: Vec::new(),
-        resume: None,
-        warnings: Vec::new(),
-        review: None,
-        read_only: None,
-    });
+    let mut state = State::new(Setup::new(
+        Arc::new(vec![long_article()]),
+        "bench",
+        "/tmp/bench.jsonl",
+    ));
     update(
         &mut state,
         Action::Resize {

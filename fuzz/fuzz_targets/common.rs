@@ -64,16 +64,10 @@ pub fn session_with(
     events: Vec<stance::store::Event>,
 ) -> State {
     let mut state = State::new(stance::app::Setup {
-        articles: std::sync::Arc::new(articles),
         schema,
         keymap,
-        annotator: "alice".to_owned(),
-        store_path: "/tmp/labels.jsonl".to_owned(),
         events,
-        resume: None,
-        warnings: Vec::new(),
-        review: None,
-        read_only: None,
+        ..stance::app::Setup::new(std::sync::Arc::new(articles), "alice", "/tmp/labels.jsonl")
     });
     update(
         &mut state,

@@ -48,6 +48,26 @@ pub struct Setup {
     pub read_only: Option<String>,
 }
 
+impl Setup {
+    /// A session by `annotator` on `articles`, its store shown as `store_path`: the
+    /// default schema and keys, no stored annotations, nothing to resume, no warnings, the
+    /// article view, decisions writable. Set fields on it for anything else.
+    pub fn new(articles: Arc<Vec<Article>>, annotator: &str, store_path: &str) -> Setup {
+        Setup {
+            articles,
+            schema: Schema::default(),
+            keymap: Keymap::default(),
+            annotator: annotator.to_owned(),
+            store_path: store_path.to_owned(),
+            events: Vec::new(),
+            resume: None,
+            warnings: Vec::new(),
+            review: None,
+            read_only: None,
+        }
+    }
+}
+
 /// The cursor: an article and a sentence in it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Cursor {

@@ -9,9 +9,8 @@ pub mod screen;
 
 use std::sync::Arc;
 
-use stance::app::{Action, Effect, Keymap, Setup, State, update};
+use stance::app::{Action, Effect, Setup, State, update};
 use stance::corpus::Article;
-use stance::schema::Schema;
 use stance::store::{Event, Op};
 
 /// An article with no metadata.
@@ -45,18 +44,7 @@ pub fn three_articles() -> Vec<Article> {
 
 /// The setup of a session by `alice` on these articles, with the default schema and keys.
 pub fn setup(articles: Vec<Article>) -> Setup {
-    Setup {
-        articles: Arc::new(articles),
-        schema: Schema::default(),
-        keymap: Keymap::default(),
-        annotator: "alice".to_owned(),
-        store_path: "/tmp/labels.jsonl".to_owned(),
-        events: Vec::new(),
-        resume: None,
-        warnings: Vec::new(),
-        review: None,
-        read_only: None,
-    }
+    Setup::new(Arc::new(articles), "alice", "/tmp/labels.jsonl")
 }
 
 /// A session at 80x24 on these articles.

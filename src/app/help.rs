@@ -1,11 +1,9 @@
 //! The help text, generated from the keymap and the schema so it never drifts from the keys:
 //! what each action does, in the article view and in the review list.
 
-use unicode_segmentation::UnicodeSegmentation;
-
 use super::action::Action;
 use super::keymap::{Key, Keymap};
-use super::layout::{display_width, sanitize};
+use super::layout::{sanitize, text_width};
 use super::state::{State, View};
 use crate::schema::Schema;
 
@@ -54,8 +52,8 @@ impl HelpFit {
         let columns = rows
             .chunks(per_column)
             .map(|chunk| {
-                let keys = chunk.iter().map(|(k, _)| cells(k)).max().unwrap_or(0);
-                let text = chunk.iter().map(|(_, w)| cells(w)).max().unwrap_or(0);
+                let keys = chunk.iter().map(|(k, _)| text_width(k)).max().unwrap_or(0);
+                let text = chunk.iter().map(|(_, w)| text_width(w)).max().unwrap_or(0);
                 (keys.min(KEYS_WIDTH), text)
             })
             .collect();
@@ -83,13 +81,6 @@ impl HelpFit {
     pub fn last_top(&self) -> usize {
         self.per_column - self.shown
     }
-}
-
-/// Cells a line of sanitized text takes.
-fn cells(text: &str) -> u16 {
-    text.graphemes(true)
-        .map(display_width)
-        .fold(0, u16::saturating_add)
 }
 
 impl State {

@@ -7,7 +7,7 @@ use ratatui::layout::Rect;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{display_width_of, rect, truncate};
+use super::{rect, text_width, truncate};
 use crate::app::help::KEYS_WIDTH;
 use crate::app::{HelpFit, State, View};
 
@@ -39,7 +39,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     block.render(popup, buf);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     let mut column_x = inner.x;
-    for (chunk, &(keys_width, text_width)) in rows.chunks(fit.per_column).zip(&fit.columns) {
+    for (chunk, &(keys_width, what_width)) in rows.chunks(fit.per_column).zip(&fit.columns) {
         for (i, (keys, what)) in chunk.iter().skip(top).take(fit.shown).enumerate() {
             let y = inner.y + i as u16;
             let x = column_x + 1;
@@ -49,14 +49,14 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             let room = usize::from(inner.right() - x);
             let keys = truncate(keys, usize::from(KEYS_WIDTH));
             buf.set_stringn(x, y, &keys, room, bold);
-            let x = x.saturating_add(keys_width.max(display_width_of(&keys)) + 2);
+            let x = x.saturating_add(keys_width.max(text_width(&keys)) + 2);
             if x >= inner.right() {
                 continue;
             }
             let room = usize::from(inner.right() - x);
             buf.set_stringn(x, y, truncate(what, room), room, Style::new());
         }
-        column_x = column_x.saturating_add(1 + keys_width + 2 + text_width + 1);
+        column_x = column_x.saturating_add(1 + keys_width + 2 + what_width + 1);
     }
 }
 
@@ -77,6 +77,6 @@ fn footer(state: &State, fit: &HelpFit, top: usize, total: usize, room: u16) -> 
     candidates.push(format!(" {}–{last}/{total} ", top + 1));
     candidates
         .into_iter()
-        .find(|text| display_width_of(text) <= room)
+        .find(|text| text_width(text) <= room)
         .unwrap_or_default()
 }

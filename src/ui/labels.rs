@@ -4,7 +4,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{colour, display_width_of, rect, thousands, truncate};
+use super::{colour, rect, text_width, thousands, truncate};
 use crate::app::State;
 use crate::app::layout::{sanitize, word_wrap};
 use crate::app::screen::GUIDELINE_LINES;
@@ -73,15 +73,11 @@ fn below(state: &State, buf: &mut Buffer) {
     );
     let counts = " here / all ";
     let x = area.right().saturating_sub(counts.len() as u16 + 1);
-    if usize::from(display_width_of(&title)) + counts.len() + 3 < width {
+    if usize::from(text_width(&title)) + counts.len() + 3 < width {
         buf.set_stringn(x, area.y, counts, counts.len(), DIM);
     }
     let schema = state.schema();
-    let name_width = schema
-        .labels
-        .iter()
-        .map(|l| display_width_of(&l.name))
-        .max();
+    let name_width = schema.labels.iter().map(|l| text_width(&l.name)).max();
     let name_width = usize::from(name_width.unwrap_or(0)).min(20);
     for (i, label) in schema.labels.iter().enumerate() {
         let y = area.y + 1 + i as u16;
@@ -127,7 +123,7 @@ fn side(state: &State, buf: &mut Buffer) {
         if *y >= bottom {
             return;
         }
-        let right_width = display_width_of(right);
+        let right_width = text_width(right);
         let left_room = width.saturating_sub(usize::from(right_width) + 1);
         buf.set_stringn(x, *y, truncate(left, left_room), left_room, left_style);
         let rx = x + (width as u16).saturating_sub(right_width);

@@ -18,7 +18,7 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
 use unicode_segmentation::UnicodeSegmentation;
 
-use crate::app::layout::{display_width, sanitize};
+use crate::app::layout::{display_width, sanitize, text_width};
 use crate::app::screen::{Area, Screen};
 use crate::app::{Mode, State, View};
 use crate::schema::{Colour, Schema};
@@ -61,7 +61,7 @@ fn too_small(state: &State, area: Rect, buf: &mut Buffer) {
             break;
         }
         let text = truncate(line, usize::from(area.width));
-        let x = area.x + area.width.saturating_sub(display_width_of(&text)) / 2;
+        let x = area.x + area.width.saturating_sub(text_width(&text)) / 2;
         buf.set_stringn(x, y, &text, usize::from(area.width), Style::new());
     }
 }
@@ -104,14 +104,9 @@ fn rect(area: Area) -> Rect {
     Rect::new(area.x, area.y, area.width, area.height)
 }
 
-/// Cells a line of sanitized text takes.
-fn display_width_of(text: &str) -> u16 {
-    crate::app::layout::text_width(text)
-}
-
 /// Cuts sanitized text to `width` cells, ending in `…` when something was cut.
 fn truncate(text: &str, width: usize) -> String {
-    if usize::from(display_width_of(text)) <= width {
+    if usize::from(text_width(text)) <= width {
         return text.to_owned();
     }
     let mut out = String::new();
@@ -132,7 +127,7 @@ fn truncate(text: &str, width: usize) -> String {
 
 /// Cuts sanitized text to `width` cells from the left, starting with `…` when cut.
 fn truncate_left(text: &str, width: usize) -> String {
-    if usize::from(display_width_of(text)) <= width {
+    if usize::from(text_width(text)) <= width {
         return text.to_owned();
     }
     let mut kept: Vec<&str> = Vec::new();
@@ -212,7 +207,7 @@ mod tests {
         );
         let huge = "word ".repeat(1_000_000);
         let clipped = clip(&huge, 20);
-        assert_eq!(display_width_of(&clipped), 20);
+        assert_eq!(text_width(&clipped), 20);
         assert!(clipped.ends_with('…'));
         assert_eq!(
             clip(&"e\u{301}".repeat(10_000), 3).chars().last(),

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Widget};
 
 use super::article::CURRENT;
 use super::bar::gauge;
-use super::{clip, display_width_of, rect, thousands, truncate_left};
+use super::{clip, rect, text_width, thousands, truncate_left};
 use crate::app::State;
 use crate::app::layout::sanitize;
 
@@ -36,7 +36,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         thousands(picker.matches().len()),
         thousands(state.article_count())
     );
-    let count_width = usize::from(display_width_of(&count));
+    let count_width = usize::from(text_width(&count));
     let room = width.saturating_sub(count_width + 1);
     let query = truncate_left(&format!("> {}▏", sanitize(picker.query())), room);
     let bold = Style::new().add_modifier(Modifier::BOLD);

@@ -6,7 +6,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
 use super::article::{CURRENT, NO_STANCE};
-use super::{chip_style, clip, display_width_of, rect, thousands, truncate};
+use super::{chip_style, clip, rect, text_width, thousands, truncate};
 use crate::app::layout::sanitize;
 use crate::app::review_list::{Entry, GONE, LabelFilter};
 use crate::app::{Action, State};
@@ -53,7 +53,7 @@ fn header(state: &State, buf: &mut Buffer) {
     }
     let title = "Review: every annotator's annotations in the store";
     let bold = Style::new().add_modifier(Modifier::BOLD);
-    let count_width = usize::from(display_width_of(&count));
+    let count_width = usize::from(text_width(&count));
     let room = width.saturating_sub(count_width + 1);
     buf.set_stringn(x, 0, truncate(title, room), room, bold);
     if count_width < width {
@@ -143,7 +143,7 @@ fn columns(state: &State, width: u16) -> Columns {
         .review()
         .annotators()
         .iter()
-        .map(|a| display_width_of(&sanitize(a)))
+        .map(|a| text_width(&sanitize(a)))
         .max()
         .unwrap_or(0)
         .clamp(4, 14);

@@ -4,7 +4,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
 use super::bar::gauge;
-use super::{display_width_of, rect, thousands, truncate, truncate_left};
+use super::{rect, text_width, thousands, truncate, truncate_left};
 use crate::app::layout::sanitize;
 use crate::app::{Mode, SaveState, State, View};
 
@@ -64,10 +64,10 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     };
     let mut position = line(true);
     // The gauge goes first when the line is too long.
-    if usize::from(display_width_of(&position)) + help.len() >= width {
+    if usize::from(text_width(&position)) + help.len() >= width {
         position = line(false);
     }
-    let help_fits = usize::from(display_width_of(&position)) + help.len() < width;
+    let help_fits = usize::from(text_width(&position)) + help.len() < width;
     buf.set_stringn(area.x, area.y, truncate(&position, width), width, BAR);
     if help_fits {
         let x = area.right() - help.len() as u16;
@@ -102,16 +102,14 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let question = (*state.mode() == Mode::ConfirmQuit).then(|| {
         let room = width.saturating_sub(2);
         let words = state.quit_question();
-        let fits = words
-            .iter()
-            .find(|q| usize::from(display_width_of(q)) <= room);
+        let fits = words.iter().find(|q| usize::from(text_width(q)) <= room);
         truncate(fits.unwrap_or(&words[words.len() - 1]), room)
     });
     let saved = match &question {
         Some(question) => {
-            let room = width.saturating_sub(usize::from(display_width_of(question)) + 3);
-            let short_width = usize::from(display_width_of(&short));
-            if usize::from(display_width_of(&saved)) <= room {
+            let room = width.saturating_sub(usize::from(text_width(question)) + 3);
+            let short_width = usize::from(text_width(&short));
+            if usize::from(text_width(&saved)) <= room {
                 saved
             } else if room >= short_width + REASON_AT_LEAST {
                 truncate(&saved, room)
@@ -126,7 +124,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         None if left_is_path(state) => truncate(&saved, width.saturating_sub(2)),
         None => truncate(&saved, width.saturating_sub(1).min(width * 2 / 3)),
     };
-    let saved_width = usize::from(display_width_of(&saved));
+    let saved_width = usize::from(text_width(&saved));
     // one blank cell between the two sides
     let gap = if saved_width > 0 { 3 } else { 2 };
     let left_room = width.saturating_sub(saved_width + gap);

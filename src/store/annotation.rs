@@ -125,7 +125,7 @@ impl<'a> Annotation<'a> {
     }
 
     /// The journal line's fields, borrowed, in the journal's order.
-    pub(crate) fn line(&self) -> impl Serialize + 'a {
+    pub(crate) fn line(&self) -> Wire<'a> {
         Wire {
             v: JOURNAL_VERSION,
             op: self.op(),
@@ -143,8 +143,8 @@ impl<'a> Annotation<'a> {
 }
 
 /// Serializes exactly as [`Event`] does: same fields, same order.
-#[derive(Serialize)]
-struct Wire<'a> {
+#[derive(Debug, PartialEq, Serialize)]
+pub(crate) struct Wire<'a> {
     v: u32,
     op: Op,
     article: &'a str,
@@ -166,34 +166,14 @@ impl<'a> From<&'a Event> for Annotation<'a> {
 
 impl fmt::Debug for Annotation<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Annotation")
-            .field("op", &self.op())
-            .field("article", &self.article())
-            .field("start", &self.start())
-            .field("end", &self.end())
-            .field("fp", &self.fp())
-            .field("labels", &self.labels())
-            .field("annotator", &self.annotator())
-            .field("ts", &self.ts())
-            .field("origin", &self.origin())
-            .field("text", &self.text())
-            .finish()
+        self.line().fmt(f)
     }
 }
 
 /// Equal when every field is, wherever each side is borrowed from.
 impl PartialEq for Annotation<'_> {
     fn eq(&self, other: &Self) -> bool {
-        self.op() == other.op()
-            && self.article() == other.article()
-            && self.start() == other.start()
-            && self.end() == other.end()
-            && self.fp() == other.fp()
-            && self.labels() == other.labels()
-            && self.annotator() == other.annotator()
-            && self.ts() == other.ts()
-            && self.origin() == other.origin()
-            && self.text() == other.text()
+        self.line() == other.line()
     }
 }
 

@@ -5,7 +5,9 @@
 //! Release builds compile every point to nothing. The points:
 //! - `compact:torn-kept`, `compact:tmp-written`, `compact:tmp-synced`, `compact:renamed`,
 //!   `compact:done`: the steps of [`crate::store::LabelStore::compact`] (abort);
-//! - `panic-on-key`: the session's event loop on a key press (panic).
+//! - `panic-on-key`: the session's event loop on a key press (panic);
+//! - `slow-store`: each append to the journal by a session's store worker takes 200 ms
+//!   longer (a slow disk), so tests can see that keys never wait for a save.
 
 /// The environment variable that names the point where a debug build fails.
 pub const ENV: &str = "STANCE_TEST_FAULT";
@@ -22,6 +24,13 @@ pub fn crash_point(point: &str) {
 pub fn panic_point(point: &str) {
     if armed(point) {
         panic!("fault injected at {point} by {ENV}");
+    }
+}
+
+/// Sleeps for `delay` when `STANCE_TEST_FAULT` is `point`. Debug builds only.
+pub fn delay_point(point: &str, delay: std::time::Duration) {
+    if armed(point) {
+        std::thread::sleep(delay);
     }
 }
 

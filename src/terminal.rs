@@ -1,16 +1,18 @@
 //! Terminal set-up and restore, and the event loop: the one impure place.
 //!
-//! The loop reads terminal events, turns them into actions, runs the pure update, and carries
-//! out the effects: a journal write is reported `Saved` to the state only after
-//! `LabelStore::append` returned, that is after the line is synced to disk.
+//! The loop reads terminal events, turns them into actions, runs the pure update, and hands
+//! the effects that write to the store worker ([`worker`]); it never waits for a disk. A
+//! decision is reported `Saved` to the state only after the store's append returned, that
+//! is after the line is synced, and in the order the decisions were made.
 
 mod panic_report;
 pub mod position;
+pub mod worker;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant};
 
 use crossterm::event::{
     self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyModifiers, MouseButton,
@@ -20,16 +22,17 @@ use crossterm::execute;
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
 
-use crate::app::{Action, Effect, Key, KeyCode, State, action_for, update};
+use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
-use crate::store::LabelStore;
+use crate::store::Store;
+use worker::StoreWorker;
 
 /// A session ready to run: the state, the store it writes to, the position file.
 pub struct Session {
     /// The model.
     pub state: State,
-    /// Where decisions are journaled.
-    pub store: LabelStore,
+    /// Where decisions are journaled; it moves to the store worker while the session runs.
+    pub store: Box<dyn Store>,
     /// Where the position is kept between sessions.
     pub position_file: PathBuf,
 }
@@ -43,10 +46,22 @@ pub fn ensure_terminal() -> anyhow::Result<()> {
 }
 
 /// Runs the session in the terminal until the analyst quits.
-pub fn run(mut session: Session) -> anyhow::Result<()> {
+pub fn run(session: Session) -> anyhow::Result<()> {
     ensure_terminal()?;
-    let articles = std::sync::Arc::clone(session.state.articles());
+    let Session {
+        mut state,
+        store,
+        position_file,
+    } = session;
+    let articles = std::sync::Arc::clone(state.articles());
     let (tx, rx) = channel();
+    panic_report::name_store_on_panic(&store.location());
+    let worker = StoreWorker::spawn(
+        store,
+        position_file,
+        state.annotator().to_owned(),
+        tx.clone(),
+    );
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
     std::thread::spawn(move || segment_in_background(&articles, &tx));
@@ -55,18 +70,22 @@ pub fn run(mut session: Session) -> anyhow::Result<()> {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
         previous_hook(info);
     }));
-    panic_report::name_store_on_panic(session.store.path());
-    ratatui::run(|terminal| {
+    let result = ratatui::run(|terminal| {
         execute!(std::io::stdout(), EnableMouseCapture)?;
-        let result = event_loop(terminal, &mut session, &rx);
+        let result = event_loop(terminal, &mut state, &worker, &rx);
         execute!(std::io::stdout(), DisableMouseCapture)?;
         result
-    })
+    });
+    // Every job sent is carried out before the process ends: the state quits only once
+    // nothing is in flight, but a position written on the way out is still queued.
+    worker.finish();
+    result
 }
 
 fn event_loop(
     terminal: &mut DefaultTerminal,
-    session: &mut Session,
+    state: &mut State,
+    worker: &StoreWorker,
     background: &Receiver<Action>,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
@@ -86,7 +105,7 @@ fn event_loop(
         let changed = !pending.is_empty();
         let mut clear = false;
         for action in pending.drain(..) {
-            match dispatch(session, action) {
+            match dispatch(state, worker, action) {
                 Next::Quit => return Ok(()),
                 Next::Clear => clear = true,
                 Next::Go => {}
@@ -100,11 +119,16 @@ fn event_loop(
             terminal.resize(Rect::new(0, 0, size.width, size.height))?;
         }
         if changed {
-            terminal.draw(|frame| frame.render_widget(&session.state, frame.area()))?;
+            terminal.draw(|frame| frame.render_widget(&*state, frame.area()))?;
         }
-        if event::poll(Duration::from_millis(200))? {
+        // While a save is under way its report is awaited often, so `saved` shows at once.
+        let wait = match state.save_state() {
+            SaveState::Saving => Duration::from_millis(5),
+            _ => Duration::from_millis(200),
+        };
+        if event::poll(wait)? {
             let event = event::read()?;
-            pending.extend(action_of(&session.state, &event));
+            pending.extend(action_of(state, &event));
         }
     }
 }
@@ -148,34 +172,15 @@ enum Next {
     Quit,
 }
 
-/// Runs an action and carries out its effects; says whether the session goes on.
-fn dispatch(session: &mut Session, action: Action) -> Next {
+/// Runs an action and hands its effects on; says whether the session goes on.
+fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
     let mut next = Next::Go;
-    let mut queue = vec![action];
-    while let Some(action) = queue.pop() {
-        for effect in update(&mut session.state, action) {
-            match effect {
-                Effect::Save { seq, mut event } => {
-                    event.ts = now_ms();
-                    queue.push(match session.store.append(event) {
-                        Ok(()) => Action::Saved(seq),
-                        Err(err) => Action::SaveFailed {
-                            seq,
-                            reason: err.to_string(),
-                        },
-                    });
-                }
-                Effect::SavePosition(mut position) => {
-                    position.ts = now_ms();
-                    let annotator = session.state.annotator().to_owned();
-                    if let Err(err) = position::write(&session.position_file, &annotator, position)
-                    {
-                        queue.push(Action::Notice(format!("{err:#}")));
-                    }
-                }
-                Effect::Redraw => next = Next::Clear,
-                Effect::Quit => return Next::Quit,
-            }
+    for effect in update(state, action) {
+        match effect {
+            Effect::Save { seq, decision } => worker.save(seq, decision),
+            Effect::SavePosition(position) => worker.save_position(position),
+            Effect::Redraw => next = Next::Clear,
+            Effect::Quit => return Next::Quit,
         }
     }
     next
@@ -239,9 +244,7 @@ pub fn key_of(event: &KeyEvent) -> Option<Key> {
 }
 
 fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+    crate::store::now_ms()
 }
 
 #[cfg(test)]

@@ -207,8 +207,10 @@ fn a_bad_keymap_entry_is_reported_and_the_rest_works() {
         "[keys]\nnext_article = [\"N\", \"hyper-x\"]\nfrobnicate = \"z\"\n",
     );
     let mut term = annotate(&home, &[]);
-    let screen = term.wait_for("frobnicate: unknown action");
-    assert!(screen.contains("article 1/2"), "{screen}");
+    // The warning is printed on stderr before the session starts, then shown in its status
+    // bar: wait for the session's own frame.
+    let screen = term.wait_for("article 1/2");
+    assert!(screen.contains("frobnicate: unknown action"), "{screen}");
     term.send("n");
     term.send("N");
     let screen = term.wait_for("article 2/2");

@@ -38,9 +38,10 @@ fuzz_target!(|text: &str| {
     }
     for i in 0..schema.labels.len().min(64) {
         for effect in update(&mut state, Action::ToggleLabel(i)) {
-            if let Effect::Save { seq, event } = effect {
+            if let Effect::Save { seq, decision } = effect {
                 update(&mut state, Action::Saved(seq));
-                assert!(event.labels.iter().all(|l| schema.index_of(l).is_some()));
+                let labels = decision.labels.unwrap_or_default();
+                assert!(labels.iter().all(|l| schema.index_of(l).is_some()));
             }
         }
     }

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::review_list::LabelFilter;
 use crate::corpus::Span;
-use crate::store::Event;
+use crate::store::{Decision, Event};
 
 /// One thing that happens to the session. The variants without `serde(skip)` can be named in
 /// the keymap file; the others come from the schema, the mouse, the terminal or the loop.
@@ -130,6 +130,10 @@ pub enum Action {
     /// written); shown as an error.
     #[serde(skip)]
     Notice(String),
+    /// Decisions that other sessions appended to the store (another annotator's), in the
+    /// order they were made.
+    #[serde(skip)]
+    Arrived(Vec<Event>),
 }
 
 /// Where an analyst is in a corpus, kept across sessions.
@@ -149,12 +153,12 @@ pub struct Position {
 /// Work for the event loop: the state machine never writes anything itself.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Effect {
-    /// Append this event to the label store, then report `Saved(seq)` or `SaveFailed`.
+    /// Hand this decision to the label store, then report `Saved(seq)` or `SaveFailed`.
     Save {
         /// Number of the write, echoed back in the report.
         seq: u64,
-        /// The journal line; its `ts` is stamped by the loop.
-        event: Event,
+        /// What was decided; the store adds the version, fingerprint and time.
+        decision: Decision,
     },
     /// Remember where the analyst is, for the next session.
     SavePosition(Position),

@@ -6,7 +6,7 @@ use super::review_list::GONE;
 use super::state::{Labels, SentenceKey, State, View, in_schema_order};
 use super::update::{go, say, say_error};
 use crate::corpus::Span;
-use crate::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+use crate::store::{Decision, Origin};
 
 /// What a decision is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,7 +106,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             }
             let a = &state.articles[article];
             let text = &a.text[span.start..span.end];
-            event(state, (&a.id, span), fingerprint(text), text, labels)
+            decision(state, (&a.id, span), text, labels)
         }
         Target::Orphan(id) => {
             let entry = state.review.entry(id);
@@ -118,13 +118,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
                 end: entry.end,
             };
             let article = state.review.article_id(id, &state.articles);
-            let event = event(
-                state,
-                (article, span),
-                orphan.fp.clone(),
-                &orphan.text,
-                labels.clone(),
-            );
+            let event = decision(state, (article, span), &orphan.text, labels.clone());
             match (entry.labels.is_some(), labels.is_some()) {
                 (true, false) => state.orphaned = state.orphaned.saturating_sub(1),
                 (false, true) => state.orphaned += 1,
@@ -139,29 +133,27 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
     let seq = state.next_seq;
     state.next_seq += 1;
     state.in_flight.insert(seq, key_of(target));
-    Effect::Save { seq, event }
+    Effect::Save {
+        seq,
+        decision: event,
+    }
 }
 
-/// The journal line of a decision by the session's annotator.
-fn event(
+/// A decision by the session's annotator, typed.
+fn decision(
     state: &State,
     (article, span): (&str, Span),
-    fp: String,
     text: &str,
     labels: Option<Labels>,
-) -> Event {
-    Event {
-        v: JOURNAL_VERSION,
-        op: if labels.is_some() { Op::Set } else { Op::Clear },
+) -> Decision {
+    Decision {
         article: article.to_owned(),
         start: span.start,
         end: span.end,
-        fp,
-        labels: labels.unwrap_or_default(),
-        annotator: state.annotator.clone(),
-        ts: 0,
-        origin: Origin::Typed,
         text: text.to_owned(),
+        labels,
+        origin: Origin::Typed,
+        annotator: state.annotator.clone(),
     }
 }
 

@@ -95,6 +95,7 @@ impl State {
             unsaved: Default::default(),
             last_error: String::new(),
             saved_any: false,
+            quit_when_saved: false,
             view: View::Article,
             review,
             picker: Picker::default(),

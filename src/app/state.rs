@@ -201,6 +201,7 @@ pub struct State {
     pub(super) unsaved: HashMap<SentenceKey, String>,
     pub(super) last_error: String,
     pub(super) saved_any: bool,
+    pub(super) quit_when_saved: bool,
     pub(super) view: View,
     pub(super) review: ReviewList,
     pub(super) picker: Picker,

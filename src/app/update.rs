@@ -37,14 +37,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
                 state.unsaved.remove(&key);
                 state.saved_any = true;
             }
-            return Vec::new();
+            return quit_once_saved(state);
         }
         Action::SaveFailed { seq, reason } => {
             if let Some(key) = state.in_flight.remove(&seq) {
                 state.unsaved.insert(key, reason.clone());
                 state.last_error = reason;
             }
-            return Vec::new();
+            return quit_once_saved(state);
         }
         Action::CorpusCounted(total) => {
             state.total_sentences = Some(total);
@@ -113,11 +113,11 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::Stats;
             return Vec::new();
         }
-        Action::Quit if !state.unsaved.is_empty() => {
-            state.mode = Mode::ConfirmQuit;
-            let [question, ..] = state.quit_question();
-            return say_error(state, &question);
+        Action::Quit if !state.in_flight.is_empty() => {
+            state.quit_when_saved = true;
+            return say(state, "saving… stance quits once every decision is saved");
         }
+        Action::Quit if !state.unsaved.is_empty() => return ask_to_quit(state),
         Action::Quit => return quit(state),
         Action::Undo => return undo(state),
         Action::Redo => return redo(state),
@@ -226,6 +226,26 @@ fn help(state: &mut State, action: Action) {
         }
     };
     state.scroll_help_to(to);
+}
+
+/// Quit was asked while saves were under way: once the last is reported, quit, or ask first
+/// if one failed.
+fn quit_once_saved(state: &mut State) -> Vec<Effect> {
+    if !state.quit_when_saved || !state.in_flight.is_empty() {
+        return Vec::new();
+    }
+    state.quit_when_saved = false;
+    if state.unsaved.is_empty() {
+        quit(state)
+    } else {
+        ask_to_quit(state)
+    }
+}
+
+fn ask_to_quit(state: &mut State) -> Vec<Effect> {
+    state.mode = Mode::ConfirmQuit;
+    let [question, ..] = state.quit_question();
+    say_error(state, &question)
 }
 
 fn quit(state: &mut State) -> Vec<Effect> {

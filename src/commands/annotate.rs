@@ -95,7 +95,7 @@ pub(crate) fn session(
     let state = State::with_events(setup, store.annotations());
     terminal::run(Session {
         state,
-        store,
+        store: Box::new(store),
         position_file,
     })?;
     Ok(ExitCode::SUCCESS)

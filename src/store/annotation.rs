@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::Serialize;
 
-use super::event::{Event, JOURNAL_VERSION, Op, Origin};
+use super::event::{Event, Op, Origin};
 use super::state::{Annotations, Stored};
 
 /// One annotator's current annotation of a sentence. Read its fields through the
@@ -108,7 +108,7 @@ impl<'a> Annotation<'a> {
     pub fn to_event(&self) -> Event {
         match self.0 {
             Source::Store(..) => Event {
-                v: JOURNAL_VERSION,
+                v: self.origin().since_version(),
                 op: self.op(),
                 article: self.article().to_owned(),
                 start: self.start(),
@@ -127,7 +127,7 @@ impl<'a> Annotation<'a> {
     /// The journal line's fields, borrowed, in the journal's order.
     pub(crate) fn line(&self) -> Wire<'a> {
         Wire {
-            v: JOURNAL_VERSION,
+            v: self.origin().since_version(),
             op: self.op(),
             article: self.article(),
             start: self.start(),

@@ -52,6 +52,8 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
     let origin = match c.string()?.get().as_ref() {
         "typed" => Origin::Typed,
         "suggestion" => Origin::Suggestion,
+        "imported" => Origin::Imported,
+        "adjudicated" => Origin::Adjudicated,
         _ => return None,
     };
     c.literal(",\"text\":")?;

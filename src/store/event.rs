@@ -21,6 +21,20 @@ pub enum Origin {
     Typed,
     /// A model's suggestion, accepted by the annotator.
     Suggestion,
+    /// Brought in from another tool's export (format version 2).
+    Imported,
+    /// A lead's final answer where annotators disagree (format version 2).
+    Adjudicated,
+}
+
+impl Origin {
+    /// The first journal format version that has this origin.
+    pub fn since_version(self) -> u32 {
+        match self {
+            Origin::Typed | Origin::Suggestion => 1,
+            Origin::Imported | Origin::Adjudicated => 2,
+        }
+    }
 }
 
 /// One line of the journal. The last event per sentence and annotator wins.
@@ -65,7 +79,7 @@ impl Event {
         ts: u64,
     ) -> Event {
         Event {
-            v: JOURNAL_VERSION,
+            v: Origin::Typed.since_version(),
             op: Op::Set,
             article: article.to_owned(),
             start,
@@ -78,10 +92,23 @@ impl Event {
             text: text.to_owned(),
         }
     }
+
+    /// The lowest format version that can carry this event: lines are written with it, so a
+    /// journal that uses nothing newer stays readable by an older stance.
+    pub fn version_needed(&self) -> u32 {
+        self.origin.since_version()
+    }
 }
 
-/// The current journal format version.
-pub const JOURNAL_VERSION: u32 = 1;
+/// The newest journal format version this stance reads and writes.
+///
+/// How the format grows: every line says in `v` the lowest version that can read it. A
+/// version adds only optional fields or new values (origins, ops) and never changes what an
+/// older field means, so every older journal reads as it did. Unknown fields stay an error in
+/// every version (a misspelt field is never read as "no labels"), which is what makes an
+/// older stance refuse a newer line, with a "newer stance" message, instead of misreading
+/// it. Version 2 adds the origins `imported` and `adjudicated`.
+pub const JOURNAL_VERSION: u32 = 2;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits.
 pub fn fingerprint(text: &str) -> String {

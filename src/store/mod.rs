@@ -39,13 +39,16 @@
 //!   second writer gets [`StoreError::Locked`]; readers take no lock.
 
 mod annotation;
+mod backend;
 mod canonical;
+mod decision;
 mod error;
 pub mod event;
 mod journal;
 mod line;
 mod lines;
 mod lock;
+mod memory;
 mod orphans;
 mod replay;
 mod state;
@@ -58,8 +61,11 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 
 pub use annotation::Annotation;
+pub use backend::Store;
+pub use decision::Decision;
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+pub use memory::MemoryStore;
 pub use orphans::orphans;
 
 use lock::Lock;
@@ -167,10 +173,11 @@ impl LabelStore {
             path: self.path.clone(),
             reason,
         };
-        if event.v != JOURNAL_VERSION {
+        if !(event.version_needed()..=JOURNAL_VERSION).contains(&event.v) {
             return Err(invalid(format!(
-                "version {} is not {JOURNAL_VERSION}",
-                event.v
+                "version {} is not between {} and {JOURNAL_VERSION}",
+                event.v,
+                event.version_needed()
             )));
         }
         replay::check(event.start, event.end).map_err(invalid)?;
@@ -242,6 +249,13 @@ fn read_only(path: &Path) -> StoreError {
     StoreError::ReadOnly {
         path: path.to_owned(),
     }
+}
+
+/// The time now in Unix milliseconds, the `ts` of a new event.
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The user name from the environment, for the lock file.

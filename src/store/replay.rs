@@ -104,7 +104,15 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
         None => serde_json::from_slice::<Line>(bytes),
     };
     match parsed {
-        Ok(line) if line.v != JOURNAL_VERSION => Parsed::Bad(version_reason(u64::from(line.v))),
+        Ok(line) if !(1..=JOURNAL_VERSION).contains(&line.v) => {
+            Parsed::Bad(version_reason(u64::from(line.v)))
+        }
+        Ok(line) if line.v < line.origin.since_version() => Parsed::Bad(format!(
+            "origin {:?} needs journal format version {} but the line says {}",
+            line.origin,
+            line.origin.since_version(),
+            line.v
+        )),
         Ok(line) => match check(line.start, line.end) {
             Ok(()) => Parsed::Event(line),
             Err(reason) => Parsed::Bad(reason),
@@ -113,7 +121,7 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             Parsed::Unfinished(json_reason(&e))
         }
         Err(e) => match serde_json::from_slice::<Probe>(bytes) {
-            Ok(Probe { v: Some(v) }) if v != u64::from(JOURNAL_VERSION) => {
+            Ok(Probe { v: Some(v) }) if !(1..=u64::from(JOURNAL_VERSION)).contains(&v) => {
                 Parsed::Bad(version_reason(v))
             }
             _ => Parsed::Bad(json_reason(&e)),
@@ -138,7 +146,16 @@ pub(crate) fn check(start: usize, end: usize) -> Result<(), String> {
 }
 
 fn version_reason(v: u64) -> String {
-    format!("journal format version {v} is not one this stance reads (version {JOURNAL_VERSION})")
+    if v > u64::from(JOURNAL_VERSION) {
+        format!(
+            "journal format version {v} was written by a newer stance (this one reads versions \
+             1 to {JOURNAL_VERSION}): upgrade stance to read it"
+        )
+    } else {
+        format!(
+            "journal format version {v} is not one this stance reads (versions 1 to {JOURNAL_VERSION})"
+        )
+    }
 }
 
 #[derive(Deserialize)]

@@ -1,13 +1,11 @@
 //! What a panic in the session tells the analyst besides Rust's own message: where their
 //! saved decisions are, so a crash never leaves them wondering whether work was lost.
 
-use std::path::Path;
-
 /// Chains a panic hook that, after the hooks already installed (Rust's message), names the
 /// label store and says that every decision shown as saved is in it. `ratatui::run`
 /// installs its terminal-restoring hook on top, so the note lands on the normal screen.
-pub fn name_store_on_panic(store: &Path) {
-    let store = store.display().to_string();
+pub fn name_store_on_panic(store: &str) {
+    let store = store.to_owned();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         previous(info);

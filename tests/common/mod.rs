@@ -74,12 +74,12 @@ pub fn run(state: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<
     all
 }
 
-/// The journal events among the effects.
+/// The journal events among the effects, as the store would write them (at time 0).
 pub fn saves(effects: &[Effect]) -> Vec<Event> {
     effects
         .iter()
         .filter_map(|e| match e {
-            Effect::Save { event, .. } => Some(event.clone()),
+            Effect::Save { decision, .. } => Some(decision.event(0)),
             _ => None,
         })
         .collect()

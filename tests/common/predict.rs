@@ -99,7 +99,7 @@ pub fn press_pending(state: &mut State, key: char) -> Vec<(u64, Event)> {
     update(state, action)
         .into_iter()
         .filter_map(|effect| match effect {
-            Effect::Save { seq, event } => Some((seq, event)),
+            Effect::Save { seq, decision } => Some((seq, decision.event(0))),
             _ => None,
         })
         .collect()

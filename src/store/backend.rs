@@ -1,0 +1,53 @@
+//! The interface every label store offers, whatever keeps the annotations: decisions in,
+//! annotations out, and the decisions other sessions appended.
+//!
+//! Implementations: [`LabelStore`] (the journal file), [`MemoryStore`](super::MemoryStore)
+//! (for state-machine tests and for simulating other annotators). Journal-only matters (torn
+//! lines, the lock holder's process id, the read-only retry) stay behind the journal's
+//! constructors.
+
+use super::LabelStore;
+use super::annotation::Annotation;
+use super::decision::Decision;
+use super::error::StoreError;
+use super::event::Event;
+
+/// A place where annotations are kept. It is moved to the session's store worker, so it must
+/// be [`Send`]; every method may block (a disk sync, later a network round trip).
+pub trait Store: Send {
+    /// Where the annotations are, for people (a path).
+    fn location(&self) -> String;
+
+    /// Writes the decision durably, adding the format version, the fingerprint and the time.
+    /// `Ok` only once it is where the user will look for it (synced); on an error nothing of
+    /// it is kept and the store holds exactly what it held before.
+    fn append(&mut self, decision: &Decision) -> Result<(), StoreError>;
+
+    /// The current annotation per (article, start, end, annotator), in a stable order.
+    fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_>;
+
+    /// Decisions that other sessions appended since the last call, in the order they were
+    /// made; they are part of [`Store::annotations`] from then on. A store with one writer
+    /// has none.
+    fn arrivals(&mut self) -> Result<Vec<Event>, StoreError>;
+}
+
+impl Store for LabelStore {
+    fn location(&self) -> String {
+        self.path().display().to_string()
+    }
+
+    fn append(&mut self, decision: &Decision) -> Result<(), StoreError> {
+        crate::fault::delay_point("slow-store", std::time::Duration::from_millis(200));
+        LabelStore::append(self, decision.event(super::now_ms()))
+    }
+
+    fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_> {
+        Box::new(LabelStore::annotations(self))
+    }
+
+    fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
+        // One writer per journal: nothing else appends to it.
+        Ok(Vec::new())
+    }
+}

@@ -1,0 +1,85 @@
+//! What the session hands a store: one annotator's decision on one sentence, in the words of
+//! the domain. The store, not the session, adds what the journal needs besides (the format
+//! version, the fingerprint of the text, the time).
+
+use super::event::{Event, Op, Origin, fingerprint};
+
+/// One annotator's decision on one sentence: these labels (`Some(vec![])` is "reviewed, no
+/// stance"), or `None` to withdraw the annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    /// The article's id.
+    pub article: String,
+    /// Byte offset of the sentence in the article text.
+    pub start: usize,
+    /// Byte offset one past the sentence's end (kept apart from `text`: an orphan's stored
+    /// text need not be as long as its span).
+    pub end: usize,
+    /// The sentence as the annotator saw it; its fingerprint is what later tells whether
+    /// the article text changed under the label.
+    pub text: String,
+    /// The labels given, in schema order; `None` withdraws the annotation.
+    pub labels: Option<Vec<String>>,
+    /// How the labels were chosen.
+    pub origin: Origin,
+    /// Who decided.
+    pub annotator: String,
+}
+
+impl Decision {
+    /// The journal event for this decision made at `ts` (Unix milliseconds): the version is
+    /// the lowest that can carry it, the fingerprint is that of `text`.
+    pub fn event(&self, ts: u64) -> Event {
+        let mut event = Event {
+            v: 0,
+            op: if self.labels.is_some() {
+                Op::Set
+            } else {
+                Op::Clear
+            },
+            article: self.article.clone(),
+            start: self.start,
+            end: self.end,
+            fp: fingerprint(&self.text),
+            labels: self.labels.clone().unwrap_or_default(),
+            annotator: self.annotator.clone(),
+            ts,
+            origin: self.origin,
+            text: self.text.clone(),
+        };
+        event.v = event.version_needed();
+        event
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::event::JOURNAL_VERSION;
+
+    #[test]
+    fn a_typed_decision_is_a_version_1_event_with_the_text_fingerprint() {
+        let decision = Decision {
+            article: "a".into(),
+            start: 4,
+            end: 18,
+            text: "Talks resumed.".into(),
+            labels: Some(vec!["diplomatic".into()]),
+            origin: Origin::Typed,
+            annotator: "ana".into(),
+        };
+        let event = decision.event(7);
+        assert_eq!(
+            event,
+            Event::set("a", 4, "Talks resumed.", ["diplomatic"], "ana", 7)
+        );
+        assert_eq!(event.v, 1);
+        let withdrawn = Decision {
+            labels: None,
+            origin: Origin::Imported,
+            ..decision
+        }
+        .event(8);
+        assert_eq!((withdrawn.op, withdrawn.v), (Op::Clear, JOURNAL_VERSION));
+    }
+}

@@ -1,0 +1,155 @@
+//! A label store in memory: for state-machine and worker tests, and for simulating several
+//! sessions on one store (each [`MemoryStore::session`] sees what the others append as
+//! arrivals). Nothing is ever written to disk, so it is never used for real annotations.
+
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use super::annotation::Annotation;
+use super::backend::Store;
+use super::decision::Decision;
+use super::error::StoreError;
+use super::event::{Event, JOURNAL_VERSION};
+use super::state::Annotations;
+
+/// The events every session of one memory store has appended, in order.
+#[derive(Debug, Default)]
+struct Log {
+    events: Vec<Event>,
+    /// The next append of any session fails with this reason (once), for tests.
+    fail_next: Option<String>,
+}
+
+/// One session's handle on a store held in memory.
+#[derive(Debug)]
+pub struct MemoryStore {
+    name: String,
+    log: Arc<Mutex<Log>>,
+    /// Events of the log already in `annotations`.
+    seen: usize,
+    /// Positions in the log of the events this session appended past `seen`: not arrivals.
+    own: std::collections::BTreeSet<usize>,
+    annotations: Annotations,
+    /// How long each append takes, to stand for a slow disk or network.
+    delay: Duration,
+    /// The clock that stamps events: a counter, so tests get the same times every run.
+    clock: u64,
+}
+
+impl MemoryStore {
+    /// An empty store named `name` (shown where a path would be).
+    pub fn new(name: &str) -> MemoryStore {
+        MemoryStore::on(name, Arc::default())
+    }
+
+    /// A store holding `events`, as if a journal with them had been replayed.
+    pub fn with_events(name: &str, events: Vec<Event>) -> MemoryStore {
+        let store = MemoryStore::new(name);
+        store.log().events = events;
+        let mut store = store;
+        store.catch_up();
+        store
+    }
+
+    fn on(name: &str, log: Arc<Mutex<Log>>) -> MemoryStore {
+        MemoryStore {
+            name: name.to_owned(),
+            log,
+            seen: 0,
+            own: Default::default(),
+            annotations: Annotations::default(),
+            delay: Duration::ZERO,
+            clock: 0,
+        }
+    }
+
+    /// Another session on the same store: what either appends, the other gets as arrivals.
+    pub fn session(&self) -> MemoryStore {
+        let mut other = MemoryStore::on(&self.name, Arc::clone(&self.log));
+        other.catch_up();
+        other
+    }
+
+    /// Makes every append take `delay` first, like a slow disk.
+    pub fn slow(mut self, delay: Duration) -> MemoryStore {
+        self.delay = delay;
+        self
+    }
+
+    /// Makes the next append (of any session of this store) fail with `reason`.
+    pub fn fail_next_append(&self, reason: &str) {
+        self.log().fail_next = Some(reason.to_owned());
+    }
+
+    /// Every event appended so far, by every session, in order.
+    pub fn events(&self) -> Vec<Event> {
+        self.log().events.clone()
+    }
+
+    fn log(&self) -> MutexGuard<'_, Log> {
+        // A test that panicked while holding the log leaves it as it was: still usable.
+        self.log.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Takes the log's events past `seen` into the view, in log order; returns those that
+    /// other sessions appended.
+    fn catch_up(&mut self) -> Vec<Event> {
+        let new: Vec<Event> = self.log().events[self.seen..].to_vec();
+        let first = self.seen;
+        self.seen += new.len();
+        let mut arrived = Vec::new();
+        for (i, event) in new.into_iter().enumerate() {
+            let mine = self.own.remove(&(first + i));
+            self.annotations.apply(event.clone());
+            if !mine {
+                arrived.push(event);
+            }
+        }
+        arrived
+    }
+}
+
+impl Store for MemoryStore {
+    fn location(&self) -> String {
+        self.name.clone()
+    }
+
+    fn append(&mut self, decision: &Decision) -> Result<(), StoreError> {
+        std::thread::sleep(self.delay);
+        self.clock += 1;
+        let event = decision.event(self.clock);
+        if event.v > JOURNAL_VERSION || event.start > event.end {
+            return Err(StoreError::InvalidEvent {
+                path: self.name.clone().into(),
+                reason: format!("span {}..{}", event.start, event.end),
+            });
+        }
+        let mut log = self.log();
+        if let Some(reason) = log.fail_next.take() {
+            return Err(StoreError::io(
+                self.name.clone(),
+                "append to label store",
+                std::io::Error::other(reason),
+            ));
+        }
+        log.events.push(event.clone());
+        let at = log.events.len() - 1;
+        drop(log);
+        if at == self.seen {
+            self.seen += 1;
+            self.annotations.apply(event);
+        } else {
+            // Others appended before it: they are arrivals still to hand out, in order.
+            self.own.insert(at);
+        }
+        Ok(())
+    }
+
+    fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_> {
+        Box::new(self.annotations.iter())
+    }
+
+    fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
+        Ok(self.catch_up())
+    }
+}

@@ -1,0 +1,157 @@
+//! The store worker: the one thread that writes the label store and the position file, so
+//! the event loop never waits for a disk (or, later, a network).
+//!
+//! Jobs are carried out one at a time in the order they were sent (a channel is FIFO), and
+//! each save is reported back as `Saved(seq)` only after the store's append returned, that is
+//! after the line is synced. Between jobs the worker asks the store for decisions that other
+//! sessions appended and passes them on as `Arrived`.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::position;
+use crate::app::{Action, Position};
+use crate::store::{Decision, Store};
+
+/// How often an idle worker asks the store for others' decisions.
+const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
+
+/// Work for the store worker.
+enum Job {
+    /// Append a decision, then report `Saved(seq)` or `SaveFailed`.
+    Save { seq: u64, decision: Decision },
+    /// Record the annotator's position in the position file.
+    Position(Position),
+}
+
+/// The handle the event loop keeps on the worker thread.
+pub struct StoreWorker {
+    jobs: Option<Sender<Job>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl StoreWorker {
+    /// Moves `store` to a new thread that reports on `reports`; positions of `annotator` go
+    /// to `position_file`.
+    pub fn spawn(
+        store: Box<dyn Store>,
+        position_file: PathBuf,
+        annotator: String,
+        reports: Sender<Action>,
+    ) -> StoreWorker {
+        let (jobs, queue) = channel();
+        let thread = std::thread::Builder::new()
+            .name("store".into())
+            .spawn(move || {
+                work(
+                    store,
+                    &queue,
+                    &Places {
+                        position_file,
+                        annotator,
+                    },
+                    &reports,
+                )
+            })
+            .expect("the system can start one more thread");
+        StoreWorker {
+            jobs: Some(jobs),
+            thread: Some(thread),
+        }
+    }
+
+    /// Queues a decision; it is reported back once synced (or failed).
+    pub fn save(&self, seq: u64, decision: Decision) {
+        self.send(Job::Save { seq, decision });
+    }
+
+    /// Queues the annotator's position for the position file.
+    pub fn save_position(&self, position: Position) {
+        self.send(Job::Position(position));
+    }
+
+    fn send(&self, job: Job) {
+        // The worker only stops when this handle is finished, so sending cannot fail while
+        // it lives; if its thread died (a panic), the panic is what the analyst sees.
+        if let Some(jobs) = &self.jobs {
+            let _ = jobs.send(job);
+        }
+    }
+
+    /// Waits until every job sent before is carried out, then ends the thread.
+    pub fn finish(mut self) {
+        self.stop();
+    }
+
+    fn stop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl Drop for StoreWorker {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// Where the worker writes besides the store.
+struct Places {
+    position_file: PathBuf,
+    annotator: String,
+}
+
+fn work(
+    mut store: Box<dyn Store>,
+    queue: &Receiver<Job>,
+    places: &Places,
+    reports: &Sender<Action>,
+) {
+    let mut polled = Instant::now();
+    loop {
+        match queue.recv_timeout(ARRIVALS_EVERY) {
+            Ok(job) => carry_out(store.as_mut(), job, places, reports),
+            Err(RecvTimeoutError::Timeout) => {}
+            Err(RecvTimeoutError::Disconnected) => return,
+        }
+        if polled.elapsed() >= ARRIVALS_EVERY {
+            polled = Instant::now();
+            match store.arrivals() {
+                Ok(events) if events.is_empty() => {}
+                Ok(events) => {
+                    let _ = reports.send(Action::Arrived(events));
+                }
+                Err(err) => {
+                    let _ = reports.send(Action::Notice(format!(
+                        "cannot read others' decisions: {err}"
+                    )));
+                }
+            }
+        }
+    }
+}
+
+fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<Action>) {
+    let report = match job {
+        Job::Save { seq, decision } => match store.append(&decision) {
+            Ok(()) => Action::Saved(seq),
+            Err(err) => Action::SaveFailed {
+                seq,
+                reason: err.to_string(),
+            },
+        },
+        Job::Position(mut position) => {
+            position.ts = crate::store::now_ms();
+            match position::write(&places.position_file, &places.annotator, position) {
+                Ok(()) => return,
+                Err(err) => Action::Notice(format!("{err:#}")),
+            }
+        }
+    };
+    // The loop has gone only when the session ended; nothing is waiting for the report then.
+    let _ = reports.send(report);
+}

@@ -7,6 +7,7 @@ pub mod commands;
 pub mod corpus;
 pub mod export;
 pub mod fault;
+pub mod hash;
 pub mod schema;
 pub mod store;
 pub mod terminal;

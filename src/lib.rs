@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod atomic;
+pub mod attach;
 pub mod cli;
 pub mod commands;
 pub mod corpus;

@@ -2,11 +2,13 @@
 
 pub mod app;
 pub mod atomic;
+pub mod attach;
 pub mod cli;
 pub mod commands;
 pub mod corpus;
 pub mod export;
 pub mod fault;
+pub mod hash;
 pub mod schema;
 pub mod store;
 pub mod terminal;

@@ -193,7 +193,9 @@ fn orphans_are_counted_and_never_attached_elsewhere() {
         "ana",
         2,
     );
+    // The text at the new offsets, space included, is what was labeled: only the span is off.
     shifted.start -= 1;
+    shifted.fp = stance::store::fingerprint(" Trading resumes on Monday.");
     store.append(shifted).unwrap();
     let mut gone = event(
         "wire-003",

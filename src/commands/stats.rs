@@ -7,6 +7,7 @@ use std::thread;
 
 use serde::Serialize;
 
+use crate::attach::attach_annotation;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::schema::Schema;
@@ -66,26 +67,25 @@ impl Stats {
         }
     }
 
-    /// Adds the label counts of `store`, whose annotations are of `corpus`.
+    /// Adds the label counts of `store`, whose annotations are of `corpus` (the corpus
+    /// [`Stats::of`] counted: its sentences are reused).
     pub fn count_labels(&mut self, store: &LabelStore, corpus: &Corpus, schema: &Schema) {
         self.store = store.path().display().to_string();
         self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
         self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
-        // The store holds one annotation per (article, start, end, annotator).
-        let orphans: HashSet<(&str, usize, usize, &str)> = store::orphans(store, corpus)
-            .into_iter()
-            .map(|o| (o.article(), o.start(), o.end(), o.annotator()))
+        let by_id: HashMap<&str, usize> = corpus
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, article)| (article.id.as_str(), i))
             .collect();
-        self.orphaned = orphans.len();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
         for event in store.annotations() {
-            let key = (
-                event.article(),
-                event.start(),
-                event.end(),
-                event.annotator(),
-            );
-            if orphans.contains(&key) {
+            let article = by_id
+                .get(event.article())
+                .map(|&i| (corpus.articles[i].text.as_str(), self.spans[i].as_slice()));
+            if attach_annotation(article, event).is_err() {
+                self.orphaned += 1;
                 continue;
             }
             annotated

@@ -21,6 +21,8 @@ pub use error::CorpusError;
 use error::quote;
 pub use segment::{Span, segment};
 
+use crate::hash;
+
 /// What to open, validated from the command line.
 #[derive(Debug, Clone, Default)]
 pub struct CorpusSpec {
@@ -110,8 +112,9 @@ pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
     let mut hashed: Vec<&str> = identity.iter().map(|(path, _)| path.as_str()).collect();
     let text_field = format!("text-field={}", loader.text_field);
     hashed.push(&text_field);
-    let hash = crate::store::fingerprint(&hashed.join("\n"));
-    let key = format!("{}-{}", file_safe(&identity[0].1), &hash[..12]);
+    // Default store paths contain this digest: it must never change.
+    let digest = format!("{:016x}", hash::fnv1a64(hashed.join("\n").as_bytes()));
+    let key = format!("{}-{}", file_safe(&identity[0].1), &digest[..12]);
     finish(loader, name, key)
 }
 

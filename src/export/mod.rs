@@ -20,8 +20,9 @@ use std::io;
 use thiserror::Error;
 
 pub use crate::atomic::AtomicFile;
+pub use crate::attach::Orphan;
 pub use record::{Record, Verdict};
-pub use resolve::{Orphan, Resolve};
+pub use resolve::Resolve;
 pub use split::{Split, SplitName, SplitSpecError};
 pub use stream::export;
 pub use summary::Summary;

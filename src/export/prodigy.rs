@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::LabelSet;
 use super::record::{Names, Record};
+use crate::hash::murmur3_32;
 
 #[derive(Serialize)]
 struct Choice<'a> {
@@ -106,48 +107,9 @@ fn task_hash_input(bytes: &mut Vec<u8>, text: &str, labels: &LabelSet) {
     }
 }
 
-/// MurmurHash3_x86_32, as in the reference implementation (little-endian blocks).
-fn murmur3_32(data: &[u8], seed: u32) -> u32 {
-    const C1: u32 = 0xcc9e_2d51;
-    const C2: u32 = 0x1b87_3593;
-    let mut h = seed;
-    let mut blocks = data.chunks_exact(4);
-    for block in &mut blocks {
-        let k = u32::from_le_bytes([block[0], block[1], block[2], block[3]]);
-        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
-        h = h.rotate_left(13).wrapping_mul(5).wrapping_add(0xe654_6b64);
-    }
-    let tail = blocks.remainder();
-    if !tail.is_empty() {
-        let k = tail
-            .iter()
-            .rev()
-            .fold(0u32, |k, &byte| (k << 8) | u32::from(byte));
-        h ^= k.wrapping_mul(C1).rotate_left(15).wrapping_mul(C2);
-    }
-    h ^= data.len() as u32;
-    h ^= h >> 16;
-    h = h.wrapping_mul(0x85eb_ca6b);
-    h ^= h >> 13;
-    h = h.wrapping_mul(0xc2b2_ae35);
-    h ^ (h >> 16)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn murmur3_matches_reference_vectors() {
-        assert_eq!(murmur3_32(b"", 0), 0);
-        assert_eq!(murmur3_32(b"", 1), 0x514e_28b7);
-        assert_eq!(murmur3_32(b"hello", 0), 0x248b_fa47);
-        assert_eq!(murmur3_32(b"Hello, world!", 0), 0xc036_3e43);
-        assert_eq!(
-            murmur3_32(b"The quick brown fox jumps over the lazy dog", 0),
-            0x2e4f_f723
-        );
-    }
 
     #[test]
     fn hashes_are_signed_and_depend_on_the_options() {

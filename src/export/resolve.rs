@@ -1,10 +1,9 @@
-//! Which sentence an annotation belongs to, and whose decision counts when several
-//! annotators labeled the same sentence.
+//! Whose decision counts when several annotators labeled the same sentence (which
+//! sentence an annotation belongs to is [`crate::attach`]'s rule).
 
 use std::borrow::Cow;
 
-use crate::corpus::Span;
-use crate::store::{Annotation, fingerprint};
+use crate::store::Annotation;
 
 /// How to settle several annotators' decisions on one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -18,33 +17,6 @@ pub enum Resolve {
     Majority,
     /// Only this annotator's decisions; sentences they did not label are not annotated.
     Annotator(String),
-}
-
-/// Why an annotation could not be attached to a sentence of the current text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Orphan {
-    /// No article with the annotation's id is in the corpus.
-    ArticleMissing,
-    /// The offsets are no longer a sentence of the current segmentation.
-    NotASentence,
-    /// The offsets are a sentence, but its text no longer has the stored fingerprint.
-    TextChanged,
-}
-
-/// The index of the sentence the annotation is attached to, or why it is an orphan.
-///
-/// `spans` must be the article's current segmentation, in text order.
-pub fn attach(text: &str, spans: &[Span], event: Annotation) -> Result<usize, Orphan> {
-    let index = spans
-        .binary_search_by_key(&event.start(), |span| span.start)
-        .map_err(|_| Orphan::NotASentence)?;
-    if spans[index].end != event.end() {
-        return Err(Orphan::NotASentence);
-    }
-    match text.get(event.start()..event.end()) {
-        Some(sentence) if fingerprint(sentence) == event.fp() => Ok(index),
-        _ => Err(Orphan::TextChanged),
-    }
 }
 
 /// The decision that a sentence is exported with.
@@ -129,7 +101,7 @@ fn label_set(event: Annotation<'_>) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Event, JOURNAL_VERSION, Op, Origin};
+    use crate::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
 
     fn event(annotator: &str, ts: u64, labels: &[&str]) -> Event {
         Event {
@@ -209,20 +181,5 @@ mod tests {
             decided(&["diplomatic"], "cy")
         );
         assert_eq!(resolve(&[], &Resolve::Majority), Resolution::Unannotated);
-    }
-
-    #[test]
-    fn attaches_only_to_a_current_sentence_with_the_same_text() {
-        let text = "Talks resumed. Troops moved.";
-        let spans = [Span { start: 0, end: 14 }, Span { start: 15, end: 28 }];
-        let mut e = event("ann", 1, &[]);
-        (e.start, e.end, e.fp) = (15, 28, fingerprint("Troops moved."));
-        assert_eq!(attach(text, &spans, (&e).into()), Ok(1));
-        e.fp = fingerprint("Troops massed.");
-        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::TextChanged));
-        (e.start, e.end) = (15, 27);
-        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::NotASentence));
-        (e.start, e.end) = (3, 14);
-        assert_eq!(attach(text, &spans, (&e).into()), Err(Orphan::NotASentence));
     }
 }

@@ -5,9 +5,10 @@ use std::io::Write;
 use rustc_hash::FxHashMap;
 
 use super::record::{Context, Record, Verdict, fold_whitespace};
-use super::resolve::{Decision, Orphan, Resolution, Resolve, attach, resolve};
+use super::resolve::{Decision, Resolution, Resolve, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
+use crate::attach::{Orphan, attach_annotation};
 use crate::corpus::{Article, Span};
 use crate::store::{self, Op};
 
@@ -56,7 +57,7 @@ pub fn export<'a, W: Write>(
         let spans = article.sentences();
         attached.clear();
         for event in events {
-            match attach(&article.text, &spans, event) {
+            match attach_annotation(Some((&article.text, &spans)), event) {
                 Ok(index) => attached.push((index, event)),
                 Err(why) => summary.orphan(why),
             }
@@ -113,7 +114,7 @@ pub fn export<'a, W: Write>(
     for events in by_article.values() {
         events
             .iter()
-            .for_each(|_| summary.orphan(Orphan::ArticleMissing));
+            .for_each(|_| summary.orphan(Orphan::ArticleGone));
     }
     sink.finish()?;
     Ok(summary)

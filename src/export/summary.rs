@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use super::LabelSet;
 use super::record::Verdict;
-use super::resolve::Orphan;
 use super::split::SplitName;
+use crate::attach::Orphan;
 
 /// Sentences written, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -72,7 +72,7 @@ impl Summary {
 
     pub(super) fn orphan(&mut self, why: Orphan) {
         match why {
-            Orphan::ArticleMissing => self.orphans_article_missing += 1,
+            Orphan::ArticleGone => self.orphans_article_missing += 1,
             Orphan::NotASentence => self.orphans_not_a_sentence += 1,
             Orphan::TextChanged => self.orphans_text_changed += 1,
         }

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::hash;
+
 /// What an event does to a sentence's annotation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -110,14 +112,10 @@ impl Event {
 /// it. Version 2 adds the origins `imported` and `adjudicated`.
 pub const JOURNAL_VERSION: u32 = 2;
 
-/// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits.
+/// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the
+/// journal's `fp` field ([`crate::hash::fingerprint_u64`] holds it as a number).
 pub fn fingerprint(text: &str) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for byte in text.bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("{hash:016x}")
+    hash::format_fingerprint(hash::fingerprint_u64(text))
 }
 
 #[cfg(test)]
@@ -125,8 +123,9 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fingerprint_is_fnv1a() {
+    fn fingerprint_is_fnv1a_in_lowercase_hex() {
         assert_eq!(fingerprint(""), "cbf29ce484222325");
+        assert_eq!(fingerprint("foobar"), "85944171f73967e8");
         assert_eq!(fingerprint("a"), "af63dc4c8601ec8c");
         assert_ne!(fingerprint("Talks resumed."), fingerprint("Talks resumed!"));
     }

@@ -370,7 +370,8 @@ fn a_failed_save_is_shown_and_quit_asks_again() {
         s.save_state(),
         SaveState::NotSaved {
             decisions: 1,
-            reason: "disk full".into()
+            reason: "disk full".into(),
+            saving: 0,
         }
     );
     assert!(s.is_unsaved(0));

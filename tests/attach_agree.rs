@@ -5,7 +5,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use std::sync::Arc;
+
 use serde_json::Value;
+use stance::app::{Action, Setup, State, update};
 use stance::attach::{self, Orphan};
 use stance::corpus::{self, Article, CorpusSpec};
 use stance::store::{self, Event, LabelStore, Op, fingerprint};
@@ -373,4 +376,25 @@ fn stats_export_and_the_rule_count_the_same_orphans() {
     }
     assert_eq!(stats["annotated"], rows_total);
     assert_eq!(stats["orphaned"], orphans_total.iter().sum::<usize>());
+
+    // The session's one model (review list, statistics panel), once every article is
+    // segmented: the same orphans, for the same reasons, and the same live annotations.
+    let mut state = State::with_events(
+        Setup::new(Arc::new(w.articles.clone()), "alice", "labels.jsonl"),
+        store.annotations(),
+    );
+    let spans = w.articles.iter().map(Article::sentences).collect();
+    update(&mut state, Action::Segmented { first: 0, spans });
+    let model = state.annotations();
+    assert_eq!(model.orphans(), 11);
+    let reasons = model
+        .entries()
+        .iter()
+        .filter_map(|e| e.orphan.as_ref().map(|o| Err::<usize, _>(o.reason)))
+        .collect::<Vec<_>>();
+    assert_eq!(by_reason(&reasons), orphans);
+    assert_eq!(state.all_annotators().annotated, attached.len());
+    for (who, count) in state.annotator_counts() {
+        assert_eq!(stats["annotators"][who], count, "{who}");
+    }
 }

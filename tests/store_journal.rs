@@ -256,8 +256,46 @@ fn a_corrupt_middle_line_is_an_error_naming_it_and_the_file_is_unchanged() {
 #[test]
 fn an_unknown_format_version_is_an_error_naming_the_line() {
     let e = serde_json::to_string(&event("a1", 30, 40, "alice", &[])).unwrap();
-    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":2"#), "version 2");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":3"#), "version 3");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":3"#), "newer stance");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":0"#), "version 0");
     assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "version 7");
+    assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "upgrade stance");
+    // A version-2 value in a line that says version 1 is refused, not read as version 1.
+    let imported = e.replace(r#""origin":"typed""#, r#""origin":"imported""#);
+    assert_bad_second_line(&imported, "needs journal format version 2");
+}
+
+#[test]
+fn version_1_and_version_2_lines_read_side_by_side_and_each_line_says_the_least_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    // A journal as the first version of stance wrote it, fields in its order.
+    let v1 = r#"{"v":1,"op":"set","article":"a1","start":0,"end":10,"fp":"cbf29ce484222325","labels":["diplomatic"],"annotator":"alice","ts":5,"origin":"typed","text":""}"#;
+    let v2 = r#"{"v":2,"op":"set","article":"a1","start":11,"end":20,"fp":"cbf29ce484222325","labels":[],"annotator":"bob","ts":6,"origin":"imported","text":""}"#;
+    let v2_typed = v2
+        .replace("\"start\":11,\"end\":20", "\"start\":21,\"end\":30")
+        .replace("imported", "adjudicated");
+    fs::write(&path, format!("{v1}\n{v2}\n{v2_typed}\n")).unwrap();
+    let mut store = LabelStore::open(&path).unwrap();
+    let origins: Vec<Origin> = store.annotations().map(|a| a.origin()).collect();
+    assert_eq!(
+        origins,
+        [Origin::Typed, Origin::Imported, Origin::Adjudicated]
+    );
+    store.compact().unwrap();
+    let lines: Vec<serde_json::Value> = fs::read_to_string(&path)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let versions: Vec<u64> = lines.iter().map(|l| l["v"].as_u64().unwrap()).collect();
+    assert_eq!(
+        versions,
+        [1, 2, 2],
+        "a typed line stays readable by a version-1 reader"
+    );
+    assert_eq!(fs::read_to_string(&path).unwrap().lines().next(), Some(v1));
 }
 
 #[test]

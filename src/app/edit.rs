@@ -2,9 +2,11 @@
 //! review list. Each is remembered for undo and returned as a journal write.
 
 use super::action::Effect;
-use super::review_list::GONE;
-use super::state::{Labels, SentenceKey, State, View, in_schema_order};
+use super::annotations::GONE;
+use super::open::Insert;
+use super::state::{Labels, SentenceKey, State, View};
 use super::update::{go, say, say_error};
+use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
 use crate::store::{Decision, Origin};
 
@@ -73,10 +75,11 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
 /// The session annotator's labels on a target now.
 pub(super) fn labels_of(state: &State, target: Target) -> Option<Labels> {
     match target {
-        Target::Sentence { article, span, .. } => state.annotations[article]
-            .get(&(span.start, span.end))
+        Target::Sentence { article, span, .. } => state
+            .model
+            .labels_of(article, span, state.model.me())
             .cloned(),
-        Target::Orphan(id) => state.review.entry(id).labels.clone(),
+        Target::Orphan(id) => state.model.entry(id).labels.clone(),
     }
 }
 
@@ -93,23 +96,33 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
     let show = state.view == View::Review;
     let event = match target {
         Target::Sentence { article, span, .. } => {
-            set_sentence(state, article, span, labels.clone());
-            let replaced_orphan = state.review.set_own(
+            let me = state.model.me();
+            let before = state.model.find(article, span, me).map(|id| {
+                state
+                    .review
+                    .before(&state.model, id, &state.articles, &state.schema)
+            });
+            let model = &mut state.model;
+            if let Some(changed) = model.set(
                 &state.articles,
                 &state.schema,
                 (article, span),
+                me,
                 labels.as_ref(),
-                show,
-            );
-            if replaced_orphan {
-                state.orphaned = state.orphaned.saturating_sub(1);
+            ) {
+                let insert = match (show, changed.new) {
+                    (true, _) => Insert::Always,
+                    (false, true) => Insert::IfMatches,
+                    (false, false) => Insert::Never,
+                };
+                state.after_change(changed.id, before, insert);
             }
             let a = &state.articles[article];
             let text = &a.text[span.start..span.end];
             decision(state, (&a.id, span), text, labels)
         }
         Target::Orphan(id) => {
-            let entry = state.review.entry(id);
+            let entry = state.model.entry(id);
             let Some(orphan) = entry.orphan.as_deref() else {
                 unreachable!("orphan targets are made from orphaned entries only");
             };
@@ -117,16 +130,9 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
                 start: entry.start,
                 end: entry.end,
             };
-            let article = state.review.article_id(id, &state.articles);
+            let article = state.model.article_id(id, &state.articles);
             let event = decision(state, (article, span), &orphan.text, labels.clone());
-            match (entry.labels.is_some(), labels.is_some()) {
-                (true, false) => state.orphaned = state.orphaned.saturating_sub(1),
-                (false, true) => state.orphaned += 1,
-                _ => {}
-            }
-            state
-                .review
-                .set_orphan(id, labels, &state.articles, &state.schema);
+            state.change_entry(id, Insert::Never, |entry| entry.labels = labels);
             event
         }
     };
@@ -154,28 +160,6 @@ fn decision(
         labels,
         origin: Origin::Typed,
         annotator: state.annotator.clone(),
-    }
-}
-
-/// Updates the article view's decisions and counts.
-fn set_sentence(state: &mut State, article: usize, span: Span, labels: Option<Labels>) {
-    let key = (span.start, span.end);
-    let old = match &labels {
-        Some(l) => state.annotations[article].insert(key, l.clone()),
-        None => state.annotations[article].remove(&key),
-    };
-    let current = article == state.cursor.article;
-    if let Some(old) = &old {
-        state.overall.add(&state.schema, old, -1);
-        if current {
-            state.in_article.add(&state.schema, old, -1);
-        }
-    }
-    if let Some(new) = &labels {
-        state.overall.add(&state.schema, new, 1);
-        if current {
-            state.in_article.add(&state.schema, new, 1);
-        }
     }
 }
 
@@ -211,11 +195,11 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
     if state.view == View::Review {
         let id = match target {
             Target::Sentence { article, span, .. } => {
-                state.review.find(article, span, state.review.me())
+                state.model.find(article, span, state.model.me())
             }
             Target::Orphan(id) => Some(id),
         };
-        if let Some(row) = id.and_then(|id| state.review.row_of(id)) {
+        if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
             super::review::select(state, row);
         }
     }

@@ -4,6 +4,7 @@
 //! loop carries out, so every behaviour can be tested without either.
 
 pub mod action;
+pub mod annotations;
 mod edit;
 pub mod help;
 pub mod keymap;
@@ -22,8 +23,9 @@ mod search;
 pub mod state;
 pub mod stats_panel;
 mod update;
+pub mod vocabulary;
 
 pub use keys::action_for;
-pub use review_list::{Filter, LabelFilter};
+pub use review_list::{Filter, LabelFilter, Review};
 pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State, View};
 pub use update::update;

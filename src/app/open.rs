@@ -5,11 +5,12 @@
 use rustc_hash::FxHashMap;
 
 use super::action::Position;
+use super::annotations::Annotations;
 use super::layout::TextLayout;
 use super::picker::Picker;
 use super::review_list::{Filter, ReviewList};
 use super::screen::Screen;
-use super::state::{Counts, Cursor, Labels, Message, Mode, Setup, State, View};
+use super::state::{Cursor, Message, Mode, Setup, State, View};
 use super::stats_panel::SessionClock;
 use crate::corpus::Span;
 use crate::store::Annotation;
@@ -41,41 +42,27 @@ impl State {
                 last = Some(*event);
             }
         });
-        let review = ReviewList::build(&articles, &by_id, &setup.schema, &setup.annotator, events);
+        let model = Annotations::build(&articles, &by_id, &setup.schema, &setup.annotator, events);
+        let review = ReviewList::new(&model);
         let from_journal = last.map(|e| Position {
             article: e.article().to_owned(),
             start: e.start(),
             end: e.end(),
             ts: e.ts(),
         });
-        let mut annotations: Vec<FxHashMap<(usize, usize), Labels>> =
-            vec![FxHashMap::default(); count];
-        let mut overall = Counts::new(&setup.schema);
-        let mut orphaned = 0;
-        for entry in review.entries() {
-            match (&entry.labels, &entry.orphan) {
-                _ if entry.annotator != review.me() => {}
-                (Some(labels), None) => {
-                    overall.add(&setup.schema, labels, 1);
-                    annotations[entry.article].insert((entry.start, entry.end), labels.clone());
-                }
-                (Some(_), Some(_)) => orphaned += 1,
-                (None, _) => {}
-            }
-        }
         let resume = match (setup.resume, from_journal) {
             (Some(p), Some(j)) => Some(if j.ts > p.ts { j } else { p }),
             (p, j) => p.or(j),
         };
         let mut state = State {
-            in_article: Counts::new(&setup.schema),
             articles: setup.articles,
             schema: setup.schema,
             keymap: setup.keymap,
             annotator: setup.annotator,
             store_path: setup.store_path,
             sentences: vec![None; count],
-            annotations,
+            model,
+            article_index: Default::default(),
             cursor: Cursor::default(),
             screen: Screen::default(),
             layout: TextLayout::default(),
@@ -84,8 +71,6 @@ impl State {
             help_top: 0,
             mode: Mode::Normal,
             message: None,
-            overall,
-            orphaned,
             total_sentences: None,
             undo: Vec::new(),
             redo: Vec::new(),
@@ -124,7 +109,7 @@ impl State {
             };
             state
                 .review
-                .set_filter(filter, &state.articles, &state.schema);
+                .set_filter(filter, &state.model, &state.articles, &state.schema);
         }
         let mut warnings = setup.warnings;
         warnings.extend(state.keymap.conflicts(&state.schema));
@@ -141,20 +126,86 @@ impl State {
         state
     }
 
+    /// Changes an entry of the model and keeps the review list's rows in step: a row stays
+    /// where it is (counted as edited out if it no longer passes the filter).
+    pub(super) fn change_entry(
+        &mut self,
+        id: u32,
+        insert: Insert,
+        edit: impl FnOnce(&mut super::annotations::Entry),
+    ) {
+        let before = self
+            .review
+            .before(&self.model, id, &self.articles, &self.schema);
+        self.model.change(&self.schema, id, edit);
+        self.after_change(id, Some(before), insert);
+    }
+
+    /// The review list's part of a change to entry `id` of the model; `before` is how it
+    /// stood, `None` for a new entry.
+    pub(super) fn after_change(
+        &mut self,
+        id: u32,
+        before: Option<super::review_list::Before>,
+        insert: Insert,
+    ) {
+        let (model, articles, schema) = (&self.model, &self.articles, &self.schema);
+        if let Some(before) = before {
+            self.review.changed(model, id, before, articles, schema);
+        }
+        if self.review.row_of(model, id).is_none() {
+            match insert {
+                Insert::Always => self.review.offer(model, id, true, articles, schema),
+                Insert::IfMatches => self.review.offer(model, id, false, articles, schema),
+                Insert::Never => {}
+            }
+        }
+    }
+
+    /// Takes in decisions other sessions appended to the store, in order.
+    pub(super) fn take_arrivals(&mut self, events: &[crate::store::Event]) {
+        if self.article_index.is_empty() && !self.articles.is_empty() {
+            self.article_index = self
+                .articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.clone(), i))
+                .collect();
+        }
+        for event in events {
+            let found = self.article_index.get(event.article.as_str()).copied();
+            let article = found.map(|i| {
+                let spans = self.sentences[i].as_deref();
+                (i, self.articles[i].text.as_str(), spans)
+            });
+            let arrival = self
+                .model
+                .arrival(&self.schema, article, Annotation::from(event));
+            if let Some(at) = arrival.added {
+                self.review.annotator_added(at);
+            }
+            let before = arrival.existing.map(|id| {
+                self.review
+                    .before(&self.model, id, &self.articles, &self.schema)
+            });
+            if let Some(id) = self.model.put(&self.schema, arrival) {
+                let insert = match before {
+                    Some(_) => Insert::Never,
+                    None => Insert::IfMatches,
+                };
+                self.after_change(id, before, insert);
+            }
+        }
+    }
+
     /// Takes an article's sentences (found here or in the background). Stored decisions whose
     /// span is no longer a sentence, or whose text changed, are set aside as orphaned here.
     pub(super) fn install_spans(&mut self, article: usize, spans: Vec<Span>) {
         if self.sentences[article].is_some() {
             return;
         }
-        let orphaned = self
-            .review
-            .check_spans(&self.articles, &self.schema, article, &spans);
-        for key in orphaned {
-            if let Some(labels) = self.annotations[article].remove(&key) {
-                self.overall.add(&self.schema, &labels, -1);
-                self.orphaned += 1;
-            }
+        for (id, orphan) in self.model.check_spans(&self.articles, article, &spans) {
+            self.change_entry(id, Insert::IfMatches, |entry| entry.orphan = Some(orphan));
         }
         self.sentences[article] = Some(spans);
         self.segmented += 1;
@@ -163,4 +214,15 @@ impl State {
             self.total_sentences = Some(total);
         }
     }
+}
+
+/// Whether an entry that is not among the review list's rows becomes one after a change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Insert {
+    /// Yes: the reviewer made it from the list, so it must stay in sight.
+    Always,
+    /// When it passes the filter.
+    IfMatches,
+    /// No: the rows change only when the filter does.
+    Never,
 }

@@ -2,8 +2,9 @@
 //! the same decisions as in the article, open a row's sentence in its article, and filter.
 
 use super::action::{Action, Effect};
+use super::annotations::{GONE, OrphanReason};
 use super::edit::{Target, decide_on};
-use super::review_list::{Filter, GONE, LabelFilter, OrphanReason};
+use super::review_list::{Filter, LabelFilter};
 use super::state::{Labels, Mode, State, View};
 use super::update::{go, say, say_error, search_next};
 use crate::corpus::Span;
@@ -61,7 +62,7 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::FilterKey;
         }
         Action::FilterAnnotator => {
-            let count = state.review.annotators().len() as u32;
+            let count = state.model.annotators().len() as u32;
             let next = match state.review.filter().annotator {
                 None => Some(0),
                 Some(a) if a + 1 < count => Some(a + 1),
@@ -95,7 +96,7 @@ fn refilter(state: &mut State, change: impl FnOnce(&mut Filter)) {
     change(&mut filter);
     state
         .review
-        .set_filter(filter, &state.articles, &state.schema);
+        .set_filter(filter, &state.model, &state.articles, &state.schema);
     let row = state.review.selected();
     select(state, row);
 }
@@ -146,8 +147,8 @@ fn other_article(state: &mut State, forward: bool) -> Vec<Effect> {
     let Some(&id) = rows.get(state.review.selected()) else {
         return Vec::new();
     };
-    let article_of = |i: usize| state.review.article_id(rows[i], &state.articles);
-    let here = state.review.article_id(id, &state.articles);
+    let article_of = |i: usize| state.model.article_id(rows[i], &state.articles);
+    let here = state.model.article_id(id, &state.articles);
     let selected = state.review.selected();
     let found = if forward {
         (selected + 1..rows.len()).find(|&i| article_of(i) != here)
@@ -176,7 +177,7 @@ fn other_article(state: &mut State, forward: bool) -> Vec<Effect> {
 /// orphaned (which segmenting the article may just have found).
 fn row_sentence(state: &mut State) -> Option<(u32, usize, usize, Span)> {
     let id = state.review.selected_id()?;
-    let entry = state.review.entry(id);
+    let entry = state.model.entry(id);
     let (article, span) = (
         entry.article,
         Span {
@@ -191,7 +192,7 @@ fn row_sentence(state: &mut State) -> Option<(u32, usize, usize, Span)> {
             .binary_search_by_key(&span.start, |s| s.start)
             .ok();
         if let Some(sentence) = sentence
-            && state.review.entry(id).orphan.is_none()
+            && state.model.entry(id).orphan.is_none()
         {
             return Some((id, article, sentence, span));
         }
@@ -227,8 +228,8 @@ fn edit(state: &mut State, change: impl FnOnce(Option<Labels>) -> Option<Labels>
     let Some((id, article, sentence, span)) = row_sentence(state).filter(|r| r.0 == id) else {
         return say_orphaned(state, id);
     };
-    let entry = state.review.entry(id);
-    let mine = entry.annotator == state.review.me();
+    let entry = state.model.entry(id);
+    let mine = entry.annotator == state.model.me();
     let after = change(entry.labels.clone());
     let target = Target::Sentence {
         article,
@@ -238,9 +239,9 @@ fn edit(state: &mut State, change: impl FnOnce(Option<Labels>) -> Option<Labels>
     let effects = decide_on(state, target, after);
     if !mine
         && let Some(row) = state
-            .review
-            .find(article, span, state.review.me())
-            .and_then(|id| state.review.row_of(id))
+            .model
+            .find(article, span, state.model.me())
+            .and_then(|id| state.review.row_of(&state.model, id))
     {
         select(state, row);
     }
@@ -255,12 +256,12 @@ fn edit_and_advance(
     let Some(id) = state.review.selected_id() else {
         return say(state, "no row to change");
     };
-    let entry = state.review.entry(id);
+    let entry = state.model.entry(id);
     let sentence = (entry.article, entry.start, entry.end);
     let effects = edit(state, change);
     let rows = state.review.rows();
     let next = (state.review.selected()..rows.len()).find(|&i| {
-        let e = state.review.entry(rows[i]);
+        let e = state.model.entry(rows[i]);
         (e.article, e.start, e.end) != sentence
     });
     if let Some(row) = next {
@@ -270,7 +271,7 @@ fn edit_and_advance(
 }
 
 fn say_orphaned(state: &mut State, id: u32) -> Vec<Effect> {
-    let reason = match state.review.entry(id).orphan.as_ref().map(|o| o.reason) {
+    let reason = match state.model.entry(id).orphan.as_ref().map(|o| o.reason) {
         Some(OrphanReason::ArticleGone) => "its article is gone",
         Some(OrphanReason::TextChanged) => "its text changed",
         _ => "it is no longer a sentence",
@@ -284,9 +285,9 @@ fn clear(state: &mut State) -> Vec<Effect> {
     let Some(id) = state.review.selected_id() else {
         return say(state, "no row to change");
     };
-    let entry = state.review.entry(id);
-    if entry.annotator != state.review.me() {
-        let name = &state.review.annotators()[entry.annotator as usize];
+    let entry = state.model.entry(id);
+    if entry.annotator != state.model.me() {
+        let name = &state.model.annotators()[entry.annotator as usize];
         let text = format!("this is {name}'s annotation: only {name} can withdraw it");
         return say(state, &text);
     }
@@ -325,9 +326,9 @@ fn open_in_article(state: &mut State) -> Vec<Effect> {
         say(state, &hint);
         return effects;
     }
-    let entry = state.review.entry(id);
+    let entry = state.model.entry(id);
     if entry.article == GONE {
-        let id = state.review.article_id(id, &state.articles).to_owned();
+        let id = state.model.article_id(id, &state.articles).to_owned();
         return say_error(state, &format!("article {id:?} is no longer in the corpus"));
     }
     // An orphan: the place in the article where it was.

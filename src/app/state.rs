@@ -6,22 +6,19 @@ use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::action::{Action, Position};
+use super::annotations::Annotations;
 use super::edit::Change;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout, sanitize};
 use super::picker::Picker;
-use super::review_list::{LabelFilter, ReviewList};
+use super::review_list::{Review, ReviewList};
 use super::screen::Screen;
 use super::stats_panel::SessionClock;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
 use crate::store::Event;
 
-/// Labels of one decision in schema order; empty means "reviewed, no stance".
-pub type Labels = Vec<String>;
-
-/// Identifies a sentence across the session: article index and byte span.
-pub type SentenceKey = (usize, usize, usize);
+pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
 /// Everything a session starts from.
 #[derive(Debug, Clone)]
@@ -77,39 +74,6 @@ pub struct Cursor {
     pub sentence: usize,
 }
 
-/// How many sentences have which decision.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Counts {
-    /// Sentences with a decision, "no stance" included.
-    pub annotated: usize,
-    /// Sentences decided "reviewed, no stance".
-    pub no_stance: usize,
-    /// Sentences per label, in schema order.
-    pub labels: Vec<usize>,
-}
-
-impl Counts {
-    pub(super) fn new(schema: &Schema) -> Counts {
-        Counts {
-            labels: vec![0; schema.labels.len()],
-            ..Counts::default()
-        }
-    }
-
-    pub(super) fn add(&mut self, schema: &Schema, labels: &[String], sign: isize) {
-        let step = |n: &mut usize| *n = n.saturating_add_signed(sign);
-        step(&mut self.annotated);
-        if labels.is_empty() {
-            step(&mut self.no_stance);
-        }
-        for name in labels {
-            if let Some(i) = schema.index_of(name) {
-                step(&mut self.labels[i]);
-            }
-        }
-    }
-}
-
 /// Which screen is under the overlays.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum View {
@@ -159,6 +123,8 @@ pub enum SaveState {
         decisions: usize,
         /// The last error.
         reason: String,
+        /// Later decisions still being written (they may yet be saved).
+        saving: usize,
     },
 }
 
@@ -180,7 +146,11 @@ pub struct State {
     pub(super) annotator: String,
     pub(super) store_path: String,
     pub(super) sentences: Vec<Option<Vec<Span>>>,
-    pub(super) annotations: Vec<FxHashMap<(usize, usize), Labels>>,
+    /// Every annotator's annotations: the one model the article view, the review list, the
+    /// statistics and the counts read.
+    pub(super) model: Annotations,
+    /// Article index by id, made when the first decision from another session arrives.
+    pub(super) article_index: FxHashMap<String, usize>,
     pub(super) cursor: Cursor,
     pub(super) screen: Screen,
     pub(super) layout: TextLayout,
@@ -189,9 +159,6 @@ pub struct State {
     pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
-    pub(super) overall: Counts,
-    pub(super) in_article: Counts,
-    pub(super) orphaned: usize,
     pub(super) total_sentences: Option<usize>,
     pub(super) undo: Vec<Change>,
     pub(super) redo: Vec<Change>,
@@ -229,11 +196,6 @@ impl State {
         let article = self.cursor.article;
         let sentence_count = self.spans(article).len();
         self.cursor.sentence = self.cursor.sentence.min(sentence_count.saturating_sub(1));
-        let mut counts = Counts::new(&self.schema);
-        for labels in self.annotations[article].values() {
-            counts.add(&self.schema, labels, 1);
-        }
-        self.in_article = counts;
         self.refresh_layout();
     }
 
@@ -296,20 +258,16 @@ impl State {
             .copied()
     }
 
-    /// The decision on a sentence of the current article: `None` when not annotated.
+    /// The session annotator's decision on a sentence of the current article: `None` when
+    /// not annotated.
     pub fn annotation(&self, sentence: usize) -> Option<&Labels> {
-        let span = self
-            .sentences
-            .get(self.cursor.article)?
-            .as_ref()?
-            .get(sentence)?;
-        self.annotations[self.cursor.article].get(&(span.start, span.end))
+        self.annotation_at(self.cursor.article, sentence)
     }
 
-    /// The decision on any sentence whose article is already segmented.
+    /// The session annotator's decision on any sentence whose article is already segmented.
     pub fn annotation_at(&self, article: usize, sentence: usize) -> Option<&Labels> {
         let span = self.sentences.get(article)?.as_ref()?.get(sentence)?;
-        self.annotations[article].get(&(span.start, span.end))
+        self.model.labels_of(article, *span, self.model.me())
     }
 
     /// True when the decision on this sentence of the current article failed to save.
@@ -331,6 +289,7 @@ impl State {
             SaveState::NotSaved {
                 decisions: self.unsaved.len(),
                 reason: self.last_error.clone(),
+                saving: self.in_flight.len(),
             }
         } else if !self.in_flight.is_empty() {
             SaveState::Saving
@@ -417,17 +376,23 @@ impl State {
     pub fn message(&self) -> Option<&Message> {
         self.message.as_ref()
     }
-    /// Decisions across the corpus.
+    /// The session annotator's decisions across the corpus.
     pub fn overall(&self) -> &Counts {
-        &self.overall
+        &self.model.counts()[self.model.me() as usize]
     }
-    /// Decisions in the current article.
-    pub fn in_article(&self) -> &Counts {
-        &self.in_article
+    /// The session annotator's decisions in the current article.
+    pub fn in_article(&self) -> Counts {
+        self.model
+            .counts_in(&self.schema, self.cursor.article, self.model.me())
     }
-    /// Stored decisions that no longer match a sentence (seen so far).
+    /// The session annotator's stored decisions that no longer match a sentence (seen so
+    /// far).
     pub fn orphaned(&self) -> usize {
-        self.orphaned
+        self.model.orphans_of(self.model.me())
+    }
+    /// Every annotator's annotations.
+    pub fn annotations(&self) -> &Annotations {
+        &self.model
     }
     /// Sentences in the corpus, once the background count has arrived.
     pub fn total_sentences(&self) -> Option<usize> {
@@ -441,9 +406,12 @@ impl State {
     pub fn view(&self) -> View {
         self.view
     }
-    /// The review list.
-    pub fn review(&self) -> &ReviewList {
-        &self.review
+    /// The review list, with the entries its rows show.
+    pub fn review(&self) -> Review<'_> {
+        Review {
+            list: &self.review,
+            model: &self.model,
+        }
     }
     /// The article list.
     pub fn picker(&self) -> &Picker {
@@ -459,16 +427,12 @@ impl State {
             .sentences
             .get(article)
             .and_then(|s| s.as_ref().map(Vec::len));
-        (
-            self.annotations.get(article).map_or(0, FxHashMap::len),
-            sentences,
-        )
+        let mine = self
+            .model
+            .of_article(article)
+            .filter(|e| e.annotator == self.model.me() && e.orphan.is_none())
+            .filter(|e| e.labels.is_some())
+            .count();
+        (mine, sentences)
     }
-}
-
-/// Known labels in schema order, then any names the schema no longer has.
-pub(super) fn in_schema_order(schema: &Schema, mut labels: Labels) -> Labels {
-    labels.sort_by_key(|name| schema.index_of(name).unwrap_or(usize::MAX));
-    labels.dedup();
-    labels
 }

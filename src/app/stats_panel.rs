@@ -61,7 +61,7 @@ impl State {
     /// Live annotations of every annotator in the store, added up.
     pub fn all_annotators(&self) -> Counts {
         let mut total = Counts::new(&self.schema);
-        for counts in self.review.counts() {
+        for counts in self.model.counts() {
             total.annotated += counts.annotated;
             total.no_stance += counts.no_stance;
             for (sum, n) in total.labels.iter_mut().zip(&counts.labels) {
@@ -73,7 +73,7 @@ impl State {
 
     /// Each annotator's name and live annotations, most first; ties by name.
     pub fn annotator_counts(&self) -> Vec<(&str, usize)> {
-        let review = &self.review;
+        let review = &self.model;
         let mut rows: Vec<(&str, usize)> = review
             .annotators()
             .iter()

@@ -46,6 +46,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             }
             return quit_once_saved(state);
         }
+        Action::Arrived(events) => {
+            state.take_arrivals(&events);
+            return Vec::new();
+        }
         Action::CorpusCounted(total) => {
             state.total_sentences = Some(total);
             return Vec::new();

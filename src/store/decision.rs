@@ -55,7 +55,7 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::event::JOURNAL_VERSION;
+    use crate::store::event::NEWEST_JOURNAL_VERSION;
 
     #[test]
     fn a_typed_decision_is_a_version_1_event_with_the_text_fingerprint() {
@@ -80,6 +80,9 @@ mod tests {
             ..decision
         }
         .event(8);
-        assert_eq!((withdrawn.op, withdrawn.v), (Op::Clear, JOURNAL_VERSION));
+        assert_eq!(
+            (withdrawn.op, withdrawn.v),
+            (Op::Clear, NEWEST_JOURNAL_VERSION)
+        );
     }
 }

@@ -81,7 +81,7 @@ impl Event {
         ts: u64,
     ) -> Event {
         Event {
-            v: Origin::Typed.since_version(),
+            v: JOURNAL_VERSION,
             op: Op::Set,
             article: article.to_owned(),
             start,
@@ -102,6 +102,10 @@ impl Event {
     }
 }
 
+/// The format version of a line that uses only the first version's fields: every typed or
+/// accepted-suggestion decision, so most lines of most journals.
+pub const JOURNAL_VERSION: u32 = 1;
+
 /// The newest journal format version this stance reads and writes.
 ///
 /// How the format grows: every line says in `v` the lowest version that can read it. A
@@ -110,7 +114,7 @@ impl Event {
 /// every version (a misspelt field is never read as "no labels"), which is what makes an
 /// older stance refuse a newer line, with a "newer stance" message, instead of misreading
 /// it. Version 2 adds the origins `imported` and `adjudicated`.
-pub const JOURNAL_VERSION: u32 = 2;
+pub const NEWEST_JOURNAL_VERSION: u32 = 2;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the
 /// journal's `fp` field ([`crate::hash::fingerprint_u64`] holds it as a number).

@@ -9,7 +9,7 @@ use super::annotation::Annotation;
 use super::backend::Store;
 use super::decision::Decision;
 use super::error::StoreError;
-use super::event::{Event, JOURNAL_VERSION};
+use super::event::{Event, NEWEST_JOURNAL_VERSION};
 use super::state::Annotations;
 
 /// The events every session of one memory store has appended, in order.
@@ -118,7 +118,7 @@ impl Store for MemoryStore {
         std::thread::sleep(self.delay);
         self.clock += 1;
         let event = decision.event(self.clock);
-        if event.v > JOURNAL_VERSION || event.start > event.end {
+        if event.v > NEWEST_JOURNAL_VERSION || event.start > event.end {
             return Err(StoreError::InvalidEvent {
                 path: self.name.clone().into(),
                 reason: format!("span {}..{}", event.start, event.end),

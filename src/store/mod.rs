@@ -64,7 +64,7 @@ pub use annotation::Annotation;
 pub use backend::Store;
 pub use decision::Decision;
 pub use error::StoreError;
-pub use event::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
 
@@ -173,9 +173,11 @@ impl LabelStore {
             path: self.path.clone(),
             reason,
         };
-        if !(event.version_needed()..=JOURNAL_VERSION).contains(&event.v) {
+        // Each line says the lowest version that can read it, so older readers read all
+        // they can.
+        if event.v != event.version_needed() {
             return Err(invalid(format!(
-                "version {} is not between {} and {JOURNAL_VERSION}",
+                "version {} is not {}, the one its fields need",
                 event.v,
                 event.version_needed()
             )));

@@ -13,7 +13,7 @@ use serde_json::error::Category;
 
 use super::canonical;
 use super::error::StoreError;
-use super::event::{JOURNAL_VERSION, Op};
+use super::event::{NEWEST_JOURNAL_VERSION, Op};
 use super::line::Line;
 use super::lines;
 use super::state::Annotations;
@@ -104,7 +104,7 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
         None => serde_json::from_slice::<Line>(bytes),
     };
     match parsed {
-        Ok(line) if !(1..=JOURNAL_VERSION).contains(&line.v) => {
+        Ok(line) if !(1..=NEWEST_JOURNAL_VERSION).contains(&line.v) => {
             Parsed::Bad(version_reason(u64::from(line.v)))
         }
         Ok(line) if line.v < line.origin.since_version() => Parsed::Bad(format!(
@@ -121,7 +121,7 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             Parsed::Unfinished(json_reason(&e))
         }
         Err(e) => match serde_json::from_slice::<Probe>(bytes) {
-            Ok(Probe { v: Some(v) }) if !(1..=u64::from(JOURNAL_VERSION)).contains(&v) => {
+            Ok(Probe { v: Some(v) }) if !(1..=u64::from(NEWEST_JOURNAL_VERSION)).contains(&v) => {
                 Parsed::Bad(version_reason(v))
             }
             _ => Parsed::Bad(json_reason(&e)),
@@ -146,14 +146,14 @@ pub(crate) fn check(start: usize, end: usize) -> Result<(), String> {
 }
 
 fn version_reason(v: u64) -> String {
-    if v > u64::from(JOURNAL_VERSION) {
+    if v > u64::from(NEWEST_JOURNAL_VERSION) {
         format!(
             "journal format version {v} was written by a newer stance (this one reads versions \
-             1 to {JOURNAL_VERSION}): upgrade stance to read it"
+             1 to {NEWEST_JOURNAL_VERSION}): upgrade stance to read it"
         )
     } else {
         format!(
-            "journal format version {v} is not one this stance reads (versions 1 to {JOURNAL_VERSION})"
+            "journal format version {v} is not one this stance reads (versions 1 to {NEWEST_JOURNAL_VERSION})"
         )
     }
 }

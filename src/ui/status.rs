@@ -87,8 +87,16 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             String::new(),
             Style::new().fg(Color::Green),
         ),
-        SaveState::NotSaved { decisions, reason } => (
-            format!("NOT SAVED ({decisions}): {}", sanitize(&reason)),
+        SaveState::NotSaved {
+            decisions,
+            reason,
+            saving,
+        } => (
+            format!(
+                "{}NOT SAVED ({decisions}): {}",
+                if saving > 0 { "saving… · " } else { "" },
+                sanitize(&reason)
+            ),
             format!("NOT SAVED ({decisions})"),
             Style::new()
                 .fg(Color::White)

@@ -146,8 +146,11 @@ pub fn shows(screen: &[String], state: &State) -> bool {
     let last = screen.last().map_or("", |row| row.trim_end());
     let save_shown = match state.save_state() {
         SaveState::Saved => last.ends_with(" saved"),
-        SaveState::NotSaved { decisions, .. } => {
+        SaveState::NotSaved {
+            decisions, saving, ..
+        } => {
             last.contains(&format!("NOT SAVED ({decisions}): "))
+                && (saving > 0) == last.contains("saving…")
         }
         SaveState::Idle | SaveState::Saving => {
             !last.ends_with(" saved") && !last.contains("NOT SAVED")

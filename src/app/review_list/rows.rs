@@ -1,14 +1,21 @@
 //! Which entries the reviewer sees: the filter, the rows it lets through, the selection.
 
 use super::{Filter, LabelFilter, ReviewList};
+use crate::app::annotations::Annotations;
 use crate::app::search::TextQuery;
 use crate::corpus::Article;
 use crate::schema::Schema;
 
 impl ReviewList {
     /// Whether the entry passes the filter in force.
-    pub fn matches(&self, id: u32, articles: &[Article], schema: &Schema) -> bool {
-        let entry = self.entry(id);
+    pub fn matches(
+        &self,
+        model: &Annotations,
+        id: u32,
+        articles: &[Article],
+        schema: &Schema,
+    ) -> bool {
+        let entry = model.entry(id);
         let Some(labels) = &entry.labels else {
             return false;
         };
@@ -26,7 +33,7 @@ impl ReviewList {
             && self
                 .query
                 .as_ref()
-                .is_none_or(|q| q.is_in(self.text(id, articles)))
+                .is_none_or(|q| q.is_in(model.text(id, articles)))
     }
 
     /// Puts `filter` in force: the rows are recomputed, the selection stays on the same entry
@@ -34,6 +41,7 @@ impl ReviewList {
     pub(in crate::app) fn set_filter(
         &mut self,
         filter: Filter,
+        model: &Annotations,
         articles: &[Article],
         schema: &Schema,
     ) {
@@ -53,15 +61,15 @@ impl ReviewList {
         let from = if narrowing {
             std::mem::take(&mut self.rows)
         } else {
-            self.order.clone()
+            model.order().to_vec()
         };
         self.rows = from
             .into_iter()
-            .filter(|&id| self.matches(id, articles, schema))
+            .filter(|&id| self.matches(model, id, articles, schema))
             .collect();
         self.edited_out = 0;
         self.selected = match selected {
-            Some(id) => match self.search_rows(id) {
+            Some(id) => match self.search_rows(model, id) {
                 Ok(i) => i,
                 Err(i) => i.min(self.rows.len().saturating_sub(1)),
             },
@@ -70,8 +78,8 @@ impl ReviewList {
     }
 
     /// The row showing this entry, if it is shown.
-    pub fn row_of(&self, id: u32) -> Option<usize> {
-        self.search_rows(id).ok()
+    pub fn row_of(&self, model: &Annotations, id: u32) -> Option<usize> {
+        self.search_rows(model, id).ok()
     }
 
     /// Moves the selection to `row` (clamped) and scrolls as little as needed to show it in

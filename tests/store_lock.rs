@@ -6,25 +6,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
+use stance::store::{Event, LabelStore, StoreError};
 
 /// Set in the child process this test starts, to the journal it should hold.
 const HOLDER_ENV: &str = "STANCE_TEST_LOCK_HOLDER";
 
 fn event(start: usize) -> Event {
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: "a1".into(),
-        start,
-        end: start + 5,
-        fp: fingerprint("Talks."),
-        labels: vec!["diplomatic".into()],
-        annotator: "alice".into(),
-        ts: 1,
-        origin: Origin::Typed,
-        text: "Talks.".into(),
-    }
+    Event::set("a1", start, "Talks.", ["diplomatic"], "alice", 1)
 }
 
 fn locked_pid(path: &Path) -> u32 {

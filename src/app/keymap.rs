@@ -154,7 +154,7 @@ impl fmt::Display for Key {
     }
 }
 
-/// Which action each key does, in the order of the keymap file.
+/// Which action each key does, the actions in the order of their declaration in `Action`.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<(Action, Vec<Key>)>,
@@ -183,7 +183,7 @@ impl Keymap {
         self.by_key.get(key)
     }
 
-    /// The keys bound to each action, in keymap order.
+    /// The keys bound to each action, in the order the help lists them.
     pub fn bindings(&self) -> &[(Action, Vec<Key>)] {
         &self.bindings
     }

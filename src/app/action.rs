@@ -186,7 +186,8 @@ impl Action {
 
     /// The name the keymap file gives this action; `None` for an action no key can be bound to.
     pub fn name(&self) -> Option<&'static str> {
-        self.description().map(|_| self.into())
+        // `into` panics on a `strum(disabled)` variant: only the iterated ones are named.
+        Action::bindable().any(|a| a == *self).then(|| self.into())
     }
 
     /// The bindable action the keymap file calls `name`.

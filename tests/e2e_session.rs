@@ -207,7 +207,8 @@ fn a_bad_keymap_entry_is_reported_and_the_rest_works() {
         "[keys]\nnext_article = [\"N\", \"hyper-x\"]\nfrobnicate = \"z\"\n",
     );
     let mut term = annotate(&home, &[]);
-    let screen = term.wait_for("frobnicate: unknown action");
+    // The status bar's form: the same words go to stderr first, before the session's screen.
+    let screen = term.wait_for("frobnicate: unknown action (and 1 more)");
     assert!(screen.contains("article 1/2"), "{screen}");
     term.send("n");
     term.send("N");

@@ -10,7 +10,7 @@ use std::time::Duration;
 use criterion::{Criterion, SamplingMode, Throughput, criterion_group, criterion_main};
 use stance::corpus::{Article, segment};
 use stance::export::{Format, LabelSet, Options, Resolve, Split, export};
-use stance::store::{Annotation, Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+use stance::store::{Annotation, Event};
 
 /// Counts live heap bytes and their peak, so the export's own memory can be read off.
 struct Counting;
@@ -66,19 +66,14 @@ fn corpus(articles: usize) -> (Vec<Article>, Vec<Event>) {
         };
         for (i, span) in segment(&article.text).into_iter().enumerate() {
             let sentence = &article.text[span.start..span.end];
-            events.push(Event {
-                v: JOURNAL_VERSION,
-                op: Op::Set,
-                article: article.id.clone(),
-                start: span.start,
-                end: span.end,
-                fp: fingerprint(sentence),
-                labels: LABELS[(a + i) % 4].iter().map(|l| l.to_string()).collect(),
-                annotator: "analyst".into(),
-                ts: (a * 20 + i) as u64,
-                origin: Origin::Typed,
-                text: sentence.into(),
-            });
+            events.push(Event::set(
+                &article.id,
+                span.start,
+                sentence,
+                LABELS[(a + i) % 4].iter().copied(),
+                "analyst",
+                (a * 20 + i) as u64,
+            ));
         }
         all.push(article);
     }

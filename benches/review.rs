@@ -13,7 +13,7 @@ use ratatui::widgets::Widget;
 use stance::app::{Action, LabelFilter, Setup, State, update};
 use stance::corpus::{Article, segment};
 use stance::schema::Schema;
-use stance::store::{Annotation, Event, JOURNAL_VERSION, LabelStore, Op, fingerprint};
+use stance::store::{Annotation, Event, LabelStore};
 
 const ARTICLES: usize = 8_000;
 const ANNOTATIONS: usize = 100_000;
@@ -92,19 +92,7 @@ fn events(articles: &[Article]) -> Vec<Event> {
                     0 => Vec::new(),
                     n => vec![schema.labels[n % 3].name.clone()],
                 };
-                out.push(Event {
-                    v: JOURNAL_VERSION,
-                    op: Op::Set,
-                    article: article.id.clone(),
-                    start: span.start,
-                    end: span.end,
-                    fp: fingerprint(text),
-                    labels,
-                    annotator: who.into(),
-                    ts: 1,
-                    origin: Default::default(),
-                    text: text.into(),
-                });
+                out.push(Event::set(&article.id, span.start, text, labels, who, 1));
             }
         }
     }

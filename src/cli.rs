@@ -20,8 +20,10 @@ use crate::corpus::CorpusSpec;
     args_conflicts_with_subcommands = true
 )]
 pub struct Cli {
+    /// None when the arguments are a corpus and annotate options (or nothing at all).
     #[command(subcommand)]
     pub command: Option<Command>,
+    /// The annotate options given without the `annotate` word; empty under a subcommand.
     #[command(flatten)]
     pub session: AnnotateArgs,
 }
@@ -88,6 +90,7 @@ impl CorpusArgs {
 /// Options of `stance annotate`.
 #[derive(Debug, Args, Default)]
 pub struct AnnotateArgs {
+    /// The corpus to annotate: its paths and how to read them.
     #[command(flatten)]
     pub corpus: CorpusArgs,
     /// The label store (a JSON-lines journal). Default: one per corpus in the data folder.
@@ -104,6 +107,7 @@ pub struct AnnotateArgs {
 /// Options of `stance review`.
 #[derive(Debug, Args, Default)]
 pub struct ReviewArgs {
+    /// The corpus, store, schema and annotator, as `annotate` takes them.
     #[command(flatten)]
     pub session: AnnotateArgs,
     /// Open the list filtered by this label (a name from the schema, or `none` for no stance).
@@ -114,6 +118,7 @@ pub struct ReviewArgs {
 /// Options of `stance stats`.
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// The corpus whose sentences are counted against the store.
     #[command(flatten)]
     pub corpus: CorpusArgs,
     /// The label store. Default: one per corpus in the data folder.
@@ -155,6 +160,7 @@ pub enum Resolve {
 /// Options of `stance export`.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
+    /// The corpus whose labeled sentences are written, in its order.
     #[command(flatten)]
     pub corpus: CorpusArgs,
     /// The label store. Default: one per corpus in the data folder.

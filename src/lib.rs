@@ -1,5 +1,7 @@
 //! stance: a keyboard-first terminal tool for tagging news sentences with stance labels.
 
+#![warn(missing_docs)]
+
 pub mod app;
 pub mod atomic;
 pub mod attach;

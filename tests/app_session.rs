@@ -424,6 +424,28 @@ fn empty_corpus_and_empty_articles_do_not_panic() {
 }
 
 #[test]
+fn searching_an_empty_corpus_finds_nothing() {
+    let mut s = session(vec![]);
+    // The article view has nothing to search; the review list's text filter sets the search
+    // that search-again then repeats over the (empty) corpus.
+    run(&mut s, [Action::Search, Action::NextUnannotated]);
+    run(&mut s, [Action::Review, Action::Search]);
+    types(&mut s, "talks");
+    run(&mut s, [Action::Submit, Action::SearchNext]);
+    assert!(
+        s.message()
+            .is_some_and(|m| m.error && m.text.contains("not found")),
+        "{:?}",
+        s.message()
+    );
+    run(
+        &mut s,
+        [Action::NextUnannotated, Action::Review, Action::SearchNext],
+    );
+    assert_eq!(at(&s), (0, 0));
+}
+
+#[test]
 fn a_click_selects_the_sentence_under_it() {
     let mut s = session(three_articles());
     let text = s.screen().text;

@@ -88,7 +88,10 @@ fn ctrl_l_repaints_what_another_program_wrote_over_and_keeps_a_typed_search() {
     // A frame drawn now changes only the cells stance knows to have changed: the junk stays.
     term.send("j");
     term.wait_for("sentence 2/3");
-    std::thread::sleep(Duration::from_millis(1500));
+    // A key that only puts a message in the status bar: once its frame shows, every frame
+    // drawn before it (the move's, and any the loop drew meanwhile) is on screen too.
+    term.send("x");
+    term.wait_for("not annotated");
     assert!(term.screen().contains("stray output"), "{}", term.screen());
     term.send("k");
     term.wait_for("sentence 1/3");

@@ -35,19 +35,14 @@ fn corpus(dir: &std::path::Path, articles: std::ops::Range<usize>) {
         for span in stance::corpus::segment(&text) {
             let sentence = &text[span.start..span.end];
             store
-                .append(stance::store::Event {
-                    v: stance::store::JOURNAL_VERSION,
-                    op: stance::store::Op::Set,
-                    article: format!("n{a:05}"),
-                    start: span.start,
-                    end: span.end,
-                    fp: stance::store::fingerprint(sentence),
-                    labels: vec!["sanctions".into()],
-                    annotator: "ana".into(),
-                    ts: a as u64,
-                    origin: stance::store::Origin::Typed,
-                    text: sentence.into(),
-                })
+                .append(stance::store::Event::set(
+                    &format!("n{a:05}"),
+                    span.start,
+                    sentence,
+                    ["sanctions"],
+                    "ana",
+                    a as u64,
+                ))
                 .unwrap();
         }
     }

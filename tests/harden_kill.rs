@@ -118,17 +118,15 @@ const COMPACTION_STEPS: [&str; 5] = [
 fn event(n: usize, labels: &[&str], op: Op) -> Event {
     let text = format!("Sentence {n} of the wire story.");
     Event {
-        v: stance::store::JOURNAL_VERSION,
         op,
-        article: format!("wire-{}", n % 3),
-        start: 100 * n,
-        end: 100 * n + text.len(),
-        fp: stance::store::fingerprint(&text),
-        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        annotator: "alice".to_owned(),
-        ts: 1_700_000_000_000 + n as u64,
-        origin: stance::store::Origin::Typed,
-        text,
+        ..Event::set(
+            &format!("wire-{}", n % 3),
+            100 * n,
+            &text,
+            labels.iter().copied(),
+            "alice",
+            1_700_000_000_000 + n as u64,
+        )
     }
 }
 

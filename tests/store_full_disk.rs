@@ -9,26 +9,21 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
+use stance::store::{Event, LabelStore, StoreError};
 
 /// Set in the child processes these tests start, to the journal they should write.
 const CHILD_ENV: &str = "STANCE_TEST_FILE_SIZE_LIMIT";
 
 fn event(start: usize) -> Event {
-    let text = "Seoul said on Tuesday it would \"respond firmly\" to any further test.".to_owned();
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: "wire-0042".into(),
+    let text = "Seoul said on Tuesday it would \"respond firmly\" to any further test.";
+    Event::set(
+        "wire-0042",
         start,
-        end: start + text.len(),
-        fp: fingerprint(&text),
-        labels: vec!["military".into(), "diplomatic".into()],
-        annotator: "alice".into(),
-        ts: 1_717_171_717_000,
-        origin: Origin::Typed,
         text,
-    }
+        ["military", "diplomatic"],
+        "alice",
+        1_717_171_717_000,
+    )
 }
 
 fn set_file_size_limit(bytes: libc::rlim_t) {

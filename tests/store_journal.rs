@@ -3,22 +3,21 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
+use stance::store::{Event, LabelStore, Op, Origin, StoreError};
 
 fn event(article: &str, start: usize, end: usize, annotator: &str, labels: &[&str]) -> Event {
     let text = format!("Sentence {start}-{end} of {article}, with \"quotes\" and é.");
+    // The span is the caller's, not the text's length: some are deliberately backwards.
     Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: article.to_owned(),
-        start,
         end,
-        fp: fingerprint(&text),
-        labels: labels.iter().map(|l| (*l).to_owned()).collect(),
-        annotator: annotator.to_owned(),
-        ts: 1_717_171_717_000 + start as u64,
-        origin: Origin::Typed,
-        text,
+        ..Event::set(
+            article,
+            start,
+            &text,
+            labels.iter().copied(),
+            annotator,
+            1_717_171_717_000 + start as u64,
+        )
     }
 }
 

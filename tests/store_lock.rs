@@ -6,25 +6,13 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
+use stance::store::{Event, LabelStore, StoreError};
 
 /// Set in the child process this test starts, to the journal it should hold.
 const HOLDER_ENV: &str = "STANCE_TEST_LOCK_HOLDER";
 
 fn event(start: usize) -> Event {
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: "a1".into(),
-        start,
-        end: start + 5,
-        fp: fingerprint("Talks."),
-        labels: vec!["diplomatic".into()],
-        annotator: "alice".into(),
-        ts: 1,
-        origin: Origin::Typed,
-        text: "Talks.".into(),
-    }
+    Event::set("a1", start, "Talks.", ["diplomatic"], "alice", 1)
 }
 
 fn locked_pid(path: &Path) -> u32 {
@@ -121,6 +109,22 @@ fn a_holder_killed_with_sigkill_releases_the_lock() {
     store.append(event(10)).unwrap();
 }
 
+/// True when thread `tid` of this process is in a sleep system call: an opener that found
+/// the lock busy and pauses before trying again (nothing else in `open_as` sleeps before
+/// that, and it reads no slow device).
+#[cfg(target_os = "linux")]
+fn sleeping(tid: &str) -> bool {
+    let Ok(syscall) = std::fs::read_to_string(format!("/proc/self/task/{tid}/syscall")) else {
+        return false;
+    };
+    let number = syscall
+        .split_whitespace()
+        .next()
+        .and_then(|n| n.parse().ok());
+    number.is_some_and(|n: libc::c_long| n == libc::SYS_clock_nanosleep || n == libc::SYS_nanosleep)
+}
+
+#[cfg(target_os = "linux")]
 #[test]
 fn a_lock_released_a_moment_later_is_taken_not_reported_as_held() {
     // A forked child shares the lock's open file until it execs, and a closing session
@@ -130,12 +134,30 @@ fn a_lock_released_a_moment_later_is_taken_not_reported_as_held() {
     let path = dir.path().join("labels.jsonl");
     let mut first = LabelStore::open_as(&path, "alice").unwrap();
     first.append(event(0)).unwrap();
-    let release = std::thread::spawn(move || {
-        std::thread::sleep(Duration::from_millis(60));
-        drop(first);
+    let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+    let opener = std::thread::spawn(move || {
+        // "<pid>/task/<tid>"
+        let me = std::fs::read_link("/proc/thread-self").expect("/proc/thread-self");
+        let tid = me.file_name().unwrap().to_string_lossy().into_owned();
+        tid_tx.send(tid).unwrap();
+        LabelStore::open_as(&path, "bob")
     });
-    let mut second = LabelStore::open_as(&path, "bob").expect("the lock came free");
-    release.join().unwrap();
+    let tid = tid_rx.recv().unwrap();
+    // Released only once the opener has found the lock busy and is waiting to try again, so
+    // the test does not depend on how fast either thread runs.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while !sleeping(&tid) && !opener.is_finished() {
+        assert!(
+            Instant::now() < deadline,
+            "the opener never waited for the lock"
+        );
+        std::thread::yield_now();
+    }
+    drop(first);
+    let mut second = opener
+        .join()
+        .unwrap()
+        .expect("the lock came free while the opener waited for it");
     assert_eq!(second.annotations().count(), 1);
     second.append(event(10)).unwrap();
 }

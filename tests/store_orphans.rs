@@ -1,7 +1,7 @@
 //! Orphaned annotations: the sentence under a stored label no longer matches the corpus.
 
 use stance::corpus::{Article, Corpus};
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint, orphans};
+use stance::store::{Event, LabelStore, orphans};
 
 const TEXT: &str =
     "Talks resumed in Geneva. Sanctions stay in place. Troops moved — 한국 observers said.";
@@ -16,19 +16,11 @@ fn article(id: &str, text: &str) -> Article {
     }
 }
 
+/// A label on `start..end` with `text` as its stored sentence, which need not fit the span.
 fn label(article: &str, start: usize, end: usize, text: &str) -> Event {
     Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: article.to_owned(),
-        start,
         end,
-        fp: fingerprint(text),
-        labels: vec!["diplomatic".into()],
-        annotator: "alice".into(),
-        ts: 1,
-        origin: Origin::Typed,
-        text: text.to_owned(),
+        ..Event::set(article, start, text, ["diplomatic"], "alice", 1)
     }
 }
 

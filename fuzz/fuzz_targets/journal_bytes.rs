@@ -7,7 +7,7 @@
 mod common;
 
 use libfuzzer_sys::fuzz_target;
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint};
+use stance::store::{Event, LabelStore};
 
 fn state(store: &LabelStore) -> Vec<Event> {
     let mut events: Vec<Event> = store.annotations().map(|a| a.to_event()).collect();
@@ -42,19 +42,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let mut expected = state(&writer);
     let text = "A sentence the fuzzer did not write.";
-    let next = Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: "fuzz-article".to_owned(),
-        start: 7,
-        end: 7 + text.len(),
-        fp: fingerprint(text),
-        labels: vec!["military".to_owned()],
-        annotator: "fuzz".to_owned(),
-        ts: 1,
-        origin: Origin::Typed,
-        text: text.to_owned(),
-    };
+    let next = Event::set("fuzz-article", 7, text, ["military"], "fuzz", 1);
     writer.append(next.clone()).expect("append after replay");
     let same = |e: &Event| {
         (&e.article, e.start, e.end, &e.annotator)

@@ -1,15 +1,17 @@
 //! Everything that can happen to a session, and what the session asks the outside world to do.
 
 use serde::{Deserialize, Serialize};
+use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::review_list::LabelFilter;
 use crate::corpus::Span;
 use crate::store::{Decision, Event};
 
-/// One thing that happens to the session. The variants without `serde(skip)` can be named in
-/// the keymap file; the others come from the schema, the mouse, the terminal or the loop.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+/// One thing that happens to the session. The variants without `strum(disabled)` can be named
+/// in the keymap file, by their snake_case name, and the help lists them in this order; the
+/// others come from the schema, the mouse, the terminal or the loop.
+#[derive(Debug, Clone, PartialEq, Eq, EnumIter, EnumString, IntoStaticStr)]
+#[strum(serialize_all = "snake_case")]
 pub enum Action {
     /// Move to the next sentence, into the next article at the end of one.
     NextSentence,
@@ -43,10 +45,6 @@ pub enum Action {
     ScrollDown,
     /// Scroll the article up a page without moving the cursor.
     ScrollUp,
-    /// Show or hide the list of keys.
-    Help,
-    /// Leave the session; every decision is already on disk.
-    Quit,
     /// Switch between the article and the review list, each where it was left.
     Review,
     /// Open the list of articles, filtered as you type.
@@ -63,12 +61,16 @@ pub enum Action {
     ClearFilters,
     /// Clear the terminal and draw the whole screen again, as after something else wrote on it.
     Redraw,
+    /// Show or hide the list of keys.
+    Help,
+    /// Leave the session; every decision is already on disk.
+    Quit,
 
     /// Toggle (or, with an exclusive schema, set) the label with this index in the schema.
-    #[serde(skip)]
+    #[strum(disabled)]
     ToggleLabel(usize),
     /// The terminal now has this many columns and rows.
-    #[serde(skip)]
+    #[strum(disabled)]
     Resize {
         /// Columns.
         width: u16,
@@ -76,7 +78,7 @@ pub enum Action {
         height: u16,
     },
     /// A mouse click at this cell.
-    #[serde(skip)]
+    #[strum(disabled)]
     Click {
         /// Column from the left edge, from 0.
         column: u16,
@@ -84,25 +86,25 @@ pub enum Action {
         row: u16,
     },
     /// The mouse wheel turned: positive scrolls the text up (shows later lines).
-    #[serde(skip)]
+    #[strum(disabled)]
     Wheel(i32),
     /// A character typed into the search prompt.
-    #[serde(skip)]
+    #[strum(disabled)]
     Type(char),
     /// Backspace in the search prompt.
-    #[serde(skip)]
+    #[strum(disabled)]
     Erase,
     /// Enter in the search prompt.
-    #[serde(skip)]
+    #[strum(disabled)]
     Submit,
     /// Escape: close the prompt, the help or a message.
-    #[serde(skip)]
+    #[strum(disabled)]
     Cancel,
     /// The journal write with this number is on disk.
-    #[serde(skip)]
+    #[strum(disabled)]
     Saved(u64),
     /// The journal write with this number failed.
-    #[serde(skip)]
+    #[strum(disabled)]
     SaveFailed {
         /// The write's number from [`Effect::Save`].
         seq: u64,
@@ -110,13 +112,13 @@ pub enum Action {
         reason: String,
     },
     /// The number of sentences in the whole corpus, counted in the background.
-    #[serde(skip)]
+    #[strum(disabled)]
     CorpusCounted(usize),
     /// The label (or "no stance") picked after `FilterLabel`; picking the one in force drops it.
-    #[serde(skip)]
+    #[strum(disabled)]
     FilterBy(LabelFilter),
     /// Sentences of consecutive articles, found in the background, from article `first` on.
-    #[serde(skip)]
+    #[strum(disabled)]
     Segmented {
         /// Index of the first article.
         first: usize,
@@ -124,16 +126,146 @@ pub enum Action {
         spans: Vec<Vec<Span>>,
     },
     /// The time now, in Unix milliseconds; the loop sends it about once a second.
-    #[serde(skip)]
+    #[strum(disabled)]
     Tick(u64),
     /// Something the loop wants the analyst to know (e.g. the position file could not be
     /// written); shown as an error.
-    #[serde(skip)]
+    #[strum(disabled)]
     Notice(String),
     /// Decisions that other sessions appended to the store (another annotator's), in the
     /// order they were made.
-    #[serde(skip)]
+    #[strum(disabled)]
     Arrived(Vec<Event>),
+}
+
+/// What the help says an action does, in each view; `None` where the view's help leaves the
+/// action out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Description {
+    /// In the article view.
+    pub article: Option<&'static str>,
+    /// In the review list, where some keys mean something else.
+    pub review: Option<&'static str>,
+}
+
+impl Description {
+    /// The same words in both views.
+    const fn both(text: &'static str) -> Description {
+        Description {
+            article: Some(text),
+            review: Some(text),
+        }
+    }
+
+    /// Listed in the article view only.
+    const fn article_only(text: &'static str) -> Description {
+        Description {
+            article: Some(text),
+            review: None,
+        }
+    }
+
+    /// Listed in the review list only.
+    const fn review_only(text: &'static str) -> Description {
+        Description {
+            article: None,
+            review: Some(text),
+        }
+    }
+
+    /// Other words for the review list.
+    const fn in_review(self, text: &'static str) -> Description {
+        Description {
+            review: Some(text),
+            ..self
+        }
+    }
+}
+
+impl Action {
+    /// The bindable actions, in the order the help lists them.
+    pub fn bindable() -> impl Iterator<Item = Action> {
+        <Action as strum::IntoEnumIterator>::iter()
+    }
+
+    /// The name the keymap file gives this action; `None` for an action no key can be bound to.
+    pub fn name(&self) -> Option<&'static str> {
+        // `into` panics on a `strum(disabled)` variant: only the iterated ones are named.
+        Action::bindable().any(|a| a == *self).then(|| self.into())
+    }
+
+    /// The bindable action the keymap file calls `name`.
+    pub fn from_name(name: &str) -> Option<Action> {
+        name.parse().ok()
+    }
+
+    /// What the help says this action does; `None` exactly for the actions no key can be bound
+    /// to, which the help never lists.
+    pub fn description(&self) -> Option<Description> {
+        let description = match self {
+            Action::NextSentence => Description::both("next sentence").in_review("next row"),
+            Action::PreviousSentence => {
+                Description::both("previous sentence").in_review("previous row")
+            }
+            Action::NextArticle => {
+                Description::both("next article").in_review("next article's rows")
+            }
+            Action::PreviousArticle => {
+                Description::both("previous article").in_review("previous article's rows")
+            }
+            Action::FirstSentence => {
+                Description::both("first sentence of the article").in_review("first row")
+            }
+            Action::LastSentence => {
+                Description::both("last sentence of the article").in_review("last row")
+            }
+            Action::NoStance => {
+                Description::both("reviewed, no stance; next").in_review("no stance; next row")
+            }
+            Action::Clear => {
+                Description::both("clear the annotation").in_review("withdraw, or delete orphan")
+            }
+            Action::NextUnannotated => Description::article_only("next sentence not yet annotated"),
+            Action::Confirm => {
+                Description::both("confirm as shown; next").in_review("open in its article")
+            }
+            Action::Undo => Description::both("undo"),
+            Action::Redo => Description::both("redo"),
+            Action::Search => Description::both("search").in_review("filter by text"),
+            Action::SearchNext => {
+                Description::both("search again").in_review("next match in the corpus")
+            }
+            Action::ScrollDown => Description::both("scroll down a page").in_review("page down"),
+            Action::ScrollUp => Description::both("scroll up a page").in_review("page up"),
+            Action::Review => Description::both("review list / article"),
+            Action::Articles => Description::both("list of articles"),
+            Action::Stats => Description::both("statistics"),
+            Action::FilterLabel => Description::review_only("filter by label"),
+            Action::FilterAnnotator => Description::review_only("filter by annotator"),
+            Action::FilterOrphaned => Description::review_only("orphaned only / all"),
+            Action::ClearFilters => Description::review_only("clear the filters"),
+            Action::Redraw => Description::both("redraw the screen"),
+            Action::Help => Description::both("this help"),
+            Action::Quit => Description::both("quit (all is saved)"),
+            Action::ToggleLabel(_)
+            | Action::Resize { .. }
+            | Action::Click { .. }
+            | Action::Wheel(_)
+            | Action::Type(_)
+            | Action::Erase
+            | Action::Submit
+            | Action::Cancel
+            | Action::Saved(_)
+            | Action::SaveFailed { .. }
+            | Action::CorpusCounted(_)
+            | Action::FilterBy(_)
+            | Action::Segmented { .. }
+            | Action::Tick(_)
+            | Action::Notice(_)
+            | Action::Arrived(_) => return None,
+        };
+        Some(description)
+    }
 }
 
 /// Where an analyst is in a corpus, kept across sessions.
@@ -166,4 +298,82 @@ pub enum Effect {
     Redraw,
     /// End the session.
     Quit,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::Keymap;
+    use crate::schema::Schema;
+
+    #[test]
+    fn every_bindable_action_has_a_description_a_name_and_a_default_key() {
+        let file: toml::Table =
+            toml::from_str(include_str!("../../data/keymap.toml")).expect("keymap.toml parses");
+        let keys = file["keys"].as_table().expect("a [keys] table");
+        let keymap = Keymap::default();
+        for action in Action::bindable() {
+            let description = action.description();
+            assert!(description.is_some(), "{action:?} has no description");
+            let description = description.unwrap();
+            assert!(
+                description.article.or(description.review).is_some(),
+                "{action:?} is in no view's help"
+            );
+            let name = action.name().expect("a bindable action has a name");
+            assert_eq!(Action::from_name(name), Some(action.clone()));
+            assert!(keys.contains_key(name), "{name} is not in data/keymap.toml");
+            assert!(
+                !keymap.keys_of(&action).is_empty(),
+                "{name} has no default key"
+            );
+        }
+        assert_eq!(keys.len(), Action::bindable().count(), "{keys:?}");
+    }
+
+    #[test]
+    fn internal_actions_have_no_name_and_no_description() {
+        for (action, name) in [
+            (Action::ToggleLabel(0), "toggle_label"),
+            (
+                Action::Resize {
+                    width: 1,
+                    height: 1,
+                },
+                "resize",
+            ),
+            (Action::Type('a'), "type"),
+            (Action::Cancel, "cancel"),
+            (Action::Saved(0), "saved"),
+            (Action::Tick(0), "tick"),
+            (Action::Notice(String::new()), "notice"),
+        ] {
+            assert_eq!(action.description(), None, "{action:?}");
+            assert_eq!(action.name(), None, "{action:?}");
+            assert_eq!(Action::from_name(name), None, "{name}");
+            assert!(!Action::bindable().any(|a| a == action), "{action:?}");
+        }
+    }
+
+    #[test]
+    fn the_help_lists_actions_in_declaration_order() {
+        let keymap = Keymap::default();
+        let bound: Vec<Action> = keymap.bindings().iter().map(|(a, _)| a.clone()).collect();
+        assert_eq!(bound, Action::bindable().collect::<Vec<_>>());
+        let schema = Schema::default();
+        for review in [false, true] {
+            let expected: Vec<&str> = Action::bindable()
+                .filter_map(|a| {
+                    let d = a.description()?;
+                    if review { d.review } else { d.article }
+                })
+                .collect();
+            let help = keymap.help_for(&schema, review);
+            let shown: Vec<&str> = help[schema.labels.len()..]
+                .iter()
+                .map(|(_, what)| what.as_str())
+                .collect();
+            assert_eq!(shown, expected, "review: {review}");
+        }
+    }
 }

@@ -3,9 +3,6 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde::Deserialize;
-use serde::de::IntoDeserializer;
-
 use super::action::Action;
 use crate::schema::Schema;
 
@@ -157,7 +154,7 @@ impl fmt::Display for Key {
     }
 }
 
-/// Which action each key does, in the order of the keymap file.
+/// Which action each key does, the actions in the order of their declaration in `Action`.
 #[derive(Debug, Clone)]
 pub struct Keymap {
     bindings: Vec<(Action, Vec<Key>)>,
@@ -172,10 +169,10 @@ impl Default for Keymap {
         };
         let problems = keymap.patch(DEFAULT_KEYMAP, "data/keymap.toml");
         debug_assert!(problems.is_empty(), "{problems:?}");
-        // TOML tables come back sorted by name; the help reads better in this order.
+        // TOML tables come back sorted by name; the help lists actions in declaration order.
         keymap
             .bindings
-            .sort_by_key(|(action, _)| super::help::HELP_ORDER.iter().position(|a| a == action));
+            .sort_by_key(|(action, _)| Action::bindable().position(|a| a == *action));
         keymap
     }
 }
@@ -186,7 +183,7 @@ impl Keymap {
         self.by_key.get(key)
     }
 
-    /// The keys bound to each action, in keymap order.
+    /// The keys bound to each action, in the order the help lists them.
     pub fn bindings(&self) -> &[(Action, Vec<Key>)] {
         &self.bindings
     }
@@ -220,14 +217,9 @@ impl Keymap {
         };
         for (name, value) in keys {
             let field = format!("{source}: [keys] {name}");
-            let name_de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
-                name.as_str().into_deserializer();
-            let action = match Action::deserialize(name_de) {
-                Ok(action) => action,
-                Err(_) => {
-                    problems.push(format!("{field}: unknown action"));
-                    continue;
-                }
+            let Some(action) = Action::from_name(name) else {
+                problems.push(format!("{field}: unknown action"));
+                continue;
             };
             let texts: Vec<&toml::Value> = match value {
                 toml::Value::String(_) => vec![value],
@@ -276,19 +268,11 @@ impl Keymap {
                     "label key {:?} of {} hides {}",
                     label.key,
                     label.name,
-                    action_name(action)
+                    action.name().expect("only named actions are bound")
                 ))
             })
             .collect()
     }
-}
-
-/// The action's name as written in the keymap file.
-pub fn action_name(action: &Action) -> String {
-    serde_json::to_value(action)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{action:?}"))
 }
 
 #[cfg(test)]

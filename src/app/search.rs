@@ -101,6 +101,9 @@ fn scan(
     matches: impl Fn(&State, usize, usize) -> bool,
 ) -> Option<(usize, usize)> {
     let articles = state.articles.len();
+    if articles == 0 {
+        return None;
+    }
     let start = state.cursor;
     for step in 0..=articles {
         let article = (start.article + step) % articles;

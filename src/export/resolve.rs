@@ -101,22 +101,10 @@ fn label_set(event: Annotation<'_>) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::{Event, JOURNAL_VERSION, Op, Origin, fingerprint};
+    use crate::store::Event;
 
     fn event(annotator: &str, ts: u64, labels: &[&str]) -> Event {
-        Event {
-            v: JOURNAL_VERSION,
-            op: Op::Set,
-            article: "a1".into(),
-            start: 0,
-            end: 5,
-            fp: fingerprint("Talks"),
-            labels: labels.iter().map(|l| l.to_string()).collect(),
-            annotator: annotator.into(),
-            ts,
-            origin: Origin::Typed,
-            text: String::new(),
-        }
+        Event::set("a1", 0, "Talks", labels.iter().copied(), annotator, ts)
     }
 
     fn decided<'a>(labels: &[&'a str], annotator: &'a str) -> Resolution<'a> {

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use stance::corpus::segment;
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint};
+use stance::store::{Event, LabelStore};
 use tempfile::TempDir;
 
 /// Articles as (id, text): datelines, quotes and commas, a hard-wrapped sentence, and
@@ -127,19 +127,14 @@ pub fn event(article: &str, sentence: &str, labels: &[&str], annotator: &str, ts
             .any(|s| (s.start, s.end) == (start, end)),
         "the segmenter does not find `{sentence}` in {article}"
     );
-    Event {
-        v: JOURNAL_VERSION,
-        op: Op::Set,
-        article: article.into(),
+    Event::set(
+        article,
         start,
-        end,
-        fp: fingerprint(sentence),
-        labels: labels.iter().map(|l| l.to_string()).collect(),
-        annotator: annotator.into(),
+        sentence,
+        labels.iter().copied(),
+        annotator,
         ts,
-        origin: Origin::Typed,
-        text: sentence.into(),
-    }
+    )
 }
 
 /// The annotations of the golden files: one, several and no labels; two annotators.

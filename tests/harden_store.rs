@@ -204,6 +204,43 @@ fn a_journal_truncated_by_another_process_refuses_appends_and_recreate_keeps_the
     assert_eq!(reopened_count(&path), 4);
 }
 
+#[test]
+fn recreate_takes_the_lock_again_and_never_writes_beside_a_session_that_took_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("store");
+    let path = folder.join("labels.jsonl");
+    let mut first = writer_of_three(&path);
+    outside("rm", &["-r", text(&folder)]);
+
+    // Another session starts on the same path meanwhile: a new journal, a new lock file.
+    let mut second = LabelStore::open_as(&path, "bob").unwrap();
+    second.append(event(900)).unwrap();
+    let seconds = fs::read(&path).unwrap();
+    assert!(first.append(event(300)).unwrap_err().needs_recreate());
+    let err = first.recreate().unwrap_err();
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+    assert_eq!(fs::read(&path).unwrap(), seconds, "nothing written");
+    assert_eq!(names_in(&folder), ["labels.jsonl", "labels.jsonl.lock"]);
+    drop(second);
+
+    let aside = first
+        .recreate()
+        .unwrap()
+        .expect("the other session's journal is kept");
+    assert_eq!(fs::read(&aside).unwrap(), seconds);
+    first.append(event(300)).unwrap();
+    assert_eq!(reopened_count(&path), 4);
+    let lock = fs::read_to_string(folder.join("labels.jsonl.lock")).unwrap();
+    assert_eq!(
+        lock,
+        format!("pid {}\nannotator alice\n", std::process::id())
+    );
+    let Err(err) = LabelStore::open_as(&path, "bob") else {
+        panic!("a second writer opened the store after recreate");
+    };
+    assert!(matches!(err, StoreError::Locked { .. }), "{err}");
+}
+
 fn set_file_size_limit(bytes: libc::rlim_t) {
     // SAFETY: plain syscalls on this process's own limits and signal disposition.
     unsafe {
@@ -307,6 +344,13 @@ fn a_symlink_or_foreign_file_at_the_lock_path_is_refused_and_left_unchanged() {
     fs::create_dir(&lock).unwrap();
     refused("is not a regular file");
     fs::remove_dir(&lock).unwrap();
+
+    // Opening a FIFO for reading could wait for a writer forever.
+    let fifo = std::ffi::CString::new(text(&lock)).unwrap();
+    // SAFETY: a plain syscall with a NUL-terminated path that outlives it.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    refused("is not a regular file");
+    fs::remove_file(&lock).unwrap();
 
     fs::write(&lock, "a document\n").unwrap();
     refused("does not look like a stance lock file");

@@ -495,3 +495,37 @@ fn a_session_whose_journal_is_removed_shows_its_next_decision_not_saved() {
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }
+
+#[test]
+fn a_second_session_through_another_link_to_the_journal_is_refused_as_locked() {
+    let home = Home::new();
+    let corpus = home.write("news.jsonl", &corpus_text(1, 5));
+    let journal = home.dir.path().join("labels.jsonl");
+    fs::write(&journal, "").unwrap();
+    symlink("labels.jsonl", home.dir.path().join("one.jsonl")).unwrap();
+    symlink(&journal, home.dir.path().join("two.jsonl")).unwrap();
+    let session = |link: &'static str| {
+        let args = ["annotate", text(&corpus), "--labels", link];
+        Terminal::spawn(&home, &args, 200, 30)
+    };
+    let mut first = session("one.jsonl");
+    first.wait_for("sentence 1/5");
+    let mut second = session("two.jsonl");
+    assert_eq!(second.wait_exit(), 1);
+    let message = second.with(|p| p.screen().contents()).replace('\n', "");
+    assert!(
+        message.contains(&format!("is in use by process {}", first.pid())),
+        "{message}"
+    );
+    first.send("1");
+    first.wait_for(" saved");
+    first.send("q");
+    assert_eq!(first.wait_exit(), 0);
+    assert_eq!(reopened_count(&journal), 1);
+    assert!(
+        fs::symlink_metadata(home.dir.path().join("one.jsonl"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+}

@@ -130,6 +130,16 @@ impl StoreError {
         }
     }
 
+    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, error: io::Error) -> Self {
+        StoreError::Io {
+            path: path.into(),
+            action,
+            error,
+        }
+    }
+}
+
+impl StoreError {
     /// Whether this is the journal removed, replaced or truncated under the store, which
     /// [`crate::store::LabelStore::recreate`] repairs.
     pub fn needs_recreate(&self) -> bool {
@@ -137,13 +147,5 @@ impl StoreError {
             self,
             StoreError::JournalReplaced { .. } | StoreError::JournalTruncated { .. }
         )
-    }
-
-    pub(crate) fn io(path: impl Into<PathBuf>, action: &'static str, error: io::Error) -> Self {
-        StoreError::Io {
-            path: path.into(),
-            action,
-            error,
-        }
     }
 }

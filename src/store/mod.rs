@@ -225,17 +225,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        // Renaming over a file another process put at the path would destroy it.
-        writer.check_still_ours()?;
-        writer.keep_torn_aside()?;
-        crate::fault::crash_point("compact:torn-kept");
-        let real = writer.real_path();
-        let (file, len) = journal::write_compacted(real, self.annotations.iter())?;
-        crate::fault::crash_point("compact:renamed");
-        journal::sync_folder_of(real)?;
-        writer.compacted(file, len);
-        crate::fault::crash_point("compact:done");
-        Ok(())
+        writer.compact(self.annotations.iter())
     }
 
     /// Writes everything this store knows back at its path after another process
@@ -255,20 +245,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        let real = writer.real_path().to_owned();
-        journal::create_folders_of(&real)?;
-        writer.relock_if_needed()?;
-        let intact = writer.check_still_ours().is_ok();
-        writer.keep_torn_aside()?;
-        let aside = if intact {
-            None
-        } else {
-            journal::move_aside(&real)?
-        };
-        let (file, len) = journal::write_compacted(&real, self.annotations.iter())?;
-        journal::sync_folder_of(&real)?;
-        writer.compacted(file, len);
-        Ok(aside)
+        writer.recreate(self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.

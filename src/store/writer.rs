@@ -3,8 +3,9 @@
 
 use std::fs::{self, File};
 use std::io;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::annotation::Annotation;
 use super::error::StoreError;
 use super::event::Event;
 use super::journal;
@@ -54,11 +55,6 @@ impl Writer {
         }
     }
 
-    /// The journal's real path, on which every file operation acts.
-    pub(crate) fn real_path(&self) -> &Path {
-        &self.real
-    }
-
     /// Appends `event` as one line and syncs it. A torn last line is first copied aside
     /// and cut off (no rewrite, so a nearly full disk that has room for the line takes
     /// it). On error the journal is cut back to the saved events; if even that fails,
@@ -96,7 +92,7 @@ impl Writer {
 
     /// Refuses when the journal's path no longer names the file held open (removed, or
     /// another file moved there), or when that file is shorter than the events in it.
-    pub(crate) fn check_still_ours(&mut self) -> Result<(), StoreError> {
+    fn check_still_ours(&mut self) -> Result<(), StoreError> {
         let held = self
             .file
             .metadata()
@@ -123,8 +119,48 @@ impl Writer {
         }
     }
 
+    /// Rewrites the journal as one line per annotation (see [`journal::write_compacted`]);
+    /// a torn last line is copied aside first.
+    pub(crate) fn compact<'a>(
+        &mut self,
+        annotations: impl Iterator<Item = Annotation<'a>>,
+    ) -> Result<(), StoreError> {
+        // Renaming over a file another process put at the path would destroy it.
+        self.check_still_ours()?;
+        self.keep_torn_aside()?;
+        crate::fault::crash_point("compact:torn-kept");
+        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        crate::fault::crash_point("compact:renamed");
+        journal::sync_folder_of(&self.real)?;
+        self.compacted(file, len);
+        crate::fault::crash_point("compact:done");
+        Ok(())
+    }
+
+    /// Writes `annotations` as the journal again after another process removed, replaced
+    /// or cut it, keeping whatever is at the path aside first; see
+    /// [`super::LabelStore::recreate`].
+    pub(crate) fn recreate<'a>(
+        &mut self,
+        annotations: impl Iterator<Item = Annotation<'a>>,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        journal::create_folders_of(&self.real)?;
+        self.relock_if_needed()?;
+        let intact = self.check_still_ours().is_ok();
+        self.keep_torn_aside()?;
+        let aside = if intact {
+            None
+        } else {
+            journal::move_aside(&self.real)?
+        };
+        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        journal::sync_folder_of(&self.real)?;
+        self.compacted(file, len);
+        Ok(aside)
+    }
+
     /// Copies a torn last line to a side file, once, before compaction drops it.
-    pub(crate) fn keep_torn_aside(&mut self) -> Result<(), StoreError> {
+    fn keep_torn_aside(&mut self) -> Result<(), StoreError> {
         if let Some(fragment) = &self.torn {
             journal::keep_torn(&self.real, fragment)?;
             self.torn = None;
@@ -136,7 +172,7 @@ impl Writer {
     /// Takes the lock again when `<journal>.lock` no longer names the file it is held
     /// on (another process could lock the file now at that name); the old one is
     /// released only once the new one is held.
-    pub(crate) fn relock_if_needed(&mut self) -> Result<(), StoreError> {
+    fn relock_if_needed(&mut self) -> Result<(), StoreError> {
         if !self.lock.still_named_by(&self.real) {
             self.lock = self.lock.retake(&self.real)?;
         }
@@ -144,7 +180,7 @@ impl Writer {
     }
 
     /// Records that compaction replaced the journal with `file`, of `len` bytes.
-    pub(crate) fn compacted(&mut self, file: File, len: u64) {
+    fn compacted(&mut self, file: File, len: u64) {
         self.file = file;
         self.len = len;
         self.torn = None;

@@ -29,7 +29,7 @@ pub(crate) struct Writer {
     needs_newline: bool,
     /// Another process cut the journal shorter than `len`: every append is refused until
     /// it is recreated, even if the file grows again (its end is not what was written).
-    truncated: Option<u64>,
+    truncated: bool,
 }
 
 impl Writer {
@@ -51,7 +51,7 @@ impl Writer {
             torn,
             dirty_tail: false,
             needs_newline,
-            truncated: None,
+            truncated: false,
         }
     }
 
@@ -106,17 +106,15 @@ impl Writer {
             Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(replaced()),
             Err(e) => return Err(StoreError::io(&self.real, "read label store", e)),
         }
-        if held.len() < self.len && self.truncated.is_none() {
-            self.truncated = Some(held.len());
-        }
-        match self.truncated {
-            Some(_) => Err(StoreError::JournalTruncated {
+        self.truncated |= held.len() < self.len;
+        if self.truncated {
+            return Err(StoreError::JournalTruncated {
                 path: self.real.clone(),
                 len: held.len(),
                 expected: self.len,
-            }),
-            None => Ok(()),
+            });
         }
+        Ok(())
     }
 
     /// Rewrites the journal as one line per annotation (see [`journal::write_compacted`]);
@@ -186,6 +184,6 @@ impl Writer {
         self.torn = None;
         self.dirty_tail = false;
         self.needs_newline = false;
-        self.truncated = None;
+        self.truncated = false;
     }
 }

@@ -148,18 +148,19 @@ fn a_refused_write_fails_the_append_and_leaves_only_saved_events() {
     assert_eq!(reopened.annotations().count(), 3 + saved);
 }
 
-/// Runs in the child: the torn line's rewrite is refused, so the append must be too.
-fn append_after_torn_line_with_rewrite_refused(path: &Path) {
+/// Runs in the child: the torn line's side file is refused, so the append must be too,
+/// and the torn bytes stay in the journal.
+fn append_after_torn_line_with_side_file_refused(path: &Path) {
     let before = fs::read(path).unwrap();
     let mut store = LabelStore::open_as(path, "child").unwrap();
     assert!(store.recovered_torn_line());
-    // Room for the torn bytes' side file, not for the rewritten journal.
-    set_file_size_limit(before.len() as u64 / 2);
+    // Less than the torn bytes: the side file is cut short, and the journal cannot grow.
+    set_file_size_limit(10);
 
     let next = event(300);
     let message = store.append(next.clone()).unwrap_err().to_string();
     assert!(
-        message.contains("labels.jsonl.compact-tmp") && message.contains("File too large"),
+        message.contains("labels.jsonl.torn-") && message.contains("File too large"),
         "{message}"
     );
     assert_eq!(
@@ -173,31 +174,40 @@ fn append_after_torn_line_with_rewrite_refused(path: &Path) {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        !names.iter().any(|n| n.ends_with(".compact-tmp")),
-        "{names:?}"
+        !names.iter().any(|n| n.contains(".torn-")),
+        "a side file cut short is removed: {names:?}"
     );
 
     set_file_size_limit(libc::RLIM_INFINITY);
     store.append(next).unwrap();
+    let after = fs::read(path).unwrap();
+    let fragment_at = before.len() - FRAGMENT.len();
+    assert_eq!(
+        after[..fragment_at],
+        before[..fragment_at],
+        "cut off, not rewritten"
+    );
     println!("appended");
 }
 
+const FRAGMENT: &[u8] = br#"{"v":1,"op":"set","article":"wire-0042","start":4"#;
+
 #[test]
-fn a_torn_line_whose_rewrite_is_refused_fails_the_append_and_changes_nothing() {
+fn a_torn_line_whose_side_file_is_refused_fails_the_append_and_changes_nothing() {
     if let Some(path) = std::env::var_os(CHILD_ENV) {
-        append_after_torn_line_with_rewrite_refused(Path::new(&path));
+        append_after_torn_line_with_side_file_refused(Path::new(&path));
         return;
     }
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.jsonl");
     store_of_three(&path);
-    let fragment = br#"{"v":1,"op":"set","article":"wire-0042","start":4"#;
+    let fragment = FRAGMENT;
     let mut bytes = fs::read(&path).unwrap();
     bytes.extend_from_slice(fragment);
     fs::write(&path, &bytes).unwrap();
 
     let stdout = run_child(
-        "a_torn_line_whose_rewrite_is_refused_fails_the_append_and_changes_nothing",
+        "a_torn_line_whose_side_file_is_refused_fails_the_append_and_changes_nothing",
         &path,
     );
     assert!(stdout.contains("appended"), "{stdout}");

@@ -64,6 +64,45 @@ pub enum StoreError {
         /// What is wrong with the event.
         reason: String,
     },
+    /// `<store>.lock` is a symbolic link, not a regular file, or holds something other
+    /// than a stance lock file: it is left as it is, and the store is not opened.
+    #[error(
+        "lock file {} {reason}: refusing to write it; move it away and open the store again",
+        path.display()
+    )]
+    LockFileRefused {
+        /// The lock file.
+        path: PathBuf,
+        /// What is wrong with it ("is a symbolic link", ...).
+        reason: &'static str,
+    },
+    /// The journal's path no longer names the file this store writes: another process
+    /// removed it, or moved another file there. Nothing is appended until
+    /// [`crate::store::LabelStore::recreate`] writes the store's annotations there again.
+    #[error(
+        "label store {} was removed (or replaced) by another process: this decision is not saved",
+        path.display()
+    )]
+    JournalReplaced {
+        /// The journal.
+        path: PathBuf,
+    },
+    /// The journal is shorter than the events this store wrote and read: another process
+    /// cut it. Nothing is appended until [`crate::store::LabelStore::recreate`] moves
+    /// the cut file aside and writes the store's annotations there again.
+    #[error(
+        "label store {} was truncated by another process ({len} bytes, {expected} expected): \
+         this decision is not saved",
+        path.display()
+    )]
+    JournalTruncated {
+        /// The journal.
+        path: PathBuf,
+        /// Its length now.
+        len: u64,
+        /// The length of the events this store knows it holds.
+        expected: u64,
+    },
 }
 
 fn holder(pid: u32) -> String {
@@ -97,5 +136,16 @@ impl StoreError {
             action,
             error,
         }
+    }
+}
+
+impl StoreError {
+    /// Whether this is the journal removed, replaced or truncated under the store, which
+    /// [`crate::store::LabelStore::recreate`] repairs.
+    pub fn needs_recreate(&self) -> bool {
+        matches!(
+            self,
+            StoreError::JournalReplaced { .. } | StoreError::JournalTruncated { .. }
+        )
     }
 }

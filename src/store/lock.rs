@@ -6,8 +6,8 @@
 //! different inodes under one name); the OS releases the lock when the holder's file
 //! handle closes, including when the process is killed.
 
-use std::fs::{File, OpenOptions, TryLockError};
-use std::io::{Read, Seek, SeekFrom, Write};
+use std::fs::{self, File, OpenOptions, TryLockError};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::thread;
 use std::time::Duration;
@@ -25,7 +25,9 @@ const BUSY_PAUSE: Duration = Duration::from_millis(10);
 /// A held lock; dropping it releases the lock.
 #[derive(Debug)]
 pub(crate) struct Lock {
-    _file: File,
+    file: File,
+    /// Who holds it, to take it again under the same name.
+    annotator: String,
 }
 
 /// `<journal>.lock`.
@@ -42,15 +44,14 @@ pub(crate) fn sibling(journal: &Path, suffix: &str) -> PathBuf {
 
 impl Lock {
     /// Takes the lock for `journal` without waiting, and records who holds it.
+    ///
+    /// The lock file is opened without following a symbolic link, and is written only
+    /// when it is a regular file that this call created, that is empty, or that reads
+    /// as a stance lock file: a link, a folder, a device or someone's document put at
+    /// `<store>.lock` is refused with [`StoreError::LockFileRefused`], never truncated.
     pub(crate) fn take(journal: &Path, annotator: &str) -> Result<Lock, StoreError> {
         let path = lock_path(journal);
-        let mut file = OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
-            .open(&path)
-            .map_err(|e| StoreError::io(&path, "create lock file", e))?;
+        let mut file = open_lock_file(&path)?;
         let mut tries = 0;
         loop {
             match file.try_lock() {
@@ -68,16 +69,121 @@ impl Lock {
                 Err(TryLockError::Error(e)) => return Err(StoreError::io(&path, "lock", e)),
             }
         }
+        // Read under the lock: a holder writes its lines only once it has the lock.
+        if !looks_like_a_lock_file(&mut file) {
+            return Err(refused(&path, "does not look like a stance lock file"));
+        }
         let holder = format!(
             "pid {}\nannotator {}\n",
             std::process::id(),
             one_line(annotator)
         );
         file.set_len(0)
-            .and_then(|()| file.write_all(holder.as_bytes()))
+            .and_then(|()| file.seek(SeekFrom::Start(0)))
+            .and_then(|_| file.write_all(holder.as_bytes()))
             .map_err(|e| StoreError::io(&path, "write lock file", e))?;
-        Ok(Lock { _file: file })
+        Ok(Lock {
+            file,
+            annotator: annotator.to_owned(),
+        })
     }
+
+    /// Takes the lock for `journal` again, for the same annotator, on the file now at
+    /// `<journal>.lock` (after that file was removed or replaced).
+    pub(crate) fn retake(&self, journal: &Path) -> Result<Lock, StoreError> {
+        Lock::take(journal, &self.annotator)
+    }
+
+    /// Whether `<journal>.lock` still names the file this lock is held on; when it was
+    /// removed or replaced, another process could lock the new file at that name.
+    pub(crate) fn still_named_by(&self, journal: &Path) -> bool {
+        let held = self.file.metadata();
+        let named = fs::symlink_metadata(lock_path(journal));
+        matches!((held, named), (Ok(held), Ok(named)) if same_file(&held, &named))
+    }
+}
+
+/// Opens the lock file for reading and writing, creating it if missing, without
+/// following a symbolic link, and checks that it is a regular file.
+fn open_lock_file(path: &Path) -> Result<File, StoreError> {
+    let open = |create_new: bool| {
+        let mut options = OpenOptions::new();
+        options.read(true).write(true).create_new(create_new);
+        no_follow(&mut options);
+        options.open(path)
+    };
+    let file = match open(true) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            open(false).map_err(|e| match fs::symlink_metadata(path) {
+                Ok(m) if m.file_type().is_symlink() => refused(path, "is a symbolic link"),
+                Ok(m) if !m.is_file() => refused(path, "is not a regular file"),
+                _ => StoreError::io(path, "open lock file", e),
+            })?
+        }
+        Err(e) => return Err(StoreError::io(path, "create lock file", e)),
+    };
+    let meta = file
+        .metadata()
+        .map_err(|e| StoreError::io(path, "open lock file", e))?;
+    if !meta.is_file() {
+        return Err(refused(path, "is not a regular file"));
+    }
+    Ok(file)
+}
+
+#[cfg(unix)]
+fn no_follow(options: &mut OpenOptions) {
+    use std::os::unix::fs::OpenOptionsExt;
+    // O_NONBLOCK: opening a FIFO put in the lock file's place must not hang the session.
+    options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+}
+
+#[cfg(not(unix))]
+fn no_follow(_: &mut OpenOptions) {}
+
+fn refused(path: &Path, reason: &'static str) -> StoreError {
+    StoreError::LockFileRefused {
+        path: path.to_owned(),
+        reason,
+    }
+}
+
+/// Longest lock file read as one: a pid line and an annotator line.
+const MAX_LOCK_FILE_LEN: u64 = 64 * 1024;
+
+/// Whether the lock file is empty (new, or a crash before its first write) or holds
+/// only the lines a holder writes: `pid N`, `annotator NAME`.
+fn looks_like_a_lock_file(file: &mut File) -> bool {
+    let mut text = Vec::new();
+    let read = file
+        .seek(SeekFrom::Start(0))
+        .and_then(|_| file.take(MAX_LOCK_FILE_LEN + 1).read_to_end(&mut text));
+    if read.is_err() || text.len() as u64 > MAX_LOCK_FILE_LEN {
+        return false;
+    }
+    let Ok(text) = std::str::from_utf8(&text) else {
+        return false;
+    };
+    text.lines().all(|line| {
+        line.strip_prefix("pid ")
+            .is_some_and(|pid| pid.trim().parse::<u32>().is_ok())
+            || line.starts_with("annotator ")
+    })
+}
+
+/// Whether two metadata describe one file (same device and inode).
+#[cfg(unix)]
+pub(crate) fn same_file(a: &fs::Metadata, b: &fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    a.dev() == b.dev() && a.ino() == b.ino()
+}
+
+/// Without device and inode numbers a replaced file cannot be told from the original;
+/// a removed one still is (its path no longer names anything).
+#[cfg(not(unix))]
+pub(crate) fn same_file(_: &fs::Metadata, _: &fs::Metadata) -> bool {
+    true
 }
 
 /// The pid written by the holder; it writes it just after locking, so wait a moment

@@ -17,14 +17,17 @@
 //! - [`LabelStore::append`] writes the whole line with one write and `fdatasync`s it
 //!   before returning; only then is the event in the in-memory view. If the write or the
 //!   sync fails, the bytes of that append (and only those: the lock guarantees no one
-//!   else writes) are cut off again, so the file holds exactly the saved events.
+//!   else writes) are cut off again, so the file holds exactly the saved events; a file
+//!   another process cut shorter meanwhile is never extended.
 //! - Torn last line: a last line with no newline that is not well-formed JSON is what a
 //!   crash mid-write leaves. Open tolerates it and reports it
 //!   ([`LabelStore::recovered_torn_line`]). Before the next write, its bytes are copied
-//!   to `<store>.torn-<unix ms>` (synced), then the journal is rewritten by compaction:
-//!   the torn bytes are never overwritten in place. A last line without its newline
-//!   that is a whole valid event counts (the next append starts with the newline); one
-//!   that is whole JSON but not a valid event is a bad line, as below.
+//!   to `<store>.torn-<unix ms>` (synced), then cut off the journal (synced) and the
+//!   append goes on, with no rewrite: a nearly full disk with room for the line takes
+//!   it. If the side file cannot be written, the append is refused and the torn bytes
+//!   stay where they are. A last line without its newline that is a whole valid event
+//!   counts (the next append starts with the newline); one that is whole JSON but not
+//!   a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
 //! - Compaction writes one `set` per live annotation (orphans too: they are ordinary
@@ -36,7 +39,19 @@
 //!   (best effort: if it fails, the journal is as it was and the store works as usual).
 //! - One writer: `<store>.lock` is locked with an OS file lock (released when the
 //!   process ends, even killed) and names the holder's process id and annotator. A
-//!   second writer gets [`StoreError::Locked`]; readers take no lock.
+//!   second writer gets [`StoreError::Locked`]; readers take no lock. The lock file is
+//!   opened without following a symbolic link and is rewritten only when it is a
+//!   regular file that is new, empty or a stance lock file
+//!   ([`StoreError::LockFileRefused`] otherwise).
+//! - Symbolic links: a writer resolves a store path whose last component is a link to
+//!   the real file once, at open; the lock, appends, compaction and side files act on
+//!   that file, so links stay links and two links to one journal share one lock.
+//!   [`LabelStore::path`] stays the path as given.
+//! - Other processes: before each append (and compaction) the writer checks that the
+//!   path still names the file it holds open (same device and inode) and that the file
+//!   is not shorter than what it wrote; if not, the append is refused
+//!   ([`StoreError::JournalReplaced`], [`StoreError::JournalTruncated`]) and nothing is
+//!   written until [`LabelStore::recreate`] writes the store's annotations back.
 
 mod annotation;
 mod backend;
@@ -98,10 +113,11 @@ impl LabelStore {
     /// (recording `annotator` in it for whoever is refused) and replaying the journal.
     pub fn open_as(path: &Path, annotator: &str) -> Result<LabelStore, StoreError> {
         journal::create_folders_of(path)?;
-        let lock = Lock::take(path, annotator)?;
-        journal::remove_leftover(path)?;
-        let file = journal::open_append(path)?;
-        let replay = replay::replay(path, &file)?;
+        let real = journal::resolve(path)?;
+        let lock = Lock::take(&real, annotator)?;
+        journal::remove_leftover(&real)?;
+        let file = journal::open_append(&real)?;
+        let replay = replay::replay(&real, &file)?;
         let mut store = LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
@@ -109,6 +125,7 @@ impl LabelStore {
             recovered_torn_line: replay.torn.is_some(),
             writer: Some(Writer::new(
                 lock,
+                real,
                 file,
                 replay.complete_len,
                 replay.torn,
@@ -190,11 +207,7 @@ impl LabelStore {
             *self =
                 LabelStore::open_as(&self.path, annotator).map_err(StoreError::into_unwritable)?;
         }
-        if self.writer_mut()?.needs_compaction() {
-            self.compact()?;
-        }
-        let writer = self.writer.as_mut().expect("checked by writer_mut");
-        writer.append(&self.path, &event)?;
+        self.writer_mut()?.append(&event)?;
         self.annotations.apply(event);
         Ok(())
     }
@@ -221,14 +234,27 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.keep_torn_aside(&self.path)?;
-        crate::fault::crash_point("compact:torn-kept");
-        let len = journal::write_compacted(&self.path, self.annotations.iter())?;
-        crate::fault::crash_point("compact:renamed");
-        writer.compacted(len);
-        journal::sync_folder_of(&self.path)?;
-        crate::fault::crash_point("compact:done");
-        Ok(())
+        writer.compact(self.annotations.iter())
+    }
+
+    /// Writes everything this store knows back at its path after another process
+    /// removed, replaced or truncated the journal ([`StoreError::needs_recreate`]), and
+    /// takes the journal for writing again, so that appends go on.
+    ///
+    /// The current annotations are written as a complete, synced new journal through
+    /// compaction's temporary file and rename. A file found at the path (another file
+    /// moved there, or the journal as another process cut it) is never overwritten: it
+    /// is first renamed to `<store>.replaced-<unix ms>`, synced, and that path is
+    /// returned. A torn line not yet kept aside goes to its `.torn-` file first. When
+    /// the lock file was removed or replaced too, the lock is taken again on the file now
+    /// at `<store>.lock`; if another session holds that one, this fails with
+    /// [`StoreError::Locked`] and nothing is written. Read-only stores get
+    /// [`StoreError::ReadOnly`].
+    pub fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {
+        let Some(writer) = self.writer.as_mut() else {
+            return Err(read_only(&self.path));
+        };
+        writer.recreate(self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.

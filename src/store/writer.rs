@@ -1,104 +1,189 @@
 //! What only the lock holder has: the journal opened for appending, and what it
 //! knows about the journal's last bytes.
 
-use std::fs::File;
-use std::path::Path;
+use std::fs::{self, File};
+use std::io;
+use std::path::PathBuf;
 
+use super::annotation::Annotation;
 use super::error::StoreError;
 use super::event::Event;
 use super::journal;
-use super::lock::Lock;
+use super::lock::{Lock, same_file};
 
 /// The journal's writing end, held only with the lock.
 #[derive(Debug)]
 pub(crate) struct Writer {
-    _lock: Lock,
-    /// `None` after a compaction renamed a new journal in; reopened before writing.
-    file: Option<File>,
+    lock: Lock,
+    /// The journal's real path: the store's path with a final symbolic link followed.
+    real: PathBuf,
+    file: File,
     /// Bytes of the journal that hold complete events.
     len: u64,
     /// A crash's torn last line, not yet copied aside.
     torn: Option<Vec<u8>>,
-    /// Bytes past `len` that are not events (a torn line, already copied aside), to be
-    /// rewritten away by compaction before the next append.
-    needs_rewrite: bool,
-    /// A failed append left bytes past `len` that could not be cut off yet.
+    /// Bytes past `len` that are not events (a failed append's, or a torn line already
+    /// copied aside) and are cut off before the next append.
     dirty_tail: bool,
     /// The last event lacks its newline.
     needs_newline: bool,
+    /// Another process cut the journal shorter than `len`: every append is refused until
+    /// it is recreated, even if the file grows again (its end is not what was written).
+    truncated: bool,
 }
 
 impl Writer {
-    /// The writer of a journal just replayed: `len` bytes of complete events, then
-    /// maybe a torn line, or a last event missing its newline.
+    /// The writer of the journal at `real` just replayed: `len` bytes of complete
+    /// events, then maybe a torn line, or a last event missing its newline.
     pub(crate) fn new(
         lock: Lock,
+        real: PathBuf,
         file: File,
         len: u64,
         torn: Option<Vec<u8>>,
         needs_newline: bool,
     ) -> Writer {
         Writer {
-            _lock: lock,
-            file: Some(file),
+            lock,
+            real,
+            file,
             len,
             torn,
-            needs_rewrite: false,
             dirty_tail: false,
             needs_newline,
+            truncated: false,
         }
     }
 
-    /// Whether the journal's end must be rewritten by compaction before an append.
-    pub(crate) fn needs_compaction(&self) -> bool {
-        self.torn.is_some() || self.needs_rewrite
-    }
-
-    /// Appends `event` as one line and syncs it. On error the journal is cut back to
-    /// the saved events; if even that fails, the next append tries again first.
-    pub(crate) fn append(&mut self, path: &Path, event: &Event) -> Result<(), StoreError> {
+    /// Appends `event` as one line and syncs it. A torn last line is first copied aside
+    /// and cut off (no rewrite, so a nearly full disk that has room for the line takes
+    /// it). On error the journal is cut back to the saved events; if even that fails,
+    /// the next append tries again first. Refused without writing when the journal was
+    /// removed, replaced or truncated by another process.
+    pub(crate) fn append(&mut self, event: &Event) -> Result<(), StoreError> {
+        self.check_still_ours()?;
+        let path = &self.real;
         let failed = |e| StoreError::io(path, "append to label store", e);
         let mut line = Vec::with_capacity(256 + event.text.len());
         if self.needs_newline {
             line.push(b'\n');
         }
         journal::encode(event, &mut line);
-        let len = self.len;
-        if self.file.is_none() {
-            self.file = Some(journal::open_append(path)?);
+        if let Some(fragment) = &self.torn {
+            // If even the side file cannot be written, the bytes stay in the journal.
+            journal::keep_torn(path, fragment)?;
+            self.torn = None;
+            self.dirty_tail = true;
         }
-        let file = self.file.as_mut().expect("opened above");
         if self.dirty_tail {
-            journal::roll_back(file, len).map_err(failed)?;
+            journal::roll_back(&self.file, self.len).map_err(failed)?;
             self.dirty_tail = false;
         }
-        if let Err(e) = journal::append_line(file, &line) {
-            self.dirty_tail = journal::roll_back(file, len).is_err();
+        // Where this append's bytes begin (appends go to the end): only they are cut.
+        let start = self.file.metadata().map_err(failed)?.len();
+        if let Err(e) = journal::append_line(&mut self.file, &line) {
+            self.dirty_tail = journal::roll_back(&self.file, start).is_err();
             return Err(failed(e));
         }
-        self.len += line.len() as u64;
+        self.len = start + line.len() as u64;
         self.needs_newline = false;
         Ok(())
+    }
+
+    /// Refuses when the journal's path no longer names the file held open (removed, or
+    /// another file moved there), or when that file is shorter than the events in it.
+    fn check_still_ours(&mut self) -> Result<(), StoreError> {
+        let held = self
+            .file
+            .metadata()
+            .map_err(|e| StoreError::io(&self.real, "read label store", e))?;
+        let replaced = || StoreError::JournalReplaced {
+            path: self.real.clone(),
+        };
+        match fs::symlink_metadata(&self.real) {
+            Ok(named) if same_file(&held, &named) => {}
+            Ok(_) => return Err(replaced()),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(replaced()),
+            Err(e) => return Err(StoreError::io(&self.real, "read label store", e)),
+        }
+        self.truncated |= held.len() < self.len;
+        if self.truncated {
+            return Err(StoreError::JournalTruncated {
+                path: self.real.clone(),
+                len: held.len(),
+                expected: self.len,
+            });
+        }
+        Ok(())
+    }
+
+    /// Rewrites the journal as one line per annotation (see [`journal::write_compacted`]);
+    /// a torn last line is copied aside first.
+    pub(crate) fn compact<'a>(
+        &mut self,
+        annotations: impl Iterator<Item = Annotation<'a>>,
+    ) -> Result<(), StoreError> {
+        // Renaming over a file another process put at the path would destroy it.
+        self.check_still_ours()?;
+        self.keep_torn_aside()?;
+        crate::fault::crash_point("compact:torn-kept");
+        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        crate::fault::crash_point("compact:renamed");
+        journal::sync_folder_of(&self.real)?;
+        self.compacted(file, len);
+        crate::fault::crash_point("compact:done");
+        Ok(())
+    }
+
+    /// Writes `annotations` as the journal again after another process removed, replaced
+    /// or cut it, keeping whatever is at the path aside first; see
+    /// [`super::LabelStore::recreate`].
+    pub(crate) fn recreate<'a>(
+        &mut self,
+        annotations: impl Iterator<Item = Annotation<'a>>,
+    ) -> Result<Option<PathBuf>, StoreError> {
+        journal::create_folders_of(&self.real)?;
+        self.relock_if_needed()?;
+        let intact = self.check_still_ours().is_ok();
+        self.keep_torn_aside()?;
+        let aside = if intact {
+            None
+        } else {
+            journal::move_aside(&self.real)?
+        };
+        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        journal::sync_folder_of(&self.real)?;
+        self.compacted(file, len);
+        Ok(aside)
     }
 
     /// Copies a torn last line to a side file, once, before compaction drops it.
-    pub(crate) fn keep_torn_aside(&mut self, path: &Path) -> Result<(), StoreError> {
+    fn keep_torn_aside(&mut self) -> Result<(), StoreError> {
         if let Some(fragment) = &self.torn {
-            journal::keep_torn(path, fragment)?;
+            journal::keep_torn(&self.real, fragment)?;
             self.torn = None;
-            self.needs_rewrite = true;
+            self.dirty_tail = true;
         }
         Ok(())
     }
 
-    /// Records that compaction replaced the journal with one of `len` bytes.
-    pub(crate) fn compacted(&mut self, len: u64) {
-        // The handle still points at the replaced file; reopen before the next write.
-        self.file = None;
+    /// Takes the lock again when `<journal>.lock` no longer names the file it is held
+    /// on (another process could lock the file now at that name); the old one is
+    /// released only once the new one is held.
+    fn relock_if_needed(&mut self) -> Result<(), StoreError> {
+        if !self.lock.still_named_by(&self.real) {
+            self.lock = self.lock.retake(&self.real)?;
+        }
+        Ok(())
+    }
+
+    /// Records that compaction replaced the journal with `file`, of `len` bytes.
+    fn compacted(&mut self, file: File, len: u64) {
+        self.file = file;
         self.len = len;
         self.torn = None;
-        self.needs_rewrite = false;
         self.dirty_tail = false;
         self.needs_newline = false;
+        self.truncated = false;
     }
 }

@@ -7,6 +7,7 @@ use serde::Deserialize;
 use serde::de::IntoDeserializer;
 
 use super::action::Action;
+use crate::escape::escape;
 use crate::schema::Schema;
 
 /// The compiled-in default bindings.
@@ -202,11 +203,14 @@ impl Keymap {
     /// Applies the `[keys]` table of a TOML file over the current bindings. Each entry that
     /// cannot be used is left out and described in the returned list; the rest apply.
     pub fn patch(&mut self, toml_text: &str, source: &str) -> Vec<String> {
+        // The messages quote the file: its path, names and keys are escaped.
+        let source = escape(source);
         let mut problems = Vec::new();
         let table: toml::Table = match toml::from_str(toml_text) {
             Ok(table) => table,
             Err(err) => {
                 let message = err.to_string().trim_end().replace('\n', " ");
+                let message = escape(&message);
                 return vec![format!("{source}: {message}; using the default keys")];
             }
         };
@@ -219,7 +223,7 @@ impl Keymap {
             )];
         };
         for (name, value) in keys {
-            let field = format!("{source}: [keys] {name}");
+            let field = format!("{source}: [keys] {}", escape(name));
             let name_de: serde::de::value::StrDeserializer<'_, serde::de::value::Error> =
                 name.as_str().into_deserializer();
             let action = match Action::deserialize(name_de) {
@@ -242,7 +246,10 @@ impl Keymap {
                 match text.as_str().and_then(Key::parse) {
                     Some(key) if !new_keys.contains(&key) => new_keys.push(key),
                     Some(_) => {}
-                    None => problems.push(format!("{field}: unknown key {text}")),
+                    None => problems.push(format!(
+                        "{field}: unknown key {}",
+                        escape(&text.to_string())
+                    )),
                 }
             }
             self.bind(action, new_keys);
@@ -275,7 +282,7 @@ impl Keymap {
                 Some(format!(
                     "label key {:?} of {} hides {}",
                     label.key,
-                    label.name,
+                    escape(&label.name),
                     action_name(action)
                 ))
             })

@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::app::{Keymap, LabelFilter, Setup, State};
 use crate::cli::AnnotateArgs;
 use crate::corpus;
+use crate::escape;
 use crate::schema::Schema;
 use crate::store::{self, LabelStore, StoreError};
 use crate::terminal::{self, Session, position};
@@ -69,7 +70,7 @@ pub(crate) fn session(
     if store.recovered_torn_line() {
         warnings.push(format!(
             "{}: the last line was cut short by a crash and was set aside",
-            store_path.display()
+            escape::path(&store_path)
         ));
     }
     let position_file = position::path_for(&store_path);
@@ -156,8 +157,9 @@ fn keymap() -> (Keymap, Vec<String>) {
     let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
         return (keymap, Vec::new());
     };
-    match std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
-    {
+    // A FIFO would block the read forever.
+    let read = crate::special::refuse(&path).and_then(|()| std::fs::read_to_string(&path));
+    match read.with_context(|| format!("cannot read {}", escape::path(&path))) {
         Ok(text) => {
             let problems = keymap.patch(&text, &path.display().to_string());
             (keymap, problems)

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
+use crate::escape::escape;
 use crate::schema::Schema;
 use crate::store::{self, LabelStore};
 use crate::ui::bar::bar;
@@ -121,17 +122,21 @@ impl Stats {
     /// Writes the figures as a short two-column table; with `bars` (a terminal), the label
     /// and annotator counts also get a share and a bar.
     pub fn write_table(&self, out: &mut impl Write, bars: bool) -> io::Result<()> {
-        writeln!(out, "corpus     {}", self.corpus)?;
+        // Names come from files and the journal: escaped, and padded by hand, since a format
+        // width above 65,535 panics.
+        writeln!(out, "corpus     {}", escape(&self.corpus))?;
         writeln!(out, "articles   {}", self.articles)?;
         writeln!(out, "sentences  {}", self.sentences)?;
-        writeln!(out, "store      {}", self.store)?;
+        writeln!(out, "store      {}", escape(&self.store))?;
         writeln!(out, "annotated  {}", self.annotated)?;
-        let names = self.label_order.iter().map(String::len);
-        let people = self.annotators.keys().map(String::len);
+        let names = self.label_order.iter().map(|n| escape(n).chars().count());
+        let people = self.annotators.keys().map(|n| escape(n).chars().count());
         let width = names.chain(people).max().unwrap_or(0).max(9);
         let count_width = self.annotated.to_string().len();
         let row = |out: &mut dyn Write, name: &str, count: usize, of: usize| {
-            write!(out, "  {name:<width$}  {count:>count_width$}")?;
+            let name = escape(name);
+            let pad = " ".repeat(width - name.chars().count());
+            write!(out, "  {name}{pad}  {count:>count_width$}")?;
             if bars {
                 let share = count as f64 / of.max(1) as f64;
                 write!(

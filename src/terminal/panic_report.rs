@@ -7,7 +7,7 @@ use std::path::Path;
 /// label store and says that every decision shown as saved is in it. `ratatui::run`
 /// installs its terminal-restoring hook on top, so the note lands on the normal screen.
 pub fn name_store_on_panic(store: &Path) {
-    let store = store.display().to_string();
+    let store = crate::escape::path(store);
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         previous(info);

@@ -83,6 +83,24 @@ pub fn quote(text: &str) -> String {
     out
 }
 
+/// JSON text with every hostile character written as a `\uXXXX` escape: the same JSON value,
+/// safe on a terminal. serde_json escapes only C0 controls, not DEL, C1 or the direction
+/// marks; outside strings JSON holds no such character, so every one is inside a string.
+pub fn json(text: &str) -> Cow<'_, str> {
+    if !text.contains(is_hostile) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if is_hostile(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +120,18 @@ mod tests {
     fn escaping_twice_changes_nothing() {
         let once = escape("x\u{1b}[31m\u{85}y").into_owned();
         assert_eq!(escape(&once), once);
+    }
+
+    #[test]
+    fn json_keeps_the_value_and_drops_the_raw_characters() {
+        let value = serde_json::json!({"name": "a\u{1b}[2J\u{7f}\u{9b}\u{202e}b"});
+        let text = serde_json::to_string(&value).unwrap();
+        let safe = json(&text);
+        assert!(!safe.contains(is_hostile), "{safe}");
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            value
+        );
     }
 
     #[test]

@@ -338,3 +338,20 @@ fn schema_and_config_entries_in_messages_are_escaped() {
     let out = stance_in(dir.path(), &["annotate", "news.txt"]);
     assert_clean(&out, "using the default keys", "broken TOML in config.toml");
 }
+
+#[test]
+fn stats_json_escapes_every_control_character_and_keeps_the_value() {
+    let dir = tempfile::tempdir().unwrap();
+    // serde_json escapes C0 itself; DEL, C1 and the direction overrides it leaves raw.
+    let name = format!("{}\u{7f}\u{9b}2J\u{202e}.txt", evil("news"));
+    fs::write(dir.path().join(&name), TEXT).unwrap();
+    let out = stance_in(dir.path(), &["stats", "--json", &name]);
+    assert!(out.status.success(), "{out:?}");
+    assert_clean(&out, "\\u009b2J\\u202e", "stats --json");
+    let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        stats["corpus"],
+        name.trim_end_matches(".txt"),
+        "the same value"
+    );
+}

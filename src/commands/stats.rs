@@ -220,8 +220,8 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &stats)?;
-        writeln!(out)?;
+        let json = serde_json::to_string(&stats)?;
+        writeln!(out, "{}", crate::escape::json(&json))?;
     } else {
         stats.write_table(&mut out, io::stdout().is_terminal())?;
     }

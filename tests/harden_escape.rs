@@ -267,6 +267,27 @@ fn annotator_and_label_names_in_the_stats_table_and_export_report_are_escaped() 
         ],
     );
     assert!(export.status.success(), "{export:?}");
+    for args in [
+        &[
+            "export",
+            "news.txt",
+            "--labels",
+            "labels.jsonl",
+            "--format",
+            "csv",
+        ][..],
+        &["review", "news.txt", "--labels", "labels.jsonl"],
+    ] {
+        let mut args = args.to_vec();
+        args.extend(["--schema", "schema.toml", "--label", "nope"]);
+        let out = stance_in(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert_clean(
+            &out,
+            "diplomatic\\u{1b}[2J",
+            "the schema's labels listed for --label",
+        );
+    }
     assert_clean(
         &export,
         "diplomatic\\u{1b}[2J\\u{9b}31m",

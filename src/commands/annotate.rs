@@ -43,7 +43,7 @@ pub(crate) fn session(
     let (keymap, mut warnings) = keymap();
     warnings.extend(corpus.warnings.iter().cloned());
     for warning in &warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape::escape(warning));
     }
     terminal::ensure_terminal()?;
     let (store, read_only) = match LabelStore::open_or_wait_for_writable(&store_path, &annotator) {
@@ -121,7 +121,7 @@ fn label_filter(schema: &Schema, name: &str) -> anyhow::Result<LabelFilter> {
     let names: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
     anyhow::bail!(
         "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance)",
-        names.join(", ")
+        escape::escape(&names.join(", "))
     )
 }
 

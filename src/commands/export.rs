@@ -45,7 +45,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
 
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape::escape(warning));
     }
     let store_path = match &args.labels {
         Some(path) => path.clone(),

@@ -206,7 +206,7 @@ fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync
 pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape(warning));
     }
     let mut stats = Stats::of(&corpus);
     let schema = match &args.schema {

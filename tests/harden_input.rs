@@ -79,6 +79,26 @@ fn a_session_on_a_fifo_as_the_label_store_is_refused_without_blocking() {
 }
 
 #[test]
+fn a_fifo_as_the_position_file_is_not_read_and_is_replaced_on_quit() {
+    let home = Home::new();
+    home.write("news.txt", TEXT);
+    let position = home.dir.path().join("labels.position.json");
+    mkfifo(&position);
+    let mut term = Terminal::spawn(
+        &home,
+        &["annotate", "news.txt", "--labels", "labels.jsonl"],
+        120,
+        16,
+    );
+    term.wait_for("not a regular file (a FIFO); starting from the last decision");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    let saved: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&position).unwrap()).unwrap();
+    assert!(saved.get("alice").is_some(), "{saved}");
+}
+
+#[test]
 fn a_fifo_as_a_corpus_argument_is_refused_without_blocking() {
     let dir = corpus();
     mkfifo(&dir.path().join("wire.txt"));

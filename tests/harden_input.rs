@@ -373,3 +373,36 @@ fn errors_say_their_cause_once() {
             .is_none()
     );
 }
+
+#[test]
+fn an_export_whose_report_cannot_be_printed_still_succeeds() {
+    let dir = corpus();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    let status = stance(
+        dir.path(),
+        &[
+            "export",
+            "news.txt",
+            "--labels",
+            "labels.jsonl",
+            "--format",
+            "csv",
+            "--include-unlabeled",
+            "--out",
+            "out.csv",
+        ],
+    )
+    .stderr(full)
+    .status()
+    .unwrap();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "the export is in place, so it succeeded"
+    );
+    let written = fs::read_to_string(dir.path().join("out.csv")).unwrap();
+    assert!(written.contains("Envoys met in Geneva."), "{written}");
+}

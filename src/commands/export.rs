@@ -89,7 +89,9 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             report(&summary, &options, None, &store_path)
         }
     };
-    eprint!("{report}");
+    // The export is in place: a report that cannot be printed (stderr on a full disk) must
+    // not turn it into a failure, as `eprint!` would by panicking.
+    let _ = io::stderr().lock().write_all(report.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -33,7 +33,7 @@ pub fn parse() -> Cli {
     let default = match crate::store::labels_dir() {
         Ok(dir) => format!(
             "The label store (a JSON-lines journal). Default: {}/<corpus key>.jsonl",
-            dir.display()
+            crate::escape::path(&dir)
         ),
         Err(err) => format!("The label store (a JSON-lines journal). No default: {err}"),
     };

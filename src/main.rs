@@ -8,7 +8,8 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) if stance::cli::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("stance: {err:#}");
+            // The last line of defence: whatever a message quotes reaches the terminal escaped.
+            eprintln!("stance: {}", stance::escape::escape(&format!("{err:#}")));
             ExitCode::from(1)
         }
     }

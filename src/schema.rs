@@ -4,6 +4,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use unicode_width::UnicodeWidthChar;
+
+use crate::escape;
 
 /// The compiled-in default label set.
 const DEFAULT_SCHEMA: &str = include_str!("../data/schema.toml");
@@ -93,15 +96,15 @@ impl fmt::Display for Colour {
 #[derive(Debug, thiserror::Error)]
 pub enum SchemaError {
     /// The file could not be read.
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", escape::path(path))]
     Read {
         /// The schema file.
         path: PathBuf,
-        /// The underlying error.
-        source: std::io::Error,
+        /// The underlying error (in the message, so not also a source to print again).
+        error: std::io::Error,
     },
     /// The file is not valid TOML, or has a field of the wrong type or an unknown field.
-    #[error("{path}: {message}")]
+    #[error("{}: {}", escape::path(path), escape::escape(message))]
     Syntax {
         /// The schema file.
         path: PathBuf,
@@ -109,7 +112,7 @@ pub enum SchemaError {
         message: String,
     },
     /// A field holds a value the schema cannot use.
-    #[error("{path}: {field}: {reason}")]
+    #[error("{}: {field}: {}", escape::path(path), escape::escape(reason))]
     Invalid {
         /// The schema file.
         path: PathBuf,
@@ -118,6 +121,15 @@ pub enum SchemaError {
         /// What is wrong with it.
         reason: String,
     },
+}
+
+/// A key shows as itself on one or two cells: not whitespace, a control, a format character,
+/// a zero-width or a combining mark alone (each would show as a blank or join its neighbour).
+fn is_visible(c: char) -> bool {
+    !c.is_whitespace()
+        && !escape::is_hostile(c)
+        && !escape::is_invisible(c)
+        && c.width().is_some_and(|w| w > 0)
 }
 
 #[derive(Deserialize)]
@@ -150,10 +162,12 @@ impl Default for Schema {
 impl Schema {
     /// Reads and checks a schema file.
     pub fn load(path: &Path) -> Result<Schema, SchemaError> {
-        let text = std::fs::read_to_string(path).map_err(|source| SchemaError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text = crate::special::refuse(path)
+            .and_then(|()| std::fs::read_to_string(path))
+            .map_err(|error| SchemaError::Read {
+                path: path.to_owned(),
+                error,
+            })?;
         Schema::parse(&text, path)
     }
 
@@ -182,15 +196,27 @@ impl Schema {
                 return Err(invalid(field("name"), "empty name".into()));
             }
             if labels.iter().any(|l| l.name == name) {
-                return Err(invalid(field("name"), format!("duplicate name {name:?}")));
+                return Err(invalid(
+                    field("name"),
+                    format!("duplicate name {}", escape::quote(&name)),
+                ));
+            }
+            if name.contains(';') {
+                return Err(invalid(
+                    field("name"),
+                    format!(
+                        "{} holds \";\", which joins label names in the CSV export",
+                        escape::quote(&name)
+                    ),
+                ));
             }
             let mut chars = raw.key.chars();
             let key = match (chars.next(), chars.next()) {
-                (Some(c), None) if !c.is_control() && !c.is_whitespace() => c,
+                (Some(c), None) if is_visible(c) => c,
                 _ => {
                     return Err(invalid(
                         field("key"),
-                        format!("{:?} is not one visible character", raw.key),
+                        format!("{} is not one visible character", escape::quote(&raw.key)),
                     ));
                 }
             };
@@ -203,15 +229,18 @@ impl Schema {
             if let Some(other) = labels.iter().find(|l| l.key == key) {
                 return Err(invalid(
                     field("key"),
-                    format!("duplicate key {key:?}, already used by {:?}", other.name),
+                    format!(
+                        "duplicate key {key:?}, already used by {}",
+                        escape::quote(&other.name)
+                    ),
                 ));
             }
             let colour = Colour::parse(raw.colour.trim()).ok_or_else(|| {
                 invalid(
                     field("colour"),
                     format!(
-                        "unknown colour {:?}: use #rrggbb or one of {}",
-                        raw.colour,
+                        "unknown colour {}: use #rrggbb or one of {}",
+                        escape::quote(&raw.colour),
                         Colour::NAMES.join(", ")
                     ),
                 )

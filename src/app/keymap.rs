@@ -4,6 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use super::action::Action;
+use crate::escape::escape;
 use crate::schema::Schema;
 
 /// The compiled-in default bindings.
@@ -199,11 +200,14 @@ impl Keymap {
     /// Applies the `[keys]` table of a TOML file over the current bindings. Each entry that
     /// cannot be used is left out and described in the returned list; the rest apply.
     pub fn patch(&mut self, toml_text: &str, source: &str) -> Vec<String> {
+        // The messages quote the file: its path, names and keys are escaped.
+        let source = escape(source);
         let mut problems = Vec::new();
         let table: toml::Table = match toml::from_str(toml_text) {
             Ok(table) => table,
             Err(err) => {
                 let message = err.to_string().trim_end().replace('\n', " ");
+                let message = escape(&message);
                 return vec![format!("{source}: {message}; using the default keys")];
             }
         };
@@ -216,7 +220,7 @@ impl Keymap {
             )];
         };
         for (name, value) in keys {
-            let field = format!("{source}: [keys] {name}");
+            let field = format!("{source}: [keys] {}", escape(name));
             let Some(action) = Action::from_name(name) else {
                 problems.push(format!("{field}: unknown action"));
                 continue;
@@ -234,7 +238,10 @@ impl Keymap {
                 match text.as_str().and_then(Key::parse) {
                     Some(key) if !new_keys.contains(&key) => new_keys.push(key),
                     Some(_) => {}
-                    None => problems.push(format!("{field}: unknown key {text}")),
+                    None => problems.push(format!(
+                        "{field}: unknown key {}",
+                        escape(&text.to_string())
+                    )),
                 }
             }
             self.bind(action, new_keys);
@@ -267,7 +274,7 @@ impl Keymap {
                 Some(format!(
                     "label key {:?} of {} hides {}",
                     label.key,
-                    label.name,
+                    escape(&label.name),
                     action.name().expect("only named actions are bound")
                 ))
             })

@@ -8,6 +8,8 @@ use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::corpus::Span;
+/// Re-exported so the view and its tests name the one rule messages use too.
+pub use crate::escape::is_hostile;
 
 /// Columns between tab stops.
 const TAB_STOP: usize = 4;
@@ -224,15 +226,6 @@ pub fn layout(text: &str, spans: &[Span], width: u16) -> TextLayout {
         }
     }
     layout
-}
-
-/// True for characters that must not reach the terminal raw: C0 and C1 controls, DEL, and the
-/// marks and overrides that change the direction of text.
-pub fn is_hostile(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}'
-        | '\u{61c}' | '\u{200e}' | '\u{200f}' | '\u{2028}' | '\u{2029}'
-        | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 fn push_escaped(out: &mut String, c: char) {

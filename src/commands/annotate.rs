@@ -9,6 +9,7 @@ use anyhow::Context;
 use crate::app::{Keymap, LabelFilter, Setup, State};
 use crate::cli::AnnotateArgs;
 use crate::corpus;
+use crate::escape;
 use crate::schema::Schema;
 use crate::store::{self, LabelStore, StoreError};
 use crate::terminal::{self, Session, position};
@@ -42,7 +43,7 @@ pub(crate) fn session(
     let (keymap, mut warnings) = keymap();
     warnings.extend(corpus.warnings.iter().cloned());
     for warning in &warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape::escape(warning));
     }
     terminal::ensure_terminal()?;
     let (store, read_only) = match LabelStore::open_or_wait_for_writable(&store_path, &annotator) {
@@ -69,7 +70,7 @@ pub(crate) fn session(
     if store.recovered_torn_line() {
         warnings.push(format!(
             "{}: the last line was cut short by a crash and was set aside",
-            store_path.display()
+            escape::path(&store_path)
         ));
     }
     let position_file = position::path_for(&store_path);
@@ -120,7 +121,7 @@ fn label_filter(schema: &Schema, name: &str) -> anyhow::Result<LabelFilter> {
     let names: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
     anyhow::bail!(
         "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance)",
-        names.join(", ")
+        escape::escape(&names.join(", "))
     )
 }
 
@@ -156,8 +157,9 @@ fn keymap() -> (Keymap, Vec<String>) {
     let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
         return (keymap, Vec::new());
     };
-    match std::fs::read_to_string(&path).with_context(|| format!("cannot read {}", path.display()))
-    {
+    // A FIFO would block the read forever.
+    let read = crate::special::refuse(&path).and_then(|()| std::fs::read_to_string(&path));
+    match read.with_context(|| format!("cannot read {}", escape::path(&path))) {
         Ok(text) => {
             let problems = keymap.patch(&text, &path.display().to_string());
             (keymap, problems)

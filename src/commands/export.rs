@@ -10,6 +10,7 @@ use clap::error::ErrorKind;
 
 use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
+use crate::escape;
 use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
 use crate::schema::Schema;
 use crate::store::{self, LabelStore};
@@ -44,7 +45,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
 
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape::escape(warning));
     }
     let store_path = match &args.labels {
         Some(path) => path.clone(),
@@ -53,33 +54,44 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if !store_path.exists() {
         bail!(
             "{}: no label store here (annotate first, or name one with --labels)",
-            store_path.display()
+            escape::path(&store_path)
         );
     }
     let store = LabelStore::open_read_only(&store_path)?;
 
-    let summary = match &args.out {
+    let report = match &args.out {
         Some(out) => {
             refuse_to_overwrite_inputs(out, &store_path, &args.corpus.corpus)?;
-            let mut file = AtomicFile::create(out)
-                .with_context(|| format!("{}: cannot create", out.display()))?;
+            let shown = escape::path(out);
+            if out.is_dir() {
+                bail!("{shown}: --out names a folder; name a file to write");
+            }
+            let mut file =
+                AtomicFile::create(out).with_context(|| format!("{shown}: cannot create"))?;
             let summary =
                 export::export(&corpus.articles, store.annotations(), &options, &mut file)
-                    .with_context(|| format!("{}: cannot write", out.display()))?;
+                    .with_context(|| shown.clone())?;
+            // Made before the commit: once the file is in place, nothing may fail.
+            let report = report(&summary, &options, Some(out), &store_path);
             file.commit()
-                .with_context(|| format!("{}: cannot save", out.display()))?;
-            summary
+                .with_context(|| format!("{shown}: cannot save"))?;
+            report
         }
         None => {
             let stdout = io::stdout().lock();
             let mut writer = BufWriter::with_capacity(1 << 16, stdout);
             let summary =
-                export::export(&corpus.articles, store.annotations(), &options, &mut writer)?;
-            writer.flush()?;
-            summary
+                export::export(&corpus.articles, store.annotations(), &options, &mut writer)
+                    .context("standard output")?;
+            writer
+                .flush()
+                .context("standard output: cannot write the export")?;
+            report(&summary, &options, None, &store_path)
         }
     };
-    report(&summary, &options, args.out.as_deref(), &store_path);
+    // The export is in place: a report that cannot be printed (stderr on a full disk) must
+    // not turn it into a failure, as `eprint!` would by panicking.
+    let _ = io::stderr().lock().write_all(report.as_bytes());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -138,21 +150,22 @@ fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> a
         if input.canonicalize().is_ok_and(|real| real == out_real) {
             bail!(
                 "{}: --out names an input of this export; choose another file",
-                out.display()
+                escape::path(out)
             );
         }
     }
     Ok(())
 }
 
-fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) {
+/// The report for standard error: the summary and, with `--out`, where it went.
+fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) -> String {
     let mut text = summary.report(&options.labels, options.split.is_some());
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",
-            out.display(),
-            store.display()
+            escape::path(out),
+            escape::path(store)
         ));
     }
-    eprint!("{text}");
+    text
 }

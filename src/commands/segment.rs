@@ -51,7 +51,7 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
 fn read_input(file: Option<&Path>) -> anyhow::Result<(String, Vec<u8>)> {
     match file {
         Some(path) if path != Path::new("-") => {
-            let name = path.display().to_string();
+            let name = crate::escape::path(path);
             let bytes = std::fs::read(path).with_context(|| format!("cannot read {name}"))?;
             Ok((name, bytes))
         }

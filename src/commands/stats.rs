@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::attach::attach_annotation;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
+use crate::escape::escape;
 use crate::schema::Schema;
 use crate::store::{self, LabelStore};
 use crate::ui::bar::bar;
@@ -121,17 +122,21 @@ impl Stats {
     /// Writes the figures as a short two-column table; with `bars` (a terminal), the label
     /// and annotator counts also get a share and a bar.
     pub fn write_table(&self, out: &mut impl Write, bars: bool) -> io::Result<()> {
-        writeln!(out, "corpus     {}", self.corpus)?;
+        // Names come from files and the journal: escaped, and padded by hand, since a format
+        // width above 65,535 panics.
+        writeln!(out, "corpus     {}", escape(&self.corpus))?;
         writeln!(out, "articles   {}", self.articles)?;
         writeln!(out, "sentences  {}", self.sentences)?;
-        writeln!(out, "store      {}", self.store)?;
+        writeln!(out, "store      {}", escape(&self.store))?;
         writeln!(out, "annotated  {}", self.annotated)?;
-        let names = self.label_order.iter().map(String::len);
-        let people = self.annotators.keys().map(String::len);
+        let names = self.label_order.iter().map(|n| escape(n).chars().count());
+        let people = self.annotators.keys().map(|n| escape(n).chars().count());
         let width = names.chain(people).max().unwrap_or(0).max(9);
         let count_width = self.annotated.to_string().len();
         let row = |out: &mut dyn Write, name: &str, count: usize, of: usize| {
-            write!(out, "  {name:<width$}  {count:>count_width$}")?;
+            let name = escape(name);
+            let pad = " ".repeat(width - name.chars().count());
+            write!(out, "  {name}{pad}  {count:>count_width$}")?;
             if bars {
                 let share = count as f64 / of.max(1) as f64;
                 write!(
@@ -201,7 +206,7 @@ fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync
 pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
-        eprintln!("stance: warning: {warning}");
+        eprintln!("stance: warning: {}", escape(warning));
     }
     let mut stats = Stats::of(&corpus);
     let schema = match &args.schema {
@@ -215,8 +220,8 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
     let mut out = io::stdout().lock();
     if args.json {
-        serde_json::to_writer(&mut out, &stats)?;
-        writeln!(out)?;
+        let json = serde_json::to_string(&stats)?;
+        writeln!(out, "{}", crate::escape::json(&json))?;
     } else {
         stats.write_table(&mut out, io::stdout().is_terminal())?;
     }

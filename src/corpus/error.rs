@@ -3,6 +3,8 @@
 
 use std::io;
 
+use crate::escape::escape;
+
 /// The file types a corpus is made of, for messages.
 pub const SUPPORTED: &str = ".txt, .jsonl, .ndjson, .json, .csv, .tsv";
 
@@ -10,39 +12,45 @@ pub const SUPPORTED: &str = ".txt, .jsonl, .ndjson, .json, .csv, .tsv";
 #[derive(Debug, thiserror::Error)]
 pub enum CorpusError {
     /// The path does not exist.
-    #[error("{path}: no such file or folder")]
+    #[error("{}: no such file or folder", escape(path))]
     NotFound {
         /// The path as given.
         path: String,
     },
     /// Reading failed for a reason of the system (permissions, a device error).
-    #[error("{path}: {source}")]
+    #[error("{}: {error}", escape(path))]
     Io {
         /// The file or folder being read.
         path: String,
-        /// What the system said.
-        source: io::Error,
+        /// What the system said (in the message, so not also a source to print again).
+        error: io::Error,
     },
     /// A file whose extension is not a corpus format.
-    #[error("{path}: unsupported file type; a corpus is made of {SUPPORTED} files and folders")]
+    #[error(
+        "{}: unsupported file type; a corpus is made of {SUPPORTED} files and folders",
+        escape(path)
+    )]
     Unsupported {
         /// The file as given.
         path: String,
     },
     /// A folder holding no file of a corpus format.
-    #[error("{path}: no {SUPPORTED} files in this folder")]
+    #[error("{}: no {SUPPORTED} files in this folder", escape(path))]
     NoSupportedFiles {
         /// The folder as given.
         path: String,
     },
     /// A file with no bytes, or only whitespace.
-    #[error("{path}: the file is empty")]
+    #[error("{}: the file is empty", escape(path))]
     Empty {
         /// The file.
         path: String,
     },
     /// A NUL byte, which text never holds: a binary or UTF-16 file.
-    #[error("{path}: NUL byte at byte {offset}: not a UTF-8 text file (binary, or UTF-16?)")]
+    #[error(
+        "{}: NUL byte at byte {offset}: not a UTF-8 text file (binary, or UTF-16?)",
+        escape(path)
+    )]
     Binary {
         /// The file.
         path: String,
@@ -51,7 +59,9 @@ pub enum CorpusError {
     },
     /// A CSV or TSV file without the text column.
     #[error(
-        "{path}: no column {column:?}; columns found: {found} (name the text column with --text-field)"
+        "{}: no column {}; columns found: {found} (name the text column with --text-field)",
+        escape(path),
+        quote(column)
     )]
     MissingColumn {
         /// The file.
@@ -62,7 +72,11 @@ pub enum CorpusError {
         found: String,
     },
     /// One JSONL line, JSON item or CSV row that cannot be an article.
-    #[error("{place}: {reason} (--skip-bad skips such entries)")]
+    #[error(
+        "{}: {} (--skip-bad skips such entries)",
+        escape(place),
+        escape(reason)
+    )]
     BadEntry {
         /// `path:line N`, `path:item N`.
         place: String,
@@ -70,7 +84,7 @@ pub enum CorpusError {
         reason: String,
     },
     /// A file that cannot be read as its format at all.
-    #[error("{place}: {reason}")]
+    #[error("{}: {}", escape(place), escape(reason))]
     BadFile {
         /// The file, with the line when known.
         place: String,
@@ -78,7 +92,7 @@ pub enum CorpusError {
         reason: String,
     },
     /// A file that yields no article.
-    #[error("{path}: no articles{}", skipped_note(*.skipped))]
+    #[error("{}: no articles{}", escape(path), skipped_note(*.skipped))]
     NoArticles {
         /// The file.
         path: String,
@@ -86,7 +100,7 @@ pub enum CorpusError {
         skipped: usize,
     },
     /// Two articles with one id.
-    #[error("duplicate article id {id}: {first} and {second}")]
+    #[error("duplicate article id {id}: {} and {}", escape(first), escape(second))]
     DuplicateId {
         /// The id, quoted.
         id: String,
@@ -94,6 +108,17 @@ pub enum CorpusError {
         first: String,
         /// Where it was seen again.
         second: String,
+    },
+    /// A FIFO, socket or device: reading one could block forever or never end.
+    #[error(
+        "{}: not a regular file ({kind}); name a file, a folder, or - for standard input",
+        escape(path)
+    )]
+    NotAFile {
+        /// The path as given.
+        path: String,
+        /// What it is instead, as [`crate::special::kind`] says.
+        kind: &'static str,
     },
     /// Standard input named twice.
     #[error("`-` (standard input) can be given only once")]
@@ -110,11 +135,12 @@ fn skipped_note(skipped: usize) -> String {
     }
 }
 
-/// `text` quoted for a one-line message: control characters escaped, long text cut.
+/// `text` quoted for a one-line message: escaped as every message escapes outside text, long
+/// text cut.
 pub fn quote(text: &str) -> String {
     const MAX: usize = 60;
     match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{:?}…", &text[..cut]),
-        None => format!("{text:?}"),
+        Some((cut, _)) => format!("{}…", crate::escape::quote(&text[..cut])),
+        None => crate::escape::quote(text),
     }
 }

@@ -6,6 +6,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use super::CorpusError;
+use crate::{escape, special};
 
 /// How a file's articles are laid out, from its extension.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -40,7 +41,8 @@ impl Format {
 pub struct SourceFile {
     /// Where to open it.
     pub path: PathBuf,
-    /// The path for messages, as the user wrote it (joined with the folder's entries).
+    /// The path for messages, as the user wrote it (joined with the folder's entries),
+    /// escaped: a file name may hold control characters.
     pub shown: String,
     /// The start of derived article ids: the file's path relative to the argument, with `/`.
     pub id_base: String,
@@ -49,18 +51,23 @@ pub struct SourceFile {
 }
 
 /// The files `arg` names: itself, or every supported file under it (recursively, hidden
-/// entries skipped, folder links followed once), sorted by path.
-pub fn expand(arg: &Path) -> Result<Vec<SourceFile>, CorpusError> {
-    let shown = arg.display().to_string();
-    let meta = fs::metadata(arg).map_err(|source| match source.kind() {
+/// entries skipped, folder links followed once), sorted by path. A FIFO, socket or device
+/// is never opened (reading one can block forever): named, it is an error; in a folder, it
+/// is skipped with a line in `warnings`.
+pub fn expand(arg: &Path, warnings: &mut Vec<String>) -> Result<Vec<SourceFile>, CorpusError> {
+    let shown = escape::path(arg);
+    let meta = fs::metadata(arg).map_err(|error| match error.kind() {
         io::ErrorKind::NotFound => CorpusError::NotFound {
             path: shown.clone(),
         },
         _ => CorpusError::Io {
             path: shown.clone(),
-            source,
+            error,
         },
     })?;
+    if let Some(kind) = special::kind(&meta) {
+        return Err(CorpusError::NotAFile { path: shown, kind });
+    }
     if !meta.is_dir() {
         let format = Format::of(arg).ok_or(CorpusError::Unsupported {
             path: shown.clone(),
@@ -78,7 +85,7 @@ pub fn expand(arg: &Path) -> Result<Vec<SourceFile>, CorpusError> {
     }
     let mut found = Vec::new();
     let mut visited = HashSet::new();
-    walk(arg, Path::new(""), &mut visited, &mut found)?;
+    walk(arg, Path::new(""), &mut visited, &mut found, warnings)?;
     if found.is_empty() {
         return Err(CorpusError::NoSupportedFiles { path: shown });
     }
@@ -94,7 +101,7 @@ pub fn expand(arg: &Path) -> Result<Vec<SourceFile>, CorpusError> {
                 .collect::<Vec<_>>()
                 .join("/");
             SourceFile {
-                shown: path.display().to_string(),
+                shown: escape::path(&path),
                 path,
                 id_base,
                 format,
@@ -108,11 +115,12 @@ fn walk(
     relative: &Path,
     visited: &mut HashSet<PathBuf>,
     found: &mut Vec<(PathBuf, Format)>,
+    warnings: &mut Vec<String>,
 ) -> Result<(), CorpusError> {
     let folder = root.join(relative);
-    let io_error = |source: io::Error| CorpusError::Io {
-        path: folder.display().to_string(),
-        source,
+    let io_error = |error: io::Error| CorpusError::Io {
+        path: escape::path(&folder),
+        error,
     };
     // A link back up the tree would otherwise be walked forever.
     if !visited.insert(fs::canonicalize(&folder).map_err(io_error)?) {
@@ -130,17 +138,23 @@ fn walk(
         let meta = match fs::metadata(&path) {
             Ok(meta) => meta,
             Err(err) if err.kind() == io::ErrorKind::NotFound => continue,
-            Err(source) => {
+            Err(error) => {
                 return Err(CorpusError::Io {
-                    path: path.display().to_string(),
-                    source,
+                    path: escape::path(&path),
+                    error,
                 });
             }
         };
         if meta.is_dir() {
-            walk(root, &child, visited, found)?;
+            walk(root, &child, visited, found, warnings)?;
         } else if let Some(format) = Format::of(&path) {
-            found.push((child, format));
+            match special::kind(&meta) {
+                Some(kind) => warnings.push(format!(
+                    "{}: skipped, not a regular file ({kind})",
+                    escape::path(&path)
+                )),
+                None => found.push((child, format)),
+            }
         }
     }
     Ok(())

@@ -133,7 +133,7 @@ impl BadEntries {
         }
         self.count += 1;
         self.first
-            .get_or_insert_with(|| format!("{place}: {reason}"));
+            .get_or_insert_with(|| format!("{place}: {}", crate::escape::escape(&reason)));
         Ok(())
     }
 
@@ -156,7 +156,7 @@ pub fn read_error(shown: &str, err: io::Error) -> CorpusError {
         },
         None => CorpusError::Io {
             path: shown.to_owned(),
-            source: err,
+            error: err,
         },
     }
 }

@@ -91,12 +91,12 @@ pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
             identity.push(("-".into(), "stdin".into()));
             continue;
         }
-        for file in files::expand(arg)? {
+        for file in files::expand(arg, &mut loader.warnings)? {
             loader.read_file(&file)?;
         }
-        let canonical = std::fs::canonicalize(arg).map_err(|source| CorpusError::Io {
-            path: arg.display().to_string(),
-            source,
+        let canonical = std::fs::canonicalize(arg).map_err(|error| CorpusError::Io {
+            path: crate::escape::path(arg),
+            error,
         })?;
         identity.push((
             canonical.to_string_lossy().into_owned(),

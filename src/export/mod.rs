@@ -114,7 +114,11 @@ pub struct Options {
 #[derive(Debug, Error)]
 pub enum ExportError {
     /// `--label` named a label the schema does not have.
-    #[error("unknown label `{name}`; the schema's labels are: {known}")]
+    #[error(
+        "unknown label `{}`; the schema's labels are: {}",
+        crate::escape::escape(name),
+        crate::escape::escape(known)
+    )]
     UnknownLabel {
         /// The name asked for.
         name: String,

@@ -7,6 +7,7 @@ use super::LabelSet;
 use super::record::Verdict;
 use super::split::SplitName;
 use crate::attach::Orphan;
+use crate::escape::escape;
 
 /// Sentences written, by kind.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -87,14 +88,15 @@ impl Summary {
     pub fn report(&self, labels: &LabelSet, split: bool) -> String {
         let mut out = String::new();
         let _ = writeln!(out, "exported {} sentences", self.total.sentences);
-        let mut header: Vec<&str> = vec!["split", "sentences"];
-        header.extend(labels.names());
-        header.push("no stance");
+        // Label names come from the schema and the journal: escaped.
+        let mut header: Vec<String> = vec!["split".into(), "sentences".into()];
+        header.extend(labels.names().map(|name| escape(name).into_owned()));
+        header.push("no stance".into());
         let show_unlabeled = self.total.unlabeled > 0;
         if show_unlabeled {
-            header.push("unlabeled");
+            header.push("unlabeled".into());
         }
-        let mut rows = vec![header.iter().map(|h| h.to_string()).collect::<Vec<_>>()];
+        let mut rows = vec![header];
         let mut push = |name: &str, c: &Counts| {
             let mut row = vec![name.to_string(), c.sentences.to_string()];
             row.extend(
@@ -128,9 +130,13 @@ impl Summary {
                 .iter()
                 .zip(&widths)
                 .enumerate()
-                .map(|(col, (cell, &w))| match col {
-                    0 => format!("{cell:<w$}"),
-                    _ => format!("{cell:>w$}"),
+                .map(|(col, (cell, &w))| {
+                    // Padded by hand: a format width above 65,535 panics.
+                    let pad = " ".repeat(w - cell.chars().count());
+                    match col {
+                        0 => format!("{cell}{pad}"),
+                        _ => format!("{pad}{cell}"),
+                    }
                 })
                 .collect();
             let _ = writeln!(out, "  {}", cells.join("  "));
@@ -157,7 +163,7 @@ impl Summary {
             let names: Vec<String> = self
                 .not_in_schema
                 .iter()
-                .map(|(name, n)| format!("{name} ({n})"))
+                .map(|(name, n)| format!("{} ({n})", escape(name)))
                 .collect();
             let _ = writeln!(
                 out,

@@ -5,15 +5,17 @@ use std::path::PathBuf;
 
 use thiserror::Error;
 
+use crate::escape;
+
 /// A label store failure; every message names the journal (and the line, for a bad line).
 #[derive(Debug, Error)]
 pub enum StoreError {
     /// Another session holds the one-writer lock; it keeps writing, this one must not.
     #[error(
         "label store {} is in use by {}: close that session first (lock file {}.lock)",
-        path.display(),
+        escape::path(path),
         holder(*pid),
-        path.display()
+        escape::path(path)
     )]
     Locked {
         /// The journal.
@@ -22,7 +24,11 @@ pub enum StoreError {
         pid: u32,
     },
     /// A complete journal line that is not a valid event; the file is left as it is.
-    #[error("label store {} line {line}: {reason}; the file was not changed", path.display())]
+    #[error(
+        "label store {} line {line}: {}; the file was not changed",
+        escape::path(path),
+        escape::escape(reason)
+    )]
     BadLine {
         /// The journal.
         path: PathBuf,
@@ -32,7 +38,7 @@ pub enum StoreError {
         reason: String,
     },
     /// Reading, writing, syncing or renaming failed (disk full, read-only folder, ...).
-    #[error("cannot {action} {}: {error}", path.display())]
+    #[error("cannot {action} {}: {error}", escape::path(path))]
     Io {
         /// The file or folder the operation was on.
         path: PathBuf,
@@ -43,7 +49,7 @@ pub enum StoreError {
     },
     /// The operating system does not let the store be written (a read-only file system,
     /// or permissions): the store is open read-only until it does.
-    #[error("cannot write {}: {error}", path.display())]
+    #[error("cannot write {}: {error}", escape::path(path))]
     Unwritable {
         /// The file or folder that could not be written (usually the lock file).
         path: PathBuf,
@@ -51,13 +57,17 @@ pub enum StoreError {
         error: io::Error,
     },
     /// The store was opened read-only, so it cannot take new events.
-    #[error("label store {} is open read-only", path.display())]
+    #[error("label store {} is open read-only", escape::path(path))]
     ReadOnly {
         /// The journal.
         path: PathBuf,
     },
     /// An event that replay would reject later, refused before it reaches the journal.
-    #[error("label store {}: refusing to write an invalid event: {reason}", path.display())]
+    #[error(
+        "label store {}: refusing to write an invalid event: {}",
+        escape::path(path),
+        escape::escape(reason)
+    )]
     InvalidEvent {
         /// The journal.
         path: PathBuf,

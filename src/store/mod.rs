@@ -112,6 +112,11 @@ impl LabelStore {
     /// Opens for writing, creating the file and its folders, taking the one-writer lock
     /// (recording `annotator` in it for whoever is refused) and replaying the journal.
     pub fn open_as(path: &Path, annotator: &str) -> Result<LabelStore, StoreError> {
+        if let Err(e) = crate::special::refuse(path)
+            && e.kind() != io::ErrorKind::NotFound
+        {
+            return Err(StoreError::io(path, "open label store", e));
+        }
         journal::create_folders_of(path)?;
         let real = journal::resolve(path)?;
         let lock = Lock::take(&real, annotator)?;
@@ -144,7 +149,8 @@ impl LabelStore {
     /// Replays without locking or writing anything; a missing file is an empty store.
     /// A writer may be appending meanwhile: its unfinished last line reads as torn.
     pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
-        let replay = match File::open(path) {
+        // A FIFO would block the read until a writer came.
+        let replay = match crate::special::refuse(path).and_then(|()| File::open(path)) {
             Ok(file) => replay::replay(path, &file)?,
             Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
             Err(e) => return Err(StoreError::io(path, "read label store", e)),

@@ -5,7 +5,7 @@
 /// label store and says that every decision shown as saved is in it. `ratatui::run`
 /// installs its terminal-restoring hook on top, so the note lands on the normal screen.
 pub fn name_store_on_panic(store: &str) {
-    let store = store.to_owned();
+    let store = crate::escape::escape(store).into_owned();
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
         previous(info);

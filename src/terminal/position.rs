@@ -23,12 +23,16 @@ pub fn path_for(store: &Path) -> PathBuf {
 
 /// Every annotator's position; an absent file is an empty map.
 pub fn read_all(path: &Path) -> anyhow::Result<BTreeMap<String, Position>> {
-    let text = match std::fs::read_to_string(path) {
+    // A FIFO would block the read until a writer came.
+    let text = match crate::special::refuse(path).and_then(|()| std::fs::read_to_string(path)) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(e) => {
+            return Err(e).with_context(|| format!("cannot read {}", crate::escape::path(path)));
+        }
     };
-    serde_json::from_str(&text).with_context(|| format!("{}: not a position file", path.display()))
+    serde_json::from_str(&text)
+        .with_context(|| format!("{}: not a position file", crate::escape::path(path)))
 }
 
 /// Records `annotator`'s position, keeping the others', synced before the rename.
@@ -41,7 +45,7 @@ pub fn write(path: &Path, annotator: &str, position: Position) -> anyhow::Result
         file.write_all(b"\n")?;
         file.commit()
     })();
-    result.with_context(|| format!("cannot write position file {}", path.display()))
+    result.with_context(|| format!("cannot write position file {}", crate::escape::path(path)))
 }
 
 #[cfg(test)]

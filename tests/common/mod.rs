@@ -2,6 +2,7 @@
 //! pseudo-terminal.
 #![allow(dead_code)]
 
+pub mod bounded;
 pub mod harden;
 pub mod predict;
 pub mod pty;

@@ -36,6 +36,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(key) = state.in_flight.remove(&seq) {
                 state.unsaved.remove(&key);
                 state.saved_any = true;
+                // The reason shown must belong to a decision that is still not saved.
+                if !state.unsaved.values().any(|r| *r == state.last_error) {
+                    state.last_error = state.unsaved.values().min().cloned().unwrap_or_default();
+                }
             }
             return Vec::new();
         }

@@ -329,3 +329,28 @@ fn ctrl_c_quits_whatever_the_keymap_says_asking_first_when_a_decision_is_not_sav
     assert!(refused.quit_question()[0].contains("press Ctrl-c again"));
     assert_eq!(press(&mut refused, ctrl('c')).last(), Some(&Effect::Quit));
 }
+
+#[test]
+fn a_paste_is_typed_into_a_prompt_as_one_line_and_ignored_elsewhere() {
+    let pasted = || Action::Paste("ops\r\n\x1b[31mx".to_owned());
+    for (name, mut s) in modes() {
+        let before = s.clone();
+        let effects = update(&mut s, pasted());
+        assert!(effects.is_empty(), "{name}: {effects:?}");
+        assert_eq!(s.annotation(0), before.annotation(0), "{name}");
+        assert_eq!(s.cursor(), before.cursor(), "{name}");
+        let ignored = s
+            .message()
+            .is_some_and(|m| m.text == stance::app::paste::IGNORED);
+        match name {
+            "search prompt" => assert_eq!(*s.mode(), Mode::Search("Troops [31mx".into())),
+            "filter text" => assert_eq!(s.review().filter().text, "Envops [31mx"),
+            "article list" => assert_eq!(s.picker().query(), "eops [31mx"),
+            "confirm quit" => assert_eq!(*s.mode(), Mode::ConfirmQuit, "the question stays"),
+            _ => {
+                assert_eq!(s.mode(), before.mode(), "{name}");
+                assert!(ignored, "{name}: {:?}", s.message());
+            }
+        }
+    }
+}

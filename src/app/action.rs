@@ -89,6 +89,9 @@ pub enum Action {
     /// A character typed into the search prompt.
     #[serde(skip)]
     Type(char),
+    /// Text pasted in the terminal: typed into a search or filter prompt, refused elsewhere.
+    #[serde(skip)]
+    Paste(String),
     /// Backspace in the search prompt.
     #[serde(skip)]
     Erase,

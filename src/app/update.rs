@@ -59,6 +59,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Redraw => return vec![Effect::Redraw],
         _ => {}
     }
+    let action = match action {
+        Action::Paste(text) => match super::paste::route(state, &text) {
+            Some(action) => action,
+            None => return Vec::new(),
+        },
+        action => action,
+    };
     match state.mode.clone() {
         Mode::Help => {
             help(state, action);
@@ -75,6 +82,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match action {
                 Action::Type(c) => {
                     query.push(c);
+                    state.mode = Mode::Search(query);
+                }
+                Action::Paste(text) => {
+                    query.push_str(&text);
                     state.mode = Mode::Search(query);
                 }
                 Action::Erase => {

@@ -6,20 +6,18 @@
 
 mod panic_report;
 pub mod position;
+mod signals;
 
 use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyModifiers, MouseButton,
-    MouseEventKind,
-};
-use crossterm::execute;
+use crossterm::event::{self, Event, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
 
+use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, State, action_for, update};
 use crate::corpus::Article;
 use crate::store::LabelStore;
@@ -50,18 +48,23 @@ pub fn run(mut session: Session) -> anyhow::Result<()> {
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
     std::thread::spawn(move || segment_in_background(&articles, &tx));
+    signals::install()?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = signals::leave_modes();
         previous_hook(info);
     }));
     panic_report::name_store_on_panic(session.store.path());
-    ratatui::run(|terminal| {
-        execute!(std::io::stdout(), EnableMouseCapture)?;
+    let result = ratatui::run(|terminal| {
+        signals::enter_modes()?;
         let result = event_loop(terminal, &mut session, &rx);
-        execute!(std::io::stdout(), DisableMouseCapture)?;
+        signals::leave_modes()?;
         result
-    })
+    });
+    // Closed before a termination signal takes the process: the store's lock goes with it.
+    drop(session);
+    signals::exit_if_signalled();
+    result
 }
 
 fn event_loop(
@@ -101,6 +104,15 @@ fn event_loop(
         }
         if changed {
             terminal.draw(|frame| frame.render_widget(&session.state, frame.area()))?;
+        }
+        // Between actions, so a signal never cuts a save short.
+        match signals::take() {
+            Some(signals::Request::Exit) => return Ok(()),
+            Some(request) => {
+                pending.extend(signals::carry_out(terminal, request)?);
+                continue;
+            }
+            None => {}
         }
         if event::poll(Duration::from_millis(200))? {
             let event = event::read()?;
@@ -185,13 +197,20 @@ fn dispatch(session: &mut Session, action: Action) -> Next {
 fn action_of(state: &State, event: &Event) -> Option<Action> {
     if let Some(key) = event.as_key_press_event() {
         crate::fault::panic_point("panic-on-key");
-        return action_for(state, key_of(&key)?);
+        let key = key_of(&key)?;
+        if key == SUSPEND {
+            // The terminal is raw, so Ctrl-Z arrives as a key rather than as SIGTSTP.
+            signals::request_suspend();
+            return None;
+        }
+        return action_for(state, key);
     }
     match event {
         Event::Resize(width, height) => Some(Action::Resize {
             width: *width,
             height: *height,
         }),
+        Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
                 column: mouse.column,

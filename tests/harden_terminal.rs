@@ -224,6 +224,12 @@ fn ctrl_z_sigtstp_and_sigstop_suspend_and_fg_resumes_with_keys_read_at_once() {
             // SIGSTOP cannot be caught: only a stop that stance takes itself is tidied.
             wait_screen(&term, &format!("{way}: the terminal restored"), restored);
         }
+        // The shell has the terminal back and waits at its prompt.
+        wait_screen(&term, &format!("{way}: the shell's prompt"), |s| {
+            let (row, column) = s.cursor_position();
+            let line: String = s.rows(0, COLS).nth(usize::from(row)).unwrap_or_default();
+            line.trim_end() == "$" && column == 2 && s.contents().contains("Stopped")
+        });
         term.send("fg\r");
         wait_screen(&term, &format!("{way}: the session's screen again"), |s| {
             in_session(s) && s.hide_cursor()

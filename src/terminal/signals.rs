@@ -1,4 +1,5 @@
-//! Signals from outside the session, and job control.
+//! Signals from outside the session, job control, and the terminal modes the session turns on
+//! and off around both (mouse reporting, bracketed paste).
 //!
 //! The handlers only set flags (an atomic store, which is async-signal-safe); the event loop
 //! reads them between actions, so a decision being saved is finished first. A termination

@@ -7,6 +7,7 @@
 
 mod panic_report;
 pub mod position;
+mod signals;
 pub mod worker;
 
 use std::io::IsTerminal;
@@ -14,14 +15,11 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::time::{Duration, Instant};
 
-use crossterm::event::{
-    self, DisableMouseCapture, EnableMouseCapture, Event, KeyEvent, KeyModifiers, MouseButton,
-    MouseEventKind,
-};
-use crossterm::execute;
+use crossterm::event::{self, Event, KeyEvent, KeyModifiers, MouseButton, MouseEventKind};
 use ratatui::DefaultTerminal;
 use ratatui::layout::Rect;
 
+use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
 use crate::store::Store;
@@ -65,20 +63,24 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
     std::thread::spawn(move || segment_in_background(&articles, &tx));
+    signals::install()?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = signals::leave_modes();
         previous_hook(info);
     }));
     let result = ratatui::run(|terminal| {
-        execute!(std::io::stdout(), EnableMouseCapture)?;
+        signals::enter_modes()?;
         let result = event_loop(terminal, &mut state, &worker, &rx);
-        execute!(std::io::stdout(), DisableMouseCapture)?;
+        signals::leave_modes()?;
         result
     });
-    // Every job sent is carried out before the process ends: the state quits only once
-    // nothing is in flight, but a position written on the way out is still queued.
+    // Every job sent is carried out before the process ends, a termination signal's too:
+    // the state quits only once nothing is in flight, but a position written on the way out
+    // (or a save under way when a signal came) is still queued. The store, and its lock, go
+    // with the worker.
     worker.finish();
+    signals::exit_if_signalled();
     result
 }
 
@@ -120,6 +122,15 @@ fn event_loop(
         }
         if changed {
             terminal.draw(|frame| frame.render_widget(&*state, frame.area()))?;
+        }
+        // Between actions, so a signal never cuts a save short.
+        match signals::take() {
+            Some(signals::Request::Exit) => return Ok(()),
+            Some(request) => {
+                pending.extend(signals::carry_out(terminal, request)?);
+                continue;
+            }
+            None => {}
         }
         // While a save is under way its report is awaited often, so `saved` shows at once.
         let wait = match state.save_state() {
@@ -190,13 +201,20 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
 fn action_of(state: &State, event: &Event) -> Option<Action> {
     if let Some(key) = event.as_key_press_event() {
         crate::fault::panic_point("panic-on-key");
-        return action_for(state, key_of(&key)?);
+        let key = key_of(&key)?;
+        if key == SUSPEND {
+            // The terminal is raw, so Ctrl-Z arrives as a key rather than as SIGTSTP.
+            signals::request_suspend();
+            return None;
+        }
+        return action_for(state, key);
     }
     match event {
         Event::Resize(width, height) => Some(Action::Resize {
             width: *width,
             height: *height,
         }),
+        Event::Paste(text) => Some(Action::Paste(text.clone())),
         Event::Mouse(mouse) => match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
                 column: mouse.column,

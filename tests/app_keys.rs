@@ -278,3 +278,79 @@ fn the_help_names_the_keys_that_scroll_it_from_the_keymap() {
     press(&mut s, Key::char('j'));
     assert_eq!(*s.mode(), Mode::Normal, "j is no longer a moving key");
 }
+
+#[test]
+fn ctrl_c_closes_what_is_open_then_quits_in_every_mode() {
+    // Presses until the session ends: one from a view or the quit question, two from a
+    // prompt or a panel (the first closes it).
+    let expected = [
+        ("article", 1),
+        ("help", 2),
+        ("statistics", 2),
+        ("search prompt", 2),
+        ("article list", 2),
+        ("review list", 1),
+        ("filter key", 2),
+        ("filter text", 2),
+        ("review help", 2),
+        ("confirm quit", 1),
+    ];
+    for ((name, mut s), (expected_name, presses)) in modes().into_iter().zip(expected) {
+        assert_eq!(name, expected_name);
+        let quit_after = (1..=3).find(|_| press(&mut s, ctrl('c')).contains(&Effect::Quit));
+        assert_eq!(quit_after, Some(presses), "{name}");
+    }
+}
+
+#[test]
+fn ctrl_c_quits_whatever_the_keymap_says_asking_first_when_a_decision_is_not_saved() {
+    let mut keymap = stance::app::Keymap::default();
+    let problems = keymap.patch(
+        "[keys]\nquit = []\nundo = [\"u\", \"ctrl-c\"]\n",
+        "config.toml",
+    );
+    assert_eq!(problems.len(), 2, "{problems:?}");
+    let base = setup(three_articles());
+    let setup = stance::app::Setup { keymap, ..base };
+    let s = open(setup, 80, 24);
+    assert!(s.keymap().keys_of(&Action::Quit).is_empty());
+    let mut done = s.clone();
+    assert_eq!(press(&mut done, ctrl('c')).last(), Some(&Effect::Quit));
+
+    let mut refused = s;
+    let effects = update(&mut refused, Action::ToggleLabel(0));
+    let Some(&Effect::Save { seq, .. }) = effects.first() else {
+        panic!("{effects:?}")
+    };
+    let reason = "No space left on device".to_owned();
+    update(&mut refused, Action::SaveFailed { seq, reason });
+    assert!(press(&mut refused, ctrl('c')).is_empty(), "asks first");
+    assert_eq!(*refused.mode(), Mode::ConfirmQuit);
+    assert!(refused.quit_question()[0].contains("press Ctrl-c again"));
+    assert_eq!(press(&mut refused, ctrl('c')).last(), Some(&Effect::Quit));
+}
+
+#[test]
+fn a_paste_is_typed_into_a_prompt_as_one_line_and_ignored_elsewhere() {
+    let pasted = || Action::Paste("ops\r\n\x1b[31mx".to_owned());
+    for (name, mut s) in modes() {
+        let before = s.clone();
+        let effects = update(&mut s, pasted());
+        assert!(effects.is_empty(), "{name}: {effects:?}");
+        assert_eq!(s.annotation(0), before.annotation(0), "{name}");
+        assert_eq!(s.cursor(), before.cursor(), "{name}");
+        let ignored = s
+            .message()
+            .is_some_and(|m| m.text == stance::app::paste::IGNORED);
+        match name {
+            "search prompt" => assert_eq!(*s.mode(), Mode::Search("Troops [31mx".into())),
+            "filter text" => assert_eq!(s.review().filter().text, "Envops [31mx"),
+            "article list" => assert_eq!(s.picker().query(), "eops [31mx"),
+            "confirm quit" => assert_eq!(*s.mode(), Mode::ConfirmQuit, "the question stays"),
+            _ => {
+                assert_eq!(s.mode(), before.mode(), "{name}");
+                assert!(ignored, "{name}: {:?}", s.message());
+            }
+        }
+    }
+}

@@ -502,3 +502,41 @@ fn the_view_follows_the_cursor_and_the_wheel_scrolls_without_moving_it() {
     );
     assert!(cursor_visible(&s));
 }
+
+#[test]
+fn after_a_retry_succeeds_the_reason_shown_is_one_still_not_saved() {
+    let mut s = session(three_articles());
+    let fail = |s: &mut State, action: Action, reason: &str| {
+        let effects = update(s, action);
+        let Some(&Effect::Save { seq, .. }) = effects.first() else {
+            panic!("expected a save, got {effects:?}");
+        };
+        let reason = reason.to_owned();
+        update(s, Action::SaveFailed { seq, reason });
+    };
+    fail(&mut s, Action::ToggleLabel(0), "No space left on device");
+    update(&mut s, Action::NextSentence);
+    fail(&mut s, Action::ToggleLabel(1), "Permission denied");
+    assert_eq!(
+        s.save_state(),
+        SaveState::NotSaved {
+            decisions: 2,
+            reason: "Permission denied".into(),
+            saving: 0,
+        }
+    );
+    // The second sentence's retry goes through; only the first is still refused.
+    let effects = update(&mut s, Action::Confirm);
+    let Some(&Effect::Save { seq, .. }) = effects.first() else {
+        panic!("expected a save, got {effects:?}");
+    };
+    update(&mut s, Action::Saved(seq));
+    assert_eq!(
+        s.save_state(),
+        SaveState::NotSaved {
+            decisions: 1,
+            reason: "No space left on device".into(),
+            saving: 0,
+        }
+    );
+}

@@ -355,6 +355,7 @@ fn a_panic_restores_the_terminal_and_names_the_label_store() {
         );
         assert!(!screen.hide_cursor(), "the cursor is still hidden");
         assert_eq!(screen.mouse_protocol_mode(), vt100::MouseProtocolMode::None);
+        assert!(!screen.bracketed_paste(), "bracketed paste is still on");
         assert!(text.contains("modes: icanon echo | exit 101"), "{text}");
         assert!(text.contains("fault injected at panic-on-key"), "{text}");
         let note = format!(

@@ -91,6 +91,9 @@ pub enum Action {
     /// A character typed into the search prompt.
     #[strum(disabled)]
     Type(char),
+    /// Text pasted in the terminal: typed into a search or filter prompt, refused elsewhere.
+    #[strum(disabled)]
+    Paste(String),
     /// Backspace in the search prompt.
     #[strum(disabled)]
     Erase,
@@ -262,7 +265,8 @@ impl Action {
             | Action::Segmented { .. }
             | Action::Tick(_)
             | Action::Notice(_)
-            | Action::Arrived(_) => return None,
+            | Action::Arrived(_)
+            | Action::Paste(_) => return None,
         };
         Some(description)
     }

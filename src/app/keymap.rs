@@ -10,6 +10,22 @@ use crate::schema::Schema;
 /// The compiled-in default bindings.
 const DEFAULT_KEYMAP: &str = include_str!("../../data/keymap.toml");
 
+/// Ctrl-C: quits (asking first when a decision is not saved), or closes the prompt or panel
+/// that is open, whatever the keymap says, so a session can always be left.
+pub const INTERRUPT: Key = Key {
+    code: KeyCode::Char('c'),
+    ctrl: true,
+    alt: false,
+};
+
+/// Ctrl-Z: gives the terminal back to the shell and stops (the event loop does it), whatever
+/// the keymap says.
+pub const SUSPEND: Key = Key {
+    code: KeyCode::Char('z'),
+    ctrl: true,
+    alt: false,
+};
+
 /// A key press, independent of the terminal library.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
@@ -219,6 +235,12 @@ impl Keymap {
                 "{source}: [keys] must be a table of action = [keys]"
             )];
         };
+        let had_keys: Vec<Action> = self
+            .bindings
+            .iter()
+            .filter(|(_, keys)| !keys.is_empty())
+            .map(|(action, _)| action.clone())
+            .collect();
         for (name, value) in keys {
             let field = format!("{source}: [keys] {}", escape(name));
             let Some(action) = Action::from_name(name) else {
@@ -236,6 +258,12 @@ impl Keymap {
             let mut new_keys = Vec::new();
             for text in texts {
                 match text.as_str().and_then(Key::parse) {
+                    Some(key) if key == SUSPEND => {
+                        problems.push(format!("{field}: {key} always suspends; left out"));
+                    }
+                    Some(key) if key == INTERRUPT && action != Action::Quit => {
+                        problems.push(format!("{field}: {key} always quits; left out"));
+                    }
                     Some(key) if !new_keys.contains(&key) => new_keys.push(key),
                     Some(_) => {}
                     None => problems.push(format!(
@@ -245,6 +273,23 @@ impl Keymap {
                 }
             }
             self.bind(action, new_keys);
+        }
+        let mut lost: Vec<String> = had_keys
+            .iter()
+            .filter(|action| self.keys_of(action).is_empty())
+            .filter_map(|action| action.name().map(str::to_owned))
+            .collect();
+        if let Some(i) = lost.iter().position(|name| name == "quit") {
+            lost.remove(i);
+            let warning = format!("{source}: [keys] quit has no key left; {INTERRUPT} still quits");
+            problems.insert(0, warning);
+        }
+        if !lost.is_empty() {
+            lost.sort();
+            let names = lost.join(", ");
+            problems.push(format!(
+                "{source}: [keys] no key left for {names}; they cannot be used"
+            ));
         }
         problems
     }
@@ -354,6 +399,33 @@ mod tests {
             "j moved, down stays"
         );
         assert_eq!(get("q"), Some(Action::Quit));
+    }
+
+    #[test]
+    fn a_patch_that_leaves_actions_without_a_key_says_so_and_keeps_ctrl_c_and_ctrl_z() {
+        let mut keymap = Keymap::default();
+        let problems = keymap.patch(
+            "[keys]\nundo = [\"q\", \"ctrl-c\", \"Ctrl-Z\"]\nquit = []\nreview = []\n\
+             articles = \"x\"\nclear = \"F\"\n",
+            "config.toml",
+        );
+        assert_eq!(
+            problems,
+            [
+                "config.toml: [keys] quit has no key left; Ctrl-c still quits",
+                "config.toml: [keys] undo: Ctrl-c always quits; left out",
+                "config.toml: [keys] undo: Ctrl-z always suspends; left out",
+                "config.toml: [keys] no key left for clear_filters, review; they cannot be used",
+            ]
+        );
+        assert_eq!(keymap.action(&INTERRUPT), None);
+        assert_eq!(keymap.action(&SUSPEND), None);
+        assert_eq!(keymap.action(&Key::char('q')), Some(&Action::Undo));
+
+        let mut keymap = Keymap::default();
+        let problems = keymap.patch("[keys]\nquit = [\"ctrl-c\"]\nhelp = \"h\"\n", "c.toml");
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(keymap.action(&INTERRUPT), Some(&Action::Quit));
     }
 
     #[test]

@@ -1,12 +1,19 @@
 //! Turning key presses into actions, which depends on what the session is doing.
 
 use super::action::Action;
-use super::keymap::{Key, KeyCode};
+use super::keymap::{INTERRUPT, Key, KeyCode};
 use super::review_list::LabelFilter;
 use super::state::{Mode, State};
 
 /// The action a key press means now; `None` when it means nothing.
 pub fn action_for(state: &State, key: Key) -> Option<Action> {
+    if key == INTERRUPT {
+        // Whatever the keymap says: closes what is open, else quits as the quit key does.
+        return Some(match state.mode() {
+            Mode::Normal | Mode::ConfirmQuit => Action::Quit,
+            _ => Action::Cancel,
+        });
+    }
     let plain_char = match key.code {
         KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
         _ => None,
@@ -15,7 +22,6 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
     let redraw = state.keymap().action(&key) == Some(&Action::Redraw);
     match state.mode() {
         Mode::Search(_) | Mode::FilterText { .. } => match key.code {
-            KeyCode::Char('c') if key.ctrl => Some(Action::Cancel),
             _ if plain_char.is_some() => plain_char.map(Action::Type),
             KeyCode::Backspace => Some(Action::Erase),
             KeyCode::Enter => Some(Action::Submit),
@@ -24,7 +30,6 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
             _ => None,
         },
         Mode::Articles => match key.code {
-            KeyCode::Char('c') if key.ctrl => Some(Action::Cancel),
             KeyCode::Char('n') if key.ctrl => Some(Action::NextSentence),
             KeyCode::Char('p') if key.ctrl => Some(Action::PreviousSentence),
             _ if plain_char.is_some() => plain_char.map(Action::Type),

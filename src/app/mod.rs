@@ -11,6 +11,7 @@ pub mod keymap;
 mod keys;
 pub mod layout;
 mod open;
+pub mod paste;
 pub mod picker;
 mod review;
 pub mod review_list;

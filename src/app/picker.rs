@@ -77,6 +77,10 @@ pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
             picker.query.push(c);
             refilter(state);
         }
+        Action::Paste(text) => {
+            picker.query.push_str(&text);
+            refilter(state);
+        }
         Action::Erase => {
             picker.query.pop();
             refilter(state);

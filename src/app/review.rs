@@ -121,6 +121,7 @@ pub(super) fn filter_text(state: &mut State, action: Action, before: String) -> 
     let mut text = state.review.filter().text.clone();
     match action {
         Action::Type(c) => text.push(c),
+        Action::Paste(pasted) => text.push_str(&pasted),
         Action::Erase => {
             text.pop();
         }

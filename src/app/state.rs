@@ -304,11 +304,10 @@ impl State {
     /// shows the longest that fits.
     pub fn quit_question(&self) -> [String; 5] {
         let n = self.unsaved.len();
-        let key = self
-            .keymap
-            .keys_of(&Action::Quit)
-            .first()
-            .map_or_else(|| "quit".to_owned(), |key| sanitize(&key.to_string()));
+        let key = self.keymap.keys_of(&Action::Quit).first().map_or_else(
+            || super::keymap::INTERRUPT.to_string(),
+            |key| sanitize(&key.to_string()),
+        );
         [
             format!("{n} decision(s) NOT SAVED: press {key} again to leave anyway"),
             format!("{n} NOT SAVED: {key} again leaves anyway"),

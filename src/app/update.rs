@@ -36,6 +36,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             if let Some(key) = state.in_flight.remove(&seq) {
                 state.unsaved.remove(&key);
                 state.saved_any = true;
+                // The reason shown must belong to a decision that is still not saved.
+                if !state.unsaved.values().any(|r| *r == state.last_error) {
+                    state.last_error = state.unsaved.values().min().cloned().unwrap_or_default();
+                }
             }
             return quit_once_saved(state);
         }
@@ -59,6 +63,13 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Redraw => return vec![Effect::Redraw],
         _ => {}
     }
+    let action = match action {
+        Action::Paste(text) => match super::paste::route(state, &text) {
+            Some(action) => action,
+            None => return Vec::new(),
+        },
+        action => action,
+    };
     match state.mode.clone() {
         Mode::Help => {
             help(state, action);
@@ -75,6 +86,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             match action {
                 Action::Type(c) => {
                     query.push(c);
+                    state.mode = Mode::Search(query);
+                }
+                Action::Paste(text) => {
+                    query.push_str(&text);
                     state.mode = Mode::Search(query);
                 }
                 Action::Erase => {

@@ -214,13 +214,42 @@ impl Terminal {
         }
     }
 
+    /// Pastes `text` as a terminal does: between the bracketed-paste markers when the
+    /// program turned that mode on, else as bare keystrokes.
+    pub fn paste(&mut self, text: &str) {
+        if self.with(|p| p.screen().bracketed_paste()) {
+            self.send(&format!("\x1b[200~{text}\x1b[201~"));
+        } else {
+            self.send(text);
+        }
+    }
+
+    /// Whether the pseudo-terminal is in canonical mode and echoes, read through the master
+    /// (on Linux it reports the terminal's own settings).
+    pub fn canonical_and_echo(&self) -> (bool, bool) {
+        let fd = self.pty.as_raw_fd().expect("the master's descriptor");
+        // SAFETY: termios is plain data that tcgetattr fills in; fd stays open meanwhile.
+        let mut termios: libc::termios = unsafe { std::mem::zeroed() };
+        let done = unsafe { libc::tcgetattr(fd, &mut termios) };
+        assert_eq!(done, 0, "tcgetattr: {}", std::io::Error::last_os_error());
+        (
+            termios.c_lflag & libc::ICANON != 0,
+            termios.c_lflag & libc::ECHO != 0,
+        )
+    }
+
     /// Waits for the program to end by itself; its exit code.
     pub fn wait_exit(&mut self) -> u32 {
+        self.wait_status().exit_code()
+    }
+
+    /// Waits for the program to end by itself; how it ended (code or signal).
+    pub fn wait_status(&mut self) -> portable_pty::ExitStatus {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 self.await_drained(start);
-                return status.exit_code();
+                return status;
             }
             if start.elapsed() > TIMEOUT {
                 let _ = self.child.kill();

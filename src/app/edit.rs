@@ -34,6 +34,21 @@ pub(super) struct Change {
     pub(super) after: Option<Labels>,
 }
 
+/// The decisions of the session, for undo and redo: a new decision drops what was undone.
+#[derive(Debug, Clone, Default)]
+pub(super) struct History {
+    undo: Vec<Change>,
+    redo: Vec<Change>,
+}
+
+impl History {
+    /// Remembers a new decision; what was undone can no longer be redone.
+    fn record(&mut self, change: Change) {
+        self.redo.clear();
+        self.undo.push(change);
+    }
+}
+
 /// Records a decision on the current sentence (`None` clears it) for undo, and journals it.
 pub(super) fn decide(state: &mut State, after: Option<Labels>) -> Vec<Effect> {
     let sentence = state.cursor.sentence;
@@ -56,15 +71,14 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
     }
     let after = after.map(|l| in_schema_order(&state.schema, l));
     let before = labels_of(state, target);
-    let unsaved = state.unsaved.contains_key(&key_of(target));
+    let unsaved = state.saving.is_unsaved(&key_of(target));
     if before == after && !unsaved {
         return Vec::new();
     }
     if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
         state.clock.decided((article, span.start, span.end));
     }
-    state.redo.clear();
-    state.undo.push(Change {
+    state.history.record(Change {
         target,
         before,
         after: after.clone(),
@@ -136,9 +150,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             event
         }
     };
-    let seq = state.next_seq;
-    state.next_seq += 1;
-    state.in_flight.insert(seq, key_of(target));
+    let seq = state.saving.begin(key_of(target));
     Effect::Save {
         seq,
         decision: event,
@@ -165,21 +177,21 @@ fn decision(
 
 /// Puts back the target of the last decision as it was before, wherever it was.
 pub(super) fn undo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.undo.pop() else {
+    let Some(change) = state.history.undo.pop() else {
         return say(state, "nothing to undo");
     };
     let effects = replay(state, change.target, change.before.clone());
-    state.redo.push(change);
+    state.history.redo.push(change);
     effects
 }
 
 /// Does again the decision that the last undo took back.
 pub(super) fn redo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.redo.pop() else {
+    let Some(change) = state.history.redo.pop() else {
         return say(state, "nothing to redo");
     };
     let effects = replay(state, change.target, change.after.clone());
-    state.undo.push(change);
+    state.history.undo.push(change);
     effects
 }
 

@@ -15,6 +15,8 @@ pub mod paste;
 pub mod picker;
 mod review;
 pub mod review_list;
+mod saving;
+pub mod sentences;
 
 pub use action::{Action, Effect, Position};
 pub use help::HelpFit;

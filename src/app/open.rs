@@ -6,10 +6,12 @@ use rustc_hash::FxHashMap;
 
 use super::action::Position;
 use super::annotations::Annotations;
+use super::edit::History;
 use super::layout::TextLayout;
 use super::picker::Picker;
 use super::review_list::{Filter, ReviewList};
 use super::screen::Screen;
+use super::sentences::Sentences;
 use super::state::{Cursor, Message, Mode, Setup, State, View};
 use super::stats_panel::SessionClock;
 use crate::corpus::Span;
@@ -60,7 +62,7 @@ impl State {
             keymap: setup.keymap,
             annotator: setup.annotator,
             store_path: setup.store_path,
-            sentences: vec![None; count],
+            sentences: Sentences::new(count),
             model,
             article_index: Default::default(),
             cursor: Cursor::default(),
@@ -71,23 +73,15 @@ impl State {
             help_top: 0,
             mode: Mode::Normal,
             message: None,
-            total_sentences: None,
-            undo: Vec::new(),
-            redo: Vec::new(),
+            history: History::default(),
             last_search: None,
-            next_seq: 0,
-            in_flight: Default::default(),
-            unsaved: Default::default(),
-            last_error: String::new(),
-            saved_any: false,
-            quit_when_saved: false,
+            saving: Default::default(),
             view: View::Article,
             review,
             picker: Picker::default(),
             clock: SessionClock::default(),
             read_only: setup.read_only,
             from_review: false,
-            segmented: 0,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())
@@ -175,7 +169,7 @@ impl State {
         for event in events {
             let found = self.article_index.get(event.article.as_str()).copied();
             let article = found.map(|i| {
-                let spans = self.sentences[i].as_deref();
+                let spans = self.sentences.of(i);
                 (i, self.articles[i].text.as_str(), spans)
             });
             let arrival = self
@@ -201,18 +195,13 @@ impl State {
     /// Takes an article's sentences (found here or in the background). Stored decisions whose
     /// span is no longer a sentence, or whose text changed, are set aside as orphaned here.
     pub(super) fn install_spans(&mut self, article: usize, spans: Vec<Span>) {
-        if self.sentences[article].is_some() {
+        if self.sentences.has(article) {
             return;
         }
         for (id, orphan) in self.model.check_spans(&self.articles, article, &spans) {
             self.change_entry(id, Insert::IfMatches, |entry| entry.orphan = Some(orphan));
         }
-        self.sentences[article] = Some(spans);
-        self.segmented += 1;
-        if self.segmented == self.articles.len() && self.total_sentences.is_none() {
-            let total = self.sentences.iter().flatten().map(Vec::len).sum();
-            self.total_sentences = Some(total);
-        }
+        self.sentences.install(article, spans);
     }
 }
 

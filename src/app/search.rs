@@ -89,8 +89,9 @@ pub(super) fn find_text(state: &mut State, query: &str) -> Option<(usize, usize)
 }
 
 fn sentence_range(state: &State, article: usize, sentence: usize) -> std::ops::Range<usize> {
-    state.sentences[article]
-        .as_ref()
+    state
+        .sentences
+        .of(article)
         .and_then(|s| s.get(sentence))
         .map_or(0..0, |s| s.start..s.end)
 }

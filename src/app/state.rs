@@ -1,18 +1,19 @@
 //! The session's model: the corpus, the analyst's annotations, the cursor and what is shown.
 
-use std::collections::HashMap;
-
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use super::action::{Action, Position};
 use super::annotations::Annotations;
-use super::edit::Change;
+use super::edit::History;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout, sanitize};
 use super::picker::Picker;
 use super::review_list::{Review, ReviewList};
+pub use super::saving::SaveState;
+use super::saving::Saving;
 use super::screen::Screen;
+use super::sentences::Sentences;
 use super::stats_panel::SessionClock;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
@@ -108,26 +109,6 @@ pub enum Mode {
     Stats,
 }
 
-/// Whether the analyst's decisions are on disk.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SaveState {
-    /// Nothing decided yet in this session.
-    Idle,
-    /// A write is under way.
-    Saving,
-    /// Every decision is written and synced.
-    Saved,
-    /// Some decisions could not be written.
-    NotSaved {
-        /// How many.
-        decisions: usize,
-        /// The last error.
-        reason: String,
-        /// Later decisions still being written (they may yet be saved).
-        saving: usize,
-    },
-}
-
 /// A line for the status bar.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Message {
@@ -145,7 +126,7 @@ pub struct State {
     pub(super) keymap: Keymap,
     pub(super) annotator: String,
     pub(super) store_path: String,
-    pub(super) sentences: Vec<Option<Vec<Span>>>,
+    pub(super) sentences: Sentences,
     /// Every annotator's annotations: the one model the article view, the review list, the
     /// statistics and the counts read.
     pub(super) model: Annotations,
@@ -159,33 +140,25 @@ pub struct State {
     pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
-    pub(super) total_sentences: Option<usize>,
-    pub(super) undo: Vec<Change>,
-    pub(super) redo: Vec<Change>,
+    pub(super) history: History,
     pub(super) last_search: Option<String>,
-    pub(super) next_seq: u64,
-    pub(super) in_flight: HashMap<u64, SentenceKey>,
-    pub(super) unsaved: HashMap<SentenceKey, String>,
-    pub(super) last_error: String,
-    pub(super) saved_any: bool,
-    pub(super) quit_when_saved: bool,
+    pub(super) saving: Saving,
     pub(super) view: View,
     pub(super) review: ReviewList,
     pub(super) picker: Picker,
     pub(super) clock: SessionClock,
     pub(super) read_only: Option<String>,
     pub(super) from_review: bool,
-    pub(super) segmented: usize,
 }
 
 impl State {
     /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
-        if self.sentences[article].is_none() {
+        if !self.sentences.has(article) {
             let spans = self.articles[article].sentences();
             self.install_spans(article, spans);
         }
-        self.sentences[article].as_deref().unwrap_or_default()
+        self.sentences.of(article).unwrap_or_default()
     }
 
     /// Prepares the current article for display: segmentation, counts, layout.
@@ -210,7 +183,7 @@ impl State {
         }
         let article = self.cursor.article;
         let text = &self.articles[article].text;
-        let spans = self.sentences[article].as_deref().unwrap_or_default();
+        let spans = self.sentences.of(article).unwrap_or_default();
         self.layout = layout(text, spans, key.1);
         self.layout_of = Some(key);
         self.scroll = 0;
@@ -252,8 +225,7 @@ impl State {
     /// The span of the current sentence, if the article has any.
     pub fn current_span(&self) -> Option<Span> {
         self.sentences
-            .get(self.cursor.article)?
-            .as_ref()?
+            .of(self.cursor.article)?
             .get(self.cursor.sentence)
             .copied()
     }
@@ -266,7 +238,7 @@ impl State {
 
     /// The session annotator's decision on any sentence whose article is already segmented.
     pub fn annotation_at(&self, article: usize, sentence: usize) -> Option<&Labels> {
-        let span = self.sentences.get(article)?.as_ref()?.get(sentence)?;
+        let span = self.sentences.of(article)?.get(sentence)?;
         self.model.labels_of(article, *span, self.model.me())
     }
 
@@ -274,36 +246,24 @@ impl State {
     pub fn is_unsaved(&self, sentence: usize) -> bool {
         let Some(span) = self
             .sentences
-            .get(self.cursor.article)
-            .and_then(|s| s.as_ref()?.get(sentence))
+            .of(self.cursor.article)
+            .and_then(|s| s.get(sentence))
         else {
             return false;
         };
-        self.unsaved
-            .contains_key(&(self.cursor.article, span.start, span.end))
+        self.saving
+            .is_unsaved(&(self.cursor.article, span.start, span.end))
     }
 
     /// Whether the decisions are on disk.
     pub fn save_state(&self) -> SaveState {
-        if !self.unsaved.is_empty() {
-            SaveState::NotSaved {
-                decisions: self.unsaved.len(),
-                reason: self.last_error.clone(),
-                saving: self.in_flight.len(),
-            }
-        } else if !self.in_flight.is_empty() {
-            SaveState::Saving
-        } else if self.saved_any {
-            SaveState::Saved
-        } else {
-            SaveState::Idle
-        }
+        self.saving.state()
     }
 
     /// What quit asks while decisions are not on disk, longest wording first: the status bar
     /// shows the longest that fits.
     pub fn quit_question(&self) -> [String; 5] {
-        let n = self.unsaved.len();
+        let n = self.saving.unsaved();
         let key = self.keymap.keys_of(&Action::Quit).first().map_or_else(
             || super::keymap::INTERRUPT.to_string(),
             |key| sanitize(&key.to_string()),
@@ -329,10 +289,7 @@ impl State {
 
     /// Number of sentences in the current article.
     pub fn sentence_count(&self) -> usize {
-        self.sentences
-            .get(self.cursor.article)
-            .and_then(|s| s.as_ref())
-            .map_or(0, Vec::len)
+        self.sentences.of(self.cursor.article).map_or(0, <[_]>::len)
     }
 
     /// Where the cursor is.
@@ -395,7 +352,7 @@ impl State {
     }
     /// Sentences in the corpus, once the background count has arrived.
     pub fn total_sentences(&self) -> Option<usize> {
-        self.total_sentences
+        self.sentences.total()
     }
     /// The articles, shared (the background counter reads them).
     pub fn articles(&self) -> &Arc<Vec<Article>> {
@@ -422,10 +379,7 @@ impl State {
     }
     /// The session annotator's decisions in an article, and its sentence count once known.
     pub fn article_progress(&self, article: usize) -> (usize, Option<usize>) {
-        let sentences = self
-            .sentences
-            .get(article)
-            .and_then(|s| s.as_ref().map(Vec::len));
+        let sentences = self.sentences.of(article).map(<[_]>::len);
         let mine = self
             .model
             .of_article(article)

@@ -33,21 +33,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::Saved(seq) => {
-            if let Some(key) = state.in_flight.remove(&seq) {
-                state.unsaved.remove(&key);
-                state.saved_any = true;
-                // The reason shown must belong to a decision that is still not saved.
-                if !state.unsaved.values().any(|r| *r == state.last_error) {
-                    state.last_error = state.unsaved.values().min().cloned().unwrap_or_default();
-                }
-            }
+            state.saving.saved(seq);
             return quit_once_saved(state);
         }
         Action::SaveFailed { seq, reason } => {
-            if let Some(key) = state.in_flight.remove(&seq) {
-                state.unsaved.insert(key, reason.clone());
-                state.last_error = reason;
-            }
+            state.saving.failed(seq, reason);
             return quit_once_saved(state);
         }
         Action::Arrived(events) => {
@@ -55,7 +45,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return Vec::new();
         }
         Action::CorpusCounted(total) => {
-            state.total_sentences = Some(total);
+            state.sentences.counted(total);
             return Vec::new();
         }
         Action::Notice(text) => return say_error(state, &text),
@@ -132,11 +122,11 @@ fn normal(state: &mut State, action: Action) -> Vec<Effect> {
             state.mode = Mode::Stats;
             return Vec::new();
         }
-        Action::Quit if !state.in_flight.is_empty() => {
-            state.quit_when_saved = true;
+        Action::Quit if state.saving.in_flight() > 0 => {
+            state.saving.quit_when_saved = true;
             return say(state, "saving… stance quits once every decision is saved");
         }
-        Action::Quit if !state.unsaved.is_empty() => return ask_to_quit(state),
+        Action::Quit if state.saving.unsaved() > 0 => return ask_to_quit(state),
         Action::Quit => return quit(state),
         Action::Undo => return undo(state),
         Action::Redo => return redo(state),
@@ -250,11 +240,11 @@ fn help(state: &mut State, action: Action) {
 /// Quit was asked while saves were under way: once the last is reported, quit, or ask first
 /// if one failed.
 fn quit_once_saved(state: &mut State) -> Vec<Effect> {
-    if !state.quit_when_saved || !state.in_flight.is_empty() {
+    if !state.saving.quit_when_saved || state.saving.in_flight() > 0 {
         return Vec::new();
     }
-    state.quit_when_saved = false;
-    if state.unsaved.is_empty() {
+    state.saving.quit_when_saved = false;
+    if state.saving.unsaved() == 0 {
         quit(state)
     } else {
         ask_to_quit(state)

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use strum::{EnumIter, EnumString, IntoStaticStr};
 
-use super::review_list::LabelFilter;
+use super::vocabulary::LabelFilter;
 use crate::corpus::Span;
 use crate::store::{Decision, Event};
 

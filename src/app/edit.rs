@@ -3,50 +3,19 @@
 
 use super::action::Effect;
 use super::annotations::GONE;
+use super::history::{Change, Target};
+use super::navigate::{go, say, say_error};
 use super::open::Insert;
 use super::state::{Labels, SentenceKey, State, View};
-use super::update::{go, say, say_error};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
 use crate::store::{Decision, Origin};
 
-/// What a decision is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Target {
-    /// A sentence of the corpus as it is now.
-    Sentence {
-        /// Index of the article.
-        article: usize,
-        /// Index of the sentence in the article.
-        sentence: usize,
-        /// Its bytes.
-        span: Span,
-    },
-    /// An orphaned annotation of the session's annotator: the review list entry.
-    Orphan(u32),
-}
-
-/// One decision, remembered for undo and redo.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) struct Change {
-    pub(super) target: Target,
-    pub(super) before: Option<Labels>,
-    pub(super) after: Option<Labels>,
-}
-
-/// The decisions of the session, for undo and redo: a new decision drops what was undone.
-#[derive(Debug, Clone, Default)]
-pub(super) struct History {
-    undo: Vec<Change>,
-    redo: Vec<Change>,
-}
-
-impl History {
-    /// Remembers a new decision; what was undone can no longer be redone.
-    fn record(&mut self, change: Change) {
-        self.redo.clear();
-        self.undo.push(change);
-    }
+/// The refusal of an edit in a session that cannot save, said in the status bar before
+/// anything moves (so the cursor stays on what was not saved); `None` when it can save.
+pub(super) fn refused(state: &mut State) -> Option<Vec<Effect>> {
+    let text = format!("not saved: {}", state.read_only.as_ref()?);
+    Some(say_error(state, &text))
 }
 
 /// Records a decision on the current sentence (`None` clears it) for undo, and journals it.

@@ -1,9 +1,11 @@
 //! The help text, generated from the keymap and the schema so it never drifts from the keys:
 //! what each action does, in the article view and in the review list.
 
-use super::action::Action;
+use super::action::{Action, Effect};
 use super::keymap::{Key, Keymap};
 use super::layout::{sanitize, text_width};
+use super::panel::Panel;
+use super::state::Mode;
 use super::state::{State, View};
 use crate::schema::Schema;
 
@@ -159,4 +161,57 @@ impl Keymap {
         }
         rows
     }
+}
+
+/// The help overlay's panel.
+pub(super) struct HelpPanel;
+
+impl Panel for HelpPanel {
+    fn action_for(&self, state: &State, key: Key) -> Option<Action> {
+        // The moving keys scroll the help; any other key closes it, a label key too.
+        let plain = match key.code {
+            super::keymap::KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
+            _ => None,
+        };
+        if plain.is_some_and(|c| state.schema().index_of_key(c).is_some()) {
+            return Some(Action::Cancel);
+        }
+        match state.keymap().action(&key) {
+            Some(
+                action @ (Action::NextSentence
+                | Action::PreviousSentence
+                | Action::ScrollDown
+                | Action::ScrollUp
+                | Action::FirstSentence
+                | Action::LastSentence
+                | Action::Redraw),
+            ) => Some(action.clone()),
+            _ => Some(Action::Cancel),
+        }
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        help(state, action);
+        Vec::new()
+    }
+}
+
+/// In the help, the moving keys scroll it; anything else closes it.
+fn help(state: &mut State, action: Action) {
+    let top = state.help_top;
+    let page = state.help_fit().shown;
+    let to = match action {
+        Action::NextSentence => top + 1,
+        Action::PreviousSentence => top.saturating_sub(1),
+        Action::ScrollDown => top + page,
+        Action::ScrollUp => top.saturating_sub(page),
+        Action::FirstSentence => 0,
+        Action::LastSentence => usize::MAX,
+        Action::Wheel(lines) => top.saturating_add_signed(lines as isize * 3),
+        _ => {
+            state.mode = Mode::Normal;
+            return;
+        }
+    };
+    state.scroll_help_to(to);
 }

@@ -1,8 +1,9 @@
-//! Turning key presses into actions, which depends on what the session is doing.
+//! Turning key presses into actions: the keys every panel shares, then the panel that has
+//! the keyboard.
 
 use super::action::Action;
 use super::keymap::{INTERRUPT, Key, KeyCode};
-use super::review_list::LabelFilter;
+use super::panel::panel;
 use super::state::{Mode, State};
 
 /// The action a key press means now; `None` when it means nothing.
@@ -14,75 +15,44 @@ pub fn action_for(state: &State, key: Key) -> Option<Action> {
             _ => Action::Cancel,
         });
     }
-    let plain_char = match key.code {
+    panel(state.active_panel()).action_for(state, key)
+}
+
+/// The character of a key typed without Control or Alt.
+pub(super) fn plain_char(key: Key) -> Option<char> {
+    match key.code {
         KeyCode::Char(c) if !key.ctrl && !key.alt => Some(c),
         _ => None,
-    };
-    // Every mode redraws on the redraw key, unless it uses the key itself (a prompt types it).
-    let redraw = state.keymap().action(&key) == Some(&Action::Redraw);
-    match state.mode() {
-        Mode::Search(_) | Mode::FilterText { .. } => match key.code {
-            _ if plain_char.is_some() => plain_char.map(Action::Type),
-            KeyCode::Backspace => Some(Action::Erase),
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc => Some(Action::Cancel),
-            _ if redraw => Some(Action::Redraw),
-            _ => None,
-        },
-        Mode::Articles => match key.code {
-            KeyCode::Char('n') if key.ctrl => Some(Action::NextSentence),
-            KeyCode::Char('p') if key.ctrl => Some(Action::PreviousSentence),
-            _ if plain_char.is_some() => plain_char.map(Action::Type),
-            KeyCode::Backspace => Some(Action::Erase),
-            KeyCode::Enter => Some(Action::Submit),
-            KeyCode::Esc | KeyCode::Tab => Some(Action::Cancel),
-            KeyCode::Down => Some(Action::NextSentence),
-            KeyCode::Up => Some(Action::PreviousSentence),
-            KeyCode::PageDown => Some(Action::ScrollDown),
-            KeyCode::PageUp => Some(Action::ScrollUp),
-            KeyCode::Home => Some(Action::FirstSentence),
-            KeyCode::End => Some(Action::LastSentence),
-            _ if redraw => Some(Action::Redraw),
-            _ => None,
-        },
-        Mode::FilterKey => {
-            if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
-                return Some(Action::FilterBy(LabelFilter::Label(label)));
-            }
-            match state.keymap().action(&key) {
-                Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
-                Some(Action::Redraw) => Some(Action::Redraw),
-                _ => Some(Action::Cancel),
-            }
-        }
-        // The moving keys scroll the help; any other key closes it, a label key too.
-        Mode::Help if plain_char.is_some_and(|c| state.schema().index_of_key(c).is_some()) => {
-            Some(Action::Cancel)
-        }
-        Mode::Help => match state.keymap().action(&key) {
-            Some(
-                action @ (Action::NextSentence
-                | Action::PreviousSentence
-                | Action::ScrollDown
-                | Action::ScrollUp
-                | Action::FirstSentence
-                | Action::LastSentence
-                | Action::Redraw),
-            ) => Some(action.clone()),
-            _ => Some(Action::Cancel),
-        },
-        // Any key but the redraw key closes the statistics.
-        Mode::Stats if redraw => Some(Action::Redraw),
-        Mode::Stats => Some(Action::Cancel),
-        Mode::Normal | Mode::ConfirmQuit => {
-            if let Some(label) = plain_char.and_then(|c| state.schema().index_of_key(c)) {
-                return Some(Action::ToggleLabel(label));
-            }
-            match state.keymap().action(&key) {
-                Some(action) => Some(action.clone()),
-                None if key.code == KeyCode::Esc => Some(Action::Cancel),
-                None => None,
-            }
-        }
+    }
+}
+
+/// True when `key` is bound to the redraw action.
+pub(super) fn is_redraw(state: &State, key: Key) -> bool {
+    state.keymap().action(&key) == Some(&Action::Redraw)
+}
+
+/// The keys of a text prompt: characters type, Backspace erases, Enter submits, Escape
+/// cancels; the redraw key still redraws unless the prompt types it.
+pub(super) fn prompt_keys(state: &State, key: Key) -> Option<Action> {
+    match key.code {
+        _ if plain_char(key).is_some() => plain_char(key).map(Action::Type),
+        KeyCode::Backspace => Some(Action::Erase),
+        KeyCode::Enter => Some(Action::Submit),
+        KeyCode::Esc => Some(Action::Cancel),
+        _ if is_redraw(state, key) => Some(Action::Redraw),
+        _ => None,
+    }
+}
+
+/// The keys of a full view with no prompt open: a label key toggles its label, else the
+/// keymap says; Escape cancels (closes a message).
+pub(super) fn view_keys(state: &State, key: Key) -> Option<Action> {
+    if let Some(label) = plain_char(key).and_then(|c| state.schema().index_of_key(c)) {
+        return Some(Action::ToggleLabel(label));
+    }
+    match state.keymap().action(&key) {
+        Some(action) => Some(action.clone()),
+        None if key.code == KeyCode::Esc => Some(Action::Cancel),
+        None => None,
     }
 }

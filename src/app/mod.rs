@@ -5,12 +5,17 @@
 
 pub mod action;
 pub mod annotations;
+mod article_view;
+mod clock;
 mod edit;
 pub mod help;
+mod history;
 pub mod keymap;
 mod keys;
 pub mod layout;
+mod navigate;
 mod open;
+pub mod panel;
 pub mod paste;
 pub mod picker;
 mod review;
@@ -21,6 +26,7 @@ pub mod sentences;
 pub use action::{Action, Effect, Position};
 pub use help::HelpFit;
 pub use keymap::{Key, KeyCode, Keymap};
+mod query;
 pub mod screen;
 mod search;
 pub mod state;

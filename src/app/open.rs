@@ -6,14 +6,14 @@ use rustc_hash::FxHashMap;
 
 use super::action::Position;
 use super::annotations::Annotations;
-use super::edit::History;
+use super::clock::SessionClock;
+use super::history::History;
 use super::layout::TextLayout;
 use super::picker::Picker;
 use super::review_list::{Filter, ReviewList};
 use super::screen::Screen;
 use super::sentences::Sentences;
 use super::state::{Cursor, Message, Mode, Setup, State, View};
-use super::stats_panel::SessionClock;
 use crate::corpus::Span;
 use crate::store::Annotation;
 

@@ -1,8 +1,8 @@
 //! A paste from the terminal: text for a prompt, never keystrokes.
 
 use super::action::Action;
+use super::navigate::say;
 use super::state::{Mode, State};
-use super::update::say;
 
 /// What the status bar says when a paste lands where no text is typed.
 pub const IGNORED: &str = "paste ignored: it goes only into a search or filter";

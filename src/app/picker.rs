@@ -2,8 +2,11 @@
 //! fuzzy match on title and id.
 
 use super::action::{Action, Effect};
+use super::keymap::{Key, KeyCode};
+use super::keys::{is_redraw, plain_char};
+use super::navigate::go;
+use super::panel::Panel;
 use super::state::{Mode, State, View};
-use super::update::go;
 
 /// The article list's query, matches and place.
 #[derive(Debug, Clone, Default)]
@@ -44,6 +47,34 @@ impl Picker {
     }
 }
 
+/// The article list's panel.
+pub(super) struct ArticleList;
+
+impl Panel for ArticleList {
+    fn action_for(&self, state: &State, key: Key) -> Option<Action> {
+        match key.code {
+            KeyCode::Char('n') if key.ctrl => Some(Action::NextSentence),
+            KeyCode::Char('p') if key.ctrl => Some(Action::PreviousSentence),
+            _ if plain_char(key).is_some() => plain_char(key).map(Action::Type),
+            KeyCode::Backspace => Some(Action::Erase),
+            KeyCode::Enter => Some(Action::Submit),
+            KeyCode::Esc | KeyCode::Tab => Some(Action::Cancel),
+            KeyCode::Down => Some(Action::NextSentence),
+            KeyCode::Up => Some(Action::PreviousSentence),
+            KeyCode::PageDown => Some(Action::ScrollDown),
+            KeyCode::PageUp => Some(Action::ScrollUp),
+            KeyCode::Home => Some(Action::FirstSentence),
+            KeyCode::End => Some(Action::LastSentence),
+            _ if is_redraw(state, key) => Some(Action::Redraw),
+            _ => None,
+        }
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        update(state, action)
+    }
+}
+
 /// Rows of matches the article list shows.
 fn rows(state: &State) -> usize {
     usize::from(state.screen.picker_rows())
@@ -68,7 +99,7 @@ pub(super) fn refit(state: &mut State) {
 }
 
 /// What the keys do while the article list is open.
-pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
+fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let rows = rows(state);
     let picker = &mut state.picker;
     let page = rows.saturating_sub(1).max(1);

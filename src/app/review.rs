@@ -3,11 +3,46 @@
 
 use super::action::{Action, Effect};
 use super::annotations::{GONE, OrphanReason};
-use super::edit::{Target, decide_on};
+use super::edit::decide_on;
+use super::history::Target;
+use super::keymap::Key;
+use super::keys::{plain_char, prompt_keys, view_keys};
+use super::navigate::{go, say, say_error};
+use super::panel::Panel;
 use super::review_list::{Filter, LabelFilter};
+use super::search::search_next;
 use super::state::{Labels, Mode, State, View};
-use super::update::{go, say, say_error, search_next};
 use crate::corpus::Span;
+
+/// The review list's panel, with its filter prompts.
+pub(super) struct ReviewPanel;
+
+impl Panel for ReviewPanel {
+    fn action_for(&self, state: &State, key: Key) -> Option<Action> {
+        match state.mode() {
+            Mode::FilterText { .. } => prompt_keys(state, key),
+            Mode::FilterKey => {
+                if let Some(label) = plain_char(key).and_then(|c| state.schema().index_of_key(c)) {
+                    return Some(Action::FilterBy(LabelFilter::Label(label)));
+                }
+                match state.keymap().action(&key) {
+                    Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
+                    Some(Action::Redraw) => Some(Action::Redraw),
+                    _ => Some(Action::Cancel),
+                }
+            }
+            _ => view_keys(state, key),
+        }
+    }
+
+    fn update(&self, state: &mut State, action: Action) -> Vec<Effect> {
+        match state.mode.clone() {
+            Mode::FilterKey => filter_key(state, action),
+            Mode::FilterText { before } => filter_text(state, action, before),
+            _ => update(state, action),
+        }
+    }
+}
 
 /// Rows of the review list on screen.
 fn height(state: &State) -> usize {
@@ -30,7 +65,7 @@ pub(super) fn show(state: &mut State) -> Vec<Effect> {
 }
 
 /// What the keys do on the review list with no prompt open.
-pub(super) fn update(state: &mut State, action: Action) -> Vec<Effect> {
+fn update(state: &mut State, action: Action) -> Vec<Effect> {
     let selected = state.review.selected();
     let page = height(state).saturating_sub(1).max(1);
     match action {
@@ -102,7 +137,7 @@ fn refilter(state: &mut State, change: impl FnOnce(&mut Filter)) {
 }
 
 /// The key after `FilterLabel`: the label to filter by, or anything else to cancel.
-pub(super) fn filter_key(state: &mut State, action: Action) -> Vec<Effect> {
+fn filter_key(state: &mut State, action: Action) -> Vec<Effect> {
     state.mode = Mode::Normal;
     if let Action::FilterBy(label) = action {
         let label = if state.review.filter().label == label {
@@ -117,7 +152,7 @@ pub(super) fn filter_key(state: &mut State, action: Action) -> Vec<Effect> {
 
 /// Typing the text filter: it applies at each key; Enter keeps it (and makes it the search
 /// that search-again repeats), Escape puts back the one before.
-pub(super) fn filter_text(state: &mut State, action: Action, before: String) -> Vec<Effect> {
+fn filter_text(state: &mut State, action: Action, before: String) -> Vec<Effect> {
     let mut text = state.review.filter().text.clone();
     match action {
         Action::Type(c) => text.push(c),

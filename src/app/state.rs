@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use super::action::{Action, Position};
 use super::annotations::Annotations;
-use super::edit::History;
+use super::clock::SessionClock;
+use super::history::History;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout, sanitize};
 use super::picker::Picker;
@@ -14,7 +15,6 @@ pub use super::saving::SaveState;
 use super::saving::Saving;
 use super::screen::Screen;
 use super::sentences::Sentences;
-use super::stats_panel::SessionClock;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
 use crate::store::Event;

@@ -1,45 +1,31 @@
 //! What the statistics panel shows: the label distribution over every annotator, each
 //! annotator's count, and the pace of this session from times the loop sends in.
 
-use std::collections::HashSet;
+use super::action::{Action, Effect};
+use super::clock::MIN_ELAPSED_MS;
+pub use super::clock::{Pace, SessionClock};
+use super::keymap::Key;
+use super::keys::is_redraw;
+use super::panel::Panel;
+use super::state::{Counts, Mode, State};
 
-use super::state::{Counts, SentenceKey, State};
+/// The statistics panel: any key but the redraw key closes it.
+pub(super) struct StatsPanel;
 
-/// When the session started and how many sentences it decided. Time only comes in through
-/// `Action::Tick`, so the update never reads a clock.
-#[derive(Debug, Clone, Default)]
-pub struct SessionClock {
-    started: Option<u64>,
-    now: Option<u64>,
-    decided: HashSet<SentenceKey>,
-}
-
-impl SessionClock {
-    /// Takes the time now (Unix milliseconds); the first one is the session's start.
-    pub(super) fn tick(&mut self, now: u64) {
-        self.started.get_or_insert(now);
-        self.now = Some(now.max(self.now.unwrap_or(0)));
+impl Panel for StatsPanel {
+    fn action_for(&self, state: &State, key: Key) -> Option<Action> {
+        Some(if is_redraw(state, key) {
+            Action::Redraw
+        } else {
+            Action::Cancel
+        })
     }
 
-    /// Counts a sentence given labels (or no stance) in this session; again is not twice.
-    pub(super) fn decided(&mut self, sentence: SentenceKey) {
-        self.decided.insert(sentence);
+    fn update(&self, state: &mut State, _: Action) -> Vec<Effect> {
+        state.mode = Mode::Normal;
+        Vec::new()
     }
 }
-
-/// The session's pace.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Pace {
-    /// Distinct sentences decided in this session.
-    pub sentences: usize,
-    /// Milliseconds since the session started (0 before the first tick).
-    pub elapsed_ms: u64,
-    /// Sentences per hour, once a minute has passed.
-    pub per_hour: Option<f64>,
-}
-
-/// Less than this, a rate per hour says little.
-const MIN_ELAPSED_MS: u64 = 60_000;
 
 impl State {
     /// How fast this session is deciding sentences.

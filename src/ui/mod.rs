@@ -18,9 +18,10 @@ use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Widget;
 use unicode_segmentation::UnicodeSegmentation;
 
+use crate::app::State;
 use crate::app::layout::{display_width, sanitize, text_width};
+use crate::app::panel::PanelId;
 use crate::app::screen::{Area, Screen};
-use crate::app::{Mode, State, View};
 use crate::schema::{Colour, Schema};
 
 impl Widget for &State {
@@ -30,20 +31,26 @@ impl Widget for &State {
             too_small(self, area, buf);
             return;
         }
-        match self.view() {
-            View::Article => {
-                article::render(self, buf);
-                labels::render(self, buf);
-            }
-            View::Review => review::render(self, buf),
-        }
+        draw(self.view_panel(), self, buf);
         status::render(self, buf);
-        match self.mode() {
-            Mode::Help => help::render(self, buf),
-            Mode::Articles => picker::render(self, buf),
-            Mode::Stats => stats_panel::render(self, buf),
-            _ => {}
+        let active = self.active_panel();
+        if active != self.view_panel() {
+            draw(active, self, buf);
         }
+    }
+}
+
+/// Draws one panel: a full view, or an overlay over it.
+fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
+    match panel {
+        PanelId::Article => {
+            article::render(state, buf);
+            labels::render(state, buf);
+        }
+        PanelId::Review => review::render(state, buf),
+        PanelId::Articles => picker::render(state, buf),
+        PanelId::Stats => stats_panel::render(state, buf),
+        PanelId::Help => help::render(state, buf),
     }
 }
 

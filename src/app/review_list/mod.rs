@@ -11,7 +11,7 @@ mod rows;
 
 use super::annotations::Annotations;
 pub use super::annotations::Entry;
-use super::search::TextQuery;
+use super::query::TextQuery;
 use crate::corpus::{Article, Span};
 pub(super) use change::Before;
 

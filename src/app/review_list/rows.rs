@@ -2,7 +2,7 @@
 
 use super::{Filter, LabelFilter, ReviewList};
 use crate::app::annotations::Annotations;
-use crate::app::search::TextQuery;
+use crate::app::query::TextQuery;
 use crate::corpus::Article;
 use crate::schema::Schema;
 

@@ -1,0 +1,43 @@
+//! What the session remembers of its decisions for undo and redo.
+
+use super::vocabulary::Labels;
+use crate::corpus::Span;
+
+/// What a decision is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A sentence of the corpus as it is now.
+    Sentence {
+        /// Index of the article.
+        article: usize,
+        /// Index of the sentence in the article.
+        sentence: usize,
+        /// Its bytes.
+        span: Span,
+    },
+    /// An orphaned annotation of the session's annotator: the review list entry.
+    Orphan(u32),
+}
+
+/// One decision, remembered for undo and redo.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub(super) target: Target,
+    pub(super) before: Option<Labels>,
+    pub(super) after: Option<Labels>,
+}
+
+/// The decisions of the session, for undo and redo: a new decision drops what was undone.
+#[derive(Debug, Clone, Default)]
+pub struct History {
+    pub(super) undo: Vec<Change>,
+    pub(super) redo: Vec<Change>,
+}
+
+impl History {
+    /// Remembers a new decision; what was undone can no longer be redone.
+    pub(super) fn record(&mut self, change: Change) {
+        self.redo.clear();
+        self.undo.push(change);
+    }
+}

@@ -1,0 +1,72 @@
+//! The views that take the keyboard, behind one small interface: each panel turns keys into
+//! actions and carries actions out; the view in `ui` draws it. A new view is a new file that
+//! implements [`Panel`], a [`PanelId`], and one arm here and one in `ui`'s `draw`.
+//!
+//! What every view shares (quit, undo, the help, switching views, the keys that work
+//! everywhere) is decided before a panel is asked: see `keys::action_for` and `update`.
+
+use super::action::{Action, Effect};
+use super::keymap::Key;
+use super::state::{Mode, State, View};
+
+/// A view that has the keyboard.
+pub(super) trait Panel: Sync {
+    /// The action `key` means while this panel has the keyboard; `None` when nothing.
+    fn action_for(&self, state: &State, key: Key) -> Option<Action>;
+
+    /// Carries out `action` while this panel has the keyboard; returns what the loop must do.
+    fn update(&self, state: &mut State, action: Action) -> Vec<Effect>;
+}
+
+/// Which panel has the keyboard, or is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PanelId {
+    /// One article, sentence by sentence (and its search prompt).
+    Article,
+    /// The review list (and its filter prompts).
+    Review,
+    /// The list of articles, over either view.
+    Articles,
+    /// The statistics, over either view.
+    Stats,
+    /// The keys, over either view.
+    Help,
+}
+
+impl PanelId {
+    /// True for the full views, which the overlays sit on.
+    pub fn is_view(self) -> bool {
+        matches!(self, PanelId::Article | PanelId::Review)
+    }
+}
+
+impl State {
+    /// The panel that has the keyboard: the overlay that is open, else the view under it.
+    pub fn active_panel(&self) -> PanelId {
+        match self.mode() {
+            Mode::Help => PanelId::Help,
+            Mode::Stats => PanelId::Stats,
+            Mode::Articles => PanelId::Articles,
+            _ => self.view_panel(),
+        }
+    }
+
+    /// The full view under any overlay.
+    pub fn view_panel(&self) -> PanelId {
+        match self.view() {
+            View::Article => PanelId::Article,
+            View::Review => PanelId::Review,
+        }
+    }
+}
+
+/// The panel behind an id.
+pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
+    match id {
+        PanelId::Article => &super::article_view::ArticleView,
+        PanelId::Review => &super::review::ReviewPanel,
+        PanelId::Articles => &super::picker::ArticleList,
+        PanelId::Stats => &super::stats_panel::StatsPanel,
+        PanelId::Help => &super::help::HelpPanel,
+    }
+}

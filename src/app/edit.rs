@@ -181,7 +181,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
             Target::Orphan(id) => Some(id),
         };
         if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
-            super::review::select(state, row);
+            state.select_row(row);
         }
     }
     effects

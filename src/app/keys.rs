@@ -1,22 +1,8 @@
-//! Turning key presses into actions: the keys every panel shares, then the panel that has
-//! the keyboard.
+//! The key handling the panels share: text prompts, the full views' keys.
 
 use super::action::Action;
-use super::keymap::{INTERRUPT, Key, KeyCode};
-use super::panel::panel;
-use super::state::{Mode, State};
-
-/// The action a key press means now; `None` when it means nothing.
-pub fn action_for(state: &State, key: Key) -> Option<Action> {
-    if key == INTERRUPT {
-        // Whatever the keymap says: closes what is open, else quits as the quit key does.
-        return Some(match state.mode() {
-            Mode::Normal | Mode::ConfirmQuit => Action::Quit,
-            _ => Action::Cancel,
-        });
-    }
-    panel(state.active_panel()).action_for(state, key)
-}
+use super::keymap::{Key, KeyCode};
+use super::state::State;
 
 /// The character of a key typed without Control or Alt.
 pub(super) fn plain_char(key: Key) -> Option<char> {

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod annotations;
+mod article_list;
 mod article_view;
 mod clock;
 mod edit;
@@ -16,6 +17,7 @@ pub mod layout;
 mod navigate;
 mod open;
 pub mod panel;
+mod panels;
 pub mod paste;
 pub mod picker;
 mod review;
@@ -34,7 +36,7 @@ pub mod stats_panel;
 mod update;
 pub mod vocabulary;
 
-pub use keys::action_for;
+pub use panels::action_for;
 pub use review_list::{Filter, LabelFilter, Review};
 pub use state::{Counts, Cursor, Labels, Message, Mode, SaveState, Setup, State, View};
 pub use update::update;

@@ -6,10 +6,10 @@ use rustc_hash::FxHashMap;
 
 use super::action::Position;
 use super::annotations::Annotations;
+use super::article_list::Picker;
 use super::clock::SessionClock;
 use super::history::History;
 use super::layout::TextLayout;
-use super::picker::Picker;
 use super::review_list::{Filter, ReviewList};
 use super::screen::Screen;
 use super::sentences::Sentences;

@@ -59,14 +59,3 @@ impl State {
         }
     }
 }
-
-/// The panel behind an id.
-pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
-    match id {
-        PanelId::Article => &super::article_view::ArticleView,
-        PanelId::Review => &super::review::ReviewPanel,
-        PanelId::Articles => &super::picker::ArticleList,
-        PanelId::Stats => &super::stats_panel::StatsPanel,
-        PanelId::Help => &super::help::HelpPanel,
-    }
-}

@@ -50,9 +50,8 @@ fn height(state: &State) -> usize {
 }
 
 /// Moves the selection to `row`, scrolling as little as needed.
-pub(super) fn select(state: &mut State, row: usize) {
-    let height = height(state);
-    state.review.select(row, height);
+fn select(state: &mut State, row: usize) {
+    state.select_row(row);
 }
 
 /// Shows the review list where it was left.

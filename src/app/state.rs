@@ -5,11 +5,11 @@ use std::sync::Arc;
 
 use super::action::{Action, Position};
 use super::annotations::Annotations;
+use super::article_list::Picker;
 use super::clock::SessionClock;
 use super::history::History;
 use super::keymap::Keymap;
 use super::layout::{TextLayout, layout, sanitize};
-use super::picker::Picker;
 use super::review_list::{Review, ReviewList};
 pub use super::saving::SaveState;
 use super::saving::Saving;
@@ -188,6 +188,12 @@ impl State {
         self.layout_of = Some(key);
         self.scroll = 0;
         self.keep_cursor_visible();
+    }
+
+    /// Moves the review list's selection to `row`, scrolling it as little as needed.
+    pub(super) fn select_row(&mut self, row: usize) {
+        let height = usize::from(self.screen.list.height).max(1);
+        self.review.select(row, height);
     }
 
     /// Scrolls as little as needed to show the current sentence.

@@ -3,7 +3,7 @@
 use super::action::{Action, Effect};
 use super::edit::{redo, refused, undo};
 use super::navigate::{say, say_error};
-use super::panel::panel;
+use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
 use super::{picker, review};
@@ -16,7 +16,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.refresh_layout();
             state.keep_cursor_visible();
             let row = state.review.selected();
-            review::select(state, row);
+            state.select_row(row);
             picker::refit(state);
             state.scroll_help_to(state.help_top);
             return Vec::new();

@@ -3,8 +3,8 @@
 //! 10 MB line with no punctuation (no slower per byte than news), and on repeated tricky
 //! patterns at 1 and 10 MB (the same speed at both: the cost is linear).
 //!
-//! The text comes from `../shared/tools/gen-corpus` (relative to the crate), run once at
-//! start into a temporary folder.
+//! The text comes from `../shared/tools/gen-corpus` (relative to the crate; another path
+//! in `STANCE_GEN_CORPUS`), run once at start into a temporary folder.
 
 use std::hint::black_box;
 use std::path::Path;
@@ -17,7 +17,10 @@ use unicode_segmentation::UnicodeSegmentation;
 const ARTICLES: usize = 1500;
 
 fn wire_news() -> Vec<String> {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-corpus");
+    let tool = std::env::var_os("STANCE_GEN_CORPUS").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-corpus"),
+        std::path::PathBuf::from,
+    );
     assert!(
         tool.is_file(),
         "the benchmark needs the corpus generator at {}: it writes the wire-news text that \
@@ -123,6 +126,7 @@ fn bench(c: &mut Criterion) {
         ("no-spaces", "a.b?"),
         ("short-lines", "U.S.\n"),
         ("quotes", "\"Why?\" "),
+        ("spaced-quotes", "e.g. \"x "),
     ] {
         for megabytes in [1, 10] {
             let text = pattern.repeat((megabytes << 20) / pattern.len());

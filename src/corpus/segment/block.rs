@@ -3,17 +3,22 @@
 //! A paragraph break (a blank line) always ends a sentence. Inside a
 //! paragraph, a line break ends one only when it was made on purpose: the next line's
 //! first word would have fitted on the line (measured against the paragraph's longest
-//! line), so hard-wrapping did not put it there. Every break counts as on purpose when
+//! line), so hard-wrapping did not put it there, or the next line is indented deeper, as
+//! wire copy opens its paragraphs. Every break counts as on purpose when
 //! the longest line is under 30 or over 150 characters. Such a break ends a sentence
 //! - after sentence punctuation, when the next line opens with a capital, a quote or a
 //!   symbol (a lowercase word or a number is left to the punctuation rules, and so is a
 //!   line ending in a title or an initial: `Gen.`, `John F.`);
 //! - before a line that opens with a list bullet or marker (`- `, `• `, `2. `);
 //! - after a line that reads as a title: no final punctuation, not ending in `,` `:` `-`
-//!   or a word such as `the` or `of`, and the next line not opening in lowercase. Such
-//!   a line counts even where the break looks wrapped when it is in capitals (and the
-//!   next line is not), or the next line opens with a dateline (`SEOUL (Reuters) -`) or
-//!   a byline (`By Ana Ruiz`): a long headline above the story.
+//!   or a word such as `the` or `of`, and the next line opening with a capital, a quote
+//!   or a symbol, but not where a name runs on (a capitalised word at the end of the
+//!   line, one that seldom opens a sentence at the start of the next: `BP North
+//!   America\nInc said`). Such a line counts even where the break looks wrapped when it
+//!   is in capitals (and the next line is not), or the next line opens with a dateline
+//!   (`SEOUL (Reuters) -`) or a byline (`By Ana Ruiz`): a long headline above the story.
+//!   This is also the only place where a sentence without final punctuation ends: a
+//!   missing stop inside a line is never guessed.
 //!
 //! Every other newline is whitespace, and the punctuation rules decide.
 
@@ -119,7 +124,9 @@ pub(super) fn segment_paragraph(text: &str, paragraph: &Paragraph, out: &mut Vec
     };
     for next in lines {
         let first_word = width(next.content, run_end(text, next.content, next.end, 64));
-        let fits = unwrapped || width(line.start, line.end) + 1 + first_word <= longest;
+        // an indented line opens a paragraph, as in wire copy: `workers\n    Toshin Steel`
+        let indented = next.content - next.start > line.content - line.start;
+        let fits = unwrapped || indented || width(line.start, line.end) + 1 + first_word <= longest;
         if forces_break(text, &line, &next, fits) {
             scan::scan(text, unit, line.end, &mut lists, out);
             unit = next.content;
@@ -162,8 +169,32 @@ fn forces_break(text: &str, line: &Line, next: &Line, fits: bool) -> bool {
         let opens = matches!(next_case(text, next), Some(Case::Upper | Case::Other));
         return fits && opens && !continues_name(text, line, end);
     }
-    (fits && opens_item(text, next))
-        || ((fits || is_headline(text, line, next)) && is_title_like(text, line, next))
+    if fits && opens_item(text, next) {
+        return true;
+    }
+    if !is_title_like(text, line, next) {
+        return false;
+    }
+    is_headline(text, line, next) || (fits && !name_runs_on(text, line, next))
+}
+
+/// True when `line` ends in a capitalised word and `next` goes on with one that seldom
+/// opens a sentence: a name broken across lines (`BP North America\nInc said`, `Drexel
+/// Burnham\nLambert Inc`), not a title above its story nor a row of a table (a line
+/// with columns, `Avge   Rate-X  Level`).
+fn name_runs_on(text: &str, line: &Line, next: &Line) -> bool {
+    if text[line.content..line.end].contains("   ") {
+        return false;
+    }
+    let Some(start) = super::text::run_start(text, line.content, line.end, 32) else {
+        return false;
+    };
+    let last = text[start..line.end].trim_start_matches(|c: char| is_opener(c) || c == '<');
+    let word = token::next_word(text, next.content, next.end);
+    last.starts_with(char::is_uppercase)
+        && word.case == Case::Upper
+        && !word.quoted
+        && !word.is_starter(text)
 }
 
 /// True when `line` starts with a list bullet or marker: `- `, `• `, `2. `, `b) `.
@@ -227,7 +258,8 @@ fn is_title_like(text: &str, line: &Line, next: &Line) -> bool {
     if word_start.is_some_and(|s| RULES.is_line_end_word(&text[s..line.end])) {
         return false;
     }
-    next_case(text, next).is_some_and(|case| case != Case::Lower)
+    // a line that opens with a number goes on a sentence: `31 banks having\n13.5 billion`
+    next_case(text, next).is_some_and(|case| matches!(case, Case::Upper | Case::Other))
 }
 
 /// True when `line` is a headline whatever its length: it is in capitals and the next

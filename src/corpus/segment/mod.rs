@@ -14,6 +14,8 @@
 //!   dots end one before anything but a lowercase word.
 //! - A list that opens a sentence with `1.`, `a.` or `1)` splits before its next item;
 //!   a bullet (`•`) inside a paragraph starts a new sentence.
+//! - An agency's sign-off after the last sentence (`Reuter`, `REUTER`) is no sentence: it
+//!   is left out, between the sentences like whitespace, so nobody has to label it.
 //!
 //! The text is searched for candidate bytes with memchr; each candidate is decided from a
 //! bounded look around it, so segmentation is linear in the length of the text.
@@ -28,6 +30,7 @@ mod token;
 use serde::Serialize;
 
 use block::Paragraph;
+use rules::RULES;
 
 /// A sentence: `text[start..end]` as written, trimmed of surrounding whitespace.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -38,7 +41,8 @@ pub struct Span {
     pub end: usize,
 }
 
-/// Splits `text` into sentences, in order; only whitespace lies between them.
+/// Splits `text` into sentences, in order; only whitespace lies between them, and after
+/// the last one, perhaps an agency's sign-off (`Reuter`).
 pub fn segment(text: &str) -> Vec<Span> {
     let mut spans = Vec::new();
     let mut paragraph = Paragraph::default();
@@ -47,7 +51,20 @@ pub fn segment(text: &str) -> Vec<Span> {
         block::segment_paragraph(text, &paragraph, &mut spans);
         pos = paragraph.next;
     }
+    drop_sign_off(text, &mut spans, 0);
     spans
+}
+
+/// Drops the last of `spans`, which end the text, when it is an agency's sign-off
+/// (`Reuter`, `REUTER...`) and `before` more sentences come before these.
+fn drop_sign_off(text: &str, spans: &mut Vec<Span>, before: usize) {
+    let Some(last) = spans.last() else {
+        return;
+    };
+    let word = text[last.start..last.end].trim_end_matches('.');
+    if before + spans.len() >= 2 && RULES.is_sign_off(word) {
+        spans.pop();
+    }
 }
 
 /// The sentences of `text`, found one paragraph at a time as the iterator advances.
@@ -58,6 +75,7 @@ pub fn sentences(text: &str) -> Sentences<'_> {
         paragraph: Paragraph::default(),
         found: Vec::new(),
         next: 0,
+        given: 0,
     }
 }
 
@@ -69,6 +87,8 @@ pub struct Sentences<'a> {
     paragraph: Paragraph,
     found: Vec<Span>,
     next: usize,
+    /// Sentences found in the paragraphs before `found`.
+    given: usize,
 }
 
 impl Iterator for Sentences<'_> {
@@ -83,10 +103,14 @@ impl Iterator for Sentences<'_> {
             if !block::next_paragraph(self.text, self.pos, &mut self.paragraph) {
                 return None;
             }
+            self.given += self.found.len();
             self.found.clear();
             self.next = 0;
             self.pos = self.paragraph.next;
             block::segment_paragraph(self.text, &self.paragraph, &mut self.found);
+            if text::skip_space(self.text, self.pos, self.text.len()) == self.text.len() {
+                drop_sign_off(self.text, &mut self.found, self.given);
+            }
         }
     }
 }

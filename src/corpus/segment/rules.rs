@@ -23,6 +23,8 @@ pub(super) enum Kind {
     Capital,
     /// Ends a sentence only before a common sentence opener.
     Starter,
+    /// A country or body: a `Starter` after `the`, otherwise it describes the next word.
+    Initialism,
 }
 
 /// Abbreviations by kind, and the word lists that the boundary rules consult.
@@ -43,6 +45,7 @@ pub(super) struct Rules {
     openers: Words,
     label_nouns: Words,
     line_end_words: Words,
+    sign_offs: Words,
 }
 
 impl Rules {
@@ -77,6 +80,7 @@ impl Rules {
             "number" => Kind::Number,
             "capital" => Kind::Capital,
             "starter" => Kind::Starter,
+            "initialism" => Kind::Initialism,
             _ => {
                 let list = match section {
                     "starters" => &mut self.starters,
@@ -85,6 +89,7 @@ impl Rules {
                     "openers" => &mut self.openers,
                     "label-nouns" => &mut self.label_nouns,
                     "line-end-words" => &mut self.line_end_words,
+                    "sign-offs" => &mut self.sign_offs,
                     _ => return Err(format!("unknown section [{section}]")),
                 };
                 return if list.insert(entry) {
@@ -176,6 +181,11 @@ impl Rules {
         let mut buf = [0u8; 16];
         lowered(word, &mut buf).is_some_and(|w| self.line_end_words.contains(w))
     }
+
+    /// True when `word` is an agency's sign-off (`Reuter`), which ends an article.
+    pub(super) fn is_sign_off(&self, word: &str) -> bool {
+        self.sign_offs.contains(word)
+    }
 }
 
 /// Two bit indexes (below 4096) from a word's length and its first and last bytes, in
@@ -221,7 +231,9 @@ mod tests {
         let rules = Rules::parse(SOURCE).unwrap();
         assert_eq!(rules.abbreviation("Gen"), Some(Kind::Title));
         assert_eq!(rules.abbreviation("GEN"), Some(Kind::Title));
-        assert_eq!(rules.abbreviation("U.S"), Some(Kind::Starter));
+        assert_eq!(rules.abbreviation("U.S"), Some(Kind::Initialism));
+        assert_eq!(rules.abbreviation("D.C"), Some(Kind::Starter));
+        assert!(rules.is_sign_off("REUTER") && !rules.is_sign_off("reuter"));
         assert_eq!(rules.abbreviation("P.M"), Some(Kind::Capital));
         assert_eq!(rules.abbreviation("No"), Some(Kind::Number));
         assert!(rules.is_exclaimed_name("Yahoo") && rules.abbreviation("Yahoo").is_none());

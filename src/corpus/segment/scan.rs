@@ -4,14 +4,14 @@
 //! the few multi-byte characters that matter) and decides each from a bounded look at the
 //! words around it. Every decision moves past the candidate, so the scan is linear.
 
-use memchr::memchr3;
+use memchr::{memchr3, memrchr};
 
 use super::Span;
 use super::lists::{self, Item, Lists};
 use super::rules::{Kind, RULES};
 use super::text::{
-    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_space_at, skip_space,
-    space_before, trim_end,
+    Case, char_at, char_before, is_bullet, is_closer, is_closing_quote, is_opener, is_space_at,
+    skip_space, space_before, trim_end,
 };
 use super::token::{self, Left, Next};
 
@@ -76,9 +76,16 @@ struct Run {
 
 struct Scanner<'a, 'l> {
     text: &'a str,
+    /// Where the stretch starts and ends.
+    start: usize,
     end: usize,
     sentence: usize,
     lists: &'l mut Lists,
+    /// The last straight quote in the stretch that closes a quotation, once looked for.
+    last_closing_quote: Option<Option<usize>>,
+    /// Straight quotes counted in the sentence that starts at `.1`, up to `.2`: the scan
+    /// only moves forward, so each byte is counted once.
+    quotes: (usize, usize, usize),
 }
 
 /// Appends the sentences of `text[start..end]` (trimmed, with no forced break inside).
@@ -86,9 +93,12 @@ pub(super) fn scan(text: &str, start: usize, end: usize, lists: &mut Lists, out:
     let bytes = text.as_bytes();
     let mut scanner = Scanner {
         text,
+        start,
         end,
         sentence: start,
         lists,
+        last_closing_quote: None,
+        quotes: (0, start, start),
     };
     // terminators; lead bytes of `…` `‼` and bullets (E2), `。` (E3), fullwidth `！` `？` (EF);
     // and `)`, which matters only inside a list (`1) The first item 2) The second`)
@@ -137,14 +147,20 @@ fn push(out: &mut Vec<Span>, text: &str, start: usize, end: usize) {
 
 impl Scanner<'_, '_> {
     fn terminator(&mut self, at: usize) -> Step {
-        let run = self.run(at);
+        let mut run = self.run(at);
         if run.omission || run.end >= self.end {
             return Step::On(run.end);
         }
         if !is_space_at(self.text, run.end) {
             return self.glued(at, &run);
         }
-        let start = skip_space(self.text, run.end, self.end);
+        let mut start = skip_space(self.text, run.end, self.end);
+        if let Some(after) = self.stray_quote(start) {
+            run.end = after;
+            run.closed = true;
+            run.quoted = true;
+            start = skip_space(self.text, after, self.end);
+        }
         let next = token::next_word(self.text, start, self.end);
         let end_here = Step::End {
             end: run.end,
@@ -181,9 +197,9 @@ impl Scanner<'_, '_> {
 
     /// A terminator with no space after it ends a sentence only where a space went
     /// missing between two sentences, as in scraped news: a plain lowercase word, one
-    /// `.`, `?` or `!`, then a capitalised word that often opens a sentence
-    /// (`he said.The talks`). Domains, versions and abbreviations (`Amazon.Com`,
-    /// `v1.2`, `e.g.The`) stay whole.
+    /// `.`, `?` or `!`, then a capitalised word that often opens a sentence or stands
+    /// alone (`he said.The talks`, `said.Professor Smith`). Domains, versions and
+    /// abbreviations (`Amazon.Com`, `v1.2`, `e.g.The`, `www.bbc.Co.uk`) stay whole.
     fn glued(&self, at: usize, run: &Run) -> Step {
         let single = run.dots + usize::from(run.strong) == 1 && run.end == at + 1 && !run.ellipsis;
         let ends = single
@@ -197,11 +213,18 @@ impl Scanner<'_, '_> {
             })
             && {
                 let next = token::next_word(self.text, run.end, self.end);
+                let after = next.start + next.letters.len();
+                let alone = after >= self.end
+                    || is_space_at(self.text, after)
+                    || matches!(
+                        char_at(self.text, after),
+                        Some(',' | ';' | ':' | '\'' | '’')
+                    );
                 next.start == run.end
                     && next.case == Case::Upper
                     && next.letters.chars().count() >= 2
                     && !next.dotted
-                    && next.is_starter(self.text)
+                    && (alone || next.is_starter(self.text))
             };
         if ends {
             Step::End {
@@ -238,6 +261,14 @@ impl Scanner<'_, '_> {
         }
         let opener = || token::is_short_opener(text, self.sentence, at);
         let capital_starter = || next.case == Case::Upper && next.is_starter(text);
+        let starter_ends = || {
+            next.quoted
+                || capital_starter()
+                || (next.case == Case::Upper
+                    && !next.dotted
+                    && !RULES.is_continuation(next.letters)
+                    && token::case_after(text, next, self.end) == Some(Case::Lower))
+        };
         let ends = match token::classify(text, self.sentence, word_start, word) {
             // a title comes before a name, and no name is a word such as `The` or `He`
             Left::Abbreviation(Kind::Title) => capital_starter(),
@@ -246,14 +277,18 @@ impl Scanner<'_, '_> {
                 !(run.closed && next.case == Case::Lower)
             }
             Left::Initial => next.quoted || capital_starter(),
-            Left::Abbreviation(Kind::Starter) => {
+            Left::Abbreviation(Kind::Starter) => !opener() && starter_ends(),
+            // only `the U.S.` is a noun that can close a sentence; `a U.S.`, `of U.S.`,
+            // `Coloroll U.S.` describe the word after
+            Left::Abbreviation(Kind::Initialism) => {
+                let noun = token::previous_word(text, self.sentence, word_start)
+                    .is_some_and(|w| w.eq_ignore_ascii_case("the"));
                 !opener()
-                    && (next.quoted
-                        || capital_starter()
-                        || (next.case == Case::Upper
-                            && !next.dotted
-                            && !RULES.is_continuation(next.letters)
-                            && token::case_after(text, next, self.end) == Some(Case::Lower)))
+                    && if noun {
+                        starter_ends()
+                    } else {
+                        next.quoted || capital_starter()
+                    }
             }
             Left::Abbreviation(Kind::Capital) => match next.case {
                 _ if next.quoted => true,
@@ -275,6 +310,56 @@ impl Scanner<'_, '_> {
         } else {
             Step::On(run.end)
         }
+    }
+
+    /// Where a closing quotation mark at `start`, cut off by a space from the sentence end
+    /// before it, ends: `too early this season. "Seles, slow into her stride`. A straight
+    /// quote closes when the sentence so far holds an unclosed quote and no quote closes
+    /// later in the stretch (else it opens the next sentence: `life. "I would ... do."`);
+    /// a lone quote, or a curly closing one, always closes.
+    fn stray_quote(&mut self, start: usize) -> Option<usize> {
+        let after = match char_at(self.text, start) {
+            Some('"') => start + 1,
+            Some('”') => return Some(start + '”'.len_utf8()),
+            _ => return None,
+        };
+        if after >= self.end || is_space_at(self.text, after) {
+            return Some(after);
+        }
+        let (mut count, sentence, mut counted) = self.quotes;
+        if sentence != self.sentence || counted > start {
+            (count, counted) = (0, self.sentence);
+        }
+        count += memchr::memchr_iter(b'"', &self.text.as_bytes()[counted..start]).count();
+        self.quotes = (count, self.sentence, start);
+        let unclosed = count % 2 == 1;
+        (unclosed && self.last_closing_quote().is_none_or(|at| at < start)).then_some(after)
+    }
+
+    /// The last straight quote in the stretch written right after a word or punctuation
+    /// (`done."`, `over".`), as a closing quote is; searched once per stretch.
+    fn last_closing_quote(&mut self) -> Option<usize> {
+        if let Some(found) = self.last_closing_quote {
+            return found;
+        }
+        let bytes = self.text.as_bytes();
+        let mut end = self.end;
+        let found = loop {
+            match memrchr(b'"', &bytes[self.start..end]) {
+                Some(i) => {
+                    let at = self.start + i;
+                    if char_before(self.text, at)
+                        .is_some_and(|c| !c.is_whitespace() && !is_opener(c))
+                    {
+                        break Some(at);
+                    }
+                    end = at;
+                }
+                None => break None,
+            }
+        };
+        self.last_closing_quote = Some(found);
+        found
     }
 
     /// A list marker before `.` or `)`: see [`Lists::item`].

@@ -42,6 +42,14 @@ pub(super) fn classify(text: &str, floor: usize, start: usize, word: &str) -> Le
     if let Some(kind) = RULES.abbreviation(word) {
         return Left::Abbreviation(kind);
     }
+    // a listed abbreviation after a hyphen: `Staff-Insp.`, `ex-Gov.`
+    if let Some((head, last)) = word.rsplit_once('-')
+        && !head.is_empty()
+        && last.starts_with(char::is_uppercase)
+        && let Some(kind) = RULES.abbreviation(last)
+    {
+        return Left::Abbreviation(kind);
+    }
     let mut chars = word.chars();
     let (Some(first), rest) = (chars.next(), chars.as_str()) else {
         return Left::Plain;
@@ -65,6 +73,16 @@ pub(super) fn classify(text: &str, floor: usize, start: usize, word: &str) -> Le
         };
     }
     Left::Plain
+}
+
+/// The word before the one that starts at `start`, in the sentence from `floor`: `the` in
+/// `in the U.S.`; `None` at the start of the sentence or when no space separates them.
+pub(super) fn previous_word(text: &str, floor: usize, start: usize) -> Option<&str> {
+    let end = trim_end(text, floor, start);
+    if end <= floor || end == start {
+        return None;
+    }
+    word_before(text, floor, end).map(|(_, word)| word)
 }
 
 /// True for letters joined by full stops: `U.S.A`, `Ph.D`, `e.g`.

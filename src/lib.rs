@@ -1,5 +1,6 @@
 //! stance: a keyboard-first terminal tool for tagging news sentences with stance labels.
 
+pub mod agree;
 pub mod app;
 pub mod atomic;
 pub mod cli;

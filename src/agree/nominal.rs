@@ -98,20 +98,42 @@ impl Table {
             agree: vec![0; self.raters + 1],
             totals: vec![0; (self.raters + 1) * q],
         };
-        let mut present = Vec::with_capacity(self.raters);
+        // Counts per category for the current row, and the categories it touched, so a row
+        // costs its own ratings and not the size of the scale.
+        let mut counts = vec![0u64; q];
+        let mut touched = Vec::with_capacity(self.raters);
         for row in self.rows() {
-            present.clear();
-            present.extend(row.iter().copied().filter(|&c| c != MISSING));
-            present.sort_unstable();
-            let m = present.len();
-            tally.units[m] += 1;
-            for run in present.chunk_by(|a, b| a == b) {
-                let n = run.len() as u64;
-                tally.agree[m] += n * (n - 1);
-                tally.totals[m * q + run[0] as usize] += n;
+            let mut m = 0;
+            for &c in row {
+                if c != MISSING {
+                    m += 1;
+                    let count = &mut counts[c as usize];
+                    if *count == 0 {
+                        touched.push(c as usize);
+                    }
+                    *count += 1;
+                }
             }
+            tally.units[m] += 1;
+            for &k in &touched {
+                let n = std::mem::take(&mut counts[k]);
+                tally.agree[m] += n * (n - 1);
+                tally.totals[m * q + k] += n;
+            }
+            touched.clear();
         }
         tally
+    }
+
+    /// `percent`, `fleiss`, `alpha` and `ac1` from a single pass over the units.
+    pub(crate) fn summary(&self) -> [Coefficient; 4] {
+        let tally = self.tally();
+        [
+            percent(&tally),
+            self.fleiss_of(&tally),
+            self.alpha_of(&tally),
+            self.ac1_of(&tally),
+        ]
     }
 
     /// Observed agreement: the share of agreeing pairs of raters within a unit, averaged over
@@ -182,7 +204,10 @@ impl Table {
 
     /// Fleiss' kappa over the units that every rater rated (statsmodels' `fleiss_kappa`).
     pub fn fleiss(&self) -> Coefficient {
-        let tally = self.tally();
+        self.fleiss_of(&self.tally())
+    }
+
+    fn fleiss_of(&self, tally: &Tally) -> Coefficient {
         let r = self.raters;
         let complete = if r >= 2 { tally.units[r] } else { 0 };
         if complete == 0 {
@@ -208,7 +233,10 @@ impl Table {
     /// Krippendorff's alpha, nominal, over the units rated by two or more raters (the
     /// `krippendorff` package's `alpha(..., level_of_measurement="nominal")`).
     pub fn alpha(&self) -> Coefficient {
-        let tally = self.tally();
+        self.alpha_of(&self.tally())
+    }
+
+    fn alpha_of(&self, tally: &Tally) -> Coefficient {
         if tally.pairable() == 0 {
             return Coefficient::Undefined(Undefined::NoUnits);
         }
@@ -283,8 +311,11 @@ impl Table {
     /// observed agreement from the units rated by two or more raters. Undefined with fewer
     /// than two rated units, where irrCAC fails.
     pub fn ac1(&self) -> Coefficient {
-        let tally = self.tally();
-        let pa = match percent(&tally) {
+        self.ac1_of(&self.tally())
+    }
+
+    fn ac1_of(&self, tally: &Tally) -> Coefficient {
+        let pa = match percent(tally) {
             Coefficient::Value(pa) => pa,
             undefined => return undefined,
         };

@@ -94,10 +94,11 @@ impl Ratings {
                     MISSING => MISSING,
                     set => present[set as usize],
                 }));
+                let [percent, fleiss, alpha, ac1] = table.summary();
                 LabelAgreement {
                     label: self.labels()[label].clone(),
                     units,
-                    percent: table.percent(),
+                    percent,
                     cohen: pairs
                         .iter()
                         .map(|(pair, a, b)| PairKappa {
@@ -105,9 +106,9 @@ impl Ratings {
                             kappa: table.cohen(*a, *b),
                         })
                         .collect(),
-                    fleiss: table.fleiss(),
-                    alpha: table.alpha(),
-                    ac1: table.ac1(),
+                    fleiss,
+                    alpha,
+                    ac1,
                 }
             })
             .collect();

@@ -268,7 +268,15 @@ def set_references(data):
     for label in labels:
         rows = [[None if v is None else int(label in v) for v in row] for row in kept]
         figures = nominal_references(rows, 2) if kept else {}
-        for key in ("percent", "percent (irrCAC pa)", "fleiss", "alpha", "ac1"):
+        if len(kept) >= 2:
+            # The plain call `CAC(df).gwet()` takes its categories from the data: a label nobody
+            # (or everybody) chose is then a one-category scale, where irrCAC's chance
+            # agreement of 1 - 1e-15 still gives AC1 = 1, as the two-category scale does.
+            frame = pd.DataFrame([[np.nan if v is None else float(v) for v in row] for row in rows])
+            figures["ac1 (irrCAC, categories from the data)"] = quiet(
+                lambda: CAC(frame, digits=15).gwet()["est"]["coefficient_value"])
+        for key in ("percent", "percent (irrCAC pa)", "fleiss", "alpha", "ac1",
+                    "ac1 (irrCAC, categories from the data)"):
             if key in figures or not key.endswith(")"):
                 reference[f"labels.{label}.{key}"] = figures.get(key)
         for a in range(len(annotators)):

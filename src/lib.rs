@@ -2,6 +2,7 @@
 
 #![warn(missing_docs)]
 
+pub mod agree;
 pub mod app;
 pub mod atomic;
 pub mod attach;

@@ -1,5 +1,6 @@
 //! Label store speed: one keystroke's append to synced on disk, with a small and a
-//! 1,000,000-event store (beside the disk's own write-and-sync floor), and reopening
+//! 1,000,000-event store (beside the disk's own write-and-sync floor, and through the
+//! session's store worker), and reopening
 //! (replaying) a 1,000,000-event store.
 //!
 //! The big journal is realistic in shape: ~20,000 articles of 25 sentences, two
@@ -13,7 +14,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
-use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint};
+use stance::app::Action;
+use stance::store::{Decision, Event, JOURNAL_VERSION, LabelStore, Op, Origin, fingerprint};
+use stance::terminal::worker::StoreWorker;
 
 const ARTICLES: u64 = 20_000;
 const SENTENCES_PER_ARTICLE: u64 = 25;
@@ -167,6 +170,42 @@ fn benches(c: &mut Criterion) {
             });
         });
     }
+    // What a keystroke waits for in the session: the decision handed to the store worker,
+    // appended and synced there, and `Saved` heard back.
+    let (reports, heard) = std::sync::mpsc::channel();
+    let worker = StoreWorker::spawn(
+        Box::new(LabelStore::open(&big).unwrap()),
+        dir.path().join("big.position.json"),
+        "alice".into(),
+        reports,
+    );
+    let mut seq = 0;
+    append.bench_function(BenchmarkId::new("through_the_store_worker", BIG), |b| {
+        b.iter(|| {
+            seq += 1;
+            let event = decision(&mut rng, 0);
+            worker.save(
+                seq,
+                Decision {
+                    labels: (event.op == Op::Set).then_some(event.labels),
+                    article: event.article,
+                    start: event.start,
+                    end: event.end,
+                    text: event.text,
+                    origin: event.origin,
+                    annotator: event.annotator,
+                },
+            );
+            loop {
+                match heard.recv().unwrap() {
+                    Action::Saved(n) if n == seq => break,
+                    Action::SaveFailed { reason, .. } => panic!("{reason}"),
+                    _ => {}
+                }
+            }
+        });
+    });
+    worker.finish();
     append.finish();
 
     let mut reopen = c.benchmark_group("reopen");

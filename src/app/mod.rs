@@ -13,6 +13,7 @@ pub mod layout;
 mod open;
 pub mod paste;
 pub mod picker;
+mod recreate;
 mod review;
 pub mod review_list;
 mod saving;

@@ -130,7 +130,12 @@ fn two_refused_after_one_saved(store: &MemoryStore, found: Option<Vec<Event>>) -
 
 fn confirm_recreate(run: &mut Run) {
     assert!(run.act(Action::RecreateStore).is_empty(), "asks first");
-    assert!(run.message().contains("Press R again"), "{}", run.message());
+    assert!(
+        run.message()
+            .starts_with("press R again to recreate the store"),
+        "{}",
+        run.message()
+    );
     assert_eq!(run.act(Action::RecreateStore), [Effect::RecreateStore]);
 }
 

@@ -47,9 +47,8 @@ impl State {
     fn recreate_question(&self) -> String {
         let key = self.recreate_key().unwrap_or_else(|| "it".to_owned());
         format!(
-            "recreate {} with every decision this session knows? Press {key} again \
-             (a file found there is kept aside)",
-            self.store_path
+            "press {key} again to recreate the store with every decision this session \
+             knows (a file found at its path is kept aside)"
         )
     }
 }

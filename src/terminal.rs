@@ -190,6 +190,7 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
             Effect::SavePosition(position) => worker.save_position(position),
+            Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,
             Effect::Quit => return Next::Quit,
         }

@@ -57,7 +57,14 @@ fn modes() -> Vec<(&'static str, State)> {
         panic!("{effects:?}")
     };
     let reason = "No space left on device".to_owned();
-    update(&mut quitting, Action::SaveFailed { seq: *seq, reason });
+    update(
+        &mut quitting,
+        Action::SaveFailed {
+            seq: *seq,
+            reason,
+            recreate: false,
+        },
+    );
     press_str(&mut quitting, "q");
     assert_eq!(*quitting.mode(), Mode::ConfirmQuit);
     vec![
@@ -323,7 +330,14 @@ fn ctrl_c_quits_whatever_the_keymap_says_asking_first_when_a_decision_is_not_sav
         panic!("{effects:?}")
     };
     let reason = "No space left on device".to_owned();
-    update(&mut refused, Action::SaveFailed { seq, reason });
+    update(
+        &mut refused,
+        Action::SaveFailed {
+            seq,
+            reason,
+            recreate: false,
+        },
+    );
     assert!(press(&mut refused, ctrl('c')).is_empty(), "asks first");
     assert_eq!(*refused.mode(), Mode::ConfirmQuit);
     assert!(refused.quit_question()[0].contains("press Ctrl-c again"));

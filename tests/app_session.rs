@@ -364,6 +364,7 @@ fn a_failed_save_is_shown_and_quit_asks_again() {
         Action::SaveFailed {
             seq,
             reason: "disk full".into(),
+            recreate: false,
         },
     );
     assert_eq!(
@@ -512,7 +513,14 @@ fn after_a_retry_succeeds_the_reason_shown_is_one_still_not_saved() {
             panic!("expected a save, got {effects:?}");
         };
         let reason = reason.to_owned();
-        update(s, Action::SaveFailed { seq, reason });
+        update(
+            s,
+            Action::SaveFailed {
+                seq,
+                reason,
+                recreate: false,
+            },
+        );
     };
     fail(&mut s, Action::ToggleLabel(0), "No space left on device");
     update(&mut s, Action::NextSentence);

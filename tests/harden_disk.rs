@@ -36,7 +36,14 @@ fn decide(
     for (seq, _) in &writes {
         update(&mut if_saved, Action::Saved(*seq));
         let reason = "refused".to_owned();
-        update(&mut if_refused, Action::SaveFailed { seq: *seq, reason });
+        update(
+            &mut if_refused,
+            Action::SaveFailed {
+                seq: *seq,
+                reason,
+                recreate: false,
+            },
+        );
     }
     let screen = wait_settled(term, context, Duration::from_millis(30), |rows| {
         shows(rows, &if_saved) || shows(rows, &if_refused)

@@ -128,7 +128,14 @@ fn sessions() -> Vec<(&'static str, State)> {
         panic!("{effects:?}")
     };
     let reason = "No space left on device \u{1b}[2J".to_owned();
-    update(&mut quitting, Action::SaveFailed { seq: *seq, reason });
+    update(
+        &mut quitting,
+        Action::SaveFailed {
+            seq: *seq,
+            reason,
+            recreate: false,
+        },
+    );
     update(&mut quitting, Action::Quit);
     let mut empty_article = normal.clone();
     update(&mut empty_article, Action::NextArticle);

@@ -39,6 +39,9 @@ impl Store for Gated {
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
         self.inner.arrivals()
     }
+    fn recreate(&mut self) -> Result<Option<std::path::PathBuf>, StoreError> {
+        self.inner.recreate()
+    }
 }
 
 /// Runs `action` and hands its saves to the worker, as the event loop does.
@@ -134,7 +137,7 @@ fn a_failed_save_is_reported_as_failed_and_the_next_one_still_saves() {
     dispatch(&mut state, &worker, Action::ToggleLabel(2));
     let first = next_report(&reports);
     assert!(
-        matches!(&first, Action::SaveFailed { seq: 0, reason } if reason.contains("disk on fire")),
+        matches!(&first, Action::SaveFailed { seq: 0, reason, recreate: false } if reason.contains("disk on fire")),
         "{first:?}"
     );
     update(&mut state, first);
@@ -173,7 +176,14 @@ fn quit_waits_for_the_saves_under_way_and_asks_first_when_one_failed() {
     };
     update(&mut state, Action::Quit);
     let reason = "No space left on device".to_owned();
-    let effects = update(&mut state, Action::SaveFailed { seq, reason });
+    let effects = update(
+        &mut state,
+        Action::SaveFailed {
+            seq,
+            reason,
+            recreate: false,
+        },
+    );
     assert!(!effects.contains(&Effect::Quit));
     assert!(
         state

@@ -43,6 +43,7 @@ fn busy_session(width: u16, height: u16) -> State {
         Action::SaveFailed {
             seq,
             reason: "No space left on device".into(),
+            recreate: false,
         },
     );
     run(&mut s, [Action::NextSentence, Action::NoStance]);
@@ -161,7 +162,14 @@ fn asking_to_quit(n: usize, width: u16, keymap: stance::app::Keymap) -> State {
         let reason = "cannot append to label store /data/stance/labels.jsonl: \
                       No space left on device (os error 28)"
             .to_owned();
-        update(&mut state, Action::SaveFailed { seq, reason });
+        update(
+            &mut state,
+            Action::SaveFailed {
+                seq,
+                reason,
+                recreate: false,
+            },
+        );
         update(&mut state, Action::NextSentence);
     }
     let quit = state.keymap().keys_of(&Action::Quit)[0];
@@ -347,6 +355,7 @@ fn a_save_error_beside_the_store_path_shows_its_reason_and_keeps_a_gap() {
         let failed = Action::SaveFailed {
             seq,
             reason: reason.to_owned(),
+            recreate: false,
         };
         update(&mut state, failed);
         assert!(state.message().is_none());

@@ -61,6 +61,9 @@ pub enum Action {
     ClearFilters,
     /// Clear the terminal and draw the whole screen again, as after something else wrote on it.
     Redraw,
+    /// After another process removed or replaced the label store: write it back at its path
+    /// with every decision the session knows (asked once more first).
+    RecreateStore,
     /// Show or hide the list of keys.
     Help,
     /// Leave the session; every decision is already on disk.
@@ -111,6 +114,22 @@ pub enum Action {
     SaveFailed {
         /// The write's number from [`Effect::Save`].
         seq: u64,
+        /// The error, for the status bar.
+        reason: String,
+        /// The store was removed, replaced or cut by another process: writing it back
+        /// ([`Action::RecreateStore`]) is what lets the decision be saved.
+        recreate: bool,
+    },
+    /// The label store was written back at its path ([`Effect::RecreateStore`]).
+    #[strum(disabled)]
+    Recreated {
+        /// Where the file found at the path was kept, for the status bar; `None` when
+        /// nothing was there.
+        kept: Option<String>,
+    },
+    /// Writing the label store back failed; nothing changed.
+    #[strum(disabled)]
+    RecreateFailed {
         /// The error, for the status bar.
         reason: String,
     },
@@ -248,6 +267,7 @@ impl Action {
             Action::FilterOrphaned => Description::review_only("orphaned only / all"),
             Action::ClearFilters => Description::review_only("clear the filters"),
             Action::Redraw => Description::both("redraw the screen"),
+            Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
             Action::ToggleLabel(_)
@@ -260,6 +280,8 @@ impl Action {
             | Action::Cancel
             | Action::Saved(_)
             | Action::SaveFailed { .. }
+            | Action::Recreated { .. }
+            | Action::RecreateFailed { .. }
             | Action::CorpusCounted(_)
             | Action::FilterBy(_)
             | Action::Segmented { .. }
@@ -298,6 +320,9 @@ pub enum Effect {
     },
     /// Remember where the analyst is, for the next session.
     SavePosition(Position),
+    /// Write the label store back at its path with everything it knows, keeping what another
+    /// process left there; then report `Recreated` or `RecreateFailed`.
+    RecreateStore,
     /// Clear the terminal and draw every cell again.
     Redraw,
     /// End the session.

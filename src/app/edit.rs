@@ -74,6 +74,47 @@ fn key_of(target: Target) -> SentenceKey {
     }
 }
 
+/// The journal write of what the session holds now for a sentence (or orphan) whose last
+/// write was refused: handed to the store again as it is, not a new decision (no undo step).
+pub(super) fn write_again(state: &mut State, key: SentenceKey) -> Effect {
+    let (article, start, end) = key;
+    let me = state.model.me();
+    let event = match article {
+        // An orphan's key, as `key_of` makes it: its entry stands for it.
+        GONE => {
+            let id = start as u32;
+            let entry = state.model.entry(id);
+            let span = Span {
+                start: entry.start,
+                end: entry.end,
+            };
+            let labels = entry.labels.clone();
+            match entry.orphan.as_deref() {
+                Some(orphan) => {
+                    let article = state.model.article_id(id, &state.articles);
+                    decision(state, (article, span), &orphan.text, labels)
+                }
+                // Attached again since (its article was segmented as before): a sentence.
+                None => {
+                    let a = &state.articles[entry.article];
+                    decision(state, (&a.id, span), &a.text[span.start..span.end], labels)
+                }
+            }
+        }
+        _ => {
+            let span = Span { start, end };
+            let labels = state.model.labels_of(article, span, me).cloned();
+            let a = &state.articles[article];
+            decision(state, (&a.id, span), &a.text[start..end], labels)
+        }
+    };
+    let seq = state.saving.begin(key);
+    Effect::Save {
+        seq,
+        decision: event,
+    }
+}
+
 /// Sets a target's decision in memory and returns the journal write for it.
 fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
     let show = state.view == View::Review;

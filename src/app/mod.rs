@@ -20,6 +20,7 @@ pub mod panel;
 mod panels;
 pub mod paste;
 pub mod picker;
+mod recreate;
 mod review;
 pub mod review_list;
 mod saving;

@@ -4,6 +4,7 @@
 //! Invariants: a write is in flight from [`Saving::begin`] until its report, exactly once; a
 //! sentence is unsaved from a refusal until a later write of it is saved; "saved" is only
 //! said once a report came back and nothing is unsaved.
+//! Recreating the store counts as a write in flight until it is reported.
 
 use std::collections::HashMap;
 
@@ -29,16 +30,28 @@ pub enum SaveState {
     },
 }
 
+/// Why a sentence's last write was refused.
+#[derive(Debug, Clone)]
+struct Refusal {
+    /// The refused write's number: refusals in this order are decisions in the order made.
+    seq: u64,
+    reason: String,
+    /// The store must be recreated before the decision can be saved.
+    recreate: bool,
+}
+
 /// Writes under way and refused, by sentence.
 #[derive(Debug, Clone, Default)]
 pub struct Saving {
     next_seq: u64,
     in_flight: HashMap<u64, SentenceKey>,
-    unsaved: HashMap<SentenceKey, String>,
+    unsaved: HashMap<SentenceKey, Refusal>,
     last_error: String,
     saved_any: bool,
     /// Quit was asked while writes were under way: quit once the last is reported.
     pub(super) quit_when_saved: bool,
+    /// The store is being recreated.
+    pub(super) recreating: bool,
 }
 
 impl Saving {
@@ -56,18 +69,38 @@ impl Saving {
             self.unsaved.remove(&key);
             self.saved_any = true;
             // The reason shown belongs to a decision still refused.
-            if !self.unsaved.values().any(|r| *r == self.last_error) {
-                self.last_error = self.unsaved.values().min().cloned().unwrap_or_default();
+            if !self.unsaved.values().any(|r| r.reason == self.last_error) {
+                let reasons = self.unsaved.values().map(|r| &r.reason);
+                self.last_error = reasons.min().cloned().unwrap_or_default();
             }
         }
     }
 
-    /// The write `seq` was refused, for `reason`.
-    pub(super) fn failed(&mut self, seq: u64, reason: String) {
+    /// The write `seq` was refused, for `reason`; `recreate` when only recreating the store
+    /// lets it be saved.
+    pub(super) fn failed(&mut self, seq: u64, reason: String, recreate: bool) {
         if let Some(key) = self.in_flight.remove(&seq) {
-            self.unsaved.insert(key, reason.clone());
+            let refusal = Refusal {
+                seq,
+                reason: reason.clone(),
+                recreate,
+            };
+            self.unsaved.insert(key, refusal);
             self.last_error = reason;
         }
+    }
+
+    /// Whether a decision still refused waits for the store to be recreated.
+    pub(super) fn needs_recreate(&self) -> bool {
+        self.unsaved.values().any(|r| r.recreate)
+    }
+
+    /// The sentences whose last write was refused, in the order those writes were made.
+    pub(super) fn refused_in_order(&self) -> Vec<SentenceKey> {
+        let mut refused: Vec<(u64, SentenceKey)> =
+            self.unsaved.iter().map(|(key, r)| (r.seq, *key)).collect();
+        refused.sort_unstable();
+        refused.into_iter().map(|(_, key)| key).collect()
     }
 
     /// Whether the last write of this sentence was refused.
@@ -80,9 +113,9 @@ impl Saving {
         self.unsaved.len()
     }
 
-    /// Writes handed to the store and not yet reported.
+    /// Writes handed to the store and not yet reported, a recreation of the store included.
     pub(super) fn in_flight(&self) -> usize {
-        self.in_flight.len()
+        self.in_flight.len() + usize::from(self.recreating)
     }
 
     /// What the status bar says of it.
@@ -91,9 +124,9 @@ impl Saving {
             SaveState::NotSaved {
                 decisions: self.unsaved.len(),
                 reason: self.last_error.clone(),
-                saving: self.in_flight.len(),
+                saving: self.in_flight(),
             }
-        } else if !self.in_flight.is_empty() {
+        } else if self.in_flight() > 0 {
             SaveState::Saving
         } else if self.saved_any {
             SaveState::Saved

@@ -6,7 +6,7 @@ use super::navigate::{say, say_error};
 use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
-use super::{picker, review};
+use super::{picker, recreate, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -37,9 +37,19 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.saving.saved(seq);
             return quit_once_saved(state);
         }
-        Action::SaveFailed { seq, reason } => {
-            state.saving.failed(seq, reason);
+        Action::SaveFailed {
+            seq,
+            reason,
+            recreate,
+        } => {
+            state.saving.failed(seq, reason, recreate);
             return quit_once_saved(state);
+        }
+        Action::RecreateStore => return recreate::press(state),
+        report @ (Action::Recreated { .. } | Action::RecreateFailed { .. }) => {
+            let mut effects = recreate::reported(state, report);
+            effects.extend(quit_once_saved(state));
+            return effects;
         }
         Action::Arrived(events) => {
             state.take_arrivals(&events);

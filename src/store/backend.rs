@@ -6,6 +6,8 @@
 //! lines, the lock holder's process id, the read-only retry) stay behind the journal's
 //! constructors.
 
+use std::path::PathBuf;
+
 use super::LabelStore;
 use super::annotation::Annotation;
 use super::decision::Decision;
@@ -30,6 +32,12 @@ pub trait Store: Send {
     /// made; they are part of [`Store::annotations`] from then on. A store with one writer
     /// has none.
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError>;
+
+    /// Writes every annotation this store knows back where it belongs after an append was
+    /// refused with [`StoreError::needs_recreate`] (another process removed or replaced what
+    /// was there), so that appends go on. Whatever was found there is kept, never
+    /// overwritten; the returned path says where (`None`: nothing was there).
+    fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError>;
 }
 
 impl Store for LabelStore {
@@ -49,5 +57,12 @@ impl Store for LabelStore {
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
         // One writer per journal: nothing else appends to it.
         Ok(Vec::new())
+    }
+
+    /// [`LabelStore::recreate`]: the file found at the path goes to
+    /// `<store>.replaced-<unix ms>`, and the store's annotations become a complete, synced
+    /// new journal there.
+    fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {
+        LabelStore::recreate(self)
     }
 }

@@ -2,6 +2,7 @@
 //! sessions on one store (each [`MemoryStore::session`] sees what the others append as
 //! arrivals). Nothing is ever written to disk, so it is never used for real annotations.
 
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
@@ -18,6 +19,14 @@ struct Log {
     events: Vec<Event>,
     /// The next append of any session fails with this reason (once), for tests.
     fail_next: Option<String>,
+    /// Set by [`MemoryStore::replace_from_outside`]: what another process left in the
+    /// store's place (`None`: nothing), refusing every append until a session recreates it.
+    displaced: Option<Option<Vec<Event>>>,
+    /// What recreating found in the store's place, under the name it was kept as.
+    kept: Vec<(String, Vec<Event>)>,
+    /// Recreations so far: each rewrites `events`, so sessions that read an older log
+    /// start over from the rewritten one.
+    generation: u64,
 }
 
 /// One session's handle on a store held in memory.
@@ -34,6 +43,8 @@ pub struct MemoryStore {
     delay: Duration,
     /// The clock that stamps events: a counter, so tests get the same times every run.
     clock: u64,
+    /// The log's generation that `seen` counts in.
+    generation: u64,
 }
 
 impl MemoryStore {
@@ -60,6 +71,7 @@ impl MemoryStore {
             annotations: Annotations::default(),
             delay: Duration::ZERO,
             clock: 0,
+            generation: 0,
         }
     }
 
@@ -81,7 +93,22 @@ impl MemoryStore {
         self.log().fail_next = Some(reason.to_owned());
     }
 
-    /// Every event appended so far, by every session, in order.
+    /// Stands for another process removing the store (`found` `None`, as `rm` does to a
+    /// journal) or moving another one in its place (`Some`, as `mv other.jsonl` does): every
+    /// append of every session is refused with [`StoreError::JournalReplaced`] until one of
+    /// them recreates the store ([`Store::recreate`]).
+    pub fn replace_from_outside(&self, found: Option<Vec<Event>>) {
+        self.log().displaced = Some(found);
+    }
+
+    /// What recreating found in the store's place and kept, in order, each under the name
+    /// [`Store::recreate`] returned.
+    pub fn kept(&self) -> Vec<(String, Vec<Event>)> {
+        self.log().kept.clone()
+    }
+
+    /// Every event the store holds, in order: those appended by every session since the
+    /// last recreation, after the annotations that recreation wrote.
     pub fn events(&self) -> Vec<Event> {
         self.log().events.clone()
     }
@@ -94,6 +121,17 @@ impl MemoryStore {
     /// Takes the log's events past `seen` into the view, in log order; returns those that
     /// other sessions appended.
     fn catch_up(&mut self) -> Vec<Event> {
+        let generation = self.log().generation;
+        if generation != self.generation {
+            // Another session recreated the store: the log as it is now becomes the view,
+            // with no arrivals for what it holds.
+            self.generation = generation;
+            self.annotations = Annotations::default();
+            self.seen = 0;
+            self.own.clear();
+            let _ = self.catch_up();
+            return Vec::new();
+        }
         let new: Vec<Event> = self.log().events[self.seen..].to_vec();
         let first = self.seen;
         self.seen += new.len();
@@ -125,6 +163,11 @@ impl Store for MemoryStore {
             });
         }
         let mut log = self.log();
+        if log.displaced.is_some() {
+            return Err(StoreError::JournalReplaced {
+                path: self.name.clone().into(),
+            });
+        }
         if let Some(reason) = log.fail_next.take() {
             return Err(StoreError::io(
                 self.name.clone(),
@@ -151,5 +194,30 @@ impl Store for MemoryStore {
 
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
         Ok(self.catch_up())
+    }
+
+    /// The memory equivalent of [`super::LabelStore::recreate`]: what another process left
+    /// in the store's place ([`MemoryStore::replace_from_outside`]) is kept as
+    /// `<name>.replaced-<n>` ([`MemoryStore::kept`]), and the log becomes one `set` per
+    /// annotation this session knows, after which appends go on. Events other sessions
+    /// appended that this one has not taken as arrivals yet go with the old log.
+    fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {
+        let events: Vec<Event> = self.annotations.iter().map(|a| a.to_event()).collect();
+        let mut log = self.log();
+        let found = log.displaced.take().flatten();
+        let kept = found.map(|found| {
+            let name = format!("{}.replaced-{}", self.name, log.kept.len() + 1);
+            log.kept.push((name.clone(), found));
+            PathBuf::from(name)
+        });
+        let seen = events.len();
+        log.events = events;
+        log.generation += 1;
+        let generation = log.generation;
+        drop(log);
+        self.generation = generation;
+        self.seen = seen;
+        self.own.clear();
+        Ok(kept)
     }
 }

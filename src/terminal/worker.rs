@@ -3,7 +3,9 @@
 //!
 //! Jobs are carried out one at a time in the order they were sent (a channel is FIFO), and
 //! each save is reported back as `Saved(seq)` only after the store's append returned, that is
-//! after the line is synced. Between jobs the worker asks the store for decisions that other
+//! after the line is synced. Recreating the store is a job like a save, so the saves sent
+//! before it are refused or saved before it runs and those sent after it go to the new
+//! journal. Between jobs the worker asks the store for decisions that other
 //! sessions appended and passes them on as `Arrived`.
 
 use std::path::PathBuf;
@@ -24,6 +26,8 @@ enum Job {
     Save { seq: u64, decision: Decision },
     /// Record the annotator's position in the position file.
     Position(Position),
+    /// Write the store back where it belongs, then report `Recreated` or `RecreateFailed`.
+    Recreate,
 }
 
 /// The handle the event loop keeps on the worker thread.
@@ -65,6 +69,12 @@ impl StoreWorker {
     /// Queues a decision; it is reported back once synced (or failed).
     pub fn save(&self, seq: u64, decision: Decision) {
         self.send(Job::Save { seq, decision });
+    }
+
+    /// Queues writing the store back at its path after another process removed or replaced
+    /// it; reported back once done (or failed).
+    pub fn recreate(&self) {
+        self.send(Job::Recreate);
     }
 
     /// Queues the annotator's position for the position file.
@@ -141,6 +151,15 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<
             Ok(()) => Action::Saved(seq),
             Err(err) => Action::SaveFailed {
                 seq,
+                reason: err.to_string(),
+                recreate: err.needs_recreate(),
+            },
+        },
+        Job::Recreate => match store.recreate() {
+            Ok(kept) => Action::Recreated {
+                kept: kept.map(|path| path.display().to_string()),
+            },
+            Err(err) => Action::RecreateFailed {
                 reason: err.to_string(),
             },
         },

@@ -137,6 +137,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let gap = if saved_width > 0 { 3 } else { 2 };
     let left_room = width.saturating_sub(saved_width + gap);
     let bold = Style::new().add_modifier(Modifier::BOLD);
+    let hint = state.recreate_hint();
     let (left, left_style) = match (state.mode(), state.message()) {
         (Mode::ConfirmQuit, _) => (question.unwrap_or_default(), error),
         (Mode::Search(query), _) => (
@@ -153,6 +154,12 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             (truncate(&sanitize(&message.text), left_room), error)
         }
         (_, Some(message)) => (truncate(&sanitize(&message.text), left_room), Style::new()),
+        _ if let Some(words) = &hint => {
+            let fits = words
+                .iter()
+                .find(|w| usize::from(text_width(w)) <= left_room);
+            (truncate(fits.unwrap_or(&words[2]), left_room), error)
+        }
         _ if state.read_only().is_some() => (
             truncate(
                 &format!(
@@ -176,13 +183,16 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
 }
 
 /// True when the left of the status bar's second row shows just the store's path: no
-/// prompt, message or read-only notice.
+/// prompt, message, read-only notice or recreate hint.
 fn left_is_path(state: &State) -> bool {
     let prompt = matches!(
         state.mode(),
         Mode::ConfirmQuit | Mode::Search(_) | Mode::FilterText { .. } | Mode::FilterKey
     );
-    !prompt && state.message().is_none() && state.read_only().is_none()
+    !prompt
+        && state.message().is_none()
+        && state.read_only().is_none()
+        && state.recreate_hint().is_none()
 }
 
 /// Cells of the progress gauge.

@@ -17,7 +17,7 @@
 use std::collections::HashMap;
 
 use crate::corpus::{Article, Span};
-use crate::hash::{fingerprint_u64, parse_fingerprint};
+use crate::hash::fingerprint_u64;
 use crate::store::Annotation;
 
 /// Why an annotation is not attached to a sentence. When several hold, the first in this
@@ -86,7 +86,7 @@ pub fn attach_annotation(
         spans.unwrap_or(&[]),
         annotation.start(),
         annotation.end(),
-        parse_fingerprint(annotation.fp()),
+        annotation.fingerprint(),
     )
 }
 

@@ -398,7 +398,10 @@ fn compaction_writes_each_line_as_append_did_whatever_its_fingerprint_and_escape
     );
     drop(store);
     let reopened = LabelStore::open_read_only(&path).unwrap();
-    let fps: Vec<&str> = reopened.annotations().map(|a| a.fp()).collect();
+    let fps: Vec<String> = reopened
+        .annotations()
+        .map(|a| a.fp().into_owned())
+        .collect();
     assert_eq!(fps[..odd_fps.len()], odd_fps);
 }
 

@@ -203,6 +203,7 @@ fn run(articles: Vec<Article>, events: Vec<Event>, steps: Vec<Step>) {
                         Action::SaveFailed {
                             seq,
                             reason: "disk full \u{1b}[2J".to_owned(),
+                            recreate: false,
                         }
                     } else {
                         Action::Saved(seq)

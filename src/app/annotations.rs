@@ -15,7 +15,7 @@ use rustc_hash::FxHashMap;
 use super::vocabulary::{Counts, Labels, in_schema_order};
 use crate::attach::{check_span, check_text};
 use crate::corpus::{Article, Span};
-use crate::hash::{fingerprint_u64, format_fingerprint, parse_fingerprint};
+use crate::hash::{fingerprint_u64, format_fingerprint};
 use crate::schema::Schema;
 use crate::store::{Annotation, Op};
 
@@ -241,7 +241,7 @@ impl Annotations {
         let count = self.annotators.len();
         let annotator = self.annotator_index(schema, event.annotator());
         let added = (self.annotators.len() > count).then_some(annotator);
-        let fp = parse_fingerprint(event.fp());
+        let fp = event.fingerprint();
         let (start, end) = (event.start(), event.end());
         let mut reason = check_text(article.map(|(_, text, _)| text), start, end, fp).err();
         if reason.is_none()
@@ -253,7 +253,7 @@ impl Annotations {
             Box::new(Orphan {
                 article: event.article().to_owned(),
                 text: event.text().to_owned(),
-                fp: event.fp().to_owned(),
+                fp: event.fp().into_owned(),
                 reason,
             })
         });
@@ -493,7 +493,7 @@ fn entry_of(
     event: Annotation<'_>,
 ) -> (Entry, Option<u64>) {
     let found = by_id.get(event.article()).copied();
-    let fp = parse_fingerprint(event.fp());
+    let fp = event.fingerprint();
     let text = found.map(|i| articles[i].text.as_str());
     let orphan = check_text(text, event.start(), event.end(), fp)
         .err()
@@ -502,7 +502,7 @@ fn entry_of(
                 reason,
                 article: event.article().to_owned(),
                 text: event.text().to_owned(),
-                fp: event.fp().to_owned(),
+                fp: event.fp().into_owned(),
             })
         });
     let entry = Entry {

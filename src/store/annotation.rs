@@ -1,6 +1,7 @@
 //! A live annotation as the store hands it out: borrowed from the store's compact
 //! in-memory form (or from an [`Event`]), two words long, copied freely.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use serde::Serialize;
@@ -57,10 +58,19 @@ impl<'a> Annotation<'a> {
     }
 
     /// The stored fingerprint of the sentence text, exactly as the journal has it.
-    pub fn fp(&self) -> &'a str {
+    pub fn fp(&self) -> Cow<'a, str> {
         match self.0 {
             Source::Store(set, s) => set.fp(s),
-            Source::Event(e) => &e.fp,
+            Source::Event(e) => Cow::Borrowed(&e.fp),
+        }
+    }
+
+    /// The stored fingerprint as a number; `None` when it is not 16 lowercase hex digits
+    /// (such an annotation matches no text).
+    pub fn fingerprint(&self) -> Option<u64> {
+        match self.0 {
+            Source::Store(set, s) => set.fingerprint(s),
+            Source::Event(e) => crate::hash::parse_fingerprint(&e.fp),
         }
     }
 
@@ -113,7 +123,7 @@ impl<'a> Annotation<'a> {
                 article: self.article().to_owned(),
                 start: self.start(),
                 end: self.end(),
-                fp: self.fp().to_owned(),
+                fp: self.fp().into_owned(),
                 labels: self.labels().to_vec(),
                 annotator: self.annotator().to_owned(),
                 ts: self.ts(),
@@ -150,7 +160,7 @@ pub(crate) struct Wire<'a> {
     article: &'a str,
     start: usize,
     end: usize,
-    fp: &'a str,
+    fp: Cow<'a, str>,
     labels: &'a [String],
     annotator: &'a str,
     ts: u64,

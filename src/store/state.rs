@@ -3,10 +3,10 @@
 //! Only live annotations are kept, never superseded events, and each in a compact form
 //! rather than as an [`Event`]: article ids, annotator names and label sets are interned
 //! (the index then holds small integer keys, and the few label sets in use are stored
-//! once), the fingerprint sits inline. Annotations sit in a slab so iteration (and so
+//! once), the fingerprint is held as a number. Annotations sit in a slab so iteration (and so
 //! compaction output) follows a stable order rather than a hash order.
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
@@ -16,6 +16,7 @@ use rustc_hash::FxBuildHasher;
 use super::annotation::Annotation;
 use super::event::{Event, Op, Origin};
 use super::line::Line;
+use crate::hash::{format_fingerprint, parse_fingerprint};
 
 /// Byte strings mapped to small dense numbers, never forgotten.
 #[derive(Debug, Default)]
@@ -154,11 +155,8 @@ pub(crate) struct Key {
 /// Marks a key whose newest event (met first by a backward replay) is a `Clear`.
 const CLEARED: u32 = u32::MAX;
 
-/// Length of the fingerprints `fingerprint` makes, kept inline.
-const FP_LEN: usize = 16;
-
 /// A live annotation as held in memory: names and label sets by number, the
-/// fingerprint inline. Half an [`Event`]'s size, and one heap block (the text) where an
+/// fingerprint as a number. Half an [`Event`]'s size, and one heap block (the text) where an
 /// event has five or more.
 #[derive(Debug)]
 pub(crate) struct Stored {
@@ -166,9 +164,9 @@ pub(crate) struct Stored {
     end: usize,
     ts: u64,
     text: Box<str>,
-    /// The fingerprint's bytes when it is `FP_LEN` long (always, for journals stance
-    /// wrote); otherwise, with `fp_odd`, its number in `odd_fps` in the first four.
-    fp: [u8; FP_LEN],
+    /// The fingerprint as a number when it is 16 lowercase hex digits (always, for
+    /// journals stance wrote); otherwise, with `fp_odd`, its number in `odd_fps`.
+    fp: u64,
     fp_odd: bool,
     origin: Origin,
     article: u32,
@@ -182,7 +180,7 @@ pub(crate) struct Annotations {
     articles: Names,
     annotators: Names,
     label_sets: LabelSets,
-    /// Fingerprints of another length than `FP_LEN`, kept verbatim.
+    /// Fingerprints that are not 16 lowercase hex digits, kept verbatim.
     odd_fps: Names,
     index: HashMap<Key, u32, FxBuildHasher>,
     slots: Vec<Option<Stored>>,
@@ -218,19 +216,16 @@ impl Annotations {
         origin: Origin,
         text: Box<str>,
     ) -> Stored {
-        let mut inline = [0; FP_LEN];
-        let fp_odd = fp.len() != FP_LEN;
-        if fp_odd {
-            inline[..4].copy_from_slice(&self.odd_fps.intern(fp).to_le_bytes());
-        } else {
-            inline.copy_from_slice(fp.as_bytes());
-        }
+        let (number, fp_odd) = match parse_fingerprint(fp) {
+            Some(number) => (number, false),
+            None => (u64::from(self.odd_fps.intern(fp)), true),
+        };
         Stored {
             start: key.start,
             end: key.end,
             ts,
             text,
-            fp: inline,
+            fp: number,
             fp_odd,
             origin,
             article: key.article,
@@ -360,12 +355,17 @@ impl Annotations {
         self.label_sets.get(stored.labels)
     }
 
-    pub(crate) fn fp<'s>(&'s self, stored: &'s Stored) -> &'s str {
-        if stored.fp_odd {
-            let id = u32::from_le_bytes(stored.fp[..4].try_into().expect("four bytes"));
-            return self.odd_fps.name(id);
+    /// The stored fingerprint exactly as the journal had it.
+    pub(crate) fn fp<'s>(&'s self, stored: &'s Stored) -> Cow<'s, str> {
+        match stored.fp_odd {
+            true => Cow::Borrowed(self.odd_fps.name(stored.fp as u32)),
+            false => Cow::Owned(format_fingerprint(stored.fp)),
         }
-        std::str::from_utf8(&stored.fp).expect("copied from a str of exactly these bytes")
+    }
+
+    /// The stored fingerprint as a number, when it is one.
+    pub(crate) fn fingerprint(&self, stored: &Stored) -> Option<u64> {
+        (!stored.fp_odd).then_some(stored.fp)
     }
 }
 
@@ -458,7 +458,7 @@ mod tests {
             e.fp = (*fp).to_owned();
             annotations.apply(e);
         }
-        let read: Vec<&str> = annotations.iter().map(|a| a.fp()).collect();
+        let read: Vec<String> = annotations.iter().map(|a| a.fp().into_owned()).collect();
         assert_eq!(read, fps);
     }
 

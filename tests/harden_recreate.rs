@@ -7,16 +7,10 @@ mod common;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
+use common::harden::outside;
 use common::predict::corpus_text;
 use common::pty::{Home, Terminal, journal};
-
-/// Runs `program ARGS` as the other process, and checks that it succeeded.
-fn outside(program: &str, args: &[&str]) {
-    let status = Command::new(program).args(args).status().unwrap();
-    assert!(status.success(), "{program} {args:?}: {status}");
-}
 
 fn text(path: &Path) -> &str {
     path.to_str().unwrap()

@@ -11,7 +11,7 @@ use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::harden::{SmallDisk, fill};
+use common::harden::{SmallDisk, fill, outside, set_file_size_limit};
 use common::predict::corpus_text;
 use common::pty::{Home, Terminal};
 use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
@@ -39,12 +39,6 @@ fn event(start: usize) -> Event {
 fn saved(store: &LabelStore, start: usize) -> bool {
     let e = event(start);
     store.get(&e.article, e.start, e.end, "alice").is_some()
-}
-
-/// Runs `program ARGS` as the other process, and checks that it succeeded.
-fn outside(program: &str, args: &[&str]) {
-    let status = Command::new(program).args(args).status().unwrap();
-    assert!(status.success(), "{program} {args:?}: {status}");
 }
 
 fn text(path: &Path) -> &str {
@@ -239,21 +233,6 @@ fn recreate_takes_the_lock_again_and_never_writes_beside_a_session_that_took_it(
         panic!("a second writer opened the store after recreate");
     };
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
-}
-
-fn set_file_size_limit(bytes: libc::rlim_t) {
-    // SAFETY: plain syscalls on this process's own limits and signal disposition.
-    unsafe {
-        // Without this the kernel kills the process (SIGXFSZ) instead of failing the write.
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        assert_eq!(libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit), 0);
-        limit.rlim_cur = bytes.min(limit.rlim_max);
-        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
-    }
 }
 
 /// Runs the test named `test` again in a child process that writes `path`.

@@ -5,10 +5,13 @@
 //! test runs itself again as a child process with the limit set, so the kernel really
 //! cuts the write short and then refuses it, as a full disk does.
 
+mod common;
+
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use common::harden::set_file_size_limit;
 use stance::store::{Event, LabelStore, StoreError};
 
 /// Set in the child processes these tests start, to the journal they should write.
@@ -24,21 +27,6 @@ fn event(start: usize) -> Event {
         "alice",
         1_717_171_717_000,
     )
-}
-
-fn set_file_size_limit(bytes: libc::rlim_t) {
-    // SAFETY: plain syscalls on this process's own limits and signal disposition.
-    unsafe {
-        // Without this the kernel kills the process (SIGXFSZ) instead of failing the write.
-        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        assert_eq!(libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit), 0);
-        limit.rlim_cur = bytes.min(limit.rlim_max);
-        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
-    }
 }
 
 fn file_len(path: &Path) -> u64 {

@@ -163,3 +163,29 @@ pub fn fill(path: &Path) -> PathBuf {
     let _ = file.sync_all();
     path.to_owned()
 }
+
+/// Sets this process's own file-size limit (`RLIMIT_FSIZE`) to `bytes`, ignoring SIGXFSZ so
+/// a write past it fails instead of killing the test.
+pub fn set_file_size_limit(bytes: libc::rlim_t) {
+    // SAFETY: plain syscalls on this process's own limits and signal disposition.
+    unsafe {
+        // Without this the kernel kills the process (SIGXFSZ) instead of failing the write.
+        libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+        let mut limit = libc::rlimit {
+            rlim_cur: 0,
+            rlim_max: 0,
+        };
+        assert_eq!(libc::getrlimit(libc::RLIMIT_FSIZE, &mut limit), 0);
+        limit.rlim_cur = bytes.min(limit.rlim_max);
+        assert_eq!(libc::setrlimit(libc::RLIMIT_FSIZE, &limit), 0);
+    }
+}
+
+/// Runs `program ARGS` as the other process, and checks that it succeeded.
+pub fn outside(program: &str, args: &[&str]) {
+    let status = std::process::Command::new(program)
+        .args(args)
+        .status()
+        .unwrap();
+    assert!(status.success(), "{program} {args:?}: {status}");
+}

@@ -1,6 +1,8 @@
 //! Drawing one frame at 200x60 in an article of 5,000 sentences, with the cursor in the middle
 //! and a decision on every other sentence: the view only copies the visible lines of a layout
-//! computed once per (article, width).
+//! counted once per (article, width). And opening an article (segmenting it, counting its
+//! lines, laying out the first screen) until its first frame is drawn: the 5,000 sentences,
+//! and 10 MB and 50 MB of sentences on one line.
 
 use std::hint::black_box;
 use std::sync::Arc;
@@ -35,6 +37,48 @@ fn long_article() -> Article {
         meta: vec![("date".into(), "2017-12-31".into())],
         source: "bench".into(),
     }
+}
+
+/// News sentences on one line, about `bytes` long.
+fn one_line_article(bytes: usize) -> Article {
+    let mut text = String::with_capacity(bytes + 100);
+    let sentences = [
+        "Envoys from both countries met in Geneva on Tuesday for talks.",
+        "The ministry said new sanctions on oil exports would follow.",
+        "Troops stayed on high alert along the 東京 border, officials said.",
+        "Markets barely moved.",
+    ];
+    for sentence in sentences.iter().cycle() {
+        if text.len() >= bytes {
+            break;
+        }
+        text.push_str(sentence);
+        text.push(' ');
+    }
+    Article {
+        text,
+        ..long_article()
+    }
+}
+
+/// Opens a session on `article` at 200x60 and draws its first frame into `buf`.
+fn open_and_draw(articles: &Arc<Vec<Article>>, buf: &mut Buffer) -> State {
+    let mut state = State::new(Setup::new(
+        Arc::clone(articles),
+        "bench",
+        "/tmp/bench.jsonl",
+    ));
+    update(
+        &mut state,
+        Action::Resize {
+            width: 200,
+            height: 60,
+        },
+    );
+    buf.reset();
+    let area = buf.area;
+    (&state).render(area, buf);
+    state
 }
 
 fn session() -> State {
@@ -103,5 +147,22 @@ fn bench(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench);
+fn open(c: &mut Criterion) {
+    let mut buf = Buffer::empty(Rect::new(0, 0, 200, 60));
+    let long = Arc::new(vec![long_article()]);
+    c.bench_function("open + first frame, 5000-sentence article", |b| {
+        b.iter_with_large_drop(|| open_and_draw(&long, &mut buf));
+    });
+    let mut group = c.benchmark_group("open + first frame, one-line article");
+    group.sample_size(10);
+    for mb in [10, 50] {
+        let big = Arc::new(vec![one_line_article(mb << 20)]);
+        group.bench_function(format!("{mb} MB"), |b| {
+            b.iter_with_large_drop(|| open_and_draw(&big, &mut buf));
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, bench, open);
 criterion_main!(benches);

@@ -1,13 +1,19 @@
 //! The article text wrapped to a width: visual lines made of pieces that know their sentence.
 //!
-//! Computed once per (article, width), so drawing a frame only copies the visible lines.
+//! Counted once per (article, width); only the lines near the screen are laid out into
+//! pieces, so drawing a frame only copies the visible lines and a long text costs little more
+//! than its sentence list.
 //! Corpus text is untrusted: control characters and bidi overrides are shown escaped, tabs
 //! are expanded, and widths come from grapheme clusters so wide and combining characters align.
+
+use std::ops::Range;
 
 use unicode_segmentation::UnicodeSegmentation;
 use unicode_width::UnicodeWidthStr;
 
 use crate::corpus::Span;
+
+mod wrap;
 /// Re-exported so the view and its tests name the one rule messages use too.
 pub use crate::escape::is_hostile;
 
@@ -38,193 +44,119 @@ pub struct Piece {
     pub part: Part,
 }
 
-/// The article text wrapped to `width` columns.
+/// The article text wrapped to `width` columns: how many lines each sentence takes, for the
+/// whole text, and the pieces of the lines near the screen only.
+///
+/// Wrapping again from a checkpoint gives the same lines as wrapping from the top, so a text
+/// of any size costs its counts (16 bytes a sentence and a few bytes a line) plus a screenful
+/// of pieces.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TextLayout {
     /// The width it was wrapped to.
     pub width: u16,
-    /// Visual lines from the top.
-    pub lines: Vec<Vec<Piece>>,
+    /// Visual lines from the top: all counted, the ones near the screen laid out.
+    pub lines: Lines,
     /// For each sentence, its first and last visual line.
     pub sentence_lines: Vec<(usize, usize)>,
+    checkpoints: Vec<wrap::Checkpoint>,
+}
+
+impl TextLayout {
+    /// Counts the lines of `text`, whose sentences are `spans` (in order), in `width` columns
+    /// (at least 2); no line is laid out yet.
+    pub fn new(text: &str, spans: &[Span], width: u16) -> TextLayout {
+        let width = width.max(MARK_WIDTH);
+        let index = wrap::index(text, spans, width);
+        TextLayout {
+            width,
+            lines: Lines {
+                count: index.lines,
+                first: 0,
+                shown: Vec::new(),
+            },
+            sentence_lines: index.sentence_lines,
+            checkpoints: index.checkpoints,
+        }
+    }
+
+    /// Lays out `rows` (cut to the text), dropping the lines laid out before; `text` and
+    /// `spans` must be the ones it was counted from.
+    pub fn show(&mut self, text: &str, spans: &[Span], rows: Range<usize>) {
+        let rows = rows.start.min(self.lines.count)..rows.end.min(self.lines.count);
+        let before = self
+            .checkpoints
+            .partition_point(|c| c.starts_before(rows.start));
+        let Some(from) = before.checked_sub(1).map(|i| self.checkpoints[i]) else {
+            return;
+        };
+        self.lines.shown = wrap::lines(text, spans, self.width, from, rows.clone());
+        self.lines.first = rows.start;
+    }
+}
+
+/// The visual lines of a text: `len` counts them all, `get` and iteration give the ones laid
+/// out (see [`Lines::laid_out`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Lines {
+    count: usize,
+    first: usize,
+    shown: Vec<Vec<Piece>>,
+}
+
+impl Lines {
+    /// Visual lines in the whole text.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    /// True for a text that takes no line.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The pieces of visual line `line`; `None` past the end or outside the lines laid out.
+    pub fn get(&self, line: usize) -> Option<&Vec<Piece>> {
+        self.shown.get(line.checked_sub(self.first)?)
+    }
+
+    /// Which lines are laid out (those on screen and a screenful either side, in a session).
+    pub fn laid_out(&self) -> Range<usize> {
+        self.first..self.first + self.shown.len()
+    }
+
+    /// The lines laid out, from the first of [`Lines::laid_out`].
+    pub fn iter(&self) -> std::slice::Iter<'_, Vec<Piece>> {
+        self.shown.iter()
+    }
+}
+
+impl std::ops::Index<usize> for Lines {
+    type Output = Vec<Piece>;
+
+    fn index(&self, line: usize) -> &Vec<Piece> {
+        self.get(line)
+            .expect("a line that is laid out (see Lines::laid_out)")
+    }
+}
+
+impl<'a> IntoIterator for &'a Lines {
+    type Item = &'a Vec<Piece>;
+    type IntoIter = std::slice::Iter<'a, Vec<Piece>>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.shown.iter()
+    }
 }
 
 /// Cells of a mark: the mark and a space.
 pub const MARK_WIDTH: u16 = 2;
 
-#[derive(Clone, Copy)]
-struct Cell {
-    start: usize,
-    end: usize,
-    width: u16,
-    part: Part,
-    space: bool,
-}
-
-struct Builder<'a> {
-    text: &'a str,
-    width: u16,
-    layout: TextLayout,
-    line: Vec<Piece>,
-    column: u16,
-}
-
-impl Builder<'_> {
-    fn new_line(&mut self) {
-        let line = std::mem::take(&mut self.line);
-        self.layout.lines.push(line);
-        self.column = 0;
-    }
-
-    fn place(&mut self, cell: Cell) {
-        let row = self.layout.lines.len();
-        if let Part::Sentence(i) | Part::Mark(i) = cell.part {
-            let lines = &mut self.layout.sentence_lines[i];
-            if lines.0 == usize::MAX {
-                lines.0 = row;
-            }
-            lines.1 = row;
-        }
-        let column = self.column;
-        self.column += cell.width;
-        if let Some(last) = self.line.last_mut()
-            && last.part == cell.part
-            && !matches!(cell.part, Part::Mark(_))
-        {
-            push_display(&mut last.text, &self.text[cell.start..cell.end], cell.width);
-            last.width += cell.width;
-            return;
-        }
-        let mut text = String::new();
-        match cell.part {
-            Part::Mark(_) => text.push_str("  "),
-            _ => push_display(&mut text, &self.text[cell.start..cell.end], cell.width),
-        }
-        self.line.push(Piece {
-            column,
-            width: cell.width,
-            text,
-            part: cell.part,
-        });
-    }
-
-    /// Places a word (cells with no break between them), wrapping before it when it does not
-    /// fit and breaking it by grapheme when it is wider than a line.
-    fn place_word(&mut self, word: &[Cell]) {
-        let total: u32 = word.iter().map(|c| u32::from(c.width)).sum();
-        // A word wider than a whole line is broken where it stands rather than moved down.
-        let fits_a_line = total <= u32::from(self.width);
-        if self.column > 0 && fits_a_line && u32::from(self.column) + total > u32::from(self.width)
-        {
-            self.new_line();
-        }
-        for cell in word {
-            if self.column > 0 && self.column + cell.width > self.width {
-                self.new_line();
-            }
-            self.place(*cell);
-        }
-    }
-
-    fn place_space(&mut self, mut cell: Cell) {
-        if self.text[cell.start..cell.end].starts_with('\t') {
-            let column = usize::from(self.column);
-            cell.width = (TAB_STOP - column % TAB_STOP) as u16;
-        }
-        if self.column + cell.width > self.width {
-            // A space at the end of a line is not carried to the next.
-            if self.column > 0 {
-                self.new_line();
-            }
-            return;
-        }
-        self.place(cell);
-    }
-}
-
-/// Lays out `text`, whose sentences are `spans`, in `width` columns (at least 2).
+/// Lays out every line of `text`, whose sentences are `spans`, in `width` columns (at least
+/// 2); a session lays out only the lines near the screen (see [`TextLayout::show`]).
 pub fn layout(text: &str, spans: &[Span], width: u16) -> TextLayout {
-    let width = width.max(MARK_WIDTH);
-    let mut b = Builder {
-        text,
-        width,
-        layout: TextLayout {
-            width,
-            lines: Vec::new(),
-            sentence_lines: vec![(usize::MAX, usize::MAX); spans.len()],
-        },
-        line: Vec::new(),
-        column: 0,
-    };
-    let mut next_span = 0;
-    let mut word: Vec<Cell> = Vec::new();
-    let mut blank_lines = 0;
-    let mut offset = 0;
-    for source_line in text.split_inclusive('\n') {
-        let line_start = offset;
-        offset += source_line.len();
-        let content = source_line.trim_end_matches(['\n', '\r']);
-        if content.trim().is_empty() {
-            blank_lines += 1;
-            continue;
-        }
-        if !b.layout.lines.is_empty() || !b.line.is_empty() {
-            b.new_line();
-            if blank_lines > 0 {
-                b.new_line();
-            }
-        }
-        blank_lines = 0;
-        for (at, grapheme) in content.grapheme_indices(true) {
-            let start = line_start + at;
-            while next_span < spans.len() && spans[next_span].end <= start {
-                next_span += 1;
-            }
-            let span = spans.get(next_span);
-            if let Some(span) = span
-                && span.start == start
-            {
-                word.push(Cell {
-                    start,
-                    end: start,
-                    width: MARK_WIDTH,
-                    part: Part::Mark(next_span),
-                    space: false,
-                });
-            }
-            let part = match span {
-                Some(span) if span.start <= start => Part::Sentence(next_span),
-                _ => Part::Between,
-            };
-            let space = grapheme == " " || grapheme == "\t";
-            let cell = Cell {
-                start,
-                end: start + grapheme.len(),
-                width: if space { 1 } else { display_width(grapheme) },
-                part,
-                space,
-            };
-            if cell.space {
-                b.place_word(&word);
-                word.clear();
-                b.place_space(cell);
-            } else if cell.width > 0 {
-                word.push(cell);
-            }
-        }
-        b.place_word(&word);
-        word.clear();
-    }
-    if !b.line.is_empty() {
-        b.new_line();
-    }
-    let mut layout = b.layout;
-    let last = layout.lines.len().saturating_sub(1);
-    for lines in &mut layout.sentence_lines {
-        if lines.0 == usize::MAX {
-            *lines = (last, last);
-        }
-    }
+    let mut layout = TextLayout::new(text, spans, width);
+    let all = 0..layout.lines.len();
+    layout.show(text, spans, all);
     layout
 }
 
@@ -282,14 +214,15 @@ pub fn word_wrap(text: &str, width: usize) -> Vec<String> {
 
 /// Cells a grapheme takes on screen, with hostile characters escaped; 0 means it is not drawn.
 pub fn display_width(grapheme: &str) -> u16 {
+    if let [byte] = grapheme.as_bytes() {
+        let c = char::from(*byte);
+        return if is_hostile(c) { escaped_width(c) } else { 1 };
+    }
     if grapheme.contains(is_hostile) {
         return grapheme
             .chars()
             .map(|c| if is_hostile(c) { escaped_width(c) } else { 0 })
             .sum();
-    }
-    if grapheme.len() == 1 {
-        return 1;
     }
     // Halfwidth (han)dakuten take a cell of their own in terminals (as ratatui counts them).
     let marks = grapheme

@@ -9,7 +9,7 @@ use super::article_list::Picker;
 use super::clock::SessionClock;
 use super::history::History;
 use super::keymap::Keymap;
-use super::layout::{TextLayout, layout, sanitize};
+use super::layout::{TextLayout, sanitize};
 use super::review_list::{Review, ReviewList};
 pub use super::saving::SaveState;
 use super::saving::Saving;
@@ -172,7 +172,7 @@ impl State {
         self.refresh_layout();
     }
 
-    /// Recomputes the wrapped text when the article or the width changed.
+    /// Counts the wrapped lines again when the article or the width changed.
     pub(super) fn refresh_layout(&mut self) {
         if self.articles.is_empty() {
             return;
@@ -181,10 +181,17 @@ impl State {
         if self.layout_of == Some(key) {
             return;
         }
+        if key.1 == 0 {
+            // No terminal size yet: the first resize wraps the text.
+            self.layout = TextLayout::default();
+            self.layout_of = None;
+            self.scroll = 0;
+            return;
+        }
         let article = self.cursor.article;
         let text = &self.articles[article].text;
         let spans = self.sentences.of(article).unwrap_or_default();
-        self.layout = layout(text, spans, key.1);
+        self.layout = TextLayout::new(text, spans, key.1);
         self.layout_of = Some(key);
         self.scroll = 0;
         self.keep_cursor_visible();
@@ -209,11 +216,23 @@ impl State {
         self.clamp_scroll();
     }
 
+    /// Keeps the scroll within the text and lays out the lines it shows; every change of
+    /// `scroll` ends here, so the view and clicks always find their lines laid out.
     pub(super) fn clamp_scroll(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
-        self.scroll = self
-            .scroll
-            .min(self.layout.lines.len().saturating_sub(height));
+        let lines = self.layout.lines.len();
+        self.scroll = self.scroll.min(lines.saturating_sub(height));
+        let shown = self.scroll..(self.scroll + height).min(lines);
+        let laid_out = self.layout.lines.laid_out();
+        if self.articles.is_empty() || (laid_out.start <= shown.start && shown.end <= laid_out.end)
+        {
+            return;
+        }
+        // A screenful either side, so moving a line or a sentence seldom wraps again.
+        let rows = self.scroll.saturating_sub(height)..self.scroll + 2 * height;
+        let article = self.cursor.article;
+        let spans = self.sentences.of(article).unwrap_or_default();
+        self.layout.show(&self.articles[article].text, spans, rows);
     }
 
     /// The position of the cursor, for the position file.

@@ -71,7 +71,12 @@ pub struct CorpusArgs {
     /// The JSON field or CSV column that holds the article text.
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
-    /// Skip JSONL lines or CSV rows that cannot be read, and say how many.
+    /// The JSON field or CSV column that holds the article id. Default: the first of id,
+    /// article_id, doc_id, uuid, guid; else the line or row number.
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+    /// Skip JSONL lines or CSV rows that cannot be read (and later articles whose id repeats
+    /// with other text), and say how many.
     #[arg(long)]
     pub skip_bad: bool,
 }
@@ -82,6 +87,7 @@ impl CorpusArgs {
         CorpusSpec {
             paths: self.corpus.clone(),
             text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
             skip_bad: self.skip_bad,
         }
     }

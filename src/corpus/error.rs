@@ -71,6 +71,20 @@ pub enum CorpusError {
         /// The header's columns, quoted and joined.
         found: String,
     },
+    /// A CSV or TSV file without the column `--id-field` names.
+    #[error(
+        "{}: no column {} (named by --id-field); columns found: {found}",
+        escape(path),
+        quote(column)
+    )]
+    MissingIdColumn {
+        /// The file.
+        path: String,
+        /// The column looked for.
+        column: String,
+        /// The header's columns, quoted and joined.
+        found: String,
+    },
     /// One JSONL line, JSON item or CSV row that cannot be an article.
     #[error(
         "{}: {} (--skip-bad skips such entries)",

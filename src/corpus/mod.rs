@@ -30,7 +30,11 @@ pub struct CorpusSpec {
     pub paths: Vec<PathBuf>,
     /// The field or column holding the text, when it is not `text`.
     pub text_field: Option<String>,
-    /// Skip unreadable JSONL lines and CSV rows instead of failing.
+    /// The field or column holding each article's id; `None` looks for the first of `id`,
+    /// `article_id`, `doc_id`, `uuid`, `guid`.
+    pub id_field: Option<String>,
+    /// Skip unreadable JSONL lines and CSV rows (and later articles whose id repeats with
+    /// other text) instead of failing.
     pub skip_bad: bool,
 }
 
@@ -112,14 +116,22 @@ pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
     let mut hashed: Vec<&str> = identity.iter().map(|(path, _)| path.as_str()).collect();
     let text_field = format!("text-field={}", loader.text_field);
     hashed.push(&text_field);
+    // Ids from `id` or from places are what every earlier version used: such corpora keep
+    // their key (and their store); ids from another field make another corpus.
+    let id_fields = match loader.id_fields_used.as_slice() {
+        [] | ["id"] => None,
+        used => Some(format!("id-field={}", used.join(","))),
+    };
+    hashed.extend(id_fields.as_deref());
     // Default store paths contain this digest: it must never change.
     let digest = format!("{:016x}", hash::fnv1a64(hashed.join("\n").as_bytes()));
     let key = format!("{}-{}", file_safe(&identity[0].1), &digest[..12]);
     finish(loader, name, key)
 }
 
-fn finish(loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
-    check_unique(&loader.articles)?;
+fn finish(mut loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
+    let skip_bad = loader.skip_bad;
+    drop_repeats(&mut loader.articles, skip_bad, &mut loader.warnings)?;
     Ok(Corpus {
         articles: loader.articles,
         name,
@@ -158,22 +170,67 @@ fn file_safe(name: &str) -> String {
     }
 }
 
-/// An error naming both places when two articles share an id.
-fn check_unique(articles: &[Article]) -> Result<(), CorpusError> {
-    let mut seen: HashMap<&str, &str> = HashMap::with_capacity(articles.len());
-    for article in articles {
-        match seen.entry(&article.id) {
-            Entry::Occupied(first) => {
-                return Err(CorpusError::DuplicateId {
-                    id: quote(&article.id),
-                    first: (*first.get()).to_owned(),
-                    second: article.source.clone(),
-                });
-            }
+/// Keeps the first of the articles that share an id: a repeat with the same text is the same
+/// article (a warning names the places); one with other text is an error naming both places,
+/// or, with `skip_bad`, left out with a warning.
+fn drop_repeats(
+    articles: &mut Vec<Article>,
+    skip_bad: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), CorpusError> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+    let mut keep = vec![true; articles.len()];
+    // (how many, the first as a message) for repeats with the same text, then other text.
+    let mut same: (usize, Option<String>) = (0, None);
+    let mut other: (usize, Option<String>) = (0, None);
+    for (at, article) in articles.iter().enumerate() {
+        let first = match seen.entry(&article.id) {
+            Entry::Occupied(first) => &articles[*first.get()],
             Entry::Vacant(slot) => {
-                slot.insert(&article.source);
+                slot.insert(at);
+                continue;
             }
-        }
+        };
+        keep[at] = false;
+        let pair = || {
+            format!(
+                "id {} at {} and {}",
+                quote(&article.id),
+                first.source,
+                article.source
+            )
+        };
+        let tally = if first.text == article.text {
+            &mut same
+        } else if skip_bad {
+            &mut other
+        } else {
+            return Err(CorpusError::DuplicateId {
+                id: quote(&article.id),
+                first: first.source.clone(),
+                second: article.source.clone(),
+            });
+        };
+        tally.0 += 1;
+        tally.1.get_or_insert_with(pair);
+    }
+    let say = |(count, first): (usize, Option<String>), what: &str| {
+        first.map(|first| match count {
+            1 => format!("{what}: {first}"),
+            n => format!("{n} times {what}; the first: {first}"),
+        })
+    };
+    warnings.extend(say(
+        same,
+        "an article id repeats with the same text, kept once",
+    ));
+    warnings.extend(say(
+        other,
+        "an article id repeats with other text, the later skipped",
+    ));
+    if keep.contains(&false) {
+        let mut flags = keep.into_iter();
+        articles.retain(|_| flags.next().unwrap_or(true));
     }
     Ok(())
 }

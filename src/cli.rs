@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
-use crate::corpus::CorpusSpec;
+use crate::corpus::{Clause, CorpusSpec, Filter};
 
 /// Tag news sentences with stance labels, from the keyboard.
 ///
@@ -79,6 +79,11 @@ pub struct CorpusArgs {
     /// with other text), and say how many.
     #[arg(long)]
     pub skip_bad: bool,
+    /// Keep only articles whose metadata meets this: FIELD=VALUE (`*` matches any run of
+    /// characters), or FIELD>=VALUE, >, <=, < on numbers and dates YYYY-MM-DD. Repeatable:
+    /// all must hold.
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub filter: Vec<Clause>,
 }
 
 impl CorpusArgs {
@@ -89,6 +94,9 @@ impl CorpusArgs {
             text_field: self.text_field.clone(),
             id_field: self.id_field.clone(),
             skip_bad: self.skip_bad,
+            filter: Filter {
+                clauses: self.filter.clone(),
+            },
         }
     }
 }
@@ -202,6 +210,9 @@ pub struct ExportArgs {
     /// How to settle several annotators on one sentence.
     #[arg(long, value_enum, default_value_t = Resolve::Latest)]
     pub resolve: Resolve,
+    /// Carry these metadata fields (comma-separated, or `all`) into every record.
+    #[arg(long, value_name = "FIELD,...|all", value_delimiter = ',')]
+    pub meta: Option<Vec<String>>,
 }
 
 /// Options of `stance segment`.

@@ -113,6 +113,19 @@ pub enum CorpusError {
         /// Entries skipped with `--skip-bad`.
         skipped: usize,
     },
+    /// A `--where` or `--meta` naming a field no article has.
+    #[error(
+        "{flag}: no article has a field {}; fields found: {found}",
+        quote(field)
+    )]
+    UnknownField {
+        /// The option that named it.
+        flag: &'static str,
+        /// The field asked for.
+        field: String,
+        /// The fields the articles have, quoted and joined.
+        found: String,
+    },
     /// Two articles with one id.
     #[error("duplicate article id {id}: {} and {}", escape(first), escape(second))]
     DuplicateId {

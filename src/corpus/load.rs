@@ -52,6 +52,8 @@ pub struct Loader<'a> {
     pub id_fields_used: Vec<&'a str>,
     /// Skip bad entries instead of failing.
     pub skip_bad: bool,
+    /// Which loaded articles to keep, once all are read.
+    pub filter: &'a super::Filter,
     /// Articles in corpus order.
     pub articles: Vec<Article>,
     /// Things the user should know that did not stop the open.
@@ -69,6 +71,7 @@ impl<'a> Loader<'a> {
                 .map_or(IdField::Detected, IdField::Named),
             id_fields_used: Vec::new(),
             skip_bad: spec.skip_bad,
+            filter: &spec.filter,
             articles: Vec::new(),
             warnings: Vec::new(),
         }

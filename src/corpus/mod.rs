@@ -6,6 +6,7 @@
 mod decode;
 mod error;
 mod files;
+mod filter;
 mod json;
 mod load;
 mod plain;
@@ -13,12 +14,13 @@ mod sample;
 pub mod segment;
 mod table;
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use error::CorpusError;
 use error::quote;
+pub use filter::{Clause, Filter};
 pub use segment::{Span, segment};
 
 use crate::hash;
@@ -36,6 +38,8 @@ pub struct CorpusSpec {
     /// Skip unreadable JSONL lines and CSV rows (and later articles whose id repeats with
     /// other text) instead of failing.
     pub skip_bad: bool,
+    /// Which of the loaded articles to keep (`--where`); empty keeps all.
+    pub filter: Filter,
 }
 
 /// One article: an id stable across runs, a title, the text, and every other field.
@@ -75,6 +79,54 @@ pub struct Corpus {
     pub key: String,
     /// Problems that did not stop the open (invalid UTF-8, skipped entries), one line each.
     pub warnings: Vec<String>,
+    /// The metadata field names of every loaded article, filtered out or not, in the order
+    /// first seen.
+    pub fields: Vec<String>,
+    /// Ids of the loaded articles the filter left out: their annotations are neither shown
+    /// nor orphaned.
+    pub hidden: HashSet<String>,
+}
+
+impl Corpus {
+    /// True when the filter left out the article with this id.
+    pub fn hides(&self, id: &str) -> bool {
+        self.hidden.contains(id)
+    }
+
+    /// How many articles were loaded, before the filter.
+    pub fn loaded(&self) -> usize {
+        self.articles.len() + self.hidden.len()
+    }
+
+    /// An error naming `flag` unless every name is a metadata field of some article (or,
+    /// with `own`, the article's `id` or `title`).
+    pub fn check_fields<'n>(
+        &self,
+        flag: &'static str,
+        names: impl IntoIterator<Item = &'n str>,
+        own: bool,
+    ) -> Result<(), CorpusError> {
+        let known = |name: &str| {
+            self.fields.iter().any(|f| f == name) || own && matches!(name, "id" | "title")
+        };
+        match names.into_iter().find(|name| !known(name)) {
+            None => Ok(()),
+            Some(name) => {
+                let mut found: Vec<String> = self.fields.iter().map(|f| quote(f)).collect();
+                if own {
+                    found.extend([quote("id"), quote("title")]);
+                }
+                Err(CorpusError::UnknownField {
+                    flag,
+                    field: name.to_owned(),
+                    found: match found.is_empty() {
+                        true => "none".to_owned(),
+                        false => found.join(", "),
+                    },
+                })
+            }
+        }
+    }
 }
 
 /// Opens the corpus `spec` names, or the built-in sample corpus when it names no path.
@@ -132,12 +184,55 @@ pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
 fn finish(mut loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
     let skip_bad = loader.skip_bad;
     drop_repeats(&mut loader.articles, skip_bad, &mut loader.warnings)?;
-    Ok(Corpus {
+    let fields = field_names(&loader.articles);
+    let mut corpus = Corpus {
         articles: loader.articles,
         name,
         key,
         warnings: loader.warnings,
-    })
+        fields,
+        hidden: HashSet::new(),
+    };
+    apply(&mut corpus, loader.filter)?;
+    Ok(corpus)
+}
+
+/// The metadata field names of `articles`, in the order first seen.
+fn field_names(articles: &[Article]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for article in articles {
+        for (name, _) in &article.meta {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Keeps the articles `filter` matches, after checking it names fields the corpus has; the
+/// key and the ids were made before, so they do not depend on it.
+fn apply(corpus: &mut Corpus, filter: &Filter) -> Result<(), CorpusError> {
+    if filter.is_empty() {
+        return Ok(());
+    }
+    corpus.check_fields(
+        "--where",
+        filter.clauses.iter().map(|c| c.field.as_str()),
+        true,
+    )?;
+    let loaded = corpus.articles.len();
+    let (kept, hidden): (Vec<Article>, Vec<Article>) = std::mem::take(&mut corpus.articles)
+        .into_iter()
+        .partition(|article| filter.matches(article));
+    corpus.articles = kept;
+    corpus.hidden = hidden.into_iter().map(|article| article.id).collect();
+    if corpus.articles.is_empty() {
+        corpus
+            .warnings
+            .push(format!("--where matched none of the {loaded} articles"));
+    }
+    Ok(())
 }
 
 /// A file's name without extension, or a folder's name.

@@ -90,6 +90,7 @@ fn options(format: Format) -> Options {
         include_unlabeled: false,
         only_label: None,
         resolve: Resolve::Latest,
+        meta: None,
     }
 }
 

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 
 use crate::commands;
-use crate::corpus::CorpusSpec;
+use crate::corpus::{Clause, CorpusSpec, Filter};
 
 /// Tag news sentences with stance labels, from the keyboard.
 ///
@@ -71,9 +71,19 @@ pub struct CorpusArgs {
     /// The JSON field or CSV column that holds the article text.
     #[arg(long, value_name = "NAME")]
     pub text_field: Option<String>,
-    /// Skip JSONL lines or CSV rows that cannot be read, and say how many.
+    /// The JSON field or CSV column that holds the article id. Default: the first of id,
+    /// article_id, doc_id, uuid, guid; else the line or row number.
+    #[arg(long, value_name = "NAME")]
+    pub id_field: Option<String>,
+    /// Skip JSONL lines or CSV rows that cannot be read (and later articles whose id repeats
+    /// with other text), and say how many.
     #[arg(long)]
     pub skip_bad: bool,
+    /// Keep only articles whose metadata meets this: FIELD=VALUE (`*` matches any run of
+    /// characters), or FIELD>=VALUE, >, <=, < on numbers and dates YYYY-MM-DD. Repeatable:
+    /// all must hold.
+    #[arg(long = "where", value_name = "FIELD=VALUE")]
+    pub filter: Vec<Clause>,
 }
 
 impl CorpusArgs {
@@ -82,7 +92,11 @@ impl CorpusArgs {
         CorpusSpec {
             paths: self.corpus.clone(),
             text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
             skip_bad: self.skip_bad,
+            filter: Filter {
+                clauses: self.filter.clone(),
+            },
         }
     }
 }
@@ -196,6 +210,9 @@ pub struct ExportArgs {
     /// How to settle several annotators on one sentence.
     #[arg(long, value_enum, default_value_t = Resolve::Latest)]
     pub resolve: Resolve,
+    /// Carry these metadata fields (comma-separated, or `all`) into every record.
+    #[arg(long, value_name = "FIELD,...|all", value_delimiter = ',')]
+    pub meta: Option<Vec<String>>,
 }
 
 /// Options of `stance segment`.

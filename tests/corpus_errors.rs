@@ -276,10 +276,52 @@ fn duplicate_ids_name_both_places() {
         &["duplicate article id \"reu-7\": a.jsonl:line 1 and b.csv:line 3"],
     );
     fs::write(dir.path().join("c.txt"), "Four.").unwrap();
+    fs::write(
+        dir.path().join("d.jsonl"),
+        "{\"id\": \"c.txt\", \"text\": \"Five.\"}\n",
+    )
+    .unwrap();
     assert_error(
         dir.path(),
-        &["c.txt", "c.txt"],
-        &["duplicate article id \"c.txt\": c.txt and c.txt"],
+        &["c.txt", "d.jsonl"],
+        &["duplicate article id \"c.txt\": c.txt and d.jsonl:line 1"],
+    );
+}
+
+#[test]
+fn the_same_file_twice_is_one_corpus_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(dir.path().join("c.txt"), "Four.").unwrap();
+    let (code, stdout, stderr) = stats(dir.path(), &["c.txt", "c.txt", "--labels", "l.jsonl"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("articles   1\n"), "{stdout}");
+    assert_eq!(
+        stderr,
+        "stance: warning: an article id repeats with the same text, kept once: \
+         id \"c.txt\" at c.txt and c.txt\n"
+    );
+}
+
+#[test]
+fn id_field_missing_is_an_error_naming_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("a.jsonl"),
+        "{\"slug\": \"s\", \"text\": \"One.\"}\n{\"text\": \"Two.\"}\n",
+    )
+    .unwrap();
+    assert_error(
+        dir.path(),
+        &["a.jsonl", "--id-field", "slug"],
+        &["stance: a.jsonl:line 2: no field \"slug\" (named by --id-field)"],
+    );
+    fs::write(dir.path().join("b.csv"), "text,subject\nOne.,world\n").unwrap();
+    assert_error(
+        dir.path(),
+        &["b.csv", "--id-field", "slug"],
+        &[
+            "stance: b.csv: no column \"slug\" (named by --id-field); columns found: \"text\", \"subject\"",
+        ],
     );
 }
 

@@ -129,7 +129,7 @@ fn text_field_names_another_field_and_changes_the_key() {
     let spec = CorpusSpec {
         paths: vec![path.clone()],
         text_field: Some("body".into()),
-        skip_bad: false,
+        ..Default::default()
     };
     let corpus = open_spec(spec);
 
@@ -282,4 +282,127 @@ fn folder_links_are_followed_once() {
     let corpus = open(&[&root]);
 
     assert_eq!(ids(&corpus), ["a.txt", "linked/b.txt"]);
+}
+
+#[test]
+fn ids_come_from_the_first_id_field_present_in_every_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = write(
+        dir.path(),
+        "a.jsonl",
+        concat!(
+            "{\"uuid\": \"u-1\", \"doc_id\": 7, \"text\": \"One.\"}\n",
+            "{\"guid\": \"g-2\", \"text\": \"Two.\"}\n",
+            "{\"text\": \"Three.\"}\n",
+        ),
+    );
+    let json = write(
+        dir.path(),
+        "b.json",
+        "[{\"article_id\": \"art-9\", \"id\": \"plain-9\", \"text\": \"Four.\"}]",
+    );
+    let csv = write(dir.path(), "c.csv", "text,guid,subject\nFive.,g-5,world\n");
+    let corpus = open(&[&jsonl, &json, &csv]);
+
+    assert_eq!(ids(&corpus), ["7", "g-2", "a.jsonl#3", "plain-9", "g-5"]);
+    let first = &corpus.articles[0];
+    assert_eq!(
+        meta(first, "uuid"),
+        Some("u-1"),
+        "a field not used stays metadata"
+    );
+    assert_eq!(meta(first, "doc_id"), None, "the id is not kept twice");
+    assert_eq!(meta(&corpus.articles[3], "article_id"), Some("art-9"));
+    assert_eq!(meta(&corpus.articles[3], "id"), None);
+    let row = &corpus.articles[4];
+    assert_eq!(
+        row.meta,
+        [("subject".to_owned(), "world".to_owned())],
+        "the guid column is the id, not metadata"
+    );
+}
+
+#[test]
+fn id_field_names_the_id_and_changes_the_key_only_when_ids_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "wire.jsonl",
+        "{\"id\": \"a\", \"slug\": \"talks\", \"text\": \"One.\"}\n",
+    );
+    let spec = |id_field: Option<&str>| CorpusSpec {
+        paths: vec![path.clone()],
+        id_field: id_field.map(str::to_owned),
+        ..Default::default()
+    };
+    let slug = open_spec(spec(Some("slug")));
+    assert_eq!(ids(&slug), ["talks"]);
+    assert_eq!(meta(&slug.articles[0], "id"), Some("a"));
+    assert_eq!(meta(&slug.articles[0], "slug"), None);
+
+    // The key every earlier version gave a corpus with ids from `id`: its store keeps opening.
+    let canonical = fs::canonicalize(&path).unwrap();
+    let digest = stance::hash::fnv1a64(
+        format!("{}\ntext-field=text", canonical.to_string_lossy()).as_bytes(),
+    );
+    let old_key = format!("wire-{}", &format!("{digest:016x}")[..12]);
+    assert_eq!(open_spec(spec(None)).key, old_key);
+    assert_eq!(open_spec(spec(Some("id"))).key, old_key);
+    assert_ne!(slug.key, old_key, "other ids, another corpus");
+}
+
+#[test]
+fn a_repeated_id_with_the_same_text_is_one_article_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.jsonl",
+        "{\"id\": \"r-1\", \"text\": \"Same.\"}\n",
+    );
+    let b = write(
+        dir.path(),
+        "b.csv",
+        "id,text\nr-2,Other.\nr-1,Same.\nr-2,Other.\n",
+    );
+    let corpus = open(&[&a, &b]);
+    assert_eq!(ids(&corpus), ["r-1", "r-2"]);
+    assert_eq!(corpus.articles[0].source, format!("{}:line 1", a.display()));
+    assert_eq!(corpus.warnings.len(), 1, "{:?}", corpus.warnings);
+    let warning = &corpus.warnings[0];
+    assert!(
+        warning.starts_with("2 times an article id repeats with the same text"),
+        "{warning}"
+    );
+    assert!(
+        warning.contains(&format!(
+            "id \"r-1\" at {}:line 1 and {}:line 3",
+            a.display(),
+            b.display()
+        )),
+        "{warning}"
+    );
+}
+
+#[test]
+fn skip_bad_leaves_out_a_later_article_whose_id_repeats_with_other_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = write(
+        dir.path(),
+        "a.csv",
+        "id,text\nr-1,First.\nr-1,Second.\nr-3,Third.\n",
+    );
+    let corpus = open_spec(CorpusSpec {
+        paths: vec![a.clone()],
+        skip_bad: true,
+        ..Default::default()
+    });
+    assert_eq!(ids(&corpus), ["r-1", "r-3"]);
+    assert_eq!(corpus.articles[0].text, "First.");
+    assert_eq!(
+        corpus.warnings,
+        [format!(
+            "an article id repeats with other text, the later skipped: id \"r-1\" at {0}:line 2 and {0}:line 3",
+            a.display()
+        )]
+    );
 }

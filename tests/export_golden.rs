@@ -94,3 +94,25 @@ fn unlabeled_tasks() {
         &["--format", "prodigy", "--include-unlabeled"],
     );
 }
+
+/// `--meta`: in each format's place for metadata; a field an article lacks is null (an
+/// empty cell in csv), a non-string value its compact JSON.
+#[test]
+fn meta_in_every_format() {
+    let fields = ["--meta", "date,subject,words,tags"];
+    for (name, format) in [
+        ("meta.jsonl", "jsonl"),
+        ("meta.csv", "csv"),
+        ("meta.spacy.jsonl", "spacy"),
+        ("meta.prodigy.jsonl", "prodigy"),
+        ("meta.doccano.jsonl", "doccano"),
+    ] {
+        golden(name, &["--format", format, fields[0], fields[1]]);
+    }
+    let all = Fixture::new(&GOLDEN).export(&["--format", "jsonl", "--meta", "all"]);
+    assert_eq!(
+        String::from_utf8(all.stdout).unwrap(),
+        std::fs::read_to_string("tests/golden/meta.jsonl").unwrap(),
+        "all is every field, in the order first seen (the fixture writes keys sorted)"
+    );
+}

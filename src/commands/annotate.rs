@@ -81,6 +81,7 @@ pub(crate) fn session(
             None
         }
     };
+    let hidden = corpus.hidden;
     let setup = Setup {
         articles: Arc::new(corpus.articles),
         schema,
@@ -93,7 +94,11 @@ pub(crate) fn session(
         review,
         read_only,
     };
-    let state = State::with_events(setup, store.annotations());
+    // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
+    let shown = store
+        .annotations()
+        .filter(|e| !hidden.contains(e.article()));
+    let state = State::with_events(setup, shown);
     terminal::run(Session {
         state,
         store: Box::new(store),

@@ -29,7 +29,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         Some(name) => Some(labels.position(name).context("--label")?),
         None => None,
     };
-    let options = Options {
+    let mut options = Options {
         format,
         labels,
         split,
@@ -41,12 +41,14 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             (None, ResolveArg::Latest) => Resolve::Latest,
             (None, ResolveArg::Majority) => Resolve::Majority,
         },
+        meta: None,
     };
 
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
+    options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
     let store_path = match &args.labels {
         Some(path) => path.clone(),
         None => store::default_path(&corpus.key)?,
@@ -58,6 +60,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let store = LabelStore::open_read_only(&store_path)?;
+    // An article left out by `--where` is not exported, and its annotations are not gone.
+    let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
 
     let report = match &args.out {
         Some(out) => {
@@ -68,9 +72,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             }
             let mut file =
                 AtomicFile::create(out).with_context(|| format!("{shown}: cannot create"))?;
-            let summary =
-                export::export(&corpus.articles, store.annotations(), &options, &mut file)
-                    .with_context(|| shown.clone())?;
+            let summary = export::export(&corpus.articles, annotations, &options, &mut file)
+                .with_context(|| shown.clone())?;
             // Made before the commit: once the file is in place, nothing may fail.
             let report = report(&summary, &options, Some(out), &store_path);
             file.commit()
@@ -80,9 +83,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         None => {
             let stdout = io::stdout().lock();
             let mut writer = BufWriter::with_capacity(1 << 16, stdout);
-            let summary =
-                export::export(&corpus.articles, store.annotations(), &options, &mut writer)
-                    .context("standard output")?;
+            let summary = export::export(&corpus.articles, annotations, &options, &mut writer)
+                .context("standard output")?;
             writer
                 .flush()
                 .context("standard output: cannot write the export")?;
@@ -127,6 +129,59 @@ fn usage(args: &ExportArgs) -> Result<(Option<Split>, Format), clap::Error> {
         ));
     }
     Ok((split, format))
+}
+
+/// The fields `--meta` names (`all`: every metadata field of the corpus), each checked to be
+/// a field of the corpus and not a name the format already uses where the field would go.
+fn meta_fields(
+    asked: Option<&[String]>,
+    corpus: &corpus::Corpus,
+    options: &Options,
+) -> anyhow::Result<Option<Vec<String>>> {
+    let Some(asked) = asked else {
+        return Ok(None);
+    };
+    let names: Vec<String> = match asked {
+        [all] if all == "all" => corpus.fields.clone(),
+        names => {
+            corpus.check_fields("--meta", names.iter().map(String::as_str), false)?;
+            let mut unique: Vec<String> = Vec::with_capacity(names.len());
+            for name in names {
+                if !unique.contains(name) {
+                    unique.push(name.clone());
+                }
+            }
+            unique
+        }
+    };
+    let taken: Vec<&str> = match options.format {
+        Format::Csv => ["article_id", "sentence_index", "text", "labels"]
+            .into_iter()
+            .chain(options.labels.names())
+            .chain(options.split.map(|_| "split"))
+            .collect(),
+        Format::Prodigy => vec!["article_id", "sentence_index"],
+        Format::Doccano => vec!["text", "label"],
+        Format::Jsonl | Format::Spacy => Vec::new(),
+    };
+    if let Some(clash) = names.iter().find(|name| taken.contains(&name.as_str())) {
+        bail!(
+            "--meta: field {} would overwrite the {} field of that name; leave it out of --meta",
+            escape::quote(clash),
+            format_name(options.format)
+        );
+    }
+    Ok(Some(names))
+}
+
+fn format_name(format: Format) -> &'static str {
+    match format {
+        Format::Jsonl => "jsonl",
+        Format::Csv => "csv",
+        Format::Spacy => "spacy",
+        Format::Prodigy => "prodigy meta",
+        Format::Doccano => "doccano",
+    }
 }
 
 fn label_set(schema: Option<&Path>) -> anyhow::Result<LabelSet> {

@@ -40,12 +40,26 @@ pub struct Stats {
     /// Articles with at least one sentence, each of which has a current annotation by
     /// someone.
     pub articles_done: usize,
+    /// With `--where`: the conditions and how many articles were loaded before them (the
+    /// other figures count only the articles kept).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<FilterNote>,
     /// Label names in schema order, for the table.
     #[serde(skip)]
     label_order: Vec<String>,
     /// Each article's sentences, to tell which articles are done.
     #[serde(skip)]
     spans: Vec<Vec<Span>>,
+}
+
+/// What `--where` did, as `stats` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FilterNote {
+    /// Each `--where` as given.
+    #[serde(rename = "where")]
+    pub conditions: Vec<String>,
+    /// Articles in the corpus before the filter.
+    pub articles_loaded: usize,
 }
 
 impl Stats {
@@ -63,6 +77,7 @@ impl Stats {
             orphaned: 0,
             annotators: BTreeMap::new(),
             articles_done: 0,
+            filter: None,
             label_order: Vec::new(),
             spans,
         }
@@ -81,7 +96,8 @@ impl Stats {
             .map(|(i, article)| (article.id.as_str(), i))
             .collect();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
-        for event in store.annotations() {
+        // An article left out by `--where` is neither counted nor gone.
+        for event in store.annotations().filter(|e| !corpus.hides(e.article())) {
             let article = by_id
                 .get(event.article())
                 .map(|&i| (corpus.articles[i].text.as_str(), self.spans[i].as_slice()));
@@ -126,6 +142,15 @@ impl Stats {
         // width above 65,535 panics.
         writeln!(out, "corpus     {}", escape(&self.corpus))?;
         writeln!(out, "articles   {}", self.articles)?;
+        if let Some(filter) = &self.filter {
+            writeln!(
+                out,
+                "filter     {} ({} of {} articles)",
+                escape(&filter.conditions.join(" ")),
+                self.articles,
+                filter.articles_loaded
+            )?;
+        }
         writeln!(out, "sentences  {}", self.sentences)?;
         writeln!(out, "store      {}", escape(&self.store))?;
         writeln!(out, "annotated  {}", self.annotated)?;
@@ -209,6 +234,12 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stance: warning: {}", escape(warning));
     }
     let mut stats = Stats::of(&corpus);
+    if !args.corpus.filter.is_empty() {
+        stats.filter = Some(FilterNote {
+            conditions: args.corpus.filter.iter().map(ToString::to_string).collect(),
+            articles_loaded: corpus.loaded(),
+        });
+    }
     let schema = match &args.schema {
         Some(path) => Schema::load(path)?,
         None => Schema::default(),

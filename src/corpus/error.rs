@@ -71,6 +71,20 @@ pub enum CorpusError {
         /// The header's columns, quoted and joined.
         found: String,
     },
+    /// A CSV or TSV file without the column `--id-field` names.
+    #[error(
+        "{}: no column {} (named by --id-field); columns found: {found}",
+        escape(path),
+        quote(column)
+    )]
+    MissingIdColumn {
+        /// The file.
+        path: String,
+        /// The column looked for.
+        column: String,
+        /// The header's columns, quoted and joined.
+        found: String,
+    },
     /// One JSONL line, JSON item or CSV row that cannot be an article.
     #[error(
         "{}: {} (--skip-bad skips such entries)",
@@ -98,6 +112,19 @@ pub enum CorpusError {
         path: String,
         /// Entries skipped with `--skip-bad`.
         skipped: usize,
+    },
+    /// A `--where` or `--meta` naming a field no article has.
+    #[error(
+        "{flag}: no article has a field {}; fields found: {found}",
+        quote(field)
+    )]
+    UnknownField {
+        /// The option that named it.
+        flag: &'static str,
+        /// The field asked for.
+        field: String,
+        /// The fields the articles have, quoted and joined.
+        found: String,
     },
     /// Two articles with one id.
     #[error("duplicate article id {id}: {} and {}", escape(first), escape(second))]

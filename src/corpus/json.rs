@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::decode::TextReader;
 use super::files::SourceFile;
-use super::load::{BadEntries, Loader, entry_id, read_error};
+use super::load::{BadEntries, IdField, Loader, entry_id, read_error};
 use super::plain::clean_title;
 use super::{Article, CorpusError, quote};
 
@@ -72,20 +72,27 @@ impl<'de> Visitor<'de> for ItemVisitor {
     }
 }
 
-/// Makes an article of `item`; the reason it cannot be one otherwise.
-fn article(
+/// Makes an article of `item`; the reason it cannot be one otherwise. The id comes from the
+/// field `ids` picks; the name of that field is handed back with the article.
+fn article<'a>(
     item: Item,
     text_field: &str,
+    ids: &IdField<'a>,
     id_base: &str,
     number: u64,
     source: String,
-) -> Result<Article, String> {
+) -> Result<(Article, Option<&'a str>), String> {
     let fields = match item {
         Item::Object(fields) => fields,
         Item::Other(what) => return Err(format!("expected a JSON object, found {what}")),
     };
-    let (mut text, mut id, mut title, mut meta) = (None, None, String::new(), Vec::new());
-    for (name, value) in fields {
+    let id_at = ids.pick(fields.iter().map(|(name, _)| name.as_str()), text_field);
+    if let (IdField::Named(name), None) = (ids, id_at) {
+        return Err(format!("no field {} (named by --id-field)", quote(name)));
+    }
+    let (mut text, mut id, mut id_name, mut title, mut meta) =
+        (None, None, None, String::new(), Vec::new());
+    for (at, (name, value)) in fields.into_iter().enumerate() {
         if name == text_field {
             text = Some(match value {
                 Value::String(text) => text,
@@ -97,17 +104,19 @@ fn article(
                     ));
                 }
             });
-        } else if name == "id" {
+        } else if id_at.is_some_and(|(i, _)| i == at) {
             id = Some(match value {
                 Value::String(id) => id,
                 Value::Number(n) => n.to_string(),
                 other => {
                     return Err(format!(
-                        "field \"id\" is {}, not a string or number",
+                        "field {} is {}, not a string or number",
+                        quote(&name),
                         kind(&other)
                     ));
                 }
             });
+            id_name = id_at.map(|(_, known)| known);
         } else if name == "title" {
             title = match value {
                 Value::String(title) => clean_title(&title),
@@ -124,13 +133,14 @@ fn article(
     }
     let text = text.ok_or_else(|| format!("no field {}", quote(text_field)))?;
     let id = entry_id(id.as_deref(), id_base, number)?;
-    Ok(Article {
+    let article = Article {
         id,
         title,
         text,
         meta,
         source,
-    })
+    };
+    Ok((article, id_name))
 }
 
 fn kind(value: &Value) -> &'static str {
@@ -184,13 +194,14 @@ pub fn read_lines<R: BufRead>(
                 article(
                     item,
                     loader.text_field,
+                    &loader.id_field,
                     &file.id_base,
                     number,
                     place.clone(),
                 )
             });
         match result {
-            Ok(article) => loader.articles.push(article),
+            Ok((article, id_name)) => loader.push(article, id_name),
             Err(reason) => bad.handle(place, reason)?,
         }
     }
@@ -276,11 +287,12 @@ impl<'de> Visitor<'de> for &mut Items<'_, '_, '_> {
             match article(
                 item,
                 self.loader.text_field,
+                &self.loader.id_field,
                 &self.file.id_base,
                 number,
                 place.clone(),
             ) {
-                Ok(article) => self.loader.articles.push(article),
+                Ok((article, id_name)) => self.loader.push(article, id_name),
                 Err(reason) => {
                     if let Err(err) = self.bad.handle(place, reason) {
                         self.stopped = Some(err);

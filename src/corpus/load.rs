@@ -8,11 +8,52 @@ use super::decode::{TextReader, nul_offset};
 use super::files::{Format, SourceFile};
 use super::{Article, CorpusError, CorpusSpec, json, plain, table};
 
+/// The fields an id is looked for in, in this order, when `--id-field` names none.
+pub const ID_FIELDS: [&str; 5] = ["id", "article_id", "doc_id", "uuid", "guid"];
+
+/// Where an entry's id comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum IdField<'a> {
+    /// The field `--id-field` names: every entry must have it.
+    Named(&'a str),
+    /// The first of [`ID_FIELDS`] an entry has, else a line or row number.
+    Detected,
+}
+
+impl<'a> IdField<'a> {
+    /// The position among `names` of the id field and its name, leaving out `text_field`
+    /// (a field is either the text or the id).
+    pub fn pick<'n>(
+        &self,
+        names: impl Iterator<Item = &'n str> + Clone,
+        text_field: &str,
+    ) -> Option<(usize, &'a str)> {
+        let find = |wanted: &str| {
+            names
+                .clone()
+                .position(|name| name == wanted && name != text_field)
+        };
+        match *self {
+            IdField::Named(name) => find(name).map(|at| (at, name)),
+            IdField::Detected => ID_FIELDS
+                .iter()
+                .find_map(|&candidate| find(candidate).map(|at| (at, candidate))),
+        }
+    }
+}
+
 /// What the readers fill, with the settings they read by.
 pub struct Loader<'a> {
     /// The JSON field or CSV column holding the text.
     pub text_field: &'a str,
-    skip_bad: bool,
+    /// Where ids come from.
+    pub id_field: IdField<'a>,
+    /// The fields ids were taken from, in the order first used.
+    pub id_fields_used: Vec<&'a str>,
+    /// Skip bad entries instead of failing.
+    pub skip_bad: bool,
+    /// Which loaded articles to keep, once all are read.
+    pub filter: &'a super::Filter,
     /// Articles in corpus order.
     pub articles: Vec<Article>,
     /// Things the user should know that did not stop the open.
@@ -24,10 +65,26 @@ impl<'a> Loader<'a> {
     pub fn new(spec: &'a CorpusSpec) -> Self {
         Loader {
             text_field: spec.text_field.as_deref().unwrap_or("text"),
+            id_field: spec
+                .id_field
+                .as_deref()
+                .map_or(IdField::Detected, IdField::Named),
+            id_fields_used: Vec::new(),
             skip_bad: spec.skip_bad,
+            filter: &spec.filter,
             articles: Vec::new(),
             warnings: Vec::new(),
         }
+    }
+
+    /// Adds one article whose id came from the field `id_name`, or from its place.
+    pub fn push(&mut self, article: Article, id_name: Option<&'a str>) {
+        if let Some(name) = id_name
+            && !self.id_fields_used.contains(&name)
+        {
+            self.id_fields_used.push(name);
+        }
+        self.articles.push(article);
     }
 
     /// Reads every article of `file`; a file that yields none is an error.

@@ -6,6 +6,7 @@
 mod decode;
 mod error;
 mod files;
+mod filter;
 mod json;
 mod load;
 mod plain;
@@ -13,12 +14,13 @@ mod sample;
 pub mod segment;
 mod table;
 
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 pub use error::CorpusError;
 use error::quote;
+pub use filter::{Clause, Filter};
 pub use segment::{Span, segment};
 
 use crate::hash;
@@ -30,8 +32,14 @@ pub struct CorpusSpec {
     pub paths: Vec<PathBuf>,
     /// The field or column holding the text, when it is not `text`.
     pub text_field: Option<String>,
-    /// Skip unreadable JSONL lines and CSV rows instead of failing.
+    /// The field or column holding each article's id; `None` looks for the first of `id`,
+    /// `article_id`, `doc_id`, `uuid`, `guid`.
+    pub id_field: Option<String>,
+    /// Skip unreadable JSONL lines and CSV rows (and later articles whose id repeats with
+    /// other text) instead of failing.
     pub skip_bad: bool,
+    /// Which of the loaded articles to keep (`--where`); empty keeps all.
+    pub filter: Filter,
 }
 
 /// One article: an id stable across runs, a title, the text, and every other field.
@@ -71,6 +79,54 @@ pub struct Corpus {
     pub key: String,
     /// Problems that did not stop the open (invalid UTF-8, skipped entries), one line each.
     pub warnings: Vec<String>,
+    /// The metadata field names of every loaded article, filtered out or not, in the order
+    /// first seen.
+    pub fields: Vec<String>,
+    /// Ids of the loaded articles the filter left out: their annotations are neither shown
+    /// nor orphaned.
+    pub hidden: HashSet<String>,
+}
+
+impl Corpus {
+    /// True when the filter left out the article with this id.
+    pub fn hides(&self, id: &str) -> bool {
+        self.hidden.contains(id)
+    }
+
+    /// How many articles were loaded, before the filter.
+    pub fn loaded(&self) -> usize {
+        self.articles.len() + self.hidden.len()
+    }
+
+    /// An error naming `flag` unless every name is a metadata field of some article (or,
+    /// with `own`, the article's `id` or `title`).
+    pub fn check_fields<'n>(
+        &self,
+        flag: &'static str,
+        names: impl IntoIterator<Item = &'n str>,
+        own: bool,
+    ) -> Result<(), CorpusError> {
+        let known = |name: &str| {
+            self.fields.iter().any(|f| f == name) || own && matches!(name, "id" | "title")
+        };
+        match names.into_iter().find(|name| !known(name)) {
+            None => Ok(()),
+            Some(name) => {
+                let mut found: Vec<String> = self.fields.iter().map(|f| quote(f)).collect();
+                if own {
+                    found.extend([quote("id"), quote("title")]);
+                }
+                Err(CorpusError::UnknownField {
+                    flag,
+                    field: name.to_owned(),
+                    found: match found.is_empty() {
+                        true => "none".to_owned(),
+                        false => found.join(", "),
+                    },
+                })
+            }
+        }
+    }
 }
 
 /// Opens the corpus `spec` names, or the built-in sample corpus when it names no path.
@@ -112,20 +168,71 @@ pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
     let mut hashed: Vec<&str> = identity.iter().map(|(path, _)| path.as_str()).collect();
     let text_field = format!("text-field={}", loader.text_field);
     hashed.push(&text_field);
+    // Ids from `id` or from places are what every earlier version used: such corpora keep
+    // their key (and their store); ids from another field make another corpus.
+    let id_fields = match loader.id_fields_used.as_slice() {
+        [] | ["id"] => None,
+        used => Some(format!("id-field={}", used.join(","))),
+    };
+    hashed.extend(id_fields.as_deref());
     // Default store paths contain this digest: it must never change.
     let digest = format!("{:016x}", hash::fnv1a64(hashed.join("\n").as_bytes()));
     let key = format!("{}-{}", file_safe(&identity[0].1), &digest[..12]);
     finish(loader, name, key)
 }
 
-fn finish(loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
-    check_unique(&loader.articles)?;
-    Ok(Corpus {
+fn finish(mut loader: load::Loader<'_>, name: String, key: String) -> Result<Corpus, CorpusError> {
+    let skip_bad = loader.skip_bad;
+    drop_repeats(&mut loader.articles, skip_bad, &mut loader.warnings)?;
+    let fields = field_names(&loader.articles);
+    let mut corpus = Corpus {
         articles: loader.articles,
         name,
         key,
         warnings: loader.warnings,
-    })
+        fields,
+        hidden: HashSet::new(),
+    };
+    apply(&mut corpus, loader.filter)?;
+    Ok(corpus)
+}
+
+/// The metadata field names of `articles`, in the order first seen.
+fn field_names(articles: &[Article]) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for article in articles {
+        for (name, _) in &article.meta {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+    }
+    names
+}
+
+/// Keeps the articles `filter` matches, after checking it names fields the corpus has; the
+/// key and the ids were made before, so they do not depend on it.
+fn apply(corpus: &mut Corpus, filter: &Filter) -> Result<(), CorpusError> {
+    if filter.is_empty() {
+        return Ok(());
+    }
+    corpus.check_fields(
+        "--where",
+        filter.clauses.iter().map(|c| c.field.as_str()),
+        true,
+    )?;
+    let loaded = corpus.articles.len();
+    let (kept, hidden): (Vec<Article>, Vec<Article>) = std::mem::take(&mut corpus.articles)
+        .into_iter()
+        .partition(|article| filter.matches(article));
+    corpus.articles = kept;
+    corpus.hidden = hidden.into_iter().map(|article| article.id).collect();
+    if corpus.articles.is_empty() {
+        corpus
+            .warnings
+            .push(format!("--where matched none of the {loaded} articles"));
+    }
+    Ok(())
 }
 
 /// A file's name without extension, or a folder's name.
@@ -158,22 +265,67 @@ fn file_safe(name: &str) -> String {
     }
 }
 
-/// An error naming both places when two articles share an id.
-fn check_unique(articles: &[Article]) -> Result<(), CorpusError> {
-    let mut seen: HashMap<&str, &str> = HashMap::with_capacity(articles.len());
-    for article in articles {
-        match seen.entry(&article.id) {
-            Entry::Occupied(first) => {
-                return Err(CorpusError::DuplicateId {
-                    id: quote(&article.id),
-                    first: (*first.get()).to_owned(),
-                    second: article.source.clone(),
-                });
-            }
+/// Keeps the first of the articles that share an id: a repeat with the same text is the same
+/// article (a warning names the places); one with other text is an error naming both places,
+/// or, with `skip_bad`, left out with a warning.
+fn drop_repeats(
+    articles: &mut Vec<Article>,
+    skip_bad: bool,
+    warnings: &mut Vec<String>,
+) -> Result<(), CorpusError> {
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(articles.len());
+    let mut keep = vec![true; articles.len()];
+    // (how many, the first as a message) for repeats with the same text, then other text.
+    let mut same: (usize, Option<String>) = (0, None);
+    let mut other: (usize, Option<String>) = (0, None);
+    for (at, article) in articles.iter().enumerate() {
+        let first = match seen.entry(&article.id) {
+            Entry::Occupied(first) => &articles[*first.get()],
             Entry::Vacant(slot) => {
-                slot.insert(&article.source);
+                slot.insert(at);
+                continue;
             }
-        }
+        };
+        keep[at] = false;
+        let pair = || {
+            format!(
+                "id {} at {} and {}",
+                quote(&article.id),
+                first.source,
+                article.source
+            )
+        };
+        let tally = if first.text == article.text {
+            &mut same
+        } else if skip_bad {
+            &mut other
+        } else {
+            return Err(CorpusError::DuplicateId {
+                id: quote(&article.id),
+                first: first.source.clone(),
+                second: article.source.clone(),
+            });
+        };
+        tally.0 += 1;
+        tally.1.get_or_insert_with(pair);
+    }
+    let say = |(count, first): (usize, Option<String>), what: &str| {
+        first.map(|first| match count {
+            1 => format!("{what}: {first}"),
+            n => format!("{n} times {what}; the first: {first}"),
+        })
+    };
+    warnings.extend(say(
+        same,
+        "an article id repeats with the same text, kept once",
+    ));
+    warnings.extend(say(
+        other,
+        "an article id repeats with other text, the later skipped",
+    ));
+    if keep.contains(&false) {
+        let mut flags = keep.into_iter();
+        articles.retain(|_| flags.next().unwrap_or(true));
     }
     Ok(())
 }

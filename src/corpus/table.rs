@@ -6,7 +6,7 @@ use csv::{ErrorKind, ReaderBuilder, StringRecord};
 
 use super::decode::TextReader;
 use super::files::SourceFile;
-use super::load::{BadEntries, Loader, entry_id, read_error};
+use super::load::{BadEntries, IdField, Loader, entry_id, read_error};
 use super::plain::clean_title;
 use super::{Article, CorpusError, quote};
 
@@ -30,7 +30,16 @@ pub fn read<R: Read>(
         column: loader.text_field.to_owned(),
         found: header.iter().map(quote).collect::<Vec<_>>().join(", "),
     })?;
-    let id_at = column("id");
+    let id_at = loader.id_field.pick(header.iter(), loader.text_field);
+    if let (IdField::Named(name), None) = (loader.id_field, id_at) {
+        return Err(CorpusError::MissingIdColumn {
+            path: file.shown.clone(),
+            column: name.to_owned(),
+            found: header.iter().map(quote).collect::<Vec<_>>().join(", "),
+        });
+    }
+    let id_name = id_at.map(|(_, name)| name);
+    let id_at = id_at.map(|(at, _)| at);
     let title_at = column("title");
     let meta_at: Vec<usize> = (0..header.len())
         .filter(|&i| i != text_at && Some(i) != id_at && Some(i) != title_at)
@@ -56,7 +65,7 @@ pub fn read<R: Read>(
                     .iter()
                     .map(|&i| (header[i].to_owned(), record[i].to_owned()))
                     .collect();
-                loader.articles.push(Article {
+                let article = Article {
                     id,
                     title: title_at
                         .map(|i| clean_title(&record[i]))
@@ -64,7 +73,8 @@ pub fn read<R: Read>(
                     text: record[text_at].to_owned(),
                     meta,
                     source: place,
-                });
+                };
+                loader.push(article, id_name);
             }
             Err(err) => match err.kind() {
                 ErrorKind::UnequalLengths {

@@ -15,15 +15,27 @@ pub struct Table<W: Write> {
 
 impl<W: Write> Table<W> {
     /// Starts the table: `article_id,sentence_index,text,labels`, one column per label,
-    /// then `split` when splitting.
-    pub fn new(out: W, labels: &LabelSet, with_split: bool) -> io::Result<Table<W>> {
+    /// then `split` when splitting, then one column per `--meta` field.
+    pub fn new(
+        out: W,
+        labels: &LabelSet,
+        with_split: bool,
+        meta: Option<&[String]>,
+    ) -> io::Result<Table<W>> {
         let mut out = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::Any(b'\n'))
             .from_writer(out);
         let fixed = ["article_id", "sentence_index", "text", "labels"];
         let split = with_split.then_some("split");
-        out.write_record(fixed.into_iter().chain(labels.names()).chain(split))
-            .map_err(into_io)?;
+        let meta = meta.unwrap_or_default().iter().map(String::as_str);
+        out.write_record(
+            fixed
+                .into_iter()
+                .chain(labels.names())
+                .chain(split)
+                .chain(meta),
+        )
+        .map_err(into_io)?;
         Ok(Table {
             out,
             with_split,
@@ -59,8 +71,14 @@ impl<W: Write> Table<W> {
             &record.text,
             &self.labels_cell,
         ];
+        // A field the article lacks is an empty cell, read as missing by pandas.
+        let meta = record
+            .meta
+            .into_iter()
+            .flat_map(|meta| meta.pairs())
+            .map(|(_, value)| value.unwrap_or(""));
         self.out
-            .write_record(fixed.into_iter().chain(flags).chain(split))
+            .write_record(fixed.into_iter().chain(flags).chain(split).chain(meta))
             .map_err(into_io)
     }
 

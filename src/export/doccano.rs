@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::LabelSet;
-use super::record::{Names, Record};
+use super::record::{MetaValues, Names, Record};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -13,6 +13,9 @@ struct Line<'a> {
     /// Left out for an unannotated sentence, which doccano imports as not yet labeled.
     #[serde(skip_serializing_if = "Option::is_none")]
     label: Option<Names<'a>>,
+    /// `--meta` fields, beside `text` and `label` (doccano keeps unknown fields as metadata).
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    meta: Option<MetaValues<'a>>,
 }
 
 /// Writes one sentence as one line.
@@ -20,6 +23,7 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
     let line = Line {
         text: &record.text,
         label: record.annotation.as_ref().map(|a| Names(&a.labels, labels)),
+        meta: record.meta,
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::LabelSet;
-use super::record::{Names, Record};
+use super::record::{MetaValues, Names, Record};
 
 #[derive(Serialize)]
 struct Line<'a> {
@@ -26,6 +26,8 @@ struct Line<'a> {
     context_before: Option<&'a [Cow<'a, str>]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     context_after: Option<&'a [Cow<'a, str>]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<MetaValues<'a>>,
 }
 
 /// Writes one sentence as one line.
@@ -46,6 +48,7 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
         split: record.split.map(|s| s.as_str()),
         context_before: record.context.as_ref().map(|(before, _)| before.as_slice()),
         context_after: record.context.as_ref().map(|(_, after)| after.as_slice()),
+        meta: record.meta,
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

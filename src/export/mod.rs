@@ -21,7 +21,7 @@ use thiserror::Error;
 
 pub use crate::atomic::AtomicFile;
 pub use crate::attach::Orphan;
-pub use record::{Record, Verdict};
+pub use record::{MetaValues, Record, Verdict};
 pub use resolve::Resolve;
 pub use split::{Split, SplitName, SplitSpecError};
 pub use stream::export;
@@ -108,6 +108,8 @@ pub struct Options {
     pub only_label: Option<usize>,
     /// Whose decision counts.
     pub resolve: Resolve,
+    /// Metadata fields to carry into every record (`--meta`), in this order.
+    pub meta: Option<Vec<String>>,
 }
 
 /// Why an export failed.

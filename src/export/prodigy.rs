@@ -11,7 +11,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::LabelSet;
-use super::record::{Names, Record};
+use super::record::{MetaValues, Names, Record};
 use crate::hash::murmur3_32;
 
 #[derive(Serialize)]
@@ -24,6 +24,8 @@ struct Choice<'a> {
 struct Meta<'a> {
     article_id: &'a str,
     sentence_index: usize,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    fields: Option<MetaValues<'a>>,
 }
 
 #[derive(Serialize)]
@@ -78,6 +80,7 @@ impl<'l> Tasks<'l> {
             meta: Meta {
                 article_id: record.article_id,
                 sentence_index: record.sentence_index,
+                fields: record.meta,
             },
             _input_hash: input_hash(&record.text),
             _task_hash: murmur3_32(&self.hashed, 0) as i32,

@@ -26,6 +26,39 @@ pub struct Record<'a> {
     pub split: Option<SplitName>,
     /// Up to N sentences before and after, folded like `text`, when `--context N`.
     pub context: Option<Context<'a>>,
+    /// The article's values of the `--meta` fields, when `--meta` is given.
+    pub meta: Option<MetaValues<'a>>,
+}
+
+/// The article's values of the fields `--meta` names, in the order named; `None` where the
+/// article has no such field. Serialized as a map, with `null` for `None`.
+#[derive(Debug, Clone, Copy)]
+pub struct MetaValues<'a> {
+    /// The field names.
+    pub names: &'a [String],
+    /// One value per name.
+    pub values: &'a [Option<&'a str>],
+}
+
+impl<'a> MetaValues<'a> {
+    /// (name, value) pairs in the order named.
+    pub fn pairs(&self) -> impl Iterator<Item = (&'a str, Option<&'a str>)> + use<'a> {
+        let values = self.values;
+        self.names
+            .iter()
+            .zip(values)
+            .map(|(name, value)| (name.as_str(), *value))
+    }
+}
+
+impl Serialize for MetaValues<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.names.len()))?;
+        for (name, value) in self.pairs() {
+            map.serialize_entry(name, &value)?;
+        }
+        map.end()
+    }
 }
 
 /// The sentences before and after one sentence, nearest last and first.

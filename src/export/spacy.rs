@@ -6,7 +6,7 @@ use std::io::{self, Write};
 use serde::Serialize;
 
 use super::LabelSet;
-use super::record::{Cats, Record};
+use super::record::{Cats, MetaValues, Record};
 
 #[derive(Serialize)]
 #[serde(untagged)]
@@ -20,6 +20,8 @@ enum CatsOrUnknown<'a> {
 struct Line<'a> {
     text: &'a str,
     cats: CatsOrUnknown<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    meta: Option<MetaValues<'a>>,
 }
 
 /// Writes one sentence as one line; an unannotated sentence gets `"cats": {}`.
@@ -33,6 +35,7 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
         &Line {
             text: &record.text,
             cats,
+            meta: record.meta,
         },
     )?;
     out.write_all(b"\n")

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use rustc_hash::FxHashMap;
 
-use super::record::{Context, Record, Verdict, fold_whitespace};
+use super::record::{Context, MetaValues, Record, Verdict, fold_whitespace};
 use super::resolve::{Decision, Resolution, Resolve, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
@@ -49,6 +49,7 @@ pub fn export<'a, W: Write>(
     let mut sink = Sink::new(out, options)?;
     let mut attached: Vec<(usize, store::Annotation)> = Vec::new();
     let mut group: Vec<store::Annotation> = Vec::new();
+    let mut meta_values: Vec<Option<&str>> = Vec::new();
     for article in articles {
         let events = by_article.remove(article.id.as_str()).unwrap_or_default();
         if events.is_empty() && !options.include_unlabeled {
@@ -64,6 +65,20 @@ pub fn export<'a, W: Write>(
         }
         attached.sort_by_key(|&(index, _)| index);
         let split = options.split.map(|s| s.assign(&article.id));
+        meta_values.clear();
+        if let Some(names) = &options.meta {
+            meta_values.extend(names.iter().map(|name| {
+                article
+                    .meta
+                    .iter()
+                    .find(|(key, _)| key == name)
+                    .map(|(_, value)| value.as_str())
+            }));
+        }
+        let meta = options.meta.as_deref().map(|names| MetaValues {
+            names,
+            values: &meta_values,
+        });
         let mut next = 0;
         for index in 0..spans.len() {
             group.clear();
@@ -106,6 +121,7 @@ pub fn export<'a, W: Write>(
                 context: options
                     .context
                     .map(|n| context(&article.text, &spans, index, n)),
+                meta,
             };
             sink.write(&record)?;
             summary.wrote(record.annotation.as_ref(), split, &options.labels);
@@ -179,7 +195,12 @@ impl<'l, W: Write> Sink<'l, W> {
         let labels = &options.labels;
         Ok(match options.format {
             Format::Csv => Sink::Table {
-                table: Box::new(csv::Table::new(out, labels, options.split.is_some())?),
+                table: Box::new(csv::Table::new(
+                    out,
+                    labels,
+                    options.split.is_some(),
+                    options.meta.as_deref(),
+                )?),
                 labels,
             },
             Format::Prodigy => Sink::Tasks {
@@ -257,6 +278,7 @@ mod tests {
             include_unlabeled: false,
             only_label: None,
             resolve: Resolve::Latest,
+            meta: None,
         }
     }
 

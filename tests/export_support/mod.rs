@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use serde_json::Value;
 use stance::corpus::segment;
 use stance::store::{Event, LabelStore};
 use tempfile::TempDir;
@@ -34,6 +35,17 @@ pub const ARTICLES: [(&str, &str); 4] = [
     ),
 ];
 
+/// Metadata of each article of [`ARTICLES`]: text, a number, a list, and a field only some
+/// articles have. Exports show it only with `--meta`.
+pub static META: std::sync::LazyLock<[Value; 4]> = std::sync::LazyLock::new(|| {
+    [
+        serde_json::json!({"subject": "politicsNews", "date": "2017-12-31", "words": 30}),
+        serde_json::json!({"subject": "worldnews", "date": "2018-01-02", "words": 40, "tags": ["oil", "iran"]}),
+        serde_json::json!({"subject": "worldnews", "date": "2017-06-15", "words": 21}),
+        serde_json::json!({"subject": "markets", "words": 11}),
+    ]
+});
+
 /// A temporary folder holding `corpus.jsonl`, `labels.jsonl` and schema files.
 pub struct Fixture {
     pub dir: TempDir,
@@ -52,7 +64,14 @@ impl Fixture {
         let dir = tempfile::tempdir().unwrap();
         let lines: Vec<String> = ARTICLES
             .iter()
-            .map(|(id, text)| serde_json::json!({"id": id, "title": id, "text": text}).to_string())
+            .zip(META.iter())
+            .map(|((id, text), meta)| {
+                let mut line = serde_json::json!({"id": id, "title": id, "text": text});
+                line.as_object_mut()
+                    .unwrap()
+                    .extend(meta.as_object().unwrap().clone());
+                line.to_string()
+            })
             .collect();
         std::fs::write(dir.path().join("corpus.jsonl"), lines.join("\n") + "\n").unwrap();
         std::fs::write(

@@ -2,11 +2,12 @@
 
 usage: make_corpus.py OUT_DIR [--articles N] [--seed N]
 
-OUT_DIR/corpus.jsonl   one article per line: id, title, text
+OUT_DIR/corpus.jsonl   one article per line: id, title, text, and metadata subject and
+                       date (ISO); one article in ten has no date
 OUT_DIR/labels.jsonl   the journal, one `set` event per annotated sentence (format of
                        src/store/event.rs), single annotator
 OUT_DIR/expected.json  sentences, annotated, per-label and negative counts, per article
-                       sentence counts
+                       sentence and annotated counts, per article metadata
 
 Sentences are plain (no abbreviations), so any reasonable segmenter splits them where
 they were joined; the export's report of orphans (none expected) checks that.
@@ -55,6 +56,7 @@ TEMPLATES = {
 COUNTRIES = ["Norland", "Vesk", "Karamir", "Ostria", "Belavia", "Tamsen", "Côte Verte"]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday"]
 MONTHS = ["March", "April", "May", "June", "July"]
+SUBJECTS = ["politicsNews", "worldnews", "Middle-east"]
 
 
 def main() -> None:
@@ -69,13 +71,14 @@ def main() -> None:
     weights = [3, 3, 3, 1, 3]
     expected = {"sentences": 0, "annotated": 0, "negatives": 0,
                 "labels": {"diplomatic": 0, "sanctions": 0, "military": 0},
-                "articles": {}}
+                "articles": {}, "annotated_by_article": {}, "meta": {}}
     ts = 1_700_000_000_000
     with open(args.out / "corpus.jsonl", "w", encoding="utf-8") as corpus, \
             open(args.out / "labels.jsonl", "w", encoding="utf-8") as journal:
         for a in range(args.articles):
             article_id = f"wire-{a:05d}"
             picked = []
+            annotated = 0
             for _ in range(rng.randint(3, 8)):
                 stance = rng.choices(stances, weights)[0]
                 sentence = rng.choice(TEMPLATES[stance]).format(
@@ -98,14 +101,20 @@ def main() -> None:
                         "labels": list(stance), "annotator": "analyst", "ts": ts,
                         "origin": "typed", "text": sentence}, ensure_ascii=False) + "\n")
                     expected["annotated"] += 1
+                    annotated += 1
                     if not stance:
                         expected["negatives"] += 1
                     for label in stance:
                         expected["labels"][label] += 1
             expected["sentences"] += len(picked)
             expected["articles"][article_id] = len(picked)
-            corpus.write(json.dumps({"id": article_id, "title": f"Report {a}", "text": text},
-                                    ensure_ascii=False) + "\n")
+            expected["annotated_by_article"][article_id] = annotated
+            meta = {"subject": rng.choice(SUBJECTS)}
+            if rng.random() < 0.9:
+                meta["date"] = f"2017-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+            expected["meta"][article_id] = meta
+            corpus.write(json.dumps({"id": article_id, "title": f"Report {a}", "text": text,
+                                     **meta}, ensure_ascii=False) + "\n")
     (args.out / "expected.json").write_text(json.dumps(expected, indent=1))
 
 

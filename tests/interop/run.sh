@@ -45,11 +45,15 @@ export_to export.spacy.jsonl --format spacy
 export_to export.prodigy.jsonl --format prodigy
 export_to export.doccano.jsonl --format doccano
 export_to exclusive.jsonl --format jsonl --schema "$work/exclusive.toml"
+export_to meta.jsonl --format jsonl --meta subject,date
+export_to meta.csv --format csv --meta all
+export_to where.jsonl --format jsonl --where subject=politics* --where 'date>=2017-07-01'
 echo "per-split counts reported by stance export:"
 sed 's/^/  /' "$work/export.jsonl.log"
 
 cd "$here"
-checks=(check_datasets.py check_pandas.py check_sklearn.py check_spacy.py check_shapes.py)
+checks=(check_datasets.py check_pandas.py check_sklearn.py check_spacy.py check_shapes.py
+  check_meta.py)
 "$stance" stats "$work/corpus.jsonl" --labels "$work/labels.jsonl" --json > "$work/stats.json"
 for check in "${checks[@]}" check_stats.py; do
   "$python" "$check" "$work"

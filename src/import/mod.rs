@@ -191,3 +191,71 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
         .collect();
     (columns.contains(&"text") && columns.contains(&"labels")).then_some(Format::Csv)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detect_tells_each_format_from_its_first_record() {
+        let cases: [(&str, Option<Format>); 8] = [
+            (
+                r#"{"text":"a","labels":[],"article_id":"x"}"#,
+                Some(Format::Jsonl),
+            ),
+            (
+                "article_id,sentence_index,text,labels\nx,0,a,\n",
+                Some(Format::Csv),
+            ),
+            (r#"{"text":"a","cats":{"m":1.0}}"#, Some(Format::Spacy)),
+            (
+                r#"{"text":"a","label":"m","answer":"accept"}"#,
+                Some(Format::Prodigy),
+            ),
+            (
+                r#"{"id":1,"text":"a","label":["m"]}"#,
+                Some(Format::Doccano),
+            ),
+            (
+                r#"[{"data":{"text":"a"},"annotations":[]}]"#,
+                Some(Format::LabelStudio),
+            ),
+            (
+                r#"[{"text":"a","annotator":"x@y","stance":"m"}]"#,
+                Some(Format::LabelStudio),
+            ),
+            ("Talks resumed.\n", None),
+        ];
+        for (text, format) in cases {
+            assert_eq!(detect(text.as_bytes()), format, "{text}");
+        }
+    }
+
+    #[test]
+    fn errors_name_the_record_and_field() {
+        let err = parse(
+            Format::Jsonl,
+            b"\n{\"text\":\"a\",\"labels\":\"m\",\"article_id\":\"x\"}\n",
+        )
+        .unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "line 2: field `labels`: expected a list of strings"
+        );
+        let err = parse(Format::Spacy, b"{\"text\":\"a\",\"cats\":{\"m\":\"yes\"}}").unwrap_err();
+        assert_eq!(err.to_string(), "line 1: field `cats.m`: expected a number");
+        let err = parse(
+            Format::Doccano,
+            b"{\"text\":\"a\",\"label\":[[0,1,\"ORG\"]]}",
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("sequence labeling"), "{err}");
+        let err = parse(Format::LabelStudio, b"[{\"data\":{},\"annotations\":[]}]").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "record 1: field `data.text`: missing, or not a string"
+        );
+        let err = parse(Format::Csv, b"text,label\na,m\n").unwrap_err();
+        assert_eq!(err.to_string(), "line 1: field `labels`: no such column");
+    }
+}

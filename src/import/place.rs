@@ -142,3 +142,86 @@ impl<'a> Index<'a> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::At;
+
+    fn article(id: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            text: text.into(),
+            meta: Vec::new(),
+            source: id.into(),
+        }
+    }
+
+    fn imported(text: &str, article: Option<&str>) -> Imported {
+        Imported {
+            at: At::Line(1),
+            text: text.into(),
+            labels: Vec::new(),
+            annotator: None,
+            article: article.map(str::to_owned),
+            sentence_index: None,
+            span: None,
+        }
+    }
+
+    #[test]
+    fn text_found_more_than_once_is_not_guessed_at() {
+        let articles = [
+            article("a", "Talks resumed. Officials declined to comment."),
+            article(
+                "b",
+                "Troops moved. Officials  declined\nto comment. Officials declined to comment.",
+            ),
+        ];
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        assert_eq!(
+            index.place(&imported(officials, None)),
+            Err(Miss::FoundTimes(3))
+        );
+        assert_eq!(
+            index.place(&imported(officials, Some("b"))),
+            Err(Miss::FoundTimes(2))
+        );
+        let (at, span) = index.place(&imported(officials, Some("a"))).unwrap();
+        assert_eq!(
+            (at, &articles[0].text[span.start..span.end]),
+            (0, officials)
+        );
+        assert_eq!(index.place(&imported("Troops moved.", None)).unwrap().0, 1);
+        assert_eq!(
+            index.place(&imported("Talks resumed.", Some("c"))),
+            Err(Miss::NoSuchArticle("c".into()))
+        );
+        assert_eq!(
+            index.place(&imported("Talks", None)),
+            Err(Miss::TextNotFound)
+        );
+    }
+
+    #[test]
+    fn offsets_and_index_win_over_a_repeated_text_and_are_checked() {
+        let articles = [article(
+            "b",
+            "Troops moved. Officials declined to comment. Officials declined to comment.",
+        )];
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        let second = articles[0].text.rfind(officials).unwrap();
+        let mut by_span = imported(officials, Some("b"));
+        by_span.span = Some((second, second + officials.len()));
+        assert_eq!(index.place(&by_span).unwrap().1.start, second);
+        let mut by_index = imported(officials, Some("b"));
+        by_index.sentence_index = Some(1);
+        assert_eq!(index.place(&by_index).unwrap().1.start, 14);
+        // An index whose sentence has other text falls back to the text, found twice here.
+        by_index.sentence_index = Some(0);
+        assert_eq!(index.place(&by_index), Err(Miss::FoundTimes(2)));
+    }
+}

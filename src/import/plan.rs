@@ -8,8 +8,8 @@ use crate::store::{Annotation, Decision, Origin, fingerprint};
 
 use super::{At, Index, Miss, ParseError, Parsed};
 
-/// (article id, start, end, annotator): what one decision is about.
-type Key = (String, usize, usize, String);
+/// (article's position in the corpus, start, end, annotator): what one decision is about.
+type Key = (usize, usize, usize, String);
 
 /// What an import will do, file by file and in total.
 #[derive(Debug, Default)]
@@ -76,6 +76,7 @@ impl Plan {
             let position = |l: &String| schema.iter().position(|s| s == l).unwrap_or(usize::MAX);
             labels.sort_by_key(position);
             labels.dedup();
+            let key = (article, span.start, span.end, who);
             let article = index.article(article);
             let decision = Decision {
                 article: article.id.clone(),
@@ -84,14 +85,8 @@ impl Plan {
                 text: article.text[span.start..span.end].to_owned(),
                 labels: Some(labels),
                 origin: Origin::Imported,
-                annotator: who,
+                annotator: key.3.clone(),
             };
-            let key = (
-                decision.article.clone(),
-                decision.start,
-                decision.end,
-                decision.annotator.clone(),
-            );
             match self.keys.get(&key) {
                 Some(&at) => {
                     self.decisions[at] = decision;

@@ -6,7 +6,7 @@
 //! article is looked for in the whole corpus. Texts are compared with whitespace folded, as
 //! the exports fold it, and a text found more than once is not guessed at.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use crate::attach::check_span;
@@ -116,7 +116,7 @@ impl<'a> Index<'a> {
 
     fn anywhere(&mut self, wanted: &str) -> Result<(usize, Span), Miss> {
         if self.by_text.is_none() {
-            let mut by_text: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+            let mut by_text: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
             let articles = self.articles;
             for (article, content) in articles.iter().enumerate() {
                 let text = content.text.as_str();

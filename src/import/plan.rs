@@ -4,6 +4,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use crate::store::{Annotation, Decision, Origin, fingerprint};
 
 use super::{At, Index, Miss, ParseError, Parsed};
@@ -15,7 +17,7 @@ type Key = (usize, usize, usize, String);
 #[derive(Debug, Default)]
 pub struct Plan {
     decisions: Vec<Decision>,
-    keys: HashMap<Key, usize>,
+    keys: FxHashMap<Key, usize>,
     /// Annotations placed on a sentence.
     pub attached: usize,
     /// Placed annotations that a later one of the same sentence and annotator replaced.

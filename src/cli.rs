@@ -39,7 +39,7 @@ pub fn parse() -> Cli {
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
-    for name in ["annotate", "review", "stats", "export"] {
+    for name in ["annotate", "review", "stats", "export", "import"] {
         command = command.mut_subcommand(name, with_default);
     }
     let matches = command.get_matches();
@@ -59,6 +59,8 @@ pub enum Command {
     Export(ExportArgs),
     /// Split text into sentences, one per line.
     Segment(SegmentArgs),
+    /// Add labels from another tool's file (or a stance export) to the label store.
+    Import(ImportArgs),
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -226,6 +228,51 @@ pub struct SegmentArgs {
     pub json: bool,
 }
 
+/// Label files that `stance import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ImportFormat {
+    /// stance's own jsonl export.
+    Jsonl,
+    /// stance's own csv export.
+    Csv,
+    /// spaCy textcat `cats` lines.
+    Spacy,
+    /// Prodigy tasks (choice or binary), as `prodigy db-out` writes them.
+    Prodigy,
+    /// doccano text classification JSONL.
+    Doccano,
+    /// Label Studio JSON or JSON-MIN export.
+    LabelStudio,
+    /// Tell the format from the content.
+    Auto,
+}
+
+/// Options of `stance import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The corpus whose sentences the labels are attached to.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// A label file to import; give it again for more files (one atomic import).
+    #[arg(long = "from", value_name = "FILE", required = true)]
+    pub from: Vec<PathBuf>,
+    /// The file's format.
+    #[arg(long, value_enum)]
+    pub format: ImportFormat,
+    /// The label store. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// Who decided, for files that do not say.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Option<String>,
+    /// A TOML file with the label set the labels are checked against.
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// Keep labels the schema does not have (without it they stop the import).
+    #[arg(long)]
+    pub keep_unknown_labels: bool,
+}
+
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     refuse_oversized_writes_instead_of_dying();
@@ -236,6 +283,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Stats(args)) => commands::stats::run(&args),
         Some(Command::Export(args)) => commands::export::run(&args),
         Some(Command::Segment(args)) => commands::segment::run(&args),
+        Some(Command::Import(args)) => commands::import::run(&args),
     }
 }
 

@@ -13,6 +13,7 @@ pub mod escape;
 pub mod export;
 pub mod fault;
 pub mod hash;
+pub mod import;
 pub mod schema;
 pub mod special;
 pub mod store;

@@ -33,6 +33,15 @@ impl Store for Gated {
         drop(open);
         self.inner.append(decision)
     }
+    fn append_all(&mut self, decisions: &[Decision]) -> Result<(), StoreError> {
+        let (open, changed) = &*self.gate;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = changed.wait(open).unwrap();
+        }
+        drop(open);
+        self.inner.append_all(decisions)
+    }
     fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_> {
         self.inner.annotations()
     }

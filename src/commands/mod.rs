@@ -2,6 +2,7 @@
 
 pub mod annotate;
 pub mod export;
+pub mod import;
 pub mod review;
 pub mod segment;
 pub mod stats;

@@ -25,6 +25,10 @@ pub trait Store: Send {
     /// it is kept and the store holds exactly what it held before.
     fn append(&mut self, decision: &Decision) -> Result<(), StoreError>;
 
+    /// Writes all `decisions` durably, in order, as one atomic step: every one is kept, or
+    /// (on any error) none is and the store holds exactly what it held before.
+    fn append_all(&mut self, decisions: &[Decision]) -> Result<(), StoreError>;
+
     /// The current annotation per (article, start, end, annotator), in a stable order.
     fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_>;
 
@@ -48,6 +52,11 @@ impl Store for LabelStore {
     fn append(&mut self, decision: &Decision) -> Result<(), StoreError> {
         crate::fault::delay_point("slow-store", std::time::Duration::from_millis(200));
         LabelStore::append(self, decision.event(super::now_ms()))
+    }
+
+    fn append_all(&mut self, decisions: &[Decision]) -> Result<(), StoreError> {
+        let ts = super::now_ms();
+        LabelStore::append_all(self, decisions.iter().map(|d| d.event(ts)).collect())
     }
 
     fn annotations(&self) -> Box<dyn Iterator<Item = Annotation<'_>> + '_> {

@@ -153,15 +153,23 @@ impl Store for MemoryStore {
     }
 
     fn append(&mut self, decision: &Decision) -> Result<(), StoreError> {
+        self.append_all(std::slice::from_ref(decision))
+    }
+
+    fn append_all(&mut self, decisions: &[Decision]) -> Result<(), StoreError> {
         std::thread::sleep(self.delay);
-        self.clock += 1;
-        let event = decision.event(self.clock);
-        if event.v > NEWEST_JOURNAL_VERSION || event.start > event.end {
-            return Err(StoreError::InvalidEvent {
-                path: self.name.clone().into(),
-                reason: format!("span {}..{}", event.start, event.end),
-            });
+        let mut events = Vec::with_capacity(decisions.len());
+        for decision in decisions {
+            let event = decision.event(self.clock + 1 + events.len() as u64);
+            if event.v > NEWEST_JOURNAL_VERSION || event.start > event.end {
+                return Err(StoreError::InvalidEvent {
+                    path: self.name.clone().into(),
+                    reason: format!("span {}..{}", event.start, event.end),
+                });
+            }
+            events.push(event);
         }
+        self.clock += events.len() as u64;
         let mut log = self.log();
         if log.displaced.is_some() {
             return Err(StoreError::JournalReplaced {
@@ -175,15 +183,18 @@ impl Store for MemoryStore {
                 std::io::Error::other(reason),
             ));
         }
-        log.events.push(event.clone());
-        let at = log.events.len() - 1;
+        let first = log.events.len();
+        log.events.extend(events.iter().cloned());
         drop(log);
-        if at == self.seen {
-            self.seen += 1;
-            self.annotations.apply(event);
-        } else {
-            // Others appended before it: they are arrivals still to hand out, in order.
-            self.own.insert(at);
+        for (i, event) in events.into_iter().enumerate() {
+            let at = first + i;
+            if at == self.seen {
+                self.seen += 1;
+                self.annotations.apply(event);
+            } else {
+                // Others appended before it: they are arrivals still to hand out, in order.
+                self.own.insert(at);
+            }
         }
         Ok(())
     }

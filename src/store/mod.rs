@@ -15,7 +15,9 @@
 //! # Rules
 //! - Replay: the last event per (article, start, end, annotator) wins; `clear` removes.
 //! - [`LabelStore::append`] writes the whole line with one write and `fdatasync`s it
-//!   before returning; only then is the event in the in-memory view. If the write or the
+//!   before returning; only then is the event in the in-memory view.
+//!   [`LabelStore::append_all`] does the same for many lines at once (one write, one
+//!   sync), and on failure cuts them all off again. If the write or the
 //!   sync fails, the bytes of that append (and only those: the lock guarantees no one
 //!   else writes) are cut off again, so the file holds exactly the saved events; a file
 //!   another process cut shorter meanwhile is never extended.
@@ -192,6 +194,34 @@ impl LabelStore {
     /// Writes `event` as one line and syncs it; on success (only) the in-memory view
     /// includes it. On error the journal holds exactly what it held before.
     pub fn append(&mut self, event: Event) -> Result<(), StoreError> {
+        self.check(&event)?;
+        self.take_for_writing()?;
+        self.writer_mut()?.append(&event)?;
+        self.annotations.apply(event);
+        Ok(())
+    }
+
+    /// Writes `events` as one line each with one write and one sync: all of them are saved
+    /// or, on any error (an invalid event, a full disk), none, and the journal holds
+    /// exactly what it held before. On success the in-memory view includes them, in order.
+    pub fn append_all(&mut self, events: Vec<Event>) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        for event in &events {
+            self.check(event)?;
+        }
+        self.take_for_writing()?;
+        self.writer_mut()?.append_all(&events)?;
+        for event in events {
+            self.annotations.apply(event);
+        }
+        Ok(())
+    }
+
+    /// Refuses an event whose version is not the one its fields need, or whose span is
+    /// backwards.
+    fn check(&self, event: &Event) -> Result<(), StoreError> {
         let invalid = |reason| StoreError::InvalidEvent {
             path: self.path.clone(),
             reason,
@@ -205,7 +235,11 @@ impl LabelStore {
                 event.version_needed()
             )));
         }
-        replay::check(event.start, event.end).map_err(invalid)?;
+        replay::check(event.start, event.end).map_err(invalid)
+    }
+
+    /// A store opened read-only for want of a writable folder tries to take the lock again.
+    fn take_for_writing(&mut self) -> Result<(), StoreError> {
         if self.writer.is_none()
             && let Some(annotator) = &self.retry_as
         {
@@ -213,8 +247,6 @@ impl LabelStore {
             *self =
                 LabelStore::open_as(&self.path, annotator).map_err(StoreError::into_unwritable)?;
         }
-        self.writer_mut()?.append(&event)?;
-        self.annotations.apply(event);
         Ok(())
     }
 

@@ -55,20 +55,29 @@ impl Writer {
         }
     }
 
-    /// Appends `event` as one line and syncs it. A torn last line is first copied aside
-    /// and cut off (no rewrite, so a nearly full disk that has room for the line takes
-    /// it). On error the journal is cut back to the saved events; if even that fails,
-    /// the next append tries again first. Refused without writing when the journal was
-    /// removed, replaced or truncated by another process.
+    /// Appends `event` as one line and syncs it; see [`Writer::append_all`].
     pub(crate) fn append(&mut self, event: &Event) -> Result<(), StoreError> {
+        self.append_all(std::slice::from_ref(event))
+    }
+
+    /// Appends `events` as one line each, with one write and one sync for all of them. A
+    /// torn last line is first copied aside and cut off (no rewrite, so a nearly full disk
+    /// that has room for the lines takes them). On error the journal is cut back to the
+    /// saved events, so none of `events` is kept; if even that fails, the next append tries
+    /// again first. Refused without writing when the journal was removed, replaced or
+    /// truncated by another process.
+    pub(crate) fn append_all(&mut self, events: &[Event]) -> Result<(), StoreError> {
         self.check_still_ours()?;
         let path = &self.real;
         let failed = |e| StoreError::io(path, "append to label store", e);
-        let mut line = Vec::with_capacity(256 + event.text.len());
+        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
+        let mut line = Vec::with_capacity(text + 1);
         if self.needs_newline {
             line.push(b'\n');
         }
-        journal::encode(event, &mut line);
+        for event in events {
+            journal::encode(event, &mut line);
+        }
         if let Some(fragment) = &self.torn {
             // If even the side file cannot be written, the bytes stay in the journal.
             journal::keep_torn(path, fragment)?;

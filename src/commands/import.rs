@@ -1,0 +1,162 @@
+//! `stance import`: read label files, place their annotations on the corpus's sentences and
+//! append them to the label store in one atomic step.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+
+use crate::cli::{ImportArgs, ImportFormat};
+use crate::corpus;
+use crate::escape;
+use crate::import::{self, Format, Index, Plan};
+use crate::schema::Schema;
+use crate::store::{self, LabelStore, Store};
+
+/// Runs `stance import`.
+pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let schema = match &args.schema {
+        Some(path) => Schema::load(path)?,
+        None => Schema::default(),
+    };
+    let names: Vec<String> = schema.labels.into_iter().map(|label| label.name).collect();
+    let corpus = corpus::open(&args.corpus.spec())?;
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {}", escape::escape(warning));
+    }
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+
+    let mut index = Index::new(&corpus.articles);
+    let mut plan = Plan::new();
+    let mut report = String::new();
+    for (file, path) in args.from.iter().enumerate() {
+        let shown = escape::path(path);
+        let bytes = read(path).with_context(|| format!("{shown}: cannot read"))?;
+        let format = match args.format {
+            ImportFormat::Auto => import::detect(&bytes)
+                .with_context(|| format!("{shown}: cannot tell its format; give --format"))?,
+            other => format_of(other),
+        };
+        let parsed = import::parse(format, &bytes).with_context(|| shown.clone())?;
+        let _ = writeln!(
+            report,
+            "{shown} ({}): {} annotations",
+            format.name(),
+            parsed.annotations.len()
+        );
+        plan.add(file, parsed, &mut index, args.annotator.as_deref(), &names)
+            .with_context(|| shown.clone())?;
+    }
+    if !plan.unknown_labels.is_empty() && !args.keep_unknown_labels {
+        bail!(
+            "labels not in the schema: {}; add them to the schema (--schema) or give \
+             --keep-unknown-labels; nothing was written",
+            counted(&plan.unknown_labels)
+        );
+    }
+
+    let mut store = match &args.annotator {
+        Some(name) => LabelStore::open_as(&store_path, name)?,
+        None => LabelStore::open(&store_path)?,
+    };
+    plan.drop_existing(store.annotations());
+    Store::append_all(&mut store, plan.decisions())?;
+
+    describe(&mut report, &plan, &args.from);
+    let _ = writeln!(
+        report,
+        "added {} decisions to {}",
+        plan.decisions().len(),
+        escape::path(&store_path)
+    );
+    // The decisions are saved: a report that cannot be printed must not undo the success.
+    let _ = std::io::stderr().lock().write_all(report.as_bytes());
+    // The process ends here: freeing a million decisions one by one would only delay it.
+    std::mem::forget(index);
+    std::mem::forget((plan, store, corpus));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The file's bytes; a FIFO or device is refused rather than read (it could block forever).
+fn read(path: &Path) -> std::io::Result<Vec<u8>> {
+    crate::special::refuse(path)?;
+    std::fs::read(path)
+}
+
+fn format_of(format: ImportFormat) -> Format {
+    match format {
+        ImportFormat::Jsonl => Format::Jsonl,
+        ImportFormat::Csv => Format::Csv,
+        ImportFormat::Spacy => Format::Spacy,
+        ImportFormat::Prodigy => Format::Prodigy,
+        ImportFormat::Doccano => Format::Doccano,
+        ImportFormat::LabelStudio | ImportFormat::Auto => Format::LabelStudio,
+    }
+}
+
+/// `name (n), ...` with every name escaped.
+fn counted(counts: &BTreeMap<String, usize>) -> String {
+    counts
+        .iter()
+        .map(|(name, n)| format!("{} ({n})", escape::quote(name)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The totals, each annotation that was not attached with its reason, the skipped records
+/// and the labels the schema lacks.
+fn describe(report: &mut String, plan: &Plan, files: &[std::path::PathBuf]) {
+    let _ = writeln!(
+        report,
+        "attached: {} ({} new, {} already there, {} replaced by a later record)",
+        plan.attached,
+        plan.decisions().len(),
+        plan.already,
+        plan.superseded
+    );
+    let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, _, miss) in &plan.missed {
+        *by_reason.entry(miss.reason()).or_default() += 1;
+    }
+    let reasons: Vec<String> = by_reason
+        .iter()
+        .map(|(reason, n)| format!("{reason} {n}"))
+        .collect();
+    let _ = writeln!(
+        report,
+        "not attached: {}{}",
+        plan.missed.len(),
+        if reasons.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", reasons.join(", "))
+        }
+    );
+    for (file, at, miss) in &plan.missed {
+        let _ = writeln!(report, "  {}: {at}: {miss}", escape::path(&files[*file]));
+    }
+    if !plan.skipped.is_empty() {
+        let _ = writeln!(report, "skipped, no annotation: {}", plan.skipped.len());
+        for (file, at, why) in &plan.skipped {
+            let _ = writeln!(
+                report,
+                "  {}: {at}: {}",
+                escape::path(&files[*file]),
+                escape::escape(why)
+            );
+        }
+    }
+    if !plan.unknown_labels.is_empty() {
+        let _ = writeln!(
+            report,
+            "labels not in the schema, kept: {}",
+            counted(&plan.unknown_labels)
+        );
+    }
+}

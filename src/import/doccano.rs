@@ -1,0 +1,52 @@
+//! doccano text-classification lines, `{"text", "label": [...]}`, as doccano exports them
+//! (`"labels"` is read too); an `article_id` field, which doccano keeps from the uploaded
+//! data, names the article.
+
+use serde_json::Value;
+
+use super::json::{self, Kind};
+use super::{Imported, ParseError, Parsed};
+
+const FIELDS: &[json::Field] = &[("text", Kind::Str, true), ("article_id", Kind::Str, false)];
+
+/// Reads every line. Span labels (`[start, end, label]`, sequence labeling) are refused:
+/// they are not sentence labels.
+pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    let mut parsed = Parsed::default();
+    for (at, line) in json::lines(bytes) {
+        let value: Value = json::decode(at, line, FIELDS)?;
+        json::check(at, &value, FIELDS)?;
+        let (name, labels) = match (value.get("label"), value.get("labels")) {
+            (Some(labels), _) => ("label", labels),
+            (None, Some(labels)) => ("labels", labels),
+            (None, None) => return Err(ParseError::field(at, "label", "missing")),
+        };
+        let items = labels
+            .as_array()
+            .ok_or_else(|| ParseError::field(at, name, "expected a list of labels"))?;
+        let mut names = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::String(label) => names.push(label.clone()),
+                Value::Array(_) => {
+                    return Err(ParseError::field(
+                        at,
+                        name,
+                        "holds spans ([start, end, label], sequence labeling), not sentence labels",
+                    ));
+                }
+                _ => return Err(ParseError::field(at, name, "expected a list of strings")),
+            }
+        }
+        parsed.annotations.push(Imported {
+            at,
+            text: json::string(&value, "text").unwrap_or_default(),
+            labels: names,
+            annotator: None,
+            article: json::string(&value, "article_id"),
+            sentence_index: None,
+            span: None,
+        });
+    }
+    Ok(parsed)
+}

@@ -1,0 +1,227 @@
+//! Placing an imported annotation on a sentence of the corpus.
+//!
+//! The rules, in order: a file that names the article and gives offsets (`start`, `end`)
+//! or a sentence index is taken at its word when the sentence there has the file's text;
+//! otherwise the text is looked for among the article's sentences; a file that names no
+//! article is looked for in the whole corpus. Texts are compared with whitespace folded, as
+//! the exports fold it, and a text found more than once is not guessed at.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::fmt;
+
+use crate::attach::check_span;
+use crate::corpus::{Article, Span};
+use crate::export::record::fold_whitespace;
+
+use super::Imported;
+
+/// Why an annotation was not placed on a sentence.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Miss {
+    /// The file names an article (this id) the corpus does not have.
+    NoSuchArticle(String),
+    /// No sentence has the text (in the named article, or anywhere when none is named).
+    TextNotFound,
+    /// That many sentences have the text, so none is chosen.
+    FoundTimes(usize),
+}
+
+impl Miss {
+    /// The reason without its particulars, to count misses by.
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Miss::NoSuchArticle(_) => "no such article",
+            Miss::TextNotFound => "text not found",
+            Miss::FoundTimes(_) => "text found several times",
+        }
+    }
+}
+
+impl fmt::Display for Miss {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Miss::NoSuchArticle(id) => write!(f, "no such article {}", crate::escape::quote(id)),
+            Miss::TextNotFound => f.write_str("text not found"),
+            Miss::FoundTimes(n) => write!(f, "text found {n} times"),
+        }
+    }
+}
+
+/// The corpus made searchable: articles by id, sentences found once per article when first
+/// needed, and (only when a file names no article) every sentence by its folded text.
+pub struct Index<'a> {
+    articles: &'a [Article],
+    by_id: HashMap<&'a str, usize>,
+    spans: Vec<Option<Vec<Span>>>,
+    by_text: Option<HashMap<String, Vec<(usize, usize)>>>,
+}
+
+impl<'a> Index<'a> {
+    /// An index of `articles`; nothing is segmented yet.
+    pub fn new(articles: &'a [Article]) -> Index<'a> {
+        Index {
+            articles,
+            by_id: articles
+                .iter()
+                .enumerate()
+                .map(|(i, a)| (a.id.as_str(), i))
+                .collect(),
+            spans: vec![None; articles.len()],
+            by_text: None,
+        }
+    }
+
+    /// The article at `index` of the corpus.
+    pub fn article(&self, index: usize) -> &'a Article {
+        &self.articles[index]
+    }
+
+    fn spans(&mut self, article: usize) -> &[Span] {
+        let articles = self.articles;
+        self.spans[article].get_or_insert_with(|| articles[article].sentences())
+    }
+
+    /// The article (its position in the corpus) and sentence span `imported` belongs to.
+    pub fn place(&mut self, imported: &Imported) -> Result<(usize, Span), Miss> {
+        let wanted = fold_whitespace(imported.text.trim()).into_owned();
+        let Some(id) = &imported.article else {
+            return self.anywhere(&wanted);
+        };
+        let article = *self
+            .by_id
+            .get(id.as_str())
+            .ok_or_else(|| Miss::NoSuchArticle(id.clone()))?;
+        let articles = self.articles;
+        let text = articles[article].text.as_str();
+        let spans = self.spans(article);
+        let same = |span: &Span| fold_whitespace(&text[span.start..span.end]) == wanted;
+        if let Some((start, end)) = imported.span
+            && let Ok(i) = check_span(spans, start, end)
+            && same(&spans[i])
+        {
+            return Ok((article, spans[i]));
+        }
+        if let Some(span) = imported.sentence_index.and_then(|i| spans.get(i))
+            && same(span)
+        {
+            return Ok((article, *span));
+        }
+        let mut found = spans.iter().filter(|span| same(span));
+        match (found.next(), found.count()) {
+            (Some(span), 0) => Ok((article, *span)),
+            (Some(_), more) => Err(Miss::FoundTimes(more + 1)),
+            (None, _) => Err(Miss::TextNotFound),
+        }
+    }
+
+    fn anywhere(&mut self, wanted: &str) -> Result<(usize, Span), Miss> {
+        if self.by_text.is_none() {
+            let mut by_text: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
+            let articles = self.articles;
+            for (article, content) in articles.iter().enumerate() {
+                let text = content.text.as_str();
+                for (i, span) in self.spans(article).iter().enumerate() {
+                    by_text
+                        .entry(fold_whitespace(&text[span.start..span.end]).into_owned())
+                        .or_default()
+                        .push((article, i));
+                }
+            }
+            self.by_text = Some(by_text);
+        }
+        let by_text = self.by_text.as_ref().expect("built just above");
+        match by_text.get(wanted).map(Vec::as_slice) {
+            Some(&[(article, i)]) => {
+                let span = self.spans[article]
+                    .as_ref()
+                    .expect("segmented for the index")[i];
+                Ok((article, span))
+            }
+            Some(many) if !many.is_empty() => Err(Miss::FoundTimes(many.len())),
+            _ => Err(Miss::TextNotFound),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::At;
+
+    fn article(id: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            text: text.into(),
+            meta: Vec::new(),
+            source: id.into(),
+        }
+    }
+
+    fn imported(text: &str, article: Option<&str>) -> Imported {
+        Imported {
+            at: At::Line(1),
+            text: text.into(),
+            labels: Vec::new(),
+            annotator: None,
+            article: article.map(str::to_owned),
+            sentence_index: None,
+            span: None,
+        }
+    }
+
+    #[test]
+    fn text_found_more_than_once_is_not_guessed_at() {
+        let articles = [
+            article("a", "Talks resumed. Officials declined to comment."),
+            article(
+                "b",
+                "Troops moved. Officials  declined\nto comment. Officials declined to comment.",
+            ),
+        ];
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        assert_eq!(
+            index.place(&imported(officials, None)),
+            Err(Miss::FoundTimes(3))
+        );
+        assert_eq!(
+            index.place(&imported(officials, Some("b"))),
+            Err(Miss::FoundTimes(2))
+        );
+        let (at, span) = index.place(&imported(officials, Some("a"))).unwrap();
+        assert_eq!(
+            (at, &articles[0].text[span.start..span.end]),
+            (0, officials)
+        );
+        assert_eq!(index.place(&imported("Troops moved.", None)).unwrap().0, 1);
+        assert_eq!(
+            index.place(&imported("Talks resumed.", Some("c"))),
+            Err(Miss::NoSuchArticle("c".into()))
+        );
+        assert_eq!(
+            index.place(&imported("Talks", None)),
+            Err(Miss::TextNotFound)
+        );
+    }
+
+    #[test]
+    fn offsets_and_index_win_over_a_repeated_text_and_are_checked() {
+        let articles = [article(
+            "b",
+            "Troops moved. Officials declined to comment. Officials declined to comment.",
+        )];
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        let second = articles[0].text.rfind(officials).unwrap();
+        let mut by_span = imported(officials, Some("b"));
+        by_span.span = Some((second, second + officials.len()));
+        assert_eq!(index.place(&by_span).unwrap().1.start, second);
+        let mut by_index = imported(officials, Some("b"));
+        by_index.sentence_index = Some(1);
+        assert_eq!(index.place(&by_index).unwrap().1.start, 14);
+        // An index whose sentence has other text falls back to the text, found twice here.
+        by_index.sentence_index = Some(0);
+        assert_eq!(index.place(&by_index), Err(Miss::FoundTimes(2)));
+    }
+}

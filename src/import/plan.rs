@@ -1,0 +1,141 @@
+//! From placed annotations to the decisions an import appends: one per sentence and
+//! annotator (the file's last word on it), labels in schema order, none that the store
+//! already holds.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rustc_hash::FxHashMap;
+
+use crate::store::{Annotation, Decision, Origin, fingerprint};
+
+use super::{At, Index, Miss, ParseError, Parsed};
+
+/// (article's position in the corpus, start, end, annotator): what one decision is about.
+type Key = (usize, usize, usize, String);
+
+/// What an import will do, file by file and in total.
+#[derive(Debug, Default)]
+pub struct Plan {
+    decisions: Vec<Decision>,
+    keys: FxHashMap<Key, usize>,
+    /// Annotations placed on a sentence.
+    pub attached: usize,
+    /// Placed annotations that a later one of the same sentence and annotator replaced.
+    pub superseded: usize,
+    /// Decisions left out because the annotator's current annotation says the same.
+    pub already: usize,
+    /// Annotations not placed: the file (its position in the list given), where, and why.
+    pub missed: Vec<(usize, At, Miss)>,
+    /// Records that carried no annotation: the file, where, and why.
+    pub skipped: Vec<(usize, At, String)>,
+    /// Labels the schema does not have, with how many annotations give each.
+    pub unknown_labels: BTreeMap<String, usize>,
+}
+
+impl Plan {
+    /// An empty plan.
+    pub fn new() -> Plan {
+        Plan::default()
+    }
+
+    /// Places the annotations of file number `file`. `annotator` stands in where the file
+    /// names none; without it such an annotation is an error naming it. `schema` orders
+    /// the labels; the others are kept after them, and counted.
+    pub fn add(
+        &mut self,
+        file: usize,
+        parsed: Parsed,
+        index: &mut Index<'_>,
+        annotator: Option<&str>,
+        schema: &[String],
+    ) -> Result<(), ParseError> {
+        self.skipped
+            .extend(parsed.skipped.into_iter().map(|(at, why)| (file, at, why)));
+        for imported in parsed.annotations {
+            let who = match imported.annotator.as_deref().or(annotator) {
+                Some(who) => who.to_owned(),
+                None => {
+                    return Err(ParseError::record(
+                        imported.at,
+                        "the file names no annotator; give --annotator NAME",
+                    ));
+                }
+            };
+            let (article, span) = match index.place(&imported) {
+                Ok(placed) => placed,
+                Err(miss) => {
+                    self.missed.push((file, imported.at, miss));
+                    continue;
+                }
+            };
+            self.attached += 1;
+            let mut labels = imported.labels;
+            for label in &labels {
+                if !schema.contains(label) {
+                    *self.unknown_labels.entry(label.clone()).or_default() += 1;
+                }
+            }
+            let position = |l: &String| schema.iter().position(|s| s == l).unwrap_or(usize::MAX);
+            labels.sort_by_key(position);
+            labels.dedup();
+            let key = (article, span.start, span.end, who);
+            let article = index.article(article);
+            let decision = Decision {
+                article: article.id.clone(),
+                start: span.start,
+                end: span.end,
+                text: article.text[span.start..span.end].to_owned(),
+                labels: Some(labels),
+                origin: Origin::Imported,
+                annotator: key.3.clone(),
+            };
+            match self.keys.get(&key) {
+                Some(&at) => {
+                    self.decisions[at] = decision;
+                    self.superseded += 1;
+                }
+                None => {
+                    self.keys.insert(key, self.decisions.len());
+                    self.decisions.push(decision);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Leaves out the decisions equal to the annotator's current annotation in `existing`
+    /// (same text, same label set), so importing a file twice adds nothing.
+    pub fn drop_existing<'a>(&mut self, existing: impl Iterator<Item = Annotation<'a>>) {
+        let current: HashMap<(&str, usize, usize, &str), Annotation<'a>> = existing
+            .map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a))
+            .collect();
+        if current.is_empty() {
+            return;
+        }
+        let before = self.decisions.len();
+        self.decisions.retain(|d| {
+            let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
+            !current.get(&key).is_some_and(|a| same(a, d))
+        });
+        self.already += before - self.decisions.len();
+        self.keys.clear();
+    }
+
+    /// The decisions to append, in file order.
+    pub fn decisions(&self) -> &[Decision] {
+        &self.decisions
+    }
+}
+
+fn same(annotation: &Annotation<'_>, decision: &Decision) -> bool {
+    let mut stored: Vec<&str> = annotation.labels().iter().map(String::as_str).collect();
+    let mut given: Vec<&str> = decision
+        .labels
+        .iter()
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    stored.sort_unstable();
+    given.sort_unstable();
+    stored == given && annotation.fp() == fingerprint(&decision.text)
+}

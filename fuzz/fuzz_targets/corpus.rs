@@ -22,6 +22,7 @@ fuzz_target!(|data: &[u8]| {
         paths: vec![path],
         text_field: (settings & 0x40 != 0).then(|| "body".to_owned()),
         skip_bad: settings & 0x80 != 0,
+        ..CorpusSpec::default()
     };
     match open(&spec) {
         Ok(corpus) => {

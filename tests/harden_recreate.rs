@@ -8,8 +8,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::harden::outside;
-use common::predict::corpus_text;
+use common::harden::{outside, session_with_one_saved_decision};
 use common::pty::{Home, Terminal, journal};
 
 fn text(path: &Path) -> &str {
@@ -47,14 +46,7 @@ fn names(labels: &[&str]) -> Vec<String> {
 /// `R` `R`, and the session saves again. Returns the session (still running) and the home.
 fn recreated_after(other_process: impl FnOnce(&Home, &Path), after: &str) -> (Terminal, Home) {
     let home = Home::new();
-    let corpus = home.write("news.jsonl", &corpus_text(1, 5));
-    fs::create_dir_all(home.dir.path().join("disk")).unwrap();
-    let labels = home.dir.path().join("disk/labels.jsonl");
-    let args = ["annotate", text(&corpus), "--labels", "disk/labels.jsonl"];
-    let mut term = Terminal::spawn(&home, &args, 200, 30);
-    term.wait_for("sentence 1/5");
-    term.send("1");
-    term.wait_for(" saved");
+    let (mut term, labels) = session_with_one_saved_decision(&home);
     other_process(&home, &labels);
 
     term.send("j2");

@@ -11,7 +11,9 @@ use std::os::unix::fs::symlink;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::harden::{SmallDisk, fill, outside, set_file_size_limit};
+use common::harden::{
+    SmallDisk, fill, outside, session_with_one_saved_decision, set_file_size_limit,
+};
 use common::predict::corpus_text;
 use common::pty::{Home, Terminal};
 use stance::store::{Event, JOURNAL_VERSION, LabelStore, Op, Origin, StoreError, fingerprint};
@@ -452,14 +454,7 @@ fn a_torn_line_on_a_nearly_full_disk_is_kept_aside_and_cut_off_without_a_rewrite
 #[test]
 fn a_session_whose_journal_is_removed_shows_its_next_decision_not_saved() {
     let home = Home::new();
-    let corpus = home.write("news.jsonl", &corpus_text(1, 5));
-    fs::create_dir_all(home.dir.path().join("disk")).unwrap();
-    let labels = home.dir.path().join("disk/labels.jsonl");
-    let args = ["annotate", text(&corpus), "--labels", "disk/labels.jsonl"];
-    let mut term = Terminal::spawn(&home, &args, 200, 30);
-    term.wait_for("sentence 1/5");
-    term.send("1");
-    term.wait_for(" saved");
+    let (mut term, labels) = session_with_one_saved_decision(&home);
     outside("rm", &[text(&labels)]);
 
     term.send("j2");

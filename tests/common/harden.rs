@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use super::pty::{TIMEOUT, Terminal};
+use super::predict::corpus_text;
+use super::pty::{Home, TIMEOUT, Terminal};
 
 /// A small seeded random source (SplitMix64): the same seed gives the same test.
 pub struct Rng(u64);
@@ -188,4 +189,19 @@ pub fn outside(program: &str, args: &[&str]) {
         .status()
         .unwrap();
     assert!(status.success(), "{program} {args:?}: {status}");
+}
+
+/// A session on a five-sentence corpus whose store is `disk/labels.jsonl` under `home`, with
+/// one decision made and shown saved; returns it and the journal's path.
+pub fn session_with_one_saved_decision(home: &Home) -> (Terminal, PathBuf) {
+    let corpus = home.write("news.jsonl", &corpus_text(1, 5));
+    std::fs::create_dir_all(home.dir.path().join("disk")).unwrap();
+    let labels = home.dir.path().join("disk/labels.jsonl");
+    let corpus = corpus.to_str().unwrap();
+    let args = ["annotate", corpus, "--labels", "disk/labels.jsonl"];
+    let mut term = Terminal::spawn(home, &args, 200, 30);
+    term.wait_for("sentence 1/5");
+    term.send("1");
+    term.wait_for(" saved");
+    (term, labels)
 }

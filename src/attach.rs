@@ -14,11 +14,11 @@
 //!
 //! [`parse_fingerprint`]: crate::hash::parse_fingerprint
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::corpus::{Article, Span};
 use crate::hash::fingerprint_u64;
-use crate::store::Annotation;
+use crate::store::{Annotation, Event};
 
 /// Why an annotation is not attached to a sentence. When several hold, the first in this
 /// order is the reason: an article that is gone has no text to compare, and text that
@@ -111,6 +111,161 @@ pub fn classify<'a>(
             (annotation, verdict)
         })
         .collect()
+}
+
+/// Annotations whose article id is gone, re-attached to the one sentence of the corpus whose
+/// text has their fingerprint: what keeps labels when ids came from places (line numbers,
+/// file names) and the corpus was renamed, or an article's id changed. A fingerprint found
+/// in no sentence, or in more than one, is not guessed at: the annotation stays an orphan.
+/// Nothing is written; the views read the store through [`Reattached::annotations`].
+#[derive(Debug, Default)]
+pub struct Reattached {
+    /// The annotations at their new places, as events (one per sentence and annotator).
+    moved: Vec<Event>,
+    /// (article, start, end, annotator) of every gone annotation taken out of the view:
+    /// the moved ones and those a decision already at the new place supersedes.
+    from: HashSet<(String, usize, usize, String)>,
+    /// Gone annotations whose new place already had a decision of their annotator (that
+    /// one wins), or a later re-attached one.
+    superseded: usize,
+}
+
+impl Reattached {
+    /// Finds the re-attachable annotations among `annotations` for `articles` (the kept
+    /// articles; an annotation of an article in `hidden`, left out by `--where`, is not
+    /// gone). Segments the corpus only when some annotation's article is gone.
+    pub fn find<'a, I>(articles: &[Article], hidden: &HashSet<String>, annotations: I) -> Self
+    where
+        I: IntoIterator<Item = Annotation<'a>> + Clone,
+    {
+        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let gone = |a: &Annotation<'_>| !ids.contains(a.article()) && !hidden.contains(a.article());
+        let wanted: HashSet<u64> = annotations
+            .clone()
+            .into_iter()
+            .filter(gone)
+            .filter_map(|a| a.fingerprint())
+            .collect();
+        if wanted.is_empty() {
+            return Reattached::default();
+        }
+        // fingerprint -> (sentences with it, the first one's article and span)
+        let mut places: HashMap<u64, (usize, usize, Span)> = HashMap::new();
+        for (at, article) in articles.iter().enumerate() {
+            for span in article.sentences() {
+                let fp = fingerprint_u64(&article.text[span.start..span.end]);
+                if wanted.contains(&fp) {
+                    places.entry(fp).or_insert((0, at, span)).0 += 1;
+                }
+            }
+        }
+        type Key<'k> = (&'k str, usize, usize, &'k str);
+        // New place -> the latest gone annotation for it.
+        let mut targets: HashMap<Key<'_>, Annotation<'a>> = HashMap::new();
+        let mut found = Reattached::default();
+        for annotation in annotations.clone().into_iter().filter(gone) {
+            let Some(&(1, at, span)) = annotation.fingerprint().and_then(|fp| places.get(&fp))
+            else {
+                continue;
+            };
+            let key = (
+                articles[at].id.as_str(),
+                span.start,
+                span.end,
+                annotation.annotator(),
+            );
+            found.from.insert(owned_key(&annotation));
+            match targets.get(&key) {
+                Some(other) if other.ts() > annotation.ts() => found.superseded += 1,
+                Some(_) => {
+                    found.superseded += 1;
+                    targets.insert(key, annotation);
+                }
+                None => {
+                    targets.insert(key, annotation);
+                }
+            }
+        }
+        for annotation in annotations {
+            let key = (
+                annotation.article(),
+                annotation.start(),
+                annotation.end(),
+                annotation.annotator(),
+            );
+            if targets.remove(&key).is_some() {
+                found.superseded += 1;
+            }
+        }
+        found.moved = targets
+            .into_iter()
+            .map(|((article, start, end, _), annotation)| {
+                let mut event = annotation.to_event();
+                event.article = article.to_owned();
+                event.start = start;
+                event.end = end;
+                event
+            })
+            .collect();
+        found.moved.sort_by(|a, b| {
+            (&a.article, a.start, &a.annotator).cmp(&(&b.article, b.start, &b.annotator))
+        });
+        found
+    }
+
+    /// `annotations` (the store's, in its order) with the re-attached ones taken out and put
+    /// back, at the end, at their new places.
+    pub fn annotations<'s, I>(
+        &'s self,
+        annotations: I,
+    ) -> impl Iterator<Item = Annotation<'s>> + Clone
+    where
+        I: IntoIterator<Item = Annotation<'s>>,
+        I::IntoIter: Clone,
+    {
+        annotations
+            .into_iter()
+            .filter(move |a| self.from.is_empty() || !self.from.contains(&owned_key(a)))
+            .chain(self.moved.iter().map(Annotation::from))
+    }
+
+    /// How many annotations were moved to a sentence of another article.
+    pub fn moved_count(&self) -> usize {
+        self.moved.len()
+    }
+
+    /// True when no annotation was re-attached.
+    pub fn is_empty(&self) -> bool {
+        self.from.is_empty()
+    }
+
+    /// One line for the user, or `None` when nothing was re-attached.
+    pub fn report(&self) -> Option<String> {
+        if self.is_empty() {
+            return None;
+        }
+        let mut line = format!(
+            "{} annotations re-attached by their sentence text: their article id is gone, \
+             and the text is one sentence of another article",
+            self.moved.len()
+        );
+        if self.superseded > 0 {
+            line.push_str(&format!(
+                " ({} more not shown: their annotator decided that sentence again)",
+                self.superseded
+            ));
+        }
+        Some(line)
+    }
+}
+
+fn owned_key(a: &Annotation<'_>) -> (String, usize, usize, String) {
+    (
+        a.article().to_owned(),
+        a.start(),
+        a.end(),
+        a.annotator().to_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -61,6 +61,16 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Add labels from another tool's file (or a stance export) to the label store.
     Import(ImportArgs),
+    /// List the default label stores in the data folder: corpus, counts, last use.
+    Stores(StoresArgs),
+}
+
+/// Options of `stance stores`.
+#[derive(Debug, Args)]
+pub struct StoresArgs {
+    /// Print one JSON object per store instead of a table.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -284,6 +294,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(&args),
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
+        Some(Command::Stores(args)) => commands::stores::run(&args),
     }
 }
 

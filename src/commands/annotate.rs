@@ -7,11 +7,12 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::app::{Keymap, LabelFilter, Setup, State};
+use crate::attach::Reattached;
 use crate::cli::AnnotateArgs;
 use crate::corpus;
 use crate::escape;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore, StoreError};
+use crate::store::{LabelStore, StoreError};
 use crate::terminal::{self, Session, position};
 
 /// Runs `stance annotate`.
@@ -31,10 +32,7 @@ pub(crate) fn session(
         None => Schema::default(),
     };
     let annotator = annotator(args.annotator.as_deref())?;
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
     let review = match review {
         Some(Some(name)) => Some(label_filter(&schema, name)?),
         Some(None) => Some(LabelFilter::Any),
@@ -42,6 +40,7 @@ pub(crate) fn session(
     };
     let (keymap, mut warnings) = keymap();
     warnings.extend(corpus.warnings.iter().cloned());
+    warnings.extend(choice.as_ref().and_then(|c| c.note.clone()));
     for warning in &warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
@@ -67,6 +66,9 @@ pub(crate) fn session(
         }
         Err(err) => return Err(err.into()),
     };
+    if read_only.is_none() {
+        warnings.extend(super::remember(choice.as_ref(), &corpus));
+    }
     if store.recovered_torn_line() {
         warnings.push(format!(
             "{}: the last line was cut short by a crash and was set aside",
@@ -82,6 +84,8 @@ pub(crate) fn session(
         }
     };
     let hidden = corpus.hidden;
+    let reattached = Reattached::find(&corpus.articles, &hidden, store.annotations());
+    warnings.extend(reattached.report());
     let setup = Setup {
         articles: Arc::new(corpus.articles),
         schema,
@@ -95,8 +99,8 @@ pub(crate) fn session(
         read_only,
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
-    let shown = store
-        .annotations()
+    let shown = reattached
+        .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
     let state = State::with_events(setup, shown);
     terminal::run(Session {

@@ -8,12 +8,13 @@ use anyhow::{Context, bail};
 use clap::CommandFactory;
 use clap::error::ErrorKind;
 
+use crate::attach::Reattached;
 use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
 use crate::escape;
 use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::LabelStore;
 
 /// Runs `stance export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -49,10 +50,10 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
     options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    if let Some(note) = choice.and_then(|c| c.note) {
+        eprintln!("stance: note: {note}");
+    }
     if !store_path.exists() {
         bail!(
             "{}: no label store here (annotate first, or name one with --labels)",
@@ -61,7 +62,13 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     }
     let store = LabelStore::open_read_only(&store_path)?;
     // An article left out by `--where` is not exported, and its annotations are not gone.
-    let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
+    let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
+    if let Some(report) = reattached.report() {
+        eprintln!("stance: note: {report}");
+    }
+    let annotations = reattached
+        .annotations(store.annotations())
+        .filter(|e| !corpus.hides(e.article()));
 
     let report = match &args.out {
         Some(out) => {

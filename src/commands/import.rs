@@ -14,7 +14,7 @@ use crate::corpus;
 use crate::escape;
 use crate::import::{self, Format, Index, Plan};
 use crate::schema::Schema;
-use crate::store::{self, LabelStore, Store};
+use crate::store::{LabelStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
@@ -27,10 +27,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    if let Some(note) = choice.as_ref().and_then(|c| c.note.as_deref()) {
+        eprintln!("stance: note: {note}");
+    }
 
     let mut index = Index::new(&corpus.articles);
     let mut plan = Plan::new();
@@ -65,6 +65,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         Some(name) => LabelStore::open_as(&store_path, name)?,
         None => LabelStore::open(&store_path)?,
     };
+    if let Some(warning) = super::remember(choice.as_ref(), &corpus) {
+        eprintln!("stance: warning: {warning}");
+    }
     plan.drop_existing(store.annotations());
     Store::append_all(&mut store, plan.decisions())?;
 

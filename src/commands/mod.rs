@@ -6,3 +6,38 @@ pub mod import;
 pub mod review;
 pub mod segment;
 pub mod stats;
+pub mod stores;
+
+use std::path::{Path, PathBuf};
+
+use crate::corpus::Corpus;
+use crate::store::registry::{self, Choice};
+
+/// The label store of `corpus`: `labels` (`--labels`) when given, else the store the
+/// registry chooses, with the choice (whose note says when it is not the corpus's own).
+pub(crate) fn store_of(
+    labels: Option<&Path>,
+    corpus: &Corpus,
+) -> anyhow::Result<(PathBuf, Option<Choice>)> {
+    match labels {
+        Some(path) => Ok((path.to_owned(), None)),
+        None => {
+            let choice = registry::choose(corpus)?;
+            Ok((choice.path.clone(), Some(choice)))
+        }
+    }
+}
+
+/// Records `corpus` as the corpus of the chosen store, once the store is held for writing;
+/// a record that cannot be written is a warning, since the labels are safe without it.
+pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<String> {
+    let choice = choice?;
+    registry::remember(&choice.key, corpus, crate::store::now_ms())
+        .err()
+        .map(|err| {
+            format!(
+                "the store record of {} could not be written: {err}",
+                crate::escape::quote(&choice.key)
+            )
+        })
+}

@@ -7,12 +7,12 @@ use std::thread;
 
 use serde::Serialize;
 
-use crate::attach::attach_annotation;
+use crate::attach::{Reattached, attach_annotation};
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{Annotation, LabelStore};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -40,6 +40,10 @@ pub struct Stats {
     /// Articles with at least one sentence, each of which has a current annotation by
     /// someone.
     pub articles_done: usize,
+    /// Annotations whose article id is gone, counted above at the one sentence that has
+    /// their text ([`crate::attach::Reattached`]); left out of the JSON when none.
+    #[serde(skip_serializing_if = "is_zero")]
+    pub reattached: usize,
     /// With `--where`: the conditions and how many articles were loaded before them (the
     /// other figures count only the articles kept).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -75,6 +79,7 @@ impl Stats {
             no_stance: 0,
             labels: BTreeMap::new(),
             orphaned: 0,
+            reattached: 0,
             annotators: BTreeMap::new(),
             articles_done: 0,
             filter: None,
@@ -83,10 +88,14 @@ impl Stats {
         }
     }
 
-    /// Adds the label counts of `store`, whose annotations are of `corpus` (the corpus
+    /// Adds the label counts of `annotations` (a store's), which are of `corpus` (the corpus
     /// [`Stats::of`] counted: its sentences are reused).
-    pub fn count_labels(&mut self, store: &LabelStore, corpus: &Corpus, schema: &Schema) {
-        self.store = store.path().display().to_string();
+    pub fn count_labels<'a>(
+        &mut self,
+        annotations: impl IntoIterator<Item = Annotation<'a>>,
+        corpus: &Corpus,
+        schema: &Schema,
+    ) {
         self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
         self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
         let by_id: HashMap<&str, usize> = corpus
@@ -97,7 +106,10 @@ impl Stats {
             .collect();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
         // An article left out by `--where` is neither counted nor gone.
-        for event in store.annotations().filter(|e| !corpus.hides(e.article())) {
+        for event in annotations
+            .into_iter()
+            .filter(|e| !corpus.hides(e.article()))
+        {
             let article = by_id
                 .get(event.article())
                 .map(|&i| (corpus.articles[i].text.as_str(), self.spans[i].as_slice()));
@@ -179,6 +191,9 @@ impl Stats {
             row(out, name, count, self.annotated)?;
         }
         writeln!(out, "orphaned   {}", self.orphaned)?;
+        if self.reattached > 0 {
+            writeln!(out, "reattached {} (by sentence text)", self.reattached)?;
+        }
         writeln!(
             out,
             "done       {} of {} articles",
@@ -227,6 +242,10 @@ fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync
     })
 }
 
+fn is_zero(n: &usize) -> bool {
+    *n == 0
+}
+
 /// Runs `stance stats`.
 pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
@@ -244,11 +263,22 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Schema::load(path)?,
         None => Schema::default(),
     };
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
-    stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    if let Some(note) = choice.and_then(|c| c.note) {
+        eprintln!("stance: note: {note}");
+    }
+    let store = LabelStore::open_read_only(&store_path)?;
+    let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
+    if let Some(report) = reattached.report() {
+        eprintln!("stance: note: {report}");
+    }
+    stats.reattached = reattached.moved_count();
+    stats.store = store.path().display().to_string();
+    stats.count_labels(
+        reattached.annotations(store.annotations()),
+        &corpus,
+        &schema,
+    );
     let mut out = io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&stats)?;

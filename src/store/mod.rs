@@ -67,6 +67,7 @@ mod lines;
 mod lock;
 mod memory;
 mod orphans;
+pub mod registry;
 mod replay;
 mod state;
 mod writer;

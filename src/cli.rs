@@ -125,6 +125,10 @@ pub struct AnnotateArgs {
     /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
+    /// Accept a --schema that lacks labels the label store has (they are kept in the store,
+    /// but not shown or exported under this schema).
+    #[arg(long, requires = "schema")]
+    pub schema_change: bool,
     /// Who is annotating. Default: the user name from the environment.
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
@@ -153,6 +157,10 @@ pub struct StatsArgs {
     /// A TOML file with the label set.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
+    /// Accept a --schema that lacks labels the label store has (they are kept in the store,
+    /// but not shown or exported under this schema).
+    #[arg(long, requires = "schema")]
+    pub schema_change: bool,
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -195,6 +203,10 @@ pub struct ExportArgs {
     /// A TOML file with the label set.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
+    /// Accept a --schema that lacks labels the label store has (they are kept in the store,
+    /// but not shown or exported under this schema).
+    #[arg(long, requires = "schema")]
+    pub schema_change: bool,
     /// The output format.
     #[arg(long, value_enum)]
     pub format: ExportFormat,
@@ -278,6 +290,10 @@ pub struct ImportArgs {
     /// A TOML file with the label set the labels are checked against.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
+    /// Accept a --schema that lacks labels the label store has (they are kept in the store,
+    /// but not shown or exported under this schema).
+    #[arg(long, requires = "schema")]
+    pub schema_change: bool,
     /// Keep labels the schema does not have (without it they stop the import).
     #[arg(long)]
     pub keep_unknown_labels: bool,

@@ -9,7 +9,7 @@ use unicode_width::UnicodeWidthChar;
 use crate::escape;
 
 /// The compiled-in default label set.
-const DEFAULT_SCHEMA: &str = include_str!("../data/schema.toml");
+pub(crate) const DEFAULT_SCHEMA: &str = include_str!("../data/schema.toml");
 
 /// The labels an annotator chooses from, and whether a sentence takes one or several.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -157,11 +157,12 @@ fn world() -> World {
     (shown.text, shown.ts) = ("Troops moved south.".into(), w.ts());
     w.push(shown, Ok(index));
 
-    // Article gone, even with offsets that would fit no text.
+    // Article gone, even with offsets that would fit no text. (A text that is one sentence
+    // of the corpus would be re-attached there: tests/corpus_identity.rs.)
     let gone = Event::set(
         "n9",
         0,
-        "Talks resumed in Geneva.",
+        "Talks resumed in Bern.",
         ["diplomatic"],
         "alice",
         1,

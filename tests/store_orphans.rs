@@ -43,7 +43,8 @@ fn labels_off_the_current_sentences_are_orphans_and_stay_in_the_store() {
         on_text(second + 1, TEXT.len()),
     ];
     let changed_text = label("a1", 0, first, "Talks resumed in Vienna.");
-    let missing_article = label("deleted-article", 0, first, &TEXT[..first]);
+    // Its text is no sentence of the corpus: one that is would be re-attached there.
+    let missing_article = label("deleted-article", 0, first, "Talks resumed in Bern.");
     let not_a_sentence = on_text(0, second);
     let inside_a_sentence = on_text(0, 5);
     let past_the_end = label("a1", TEXT.len() - 4, TEXT.len() + 10, "said.");

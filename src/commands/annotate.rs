@@ -11,6 +11,7 @@ use crate::attach::Reattached;
 use crate::cli::AnnotateArgs;
 use crate::corpus;
 use crate::escape;
+use crate::kept_schema;
 use crate::schema::Schema;
 use crate::store::{LabelStore, StoreError};
 use crate::terminal::{self, Session, position};
@@ -27,12 +28,10 @@ pub(crate) fn session(
     review: Option<Option<&str>>,
 ) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
-    let schema = match &args.schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
     let annotator = annotator(args.annotator.as_deref())?;
     let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
+    let schema = chosen.schema.clone();
     let review = match review {
         Some(Some(name)) => Some(label_filter(&schema, name)?),
         Some(None) => Some(LabelFilter::Any),
@@ -66,9 +65,23 @@ pub(crate) fn session(
         }
         Err(err) => return Err(err.into()),
     };
+    let used = || {
+        store
+            .annotations()
+            .flat_map(|a| a.labels().iter().map(String::as_str))
+    };
+    chosen.check(used(), args.schema_change)?;
+    let gaps = chosen.default_gaps(used());
     if read_only.is_none() {
         warnings.extend(super::remember(choice.as_ref(), &corpus));
+        if let Err(err) = kept_schema::keep(&chosen, gaps.is_some()) {
+            warnings.push(format!(
+                "{}: the schema could not be kept with the store: {err}",
+                escape::path(&chosen.path)
+            ));
+        }
     }
+    warnings.extend(gaps);
     if store.recovered_torn_line() {
         warnings.push(format!(
             "{}: the last line was cut short by a crash and was set aside",

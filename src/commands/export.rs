@@ -13,6 +13,7 @@ use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
 use crate::escape;
 use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
+use crate::kept_schema;
 use crate::schema::Schema;
 use crate::store::LabelStore;
 
@@ -25,7 +26,32 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             return Ok(ExitCode::from(2));
         }
     };
-    let labels = label_set(args.schema.as_deref())?;
+    let corpus = corpus::open(&args.corpus.spec())?;
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {}", escape::escape(warning));
+    }
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    if let Some(note) = choice.and_then(|c| c.note) {
+        eprintln!("stance: note: {note}");
+    }
+    if !store_path.exists() {
+        bail!(
+            "{}: no label store here (annotate first, or name one with --labels)",
+            escape::path(&store_path)
+        );
+    }
+    let store = LabelStore::open_read_only(&store_path)?;
+    let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
+    let used = || {
+        store
+            .annotations()
+            .flat_map(|a| a.labels().iter().map(String::as_str))
+    };
+    chosen.check(used(), args.schema_change)?;
+    if let Some(gaps) = chosen.default_gaps(used()) {
+        eprintln!("stance: warning: {gaps}");
+    }
+    let labels = label_set(chosen.schema);
     let only_label = match &args.label {
         Some(name) => Some(labels.position(name).context("--label")?),
         None => None,
@@ -44,23 +70,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         },
         meta: None,
     };
-
-    let corpus = corpus::open(&args.corpus.spec())?;
-    for warning in &corpus.warnings {
-        eprintln!("stance: warning: {}", escape::escape(warning));
-    }
     options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
-    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
-    if let Some(note) = choice.and_then(|c| c.note) {
-        eprintln!("stance: note: {note}");
-    }
-    if !store_path.exists() {
-        bail!(
-            "{}: no label store here (annotate first, or name one with --labels)",
-            escape::path(&store_path)
-        );
-    }
-    let store = LabelStore::open_read_only(&store_path)?;
+
     // An article left out by `--where` is not exported, and its annotations are not gone.
     let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
     if let Some(report) = reattached.report() {
@@ -191,15 +202,11 @@ fn format_name(format: Format) -> &'static str {
     }
 }
 
-fn label_set(schema: Option<&Path>) -> anyhow::Result<LabelSet> {
-    let schema = match schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
-    Ok(LabelSet::new(
+fn label_set(schema: Schema) -> LabelSet {
+    LabelSet::new(
         schema.labels.into_iter().map(|label| label.name),
         schema.exclusive,
-    ))
+    )
 }
 
 /// An export written over the label store or a corpus file would destroy it.

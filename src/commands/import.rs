@@ -13,16 +13,11 @@ use crate::cli::{ImportArgs, ImportFormat};
 use crate::corpus;
 use crate::escape;
 use crate::import::{self, Format, Index, Plan};
-use crate::schema::Schema;
+use crate::kept_schema;
 use crate::store::{LabelStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let schema = match &args.schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
-    let names: Vec<String> = schema.labels.into_iter().map(|label| label.name).collect();
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
@@ -31,6 +26,13 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     if let Some(note) = choice.as_ref().and_then(|c| c.note.as_deref()) {
         eprintln!("stance: note: {note}");
     }
+    let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
+    let names: Vec<String> = chosen
+        .schema
+        .labels
+        .iter()
+        .map(|l| l.name.clone())
+        .collect();
 
     let mut index = Index::new(&corpus.articles);
     let mut plan = Plan::new();
@@ -68,8 +70,24 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     if let Some(warning) = super::remember(choice.as_ref(), &corpus) {
         eprintln!("stance: warning: {warning}");
     }
+    let used = || {
+        store
+            .annotations()
+            .flat_map(|a| a.labels().iter().map(String::as_str))
+    };
+    chosen.check(used(), args.schema_change)?;
+    let gaps = chosen.default_gaps(used());
     plan.drop_existing(store.annotations());
     Store::append_all(&mut store, plan.decisions())?;
+    if let Some(gaps) = &gaps {
+        eprintln!("stance: warning: {gaps}");
+    }
+    if let Err(err) = kept_schema::keep(&chosen, gaps.is_some()) {
+        eprintln!(
+            "stance: warning: {}: the schema could not be kept with the store: {err}",
+            escape::path(&chosen.path)
+        );
+    }
 
     describe(&mut report, &plan, &args.from);
     let _ = writeln!(

@@ -11,6 +11,7 @@ use crate::attach::{Reattached, attach_annotation};
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
+use crate::kept_schema;
 use crate::schema::Schema;
 use crate::store::{Annotation, LabelStore};
 use crate::ui::bar::bar;
@@ -259,15 +260,22 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
             articles_loaded: corpus.loaded(),
         });
     }
-    let schema = match &args.schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
     let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
     if let Some(note) = choice.and_then(|c| c.note) {
         eprintln!("stance: note: {note}");
     }
     let store = LabelStore::open_read_only(&store_path)?;
+    let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
+    let used = || {
+        store
+            .annotations()
+            .flat_map(|a| a.labels().iter().map(String::as_str))
+    };
+    chosen.check(used(), args.schema_change)?;
+    if let Some(gaps) = chosen.default_gaps(used()) {
+        eprintln!("stance: warning: {gaps}");
+    }
+    let schema = chosen.schema;
     let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
     if let Some(report) = reattached.report() {
         eprintln!("stance: note: {report}");

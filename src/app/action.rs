@@ -59,6 +59,9 @@ pub enum Action {
     FilterOrphaned,
     /// In the review list: drop every filter.
     ClearFilters,
+    /// Open the list of articles filtered by a metadata condition typed as FIELD=VALUE
+    /// (`*` globs; >=, >, <=, < on numbers and dates), as `--where` takes it.
+    FilterMetadata,
     /// Clear the terminal and draw the whole screen again, as after something else wrote on it.
     Redraw,
     /// After another process removed or replaced the label store: write it back at its path
@@ -266,6 +269,7 @@ impl Action {
             Action::FilterAnnotator => Description::review_only("filter by annotator"),
             Action::FilterOrphaned => Description::review_only("orphaned only / all"),
             Action::ClearFilters => Description::review_only("clear the filters"),
+            Action::FilterMetadata => Description::both("articles by metadata (FIELD=VALUE)"),
             Action::Redraw => Description::both("redraw the screen"),
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),

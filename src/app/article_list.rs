@@ -8,6 +8,11 @@ pub struct Picker {
     pub(super) matches: Vec<u32>,
     pub(super) selected: usize,
     pub(super) scroll: usize,
+    /// The query is a metadata condition (FIELD=VALUE), not a fuzzy match on title and id.
+    pub(super) metadata: bool,
+    /// Why the metadata condition typed does not apply yet (it is incomplete or names a
+    /// field no article has); the list then shows every article.
+    pub(super) problem: Option<String>,
 }
 
 impl Picker {
@@ -26,6 +31,14 @@ impl Picker {
     /// The first match on screen.
     pub fn scroll(&self) -> usize {
         self.scroll
+    }
+    /// True when the query is a metadata condition, FIELD=VALUE.
+    pub fn is_metadata(&self) -> bool {
+        self.metadata
+    }
+    /// Why the metadata condition typed does not apply (yet).
+    pub fn problem(&self) -> Option<&str> {
+        self.problem.as_deref()
     }
 
     pub(super) fn select(&mut self, index: usize, height: usize) {

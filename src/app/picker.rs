@@ -9,6 +9,7 @@ use super::keys::{is_redraw, plain_char};
 use super::navigate::go;
 use super::panel::Panel;
 use super::state::{Mode, State, View};
+use crate::corpus::{Clause, Filter};
 
 /// The article list's panel.
 pub(super) struct ArticleList;
@@ -45,12 +46,22 @@ fn rows(state: &State) -> usize {
 
 /// Opens the article list on the current article.
 pub(super) fn open(state: &mut State) -> Vec<Effect> {
+    state.picker.metadata = false;
+    state.picker.problem = None;
     state.picker.query.clear();
     state.picker.matches = (0..state.articles.len() as u32).collect();
     state.picker.scroll = 0;
     let rows = rows(state);
     state.picker.select(state.cursor.article, rows);
     state.mode = Mode::Articles;
+    Vec::new()
+}
+
+/// Opens the article list with an empty metadata condition to type (every article shown).
+pub(super) fn open_metadata(state: &mut State) -> Vec<Effect> {
+    open(state);
+    state.picker.metadata = true;
+    state.picker.problem = Some("type FIELD=VALUE".to_owned());
     Vec::new()
 }
 
@@ -115,6 +126,9 @@ fn jump(state: &mut State) -> Vec<Effect> {
 }
 
 fn refilter(state: &mut State) {
+    if state.picker.metadata {
+        return refilter_metadata(state);
+    }
     let rows = rows(state);
     let query: Vec<char> = state.picker.query.chars().map(fold).collect();
     if query.is_empty() {
@@ -137,6 +151,44 @@ fn refilter(state: &mut State) {
         .collect();
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     state.picker.matches = scored.into_iter().map(|(_, i)| i).collect();
+    state.picker.scroll = 0;
+    state.picker.select(0, rows);
+}
+
+/// Keeps the articles whose metadata meets the condition typed, in corpus order; while it
+/// does not parse, or names a field no article has, every article shows and the problem
+/// is said.
+fn refilter_metadata(state: &mut State) {
+    let rows = rows(state);
+    let everything = |state: &mut State, problem: String| {
+        state.picker.matches = (0..state.articles.len() as u32).collect();
+        state.picker.problem = Some(problem);
+    };
+    let typed = state.picker.query.trim();
+    match typed.parse::<Clause>() {
+        _ if typed.is_empty() => everything(state, "type FIELD=VALUE".to_owned()),
+        Err(err) => everything(state, err.to_string()),
+        Ok(clause) => {
+            let known = clause.field == "id"
+                || clause.field == "title"
+                || state
+                    .articles
+                    .iter()
+                    .any(|a| a.meta.iter().any(|(name, _)| *name == clause.field));
+            if known {
+                let filter = Filter {
+                    clauses: vec![clause],
+                };
+                state.picker.matches = (0..state.articles.len() as u32)
+                    .filter(|&i| filter.matches(&state.articles[i as usize]))
+                    .collect();
+                state.picker.problem = None;
+            } else {
+                let problem = format!("no article has the field {}", clause.field);
+                everything(state, problem);
+            }
+        }
+    }
     state.picker.scroll = 0;
     state.picker.select(0, rows);
 }

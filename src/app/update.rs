@@ -119,6 +119,10 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         Action::Review => review::show(state),
         Action::Articles if state.articles.is_empty() => say(state, "the corpus has no articles"),
         Action::Articles => picker::open(state),
+        Action::FilterMetadata if state.articles.is_empty() => {
+            say(state, "the corpus has no articles")
+        }
+        Action::FilterMetadata => picker::open_metadata(state),
         _ => {
             let edits = matches!(
                 action,

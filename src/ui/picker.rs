@@ -20,9 +20,20 @@ const GAUGE: usize = 10;
 pub(super) fn render(state: &State, buf: &mut Buffer) {
     let popup = rect(state.screen().popup);
     Clear.render(popup, buf);
+    let metadata = state.picker().is_metadata();
+    let (title, hint) = match metadata {
+        false => (
+            " Articles ",
+            " type to filter · ↑↓ choose · Enter opens · Esc closes ",
+        ),
+        true => (
+            " Articles by metadata ",
+            " FIELD=VALUE (* any run), >= > <= < on numbers, dates · Enter opens · Esc closes ",
+        ),
+    };
     let block = Block::bordered()
-        .title(" Articles ")
-        .title_bottom(" type to filter · ↑↓ choose · Enter opens · Esc closes ")
+        .title(title)
+        .title_bottom(hint)
         .border_style(Style::new().fg(Color::Cyan));
     let inner = block.inner(popup);
     block.render(popup, buf);
@@ -38,7 +49,8 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     );
     let count_width = usize::from(text_width(&count));
     let room = width.saturating_sub(count_width + 1);
-    let query = truncate_left(&format!("> {}▏", sanitize(picker.query())), room);
+    let prompt = if metadata { "where " } else { "> " };
+    let query = truncate_left(&format!("{prompt}{}▏", sanitize(picker.query())), room);
     let bold = Style::new().add_modifier(Modifier::BOLD);
     buf.set_stringn(inner.x, inner.y, &query, room, bold);
     if count_width < width {
@@ -52,7 +64,13 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         "{:<left$} {:>9}  {:<GAUGE$}",
         "title · id", "sentences", "done"
     );
-    buf.set_stringn(inner.x, inner.y + 1, &heading, width, DIM);
+    match picker.problem().filter(|_| metadata) {
+        Some(problem) => {
+            let problem = format!("{} · showing every article", sanitize(problem));
+            buf.set_stringn(inner.x, inner.y + 1, &problem, width, DIM)
+        }
+        None => buf.set_stringn(inner.x, inner.y + 1, &heading, width, DIM),
+    };
     let top = inner.y + 2;
     let rows = usize::from(inner.bottom().saturating_sub(top));
     let visible = picker.matches().iter().enumerate().skip(picker.scroll());

@@ -3,7 +3,7 @@
 //! whose own store is missing (moved), which reads every store record of the data folder.
 
 use std::hint::black_box;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
@@ -12,15 +12,23 @@ use stance::store::registry;
 
 fn identity(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-corpus");
-    let csv = dir.path().join("big.csv");
-    let status = Command::new("python3")
-        .arg(&tool)
-        .arg("--out")
-        .arg(&csv)
-        .status()
-        .expect("python3 runs the corpus generator");
-    assert!(status.success(), "{} failed: {status}", tool.display());
+    // STANCE_BENCH_CORPUS names a corpus made already (gen-corpus's default CSV), else the
+    // project's generator writes one.
+    let csv = match std::env::var_os("STANCE_BENCH_CORPUS") {
+        Some(path) => PathBuf::from(path),
+        None => {
+            let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/gen-corpus");
+            let csv = dir.path().join("big.csv");
+            let status = Command::new("python3")
+                .arg(&tool)
+                .arg("--out")
+                .arg(&csv)
+                .status()
+                .expect("python3 runs the corpus generator");
+            assert!(status.success(), "{} failed: {status}", tool.display());
+            csv
+        }
+    };
     let data = dir.path().join("data");
     // SAFETY: set before any other thread of this benchmark exists.
     unsafe { std::env::set_var("STANCE_DATA_DIR", &data) };

@@ -242,6 +242,7 @@ fn annotator_and_label_names_in_the_stats_table_and_export_report_are_escaped() 
             "labels.jsonl",
             "--schema",
             "schema.toml",
+            "--schema-change",
         ],
     );
     assert!(stats.status.success(), "{stats:?}");
@@ -262,6 +263,7 @@ fn annotator_and_label_names_in_the_stats_table_and_export_report_are_escaped() 
             "jsonl",
             "--schema",
             "schema.toml",
+            "--schema-change",
             "--out",
             out_file.to_str().unwrap(),
         ],
@@ -279,7 +281,13 @@ fn annotator_and_label_names_in_the_stats_table_and_export_report_are_escaped() 
         &["review", "news.txt", "--labels", "labels.jsonl"],
     ] {
         let mut args = args.to_vec();
-        args.extend(["--schema", "schema.toml", "--label", "nope"]);
+        args.extend([
+            "--schema",
+            "schema.toml",
+            "--schema-change",
+            "--label",
+            "nope",
+        ]);
         let out = stance_in(dir.path(), &args);
         assert_eq!(out.status.code(), Some(1), "{args:?}");
         assert_clean(

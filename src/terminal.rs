@@ -96,6 +96,8 @@ fn event_loop(
         height: size.height,
     }];
     let mut last_tick: Option<Instant> = None;
+    let mut counted = false;
+    let mut last_count_draw = Instant::now();
     loop {
         if last_tick.is_none_or(|t| t.elapsed() >= TICK) {
             pending.push(Action::Tick(now_ms()));
@@ -104,7 +106,7 @@ fn event_loop(
         while let Ok(action) = background.try_recv() {
             pending.push(action);
         }
-        let changed = !pending.is_empty();
+        let changed = !pending.is_empty() || std::mem::take(&mut counted);
         let mut clear = false;
         for action in pending.drain(..) {
             match dispatch(state, worker, action) {
@@ -133,16 +135,29 @@ fn event_loop(
             None => {}
         }
         // While a save is under way its report is awaited often, so `saved` shows at once.
+        // A long article's lines are counted in steps while no key waits.
         let wait = match state.save_state() {
+            _ if state.counting_lines() => Duration::ZERO,
             SaveState::Saving => Duration::from_millis(5),
             _ => Duration::from_millis(200),
         };
         if event::poll(wait)? {
             let event = event::read()?;
             pending.extend(action_of(state, &event));
+        } else if state.counting_lines() {
+            state.count_more_lines();
+            // The position tag changes with the count: drawn when it is done, and a few
+            // times a second until then.
+            counted = !state.counting_lines() || last_count_draw.elapsed() >= COUNT_DRAW;
+            if counted {
+                last_count_draw = Instant::now();
+            }
         }
     }
 }
+
+/// How often the position tag is drawn again while a long article's lines are counted.
+const COUNT_DRAW: Duration = Duration::from_millis(250);
 
 /// How often the session hears the time (for its pace).
 const TICK: Duration = Duration::from_secs(1);

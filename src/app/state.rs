@@ -151,6 +151,9 @@ pub struct State {
     pub(super) from_review: bool,
 }
 
+/// Lines counted per step between keys: a few milliseconds of work, so a key waits little.
+const COUNT_STEP: usize = 2048;
+
 impl State {
     /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
@@ -189,9 +192,9 @@ impl State {
             return;
         }
         let article = self.cursor.article;
-        let text = &self.articles[article].text;
         let spans = self.sentences.of(article).unwrap_or_default();
-        self.layout = TextLayout::new(text, spans, key.1);
+        // Lines are counted as far as the screen needs; the rest in steps between keys.
+        self.layout = TextLayout::lazy(spans, key.1);
         self.layout_of = Some(key);
         self.scroll = 0;
         self.keep_cursor_visible();
@@ -206,6 +209,11 @@ impl State {
     /// Scrolls as little as needed to show the current sentence.
     pub(super) fn keep_cursor_visible(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
+        if let Some(article) = self.articles.get(self.cursor.article) {
+            let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+            self.layout
+                .count_to_sentence(&article.text, spans, self.cursor.sentence, height);
+        }
         if let Some(&(first, last)) = self.layout.sentence_lines.get(self.cursor.sentence) {
             if first < self.scroll || last - first + 1 > height {
                 self.scroll = first;
@@ -220,6 +228,11 @@ impl State {
     /// `scroll` ends here, so the view and clicks always find their lines laid out.
     pub(super) fn clamp_scroll(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
+        if let Some(article) = self.articles.get(self.cursor.article) {
+            let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+            let needed = self.scroll.saturating_add(2 * height);
+            self.layout.count_to_line(&article.text, spans, needed);
+        }
         let lines = self.layout.lines.len();
         self.scroll = self.scroll.min(lines.saturating_sub(height));
         let shown = self.scroll..(self.scroll + height).min(lines);
@@ -233,6 +246,22 @@ impl State {
         let article = self.cursor.article;
         let spans = self.sentences.of(article).unwrap_or_default();
         self.layout.show(&self.articles[article].text, spans, rows);
+    }
+
+    /// Whether the current article's lines are still being counted (see
+    /// [`State::count_more_lines`]).
+    pub fn counting_lines(&self) -> bool {
+        !self.articles.is_empty() && self.layout_of.is_some() && !self.layout.is_counted()
+    }
+
+    /// Counts another step of the current article's lines, for the loop to call while no key
+    /// is waiting: the scroll position and the end of the text become exact.
+    pub fn count_more_lines(&mut self) {
+        let Some(article) = self.articles.get(self.cursor.article) else {
+            return;
+        };
+        let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+        self.layout.count_more(&article.text, spans, COUNT_STEP);
     }
 
     /// The position of the cursor, for the position file.

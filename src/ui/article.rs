@@ -68,11 +68,21 @@ fn rule(state: &State, buf: &mut Buffer) {
     for x in header.x..header.x + header.width {
         buf[(x, y)].set_symbol("─").set_style(dim);
     }
-    let lines = state.layout().lines.len();
+    let layout = state.layout();
+    let lines = layout.lines.len();
     let height = usize::from(state.screen().text.height);
-    if lines > height {
+    if lines > height || !layout.is_counted() {
         let last = (state.scroll() + height).min(lines);
-        let tag = format!(" {}% ", last * 100 / lines.max(1));
+        let tag = if layout.is_counted() {
+            format!(" {}% ", last * 100 / lines.max(1))
+        } else {
+            // Lines still being counted: the share of the text above the screen's end, by
+            // the share of the text counted so far.
+            let text = state.article().map_or("", |a| a.text.as_str());
+            let share = layout.counted_share(text);
+            let percent = (last as f64 / lines.max(1) as f64 * share * 100.0) as usize;
+            format!(" ~{percent}% ")
+        };
         let x = (header.x + header.width).saturating_sub(tag.len() as u16 + 1);
         buf.set_stringn(x, y, tag, usize::from(header.width), dim);
     }

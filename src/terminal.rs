@@ -190,6 +190,7 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
     for effect in update(state, action) {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
+            Effect::SaveBoundary { seq, change } => worker.save_boundary(seq, change),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,

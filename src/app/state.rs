@@ -425,7 +425,12 @@ impl State {
         self.boundaries
             .of(&article.id)
             .filter(|o| crate::boundary::fits(&article.text, o))
-            .any(|o| span.start <= o.at && o.at <= span.end)
+            .any(|o| {
+                // A split's first part ends before the space in front of the offset.
+                let up_to = article.text.get(span.end..o.at);
+                span.start <= o.at
+                    && (o.at <= span.end || up_to.is_some_and(|t| t.trim().is_empty()))
+            })
     }
     /// Why decisions cannot be written, when they cannot.
     pub fn read_only(&self) -> Option<&str> {

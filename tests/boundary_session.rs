@@ -162,7 +162,7 @@ fn a_merge_orphans_the_labels_it_joins_and_undo_attaches_them_again() {
 
     // The label is orphaned with its reason, not moved.
     term.send("\t");
-    term.wait_for("Talks resumed on Monday in Geneva.");
+    term.wait_for("[merged by alice] Talks resumed on Monday in Geneva.");
     term.send("2");
     term.wait_for("its sentence was merged");
     term.send("\t");

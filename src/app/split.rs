@@ -5,6 +5,7 @@
 //! becomes an orphan with that reason, and the analyst decides again.
 
 use super::action::{Action, Effect};
+use super::annotations::OrphanReason;
 use super::edit::refused;
 use super::history::{BoundaryStep, Change, Target};
 use super::keymap::{Key, KeyCode};
@@ -259,6 +260,27 @@ fn current(state: &State) -> Option<(&str, Span)> {
 }
 
 impl State {
+    /// Who split or merged the sentence of an annotation orphaned by it, and which it was:
+    /// for the review list.
+    pub fn boundary_changed_by(&self, id: u32) -> Option<(BoundaryKind, &str)> {
+        let entry = self.model.entry(id);
+        let reason = entry.orphan.as_ref()?.reason;
+        let kind = match reason {
+            OrphanReason::Split => BoundaryKind::Split,
+            OrphanReason::Merged => BoundaryKind::Merge,
+            _ => return None,
+        };
+        let article = self.articles.get(entry.article)?;
+        let found = self.boundaries.of(&article.id).find(|o| {
+            o.kind == kind
+                && match kind {
+                    BoundaryKind::Split => entry.start < o.at && o.at < entry.end,
+                    BoundaryKind::Merge => o.start <= entry.start && entry.end <= o.end,
+                }
+        })?;
+        Some((kind, found.annotator.as_str()))
+    }
+
     /// While the word cursor is open: the end of the sentence's first part and the start of
     /// the second, as the split would make them.
     pub fn split_preview(&self) -> Option<(&str, &str)> {

@@ -7,7 +7,7 @@ use std::thread;
 
 use serde::Serialize;
 
-use crate::attach::{Orphan, attach_annotation as classify_one};
+use crate::attach::{Orphan, attach_annotation};
 use crate::boundary;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
@@ -169,7 +169,7 @@ impl Stats {
             let article = by_id
                 .get(event.article())
                 .map(|&i| (corpus.articles[i].text.as_str(), self.spans[i].as_slice()));
-            if classify_one(article, event).is_err() {
+            if attach_annotation(article, event).is_err() {
                 self.orphaned += 1;
                 continue;
             }

@@ -220,12 +220,18 @@ pub struct ExportArgs {
 /// Options of `stance segment`.
 #[derive(Debug, Args)]
 pub struct SegmentArgs {
-    /// A text file, or `-` (the default) for standard input.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    /// A text file, or `-` (the default) for standard input. With `--labels`: the corpus,
+    /// as `stance annotate` takes it (none: the built-in sample).
+    #[arg(value_name = "FILE|CORPUS")]
+    pub file: Vec<PathBuf>,
     /// One JSON object per sentence with byte offsets.
     #[arg(long)]
     pub json: bool,
+    /// Apply this label store's boundary overrides (the splits and merges analysts made),
+    /// so the sentences are the ones its sessions and exports see; the input is then a
+    /// corpus, and each sentence names its article.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
 }
 
 /// Label files that `stance import` reads.

@@ -6,6 +6,7 @@ pub mod agree;
 pub mod app;
 pub mod atomic;
 pub mod attach;
+pub mod boundary;
 pub mod cli;
 pub mod commands;
 pub mod corpus;

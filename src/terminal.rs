@@ -22,7 +22,7 @@ use ratatui::layout::Rect;
 use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
-use crate::store::Store;
+use crate::store::{Overrides, Store};
 use worker::StoreWorker;
 
 /// A session ready to run: the state, the store it writes to, the position file.
@@ -52,6 +52,7 @@ pub fn run(session: Session) -> anyhow::Result<()> {
         position_file,
     } = session;
     let articles = std::sync::Arc::clone(state.articles());
+    let boundaries = state.boundaries().clone();
     let (tx, rx) = channel();
     panic_report::name_store_on_panic(&store.location());
     let worker = StoreWorker::spawn(
@@ -62,7 +63,7 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     );
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
-    std::thread::spawn(move || segment_in_background(&articles, &tx));
+    std::thread::spawn(move || segment_in_background(&articles, &boundaries, &tx));
     signals::install()?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -167,7 +168,7 @@ const BATCH_BYTES: usize = 1 << 20;
 
 /// Sends every article's sentences to the session in batches, in corpus order; stops early
 /// when the session has ended.
-fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
+fn segment_in_background(articles: &[Article], boundaries: &Overrides, tx: &Sender<Action>) {
     let mut first = 0;
     while first < articles.len() {
         let mut spans = Vec::new();
@@ -177,7 +178,7 @@ fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
                 break;
             }
             bytes += article.text.len();
-            spans.push(article.sentences());
+            spans.push(crate::boundary::sentences(article, boundaries));
         }
         let count = spans.len();
         if tx.send(Action::Segmented { first, spans }).is_err() {
@@ -204,6 +205,7 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
     for effect in update(state, action) {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
+            Effect::SaveBoundary { seq, change } => worker.save_boundary(seq, change),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,

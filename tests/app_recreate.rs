@@ -53,6 +53,10 @@ impl Run {
                     self.outstanding += 1;
                     self.worker.recreate();
                 }
+                Effect::SaveBoundary { seq, change } => {
+                    self.outstanding += 1;
+                    self.worker.save_boundary(*seq, change.clone());
+                }
                 Effect::SavePosition(position) => self.worker.save_position(position.clone()),
                 Effect::Redraw | Effect::Quit => {}
             }

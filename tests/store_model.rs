@@ -63,6 +63,7 @@ fn model_of(events: &[Event]) -> Model {
             Op::Clear => {
                 model.remove(&key);
             }
+            Op::Split | Op::Merge | Op::Restore => {}
         }
     }
     model

@@ -100,6 +100,8 @@ fn apply(state: &mut State, event: &Event) {
     match event.op {
         Op::Set => state.insert(key, event.clone()),
         Op::Clear => state.remove(&key),
+        // The target writes only decisions; boundary lines change no annotation.
+        Op::Split | Op::Merge | Op::Restore => None,
     };
 }
 

@@ -5,7 +5,7 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::vocabulary::LabelFilter;
 use crate::corpus::Span;
-use crate::store::{Decision, Event};
+use crate::store::{BoundaryChange, Decision, Event};
 
 /// One thing that happens to the session. The variants without `strum(disabled)` can be named
 /// in the keymap file, by their snake_case name, and the help lists them in this order; the
@@ -158,6 +158,13 @@ pub enum Action {
     /// order they were made.
     #[strum(disabled)]
     Arrived(Vec<Event>),
+    /// Split the current sentence before a word chosen with a word cursor.
+    SplitSentence,
+    /// Merge the current sentence with the next one of its article.
+    MergeSentence,
+    /// Move the split's word cursor by this many words.
+    #[strum(disabled)]
+    MoveWord(isize),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -288,7 +295,10 @@ impl Action {
             | Action::Tick(_)
             | Action::Notice(_)
             | Action::Arrived(_)
+            | Action::MoveWord(_)
             | Action::Paste(_) => return None,
+            Action::SplitSentence => Description::article_only("split the sentence at a word"),
+            Action::MergeSentence => Description::article_only("merge with the next sentence"),
         };
         Some(description)
     }
@@ -327,6 +337,14 @@ pub enum Effect {
     Redraw,
     /// End the session.
     Quit,
+    /// Hand this boundary override to the label store, then report `Saved(seq)` or
+    /// `SaveFailed`, as [`Effect::Save`] does.
+    SaveBoundary {
+        /// Number of the write, echoed back in the report.
+        seq: u64,
+        /// The split, merge or withdrawal; the store adds the version, fingerprint and time.
+        change: BoundaryChange,
+    },
 }
 
 #[cfg(test)]

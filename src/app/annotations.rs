@@ -357,6 +357,44 @@ impl Annotations {
         found
     }
 
+    /// Checks every entry of `article` against its sentences as they are after a boundary
+    /// changed: an attached one that is no longer a sentence becomes an orphan (`Some`, with
+    /// the attach rule's reason, for the caller to refine), and one orphaned because its span
+    /// was not a sentence, whose text is unchanged and whose span is a sentence again, is
+    /// attached again (`None`). Returns only the entries that change.
+    pub(super) fn recheck_spans(
+        &self,
+        articles: &[Article],
+        article: usize,
+        spans: &[Span],
+    ) -> Vec<(u32, Option<Box<Orphan>>)> {
+        let mut changes: Vec<(u32, Option<Box<Orphan>>)> = self
+            .check_spans(articles, article, spans)
+            .into_iter()
+            .map(|(id, orphan)| (id, Some(orphan)))
+            .collect();
+        let (lo, hi) = self.range_of(article);
+        let text = Some(articles[article].text.as_str());
+        for &id in &self.order[lo..hi] {
+            let entry = self.entry(id);
+            let Some(orphan) = &entry.orphan else {
+                continue;
+            };
+            let by_boundary = matches!(
+                orphan.reason,
+                OrphanReason::NotASentence | OrphanReason::Split | OrphanReason::Merged
+            );
+            let (start, end) = (entry.start, entry.end);
+            if by_boundary
+                && check_text(text, start, end, self.fps[id as usize]).is_ok()
+                && check_span(spans, start, end).is_ok()
+            {
+                changes.push((id, None));
+            }
+        }
+        changes
+    }
+
     /// Positions in the order of `article`'s entries.
     fn range_of(&self, article: usize) -> (usize, usize) {
         let lo = self

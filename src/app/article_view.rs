@@ -8,6 +8,7 @@ use super::layout::Part;
 use super::navigate::{go, say, step};
 use super::panel::Panel;
 use super::search::search_next;
+use super::split;
 use super::state::{Mode, State};
 
 /// The article view.
@@ -17,6 +18,7 @@ impl Panel for ArticleView {
     fn action_for(&self, state: &State, key: Key) -> Option<Action> {
         match state.mode() {
             Mode::Search(_) => prompt_keys(state, key),
+            Mode::Split { .. } => split::keys(key),
             _ => view_keys(state, key),
         }
     }
@@ -24,6 +26,9 @@ impl Panel for ArticleView {
     fn update(&self, state: &mut State, action: Action) -> Vec<Effect> {
         if let Mode::Search(query) = state.mode.clone() {
             return search_prompt(state, action, query);
+        }
+        if let Mode::Split { word } = state.mode {
+            return split::update(state, action, word);
         }
         if state.articles.is_empty() {
             return Vec::new();
@@ -114,6 +119,8 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Click { column, row } => click(state, column, row),
+        Action::SplitSentence => split::open(state),
+        Action::MergeSentence => split::merge(state),
         _ => Vec::new(),
     }
 }

@@ -6,6 +6,7 @@ use super::annotations::GONE;
 use super::history::{Change, Target};
 use super::navigate::{go, say, say_error};
 use super::open::Insert;
+use super::split;
 use super::state::{Labels, SentenceKey, State, View};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
@@ -63,6 +64,7 @@ pub(super) fn labels_of(state: &State, target: Target) -> Option<Labels> {
             .labels_of(article, span, state.model.me())
             .cloned(),
         Target::Orphan(id) => state.model.entry(id).labels.clone(),
+        Target::Boundary(_) => None,
     }
 }
 
@@ -71,6 +73,7 @@ fn key_of(target: Target) -> SentenceKey {
         Target::Sentence { article, span, .. } => (article, span.start, span.end),
         // Orphans may have no article: their entry stands for them.
         Target::Orphan(id) => (GONE, id as usize, id as usize),
+        Target::Boundary(step) => (split::BOUNDARY, step.article, step.at),
     }
 }
 
@@ -78,6 +81,9 @@ fn key_of(target: Target) -> SentenceKey {
 /// write was refused: handed to the store again as it is, not a new decision (no undo step).
 pub(super) fn write_again(state: &mut State, key: SentenceKey) -> Effect {
     let (article, start, end) = key;
+    if article == split::BOUNDARY {
+        return split::write_again(state, key);
+    }
     let me = state.model.me();
     let event = match article {
         // An orphan's key, as `key_of` makes it: its entry stands for it.
@@ -159,6 +165,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             state.change_entry(id, Insert::Never, |entry| entry.labels = labels);
             event
         }
+        Target::Boundary(_) => unreachable!("boundary targets are replayed by split.rs"),
     };
     let seq = state.saving.begin(key_of(target));
     Effect::Save {
@@ -190,6 +197,10 @@ pub(super) fn undo(state: &mut State) -> Vec<Effect> {
     let Some(change) = state.history.undo.pop() else {
         return say(state, "nothing to undo");
     };
+    if let Target::Boundary(step) = change.target {
+        state.history.redo.push(change);
+        return split::replay(state, step, true);
+    }
     let effects = replay(state, change.target, change.before.clone());
     state.history.redo.push(change);
     effects
@@ -200,6 +211,10 @@ pub(super) fn redo(state: &mut State) -> Vec<Effect> {
     let Some(change) = state.history.redo.pop() else {
         return say(state, "nothing to redo");
     };
+    if let Target::Boundary(step) = change.target {
+        state.history.undo.push(change);
+        return split::replay(state, step, false);
+    }
     let effects = replay(state, change.target, change.after.clone());
     state.history.undo.push(change);
     effects
@@ -211,7 +226,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
         Target::Sentence {
             article, sentence, ..
         } => go(state, article, sentence),
-        Target::Orphan(_) => Vec::new(),
+        Target::Orphan(_) | Target::Boundary(_) => Vec::new(),
     };
     effects.push(apply(state, target, labels));
     if state.view == View::Review {
@@ -220,6 +235,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
                 state.model.find(article, span, state.model.me())
             }
             Target::Orphan(id) => Some(id),
+            Target::Boundary(_) => None,
         };
         if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
             state.select_row(row);

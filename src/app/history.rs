@@ -2,6 +2,7 @@
 
 use super::vocabulary::Labels;
 use crate::corpus::Span;
+use crate::store::BoundaryKind;
 
 /// What a decision is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,21 @@ pub enum Target {
     },
     /// An orphaned annotation of the session's annotator: the review list entry.
     Orphan(u32),
+    /// A sentence boundary the analyst split or merged: no labels change.
+    Boundary(BoundaryStep),
+}
+
+/// A boundary override made in the session, with what was at its offset before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundaryStep {
+    /// Index of the article.
+    pub article: usize,
+    /// Byte offset of the boundary.
+    pub at: usize,
+    /// The override there before (and the text it was made on); `None`: the segmenter's.
+    pub before: Option<(BoundaryKind, Span)>,
+    /// The override made.
+    pub after: Option<(BoundaryKind, Span)>,
 }
 
 /// One decision, remembered for undo and redo.

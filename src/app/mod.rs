@@ -32,6 +32,7 @@ pub use keymap::{Key, KeyCode, Keymap};
 mod query;
 pub mod screen;
 mod search;
+mod split;
 pub mod state;
 pub mod stats_panel;
 mod update;

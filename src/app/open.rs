@@ -82,6 +82,7 @@ impl State {
             clock: SessionClock::default(),
             read_only: setup.read_only,
             from_review: false,
+            boundaries: setup.boundaries,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())
@@ -106,6 +107,12 @@ impl State {
                 .set_filter(filter, &state.model, &state.articles, &state.schema);
         }
         let mut warnings = setup.warnings;
+        let stale = crate::boundary::stale(&state.articles, &state.boundaries).len();
+        if stale > 0 {
+            warnings.push(format!(
+                "{stale} boundary override(s) no longer fit their article text and are ignored"
+            ));
+        }
         warnings.extend(state.keymap.conflicts(&state.schema));
         if let Some(first) = warnings.first() {
             let more = match warnings.len() {
@@ -198,10 +205,30 @@ impl State {
         if self.sentences.has(article) {
             return;
         }
-        for (id, orphan) in self.model.check_spans(&self.articles, article, &spans) {
+        for (id, mut orphan) in self.model.check_spans(&self.articles, article, &spans) {
+            orphan.reason = self.boundary_reason(article, &spans, &orphan, id);
             self.change_entry(id, Insert::IfMatches, |entry| entry.orphan = Some(orphan));
         }
         self.sentences.install(article, spans);
+    }
+
+    /// The reason of an orphan of `article` found against `spans`, told apart when a split or
+    /// merge made it one.
+    pub(super) fn boundary_reason(
+        &self,
+        article: usize,
+        spans: &[Span],
+        orphan: &super::annotations::Orphan,
+        id: u32,
+    ) -> super::annotations::OrphanReason {
+        let a = &self.articles[article];
+        let entry = self.model.entry(id);
+        crate::boundary::refine(
+            orphan.reason,
+            (&a.text, spans),
+            self.boundaries.of(&a.id),
+            (entry.start, entry.end),
+        )
     }
 }
 

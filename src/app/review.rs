@@ -309,6 +309,8 @@ fn say_orphaned(state: &mut State, id: u32) -> Vec<Effect> {
     let reason = match state.model.entry(id).orphan.as_ref().map(|o| o.reason) {
         Some(OrphanReason::ArticleGone) => "its article is gone",
         Some(OrphanReason::TextChanged) => "its text changed",
+        Some(OrphanReason::Split) => "its sentence was split",
+        Some(OrphanReason::Merged) => "its sentence was merged",
         _ => "it is no longer a sentence",
     };
     let text = format!("orphaned ({reason}): x deletes it, or leave it as it is");

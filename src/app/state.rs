@@ -17,7 +17,7 @@ use super::screen::Screen;
 use super::sentences::Sentences;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::Event;
+use crate::store::{Event, Overrides};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
@@ -44,6 +44,8 @@ pub struct Setup {
     pub review: Option<LabelFilter>,
     /// Why decisions cannot be written (the store is another session's); `None` when they can.
     pub read_only: Option<String>,
+    /// The store's boundary overrides, every annotator's: they correct the sentences.
+    pub boundaries: Overrides,
 }
 
 impl Setup {
@@ -62,6 +64,7 @@ impl Setup {
             warnings: Vec::new(),
             review: None,
             read_only: None,
+            boundaries: Overrides::default(),
         }
     }
 }
@@ -107,6 +110,11 @@ pub enum Mode {
     Articles,
     /// The statistics panel is open.
     Stats,
+    /// Choosing where to split the current sentence: before its word with this index (from 1).
+    Split {
+        /// The word the new sentence starts with, counted from the sentence's first (0).
+        word: usize,
+    },
 }
 
 /// A line for the status bar.
@@ -149,6 +157,8 @@ pub struct State {
     pub(super) clock: SessionClock,
     pub(super) read_only: Option<String>,
     pub(super) from_review: bool,
+    /// The store's boundary overrides, with the session's own splits and merges.
+    pub(super) boundaries: Overrides,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.
@@ -158,7 +168,7 @@ impl State {
     /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
         if !self.sentences.has(article) {
-            let spans = self.articles[article].sentences();
+            let spans = crate::boundary::sentences(&self.articles[article], &self.boundaries);
             self.install_spans(article, spans);
         }
         self.sentences.of(article).unwrap_or_default()
@@ -426,6 +436,30 @@ impl State {
     /// The article list.
     pub fn picker(&self) -> &Picker {
         &self.picker
+    }
+    /// The boundary overrides the session's sentences are corrected by.
+    pub fn boundaries(&self) -> &Overrides {
+        &self.boundaries
+    }
+    /// Whether a split or merge changed a boundary of this sentence of the current article.
+    pub fn boundary_changed(&self, sentence: usize) -> bool {
+        let (Some(article), Some(span)) = (
+            self.article(),
+            self.sentences
+                .of(self.cursor.article)
+                .and_then(|s| s.get(sentence)),
+        ) else {
+            return false;
+        };
+        self.boundaries
+            .of(&article.id)
+            .filter(|o| crate::boundary::fits(&article.text, o))
+            .any(|o| {
+                // A split's first part ends before the space in front of the offset.
+                let up_to = article.text.get(span.end..o.at);
+                span.start <= o.at
+                    && (o.at <= span.end || up_to.is_some_and(|t| t.trim().is_empty()))
+            })
     }
     /// Why decisions cannot be written, when they cannot.
     pub fn read_only(&self) -> Option<&str> {

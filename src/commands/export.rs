@@ -42,6 +42,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             (None, ResolveArg::Majority) => Resolve::Majority,
         },
         meta: None,
+        boundaries: Default::default(),
     };
 
     let corpus = corpus::open(&args.corpus.spec())?;
@@ -60,6 +61,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         );
     }
     let store = LabelStore::open_read_only(&store_path)?;
+    options.boundaries = store.boundaries().clone();
     // An article left out by `--where` is not exported, and its annotations are not gone.
     let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
 

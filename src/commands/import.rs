@@ -32,7 +32,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         None => store::default_path(&corpus.key)?,
     };
 
-    let mut index = Index::new(&corpus.articles);
+    // Placed on the sentences the store's sessions see, boundary overrides applied.
+    let boundaries = LabelStore::open_read_only(&store_path)?
+        .boundaries()
+        .clone();
+    let mut index = Index::new(&corpus.articles).with_boundaries(boundaries);
     let mut plan = Plan::new();
     let mut report = String::new();
     for (file, path) in args.from.iter().enumerate() {

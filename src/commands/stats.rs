@@ -7,12 +7,13 @@ use std::thread;
 
 use serde::Serialize;
 
-use crate::attach::attach_annotation;
+use crate::attach::{Orphan, attach_annotation};
+use crate::boundary;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{self, BoundaryKind, LabelStore, Overrides};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -40,6 +41,9 @@ pub struct Stats {
     /// Articles with at least one sentence, each of which has a current annotation by
     /// someone.
     pub articles_done: usize,
+    /// The store's boundary overrides (splits and merges analysts made), which the sentence
+    /// counts above already apply.
+    pub boundary_overrides: BoundaryReport,
     /// With `--where`: the conditions and how many articles were loaded before them (the
     /// other figures count only the articles kept).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -50,6 +54,67 @@ pub struct Stats {
     /// Each article's sentences, to tell which articles are done.
     #[serde(skip)]
     spans: Vec<Vec<Span>>,
+}
+
+/// The boundary overrides of a label store, as `stats --json` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BoundaryReport {
+    /// Live overrides in the store, applied or not.
+    pub count: usize,
+    /// Of those, how many no longer fit their article (gone, or its text changed) and are
+    /// ignored.
+    pub stale: usize,
+    /// Per article id (articles left out by `--where` too), its overrides in text order.
+    pub articles: BTreeMap<String, Vec<BoundaryEntry>>,
+}
+
+/// One boundary override, as `stats --json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoundaryEntry {
+    /// `split` or `merge`.
+    pub kind: BoundaryKind,
+    /// Byte offset of the boundary in the article text.
+    pub at: usize,
+    /// Who made it.
+    pub annotator: String,
+    /// When, in Unix milliseconds.
+    pub ts: u64,
+    /// `null` while it applies; else why it is ignored: `article_gone` or `text_changed`.
+    pub stale: Option<&'static str>,
+}
+
+impl BoundaryReport {
+    /// The report of `overrides` against `corpus`: an article `--where` left out is not gone.
+    pub fn of(corpus: &Corpus, overrides: &Overrides) -> BoundaryReport {
+        let stale: HashMap<(&str, usize), Orphan> = boundary::stale(&corpus.articles, overrides)
+            .into_iter()
+            .filter(|s| !corpus.hides(s.article))
+            .map(|s| ((s.article, s.boundary.at), s.reason))
+            .collect();
+        let mut report = BoundaryReport {
+            count: overrides.len(),
+            stale: stale.len(),
+            articles: BTreeMap::new(),
+        };
+        for (article, o) in overrides.iter() {
+            let why = stale.get(&(article, o.at)).map(|reason| match reason {
+                Orphan::ArticleGone => "article_gone",
+                _ => "text_changed",
+            });
+            report
+                .articles
+                .entry(article.to_owned())
+                .or_default()
+                .push(BoundaryEntry {
+                    kind: o.kind,
+                    at: o.at,
+                    annotator: o.annotator.clone(),
+                    ts: o.ts,
+                    stale: why,
+                });
+        }
+        report
+    }
 }
 
 /// What `--where` did, as `stats` reports it.
@@ -63,9 +128,11 @@ pub struct FilterNote {
 }
 
 impl Stats {
-    /// Counts `corpus`, segmenting every article.
-    pub fn of(corpus: &Corpus) -> Stats {
-        let spans = on_every_core(&corpus.articles, |article| article.sentences());
+    /// Counts `corpus`, segmenting every article and correcting its sentences by `overrides`.
+    pub fn of(corpus: &Corpus, overrides: &Overrides) -> Stats {
+        let spans = on_every_core(&corpus.articles, |article| {
+            boundary::sentences(article, overrides)
+        });
         Stats {
             corpus: corpus.name.clone(),
             articles: corpus.articles.len(),
@@ -77,6 +144,7 @@ impl Stats {
             orphaned: 0,
             annotators: BTreeMap::new(),
             articles_done: 0,
+            boundary_overrides: BoundaryReport::of(corpus, overrides),
             filter: None,
             label_order: Vec::new(),
             spans,
@@ -179,6 +247,13 @@ impl Stats {
             row(out, name, count, self.annotated)?;
         }
         writeln!(out, "orphaned   {}", self.orphaned)?;
+        if self.boundary_overrides.count > 0 {
+            writeln!(
+                out,
+                "boundaries {} changed ({} ignored: their text changed)",
+                self.boundary_overrides.count, self.boundary_overrides.stale
+            )?;
+        }
         writeln!(
             out,
             "done       {} of {} articles",
@@ -233,7 +308,20 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
-    let mut stats = Stats::of(&corpus);
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+    let store = LabelStore::open_read_only(&store_path)?;
+    let mut stats = Stats::of(&corpus, store.boundaries());
+    if stats.boundary_overrides.stale > 0 {
+        eprintln!(
+            "stance: warning: {} boundary override(s) no longer fit their article text and \
+             are ignored (kept in {})",
+            stats.boundary_overrides.stale,
+            escape(&store_path.display().to_string())
+        );
+    }
     if !args.corpus.filter.is_empty() {
         stats.filter = Some(FilterNote {
             conditions: args.corpus.filter.iter().map(ToString::to_string).collect(),
@@ -244,11 +332,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         Some(path) => Schema::load(path)?,
         None => Schema::default(),
     };
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
-    stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
+    stats.count_labels(&store, &corpus, &schema);
     let mut out = io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&stats)?;

@@ -110,6 +110,8 @@ pub struct Options {
     pub resolve: Resolve,
     /// Metadata fields to carry into every record (`--meta`), in this order.
     pub meta: Option<Vec<String>>,
+    /// The store's boundary overrides, which correct every article's sentences.
+    pub boundaries: crate::store::Overrides,
 }
 
 /// Why an export failed.

@@ -9,6 +9,7 @@ use super::resolve::{Decision, Resolution, Resolve, resolve};
 use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
 use crate::attach::{Orphan, attach_annotation};
+use crate::boundary;
 use crate::corpus::{Article, Span};
 use crate::store::{self, Op};
 
@@ -55,7 +56,7 @@ pub fn export<'a, W: Write>(
         if events.is_empty() && !options.include_unlabeled {
             continue;
         }
-        let spans = article.sentences();
+        let spans = boundary::sentences(article, &options.boundaries);
         attached.clear();
         for event in events {
             match attach_annotation(Some((&article.text, &spans)), event) {
@@ -279,6 +280,7 @@ mod tests {
             only_label: None,
             resolve: Resolve::Latest,
             meta: None,
+            boundaries: Default::default(),
         }
     }
 

@@ -43,7 +43,7 @@ pub struct Summary {
     pub splits: BTreeMap<SplitName, Counts>,
     /// Annotations whose article is not in the corpus.
     pub orphans_article_missing: usize,
-    /// Annotations whose offsets are no longer a sentence.
+    /// Annotations whose offsets are no longer a sentence (boundary overrides included).
     pub orphans_not_a_sentence: usize,
     /// Annotations whose sentence text changed.
     pub orphans_text_changed: usize,
@@ -74,7 +74,10 @@ impl Summary {
     pub(super) fn orphan(&mut self, why: Orphan) {
         match why {
             Orphan::ArticleGone => self.orphans_article_missing += 1,
-            Orphan::NotASentence => self.orphans_not_a_sentence += 1,
+            // A split or merge is one way of no longer being a sentence.
+            Orphan::NotASentence | Orphan::Split | Orphan::Merged => {
+                self.orphans_not_a_sentence += 1;
+            }
             Orphan::TextChanged => self.orphans_text_changed += 1,
         }
     }

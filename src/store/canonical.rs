@@ -74,6 +74,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
         ts,
         origin,
         text,
+        at: None,
     })
 }
 

@@ -55,7 +55,6 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::event::NEWEST_JOURNAL_VERSION;
 
     #[test]
     fn a_typed_decision_is_a_version_1_event_with_the_text_fingerprint() {
@@ -82,7 +81,7 @@ mod tests {
         .event(8);
         assert_eq!(
             (withdrawn.op, withdrawn.v),
-            (Op::Clear, NEWEST_JOURNAL_VERSION)
+            (Op::Clear, Origin::Imported.since_version())
         );
     }
 }

@@ -12,6 +12,26 @@ pub enum Op {
     Set,
     /// The annotator withdrew the annotation: the sentence is not annotated again.
     Clear,
+    /// A boundary override: the sentence `start..end` is two, cut at `at` (format version 3).
+    Split,
+    /// A boundary override: the two sentences in `start..end`, the second starting at `at`,
+    /// are one (format version 3).
+    Merge,
+    /// Withdraws the boundary override at `at` (an undone split or merge): the segmenter
+    /// decides there again (format version 3).
+    Restore,
+}
+
+impl Op {
+    /// Whether the op changes sentence boundaries rather than an annotation.
+    pub fn is_boundary(self) -> bool {
+        matches!(self, Op::Split | Op::Merge | Op::Restore)
+    }
+
+    /// The first journal format version that has this op.
+    pub fn since_version(self) -> u32 {
+        if self.is_boundary() { 3 } else { 1 }
+    }
 }
 
 /// How the labels of an event were chosen.
@@ -98,7 +118,7 @@ impl Event {
     /// The lowest format version that can carry this event: lines are written with it, so a
     /// journal that uses nothing newer stays readable by an older stance.
     pub fn version_needed(&self) -> u32 {
-        self.origin.since_version()
+        self.origin.since_version().max(self.op.since_version())
     }
 }
 
@@ -113,8 +133,9 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// older field means, so every older journal reads as it did. Unknown fields stay an error in
 /// every version (a misspelt field is never read as "no labels"), which is what makes an
 /// older stance refuse a newer line, with a "newer stance" message, instead of misreading
-/// it. Version 2 adds the origins `imported` and `adjudicated`.
-pub const NEWEST_JOURNAL_VERSION: u32 = 2;
+/// it. Version 2 adds the origins `imported` and `adjudicated`. Version 3 adds the boundary
+/// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`.
+pub const NEWEST_JOURNAL_VERSION: u32 = 3;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the
 /// journal's `fp` field ([`crate::hash::fingerprint_u64`] holds it as a number).

@@ -32,7 +32,7 @@
 //!   a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
-//! - Compaction writes one `set` per live annotation (orphans too: they are ordinary
+//! - Compaction writes one line per live boundary override, then one `set` per live annotation (orphans too: they are ordinary
 //!   annotations) to `<store>.compact-tmp`, syncs it, renames it over the journal and
 //!   syncs the folder. A leftover temporary file is removed by the next writer's open:
 //!   the journal beside it is complete, since the rename is the last step. Compaction
@@ -67,6 +67,7 @@ mod lines;
 mod lock;
 mod memory;
 mod orphans;
+mod overrides;
 mod replay;
 mod state;
 mod writer;
@@ -84,6 +85,7 @@ pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
+pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
 
 use lock::Lock;
 use state::Annotations;
@@ -97,6 +99,7 @@ const AUTO_COMPACT_MIN_SUPERSEDED: usize = 10_000;
 pub struct LabelStore {
     path: PathBuf,
     annotations: Annotations,
+    overrides: Overrides,
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
@@ -128,6 +131,7 @@ impl LabelStore {
         let mut store = LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
+            overrides: replay.overrides,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: Some(Writer::new(
@@ -140,8 +144,9 @@ impl LabelStore {
             )),
             retry_as: None,
         };
-        let superseded = replay.events - store.annotations.len();
-        if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
+        let live = store.annotations.len() + store.overrides.len();
+        let superseded = replay.events - live;
+        if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > live {
             // The journal is complete whether or not this succeeds.
             let _ = store.compact();
         }
@@ -160,6 +165,7 @@ impl LabelStore {
         Ok(LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
+            overrides: replay.overrides,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
@@ -219,6 +225,34 @@ impl LabelStore {
         Ok(())
     }
 
+    /// Writes a boundary line and syncs it; on success (only) [`LabelStore::boundaries`]
+    /// includes it. On error the journal holds exactly what it held before.
+    pub fn append_boundary(&mut self, event: BoundaryEvent) -> Result<(), StoreError> {
+        let invalid = |reason| StoreError::InvalidEvent {
+            path: self.path.clone(),
+            reason,
+        };
+        if event.v != event.op.since_version() {
+            return Err(invalid(format!(
+                "version {} is not {}",
+                event.v,
+                event.op.since_version()
+            )));
+        }
+        if let Some(reason) = overrides::invalid(event.op, event.start, event.end, Some(event.at)) {
+            return Err(invalid(reason));
+        }
+        self.take_for_writing()?;
+        self.writer_mut()?.append_boundary(&event)?;
+        self.overrides.apply(&event);
+        Ok(())
+    }
+
+    /// The live boundary overrides, every annotator's.
+    pub fn boundaries(&self) -> &Overrides {
+        &self.overrides
+    }
+
     /// Refuses an event whose version is not the one its fields need, or whose span is
     /// backwards.
     fn check(&self, event: &Event) -> Result<(), StoreError> {
@@ -272,7 +306,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.compact(self.annotations.iter())
+        writer.compact(&self.overrides.events(), self.annotations.iter())
     }
 
     /// Writes everything this store knows back at its path after another process
@@ -292,7 +326,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.recreate(self.annotations.iter())
+        writer.recreate(&self.overrides.events(), self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.

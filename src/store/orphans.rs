@@ -7,10 +7,10 @@ use super::LabelStore;
 use super::annotation::Annotation;
 
 /// Annotations that [`attach`](crate::attach) does not attach to a sentence of `corpus`
-/// (article gone, text changed, or not a sentence), in store order. They stay in the store
+/// (article gone, text changed, not a sentence, split or merged), in store order. They stay in the store
 /// (and on disk); this only finds them.
 pub fn orphans<'s>(store: &'s LabelStore, corpus: &Corpus) -> Vec<Annotation<'s>> {
-    attach::classify(&corpus.articles, store.annotations())
+    attach::classify(&corpus.articles, store.boundaries(), store.annotations())
         .into_iter()
         .filter_map(|(annotation, verdict)| verdict.is_err().then_some(annotation))
         .collect()

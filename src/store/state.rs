@@ -263,6 +263,8 @@ impl Annotations {
                     self.squeeze_if_sparse();
                 }
             }
+            // Boundary lines hold no annotation: stores keep them apart.
+            Op::Split | Op::Merge | Op::Restore => {}
         }
     }
 
@@ -271,7 +273,7 @@ impl Annotations {
     pub(crate) fn claim_newest(&mut self, key: Key, op: Op) -> bool {
         let slot = match op {
             Op::Set => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
-            Op::Clear => CLEARED,
+            Op::Clear | Op::Split | Op::Merge | Op::Restore => CLEARED,
         };
         match self.index.entry(key) {
             Entry::Occupied(_) => false,

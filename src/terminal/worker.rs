@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::position;
 use crate::app::{Action, Position};
-use crate::store::{Decision, Store};
+use crate::store::{BoundaryChange, Decision, Store};
 
 /// How often an idle worker asks the store for others' decisions.
 const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
@@ -28,6 +28,8 @@ enum Job {
     Position(Position),
     /// Write the store back where it belongs, then report `Recreated` or `RecreateFailed`.
     Recreate,
+    /// Append a boundary override, then report `Saved(seq)` or `SaveFailed`.
+    Boundary { seq: u64, change: BoundaryChange },
 }
 
 /// The handle the event loop keeps on the worker thread.
@@ -69,6 +71,12 @@ impl StoreWorker {
     /// Queues a decision; it is reported back once synced (or failed).
     pub fn save(&self, seq: u64, decision: Decision) {
         self.send(Job::Save { seq, decision });
+    }
+
+    /// Queues a boundary override; it is reported back once synced (or failed), in order
+    /// with the decisions.
+    pub fn save_boundary(&self, seq: u64, change: BoundaryChange) {
+        self.send(Job::Boundary { seq, change });
     }
 
     /// Queues writing the store back at its path after another process removed or replaced
@@ -148,6 +156,14 @@ fn work(
 fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<Action>) {
     let report = match job {
         Job::Save { seq, decision } => match store.append(&decision) {
+            Ok(()) => Action::Saved(seq),
+            Err(err) => Action::SaveFailed {
+                seq,
+                reason: err.to_string(),
+                recreate: err.needs_recreate(),
+            },
+        },
+        Job::Boundary { seq, change } => match store.append_boundary(&change) {
             Ok(()) => Action::Saved(seq),
             Err(err) => Action::SaveFailed {
                 seq,

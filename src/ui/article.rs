@@ -21,6 +21,8 @@ pub const UNSAVED: (char, Style) = (
         .bg(Color::Red)
         .add_modifier(Modifier::BOLD),
 );
+/// Beside the mark of a sentence whose boundary an analyst split or merged.
+pub const BOUNDARY_CHANGED: (char, Style) = ('┊', Style::new().fg(Color::Yellow));
 /// The mark of a sentence with several labels: the first label's colour, then the second's.
 pub const SEVERAL: char = '▌';
 
@@ -109,6 +111,10 @@ fn text(state: &State, buf: &mut Buffer) {
                     let mut bytes = [0u8; 4];
                     let symbol = symbol.encode_utf8(&mut bytes);
                     buf.set_stringn(x, y, symbol, room.min(usize::from(MARK_WIDTH)), style);
+                    if room > 1 && state.boundary_changed(i) {
+                        let (symbol, style) = BOUNDARY_CHANGED;
+                        buf[(x + 1, y)].set_char(symbol).set_style(style);
+                    }
                 }
                 Part::Sentence(i) if i == cursor => {
                     buf.set_stringn(x, y, &piece.text, room, CURRENT);

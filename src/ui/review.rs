@@ -10,6 +10,7 @@ use super::{chip_style, clip, rect, text_width, thousands, truncate};
 use crate::app::layout::sanitize;
 use crate::app::review_list::{Entry, GONE, LabelFilter};
 use crate::app::{Action, State};
+use crate::store::BoundaryKind;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// The marker of an orphaned annotation.
@@ -227,7 +228,15 @@ fn row_line(state: &State, buf: &mut Buffer, y: u16, id: u32, selected: bool, c:
         buf.set_stringn(end, y, " ".repeat(rest), rest, base);
         *x += width + 1;
     };
-    cell(&mut x, c.sentence, review.text(id, articles), text_style);
+    let changed = state.boundary_changed_by(id).map(|(kind, who)| {
+        let what = match kind {
+            BoundaryKind::Split => "split",
+            BoundaryKind::Merge => "merged",
+        };
+        format!("[{what} by {who}] {}", review.text(id, articles))
+    });
+    let text = changed.as_deref().unwrap_or(review.text(id, articles));
+    cell(&mut x, c.sentence, text, text_style);
     if c.title > 0 {
         let title = match articles.get(entry.article) {
             Some(article) if article.title.trim().is_empty() => "(untitled)".to_owned(),

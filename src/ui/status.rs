@@ -150,6 +150,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             (truncate_left(&prompt, left_room), bold)
         }
         (Mode::FilterKey, _) => (truncate(&filter_keys(state), left_room), bold),
+        (Mode::Split { .. }, _) => (truncate(&split_prompt(state), left_room), bold),
         (_, Some(message)) if message.error => {
             (truncate(&sanitize(&message.text), left_room), error)
         }
@@ -187,12 +188,36 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
 fn left_is_path(state: &State) -> bool {
     let prompt = matches!(
         state.mode(),
-        Mode::ConfirmQuit | Mode::Search(_) | Mode::FilterText { .. } | Mode::FilterKey
+        Mode::ConfirmQuit
+            | Mode::Search(_)
+            | Mode::FilterText { .. }
+            | Mode::FilterKey
+            | Mode::Split { .. }
     );
     !prompt
         && state.message().is_none()
         && state.read_only().is_none()
         && state.recreate_hint().is_none()
+}
+
+/// The word cursor of a split: where the sentence would be cut, and the keys.
+fn split_prompt(state: &State) -> String {
+    let Some((left, right)) = state.split_preview() else {
+        return String::new();
+    };
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (left, right) = (fold(left), fold(right));
+    let tail: String = {
+        let chars: Vec<char> = left.chars().collect();
+        let from = chars.len().saturating_sub(24);
+        chars[from..].iter().collect()
+    };
+    let head: String = right.chars().take(24).collect();
+    format!(
+        "split: …{} ┃ {}…  h/l word · Enter splits · Esc cancels",
+        sanitize(&tail),
+        sanitize(&head)
+    )
 }
 
 /// Cells of the progress gauge.

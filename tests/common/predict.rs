@@ -64,6 +64,8 @@ pub fn apply(model: &mut Model, event: &Event) {
     match event.op {
         Op::Set => model.insert(key, event.labels.clone()),
         Op::Clear => model.remove(&key),
+        // Boundary lines change no annotation.
+        Op::Split | Op::Merge | Op::Restore => None,
     };
 }
 

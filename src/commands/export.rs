@@ -13,7 +13,7 @@ use crate::corpus;
 use crate::escape;
 use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{self, OpenedStore};
 
 /// Runs `stance export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -59,7 +59,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             escape::path(&store_path)
         );
     }
-    let store = LabelStore::open_read_only(&store_path)?;
+    let store = OpenedStore::open_read_only(&store_path)?;
     // An article left out by `--where` is not exported, and its annotations are not gone.
     let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
 

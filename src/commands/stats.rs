@@ -12,7 +12,7 @@ use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{self, OpenedStore, Store};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -85,8 +85,8 @@ impl Stats {
 
     /// Adds the label counts of `store`, whose annotations are of `corpus` (the corpus
     /// [`Stats::of`] counted: its sentences are reused).
-    pub fn count_labels(&mut self, store: &LabelStore, corpus: &Corpus, schema: &Schema) {
-        self.store = store.path().display().to_string();
+    pub fn count_labels(&mut self, store: &dyn Store, corpus: &Corpus, schema: &Schema) {
+        self.store = store.location();
         self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
         self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
         let by_id: HashMap<&str, usize> = corpus
@@ -248,7 +248,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         Some(path) => path.clone(),
         None => store::default_path(&corpus.key)?,
     };
-    stats.count_labels(&LabelStore::open_read_only(&store_path)?, &corpus, &schema);
+    stats.count_labels(&OpenedStore::open_read_only(&store_path)?, &corpus, &schema);
     let mut out = io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&stats)?;

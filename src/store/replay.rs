@@ -76,6 +76,16 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     Ok(out)
 }
 
+/// One complete journal line (without its newline) as an event, validated as replay
+/// validates it; the reason it is not one otherwise.
+pub(crate) fn parse_event(bytes: &[u8]) -> Result<super::event::Event, String> {
+    match parse(bytes) {
+        Parsed::Event(line) => Ok(line.into_event()),
+        Parsed::Unfinished(_) if bytes.is_empty() => Err("empty line".into()),
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => Err(reason),
+    }
+}
+
 /// Counts a valid event, keeping it only when it is its sentence's newest.
 fn take(out: &mut Replay, line: Line<'_>) {
     out.events += 1;

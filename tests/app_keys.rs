@@ -248,7 +248,7 @@ fn the_help_opens_at_its_top_again_and_a_resize_keeps_its_last_row_at_the_bottom
         &mut s,
         [Action::Resize {
             width: 80,
-            height: 24,
+            height: 40,
         }],
     );
     assert!(!s.help_fit().scrolls());

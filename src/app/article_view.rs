@@ -76,6 +76,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FirstSentence => go(state, cursor.article, 0),
         Action::LastSentence => go(state, cursor.article, last_sentence),
         Action::ToggleLabel(i) => toggle(state, i),
+        Action::ShowOthers => state.toggle_others(),
         Action::NoStance => {
             let mut effects = decide(state, Some(Vec::new()));
             effects.extend(step(state, 1));

@@ -149,6 +149,8 @@ pub struct State {
     pub(super) clock: SessionClock,
     pub(super) read_only: Option<String>,
     pub(super) from_review: bool,
+    /// The article view shows the other annotators' labels beside the session's own.
+    pub(super) others_shown: bool,
 }
 
 impl State {

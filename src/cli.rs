@@ -141,6 +141,20 @@ pub struct AnnotateArgs {
     /// Who is annotating. Default: the user name from the environment.
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
+    /// Annotators each article should get: Space goes first to articles that fewer than K
+    /// annotators have finished (and you have not).
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = overlap)]
+    pub overlap: usize,
+}
+
+/// `--overlap K`: a whole number of annotators, at least 1.
+fn overlap(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(k),
+        _ => Err(format!(
+            "{text:?} is not a number of annotators (1 or more)"
+        )),
+    }
 }
 
 /// Options of `stance review`.

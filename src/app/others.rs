@@ -41,6 +41,50 @@ impl State {
             .any(|(_, labels)| mine.is_none_or(|m| !same_set(m, labels)))
     }
 
+    /// How many annotators decided every sentence of `article`; `None` until it is
+    /// segmented. An article without sentences is finished by nobody.
+    pub fn finishers(&self, article: usize) -> Option<usize> {
+        let sentences = self.sentences.of(article)?.len();
+        if sentences == 0 {
+            return Some(0);
+        }
+        let mut decided = vec![0usize; self.model.annotators().len()];
+        for entry in self.model.of_article(article) {
+            if entry.orphan.is_none() && entry.labels.is_some() {
+                decided[entry.annotator as usize] += 1;
+            }
+        }
+        Some(decided.iter().filter(|&&n| n >= sentences).count())
+    }
+
+    /// Annotators each article should get (`--overlap`).
+    pub fn overlap(&self) -> usize {
+        self.overlap
+    }
+
+    /// Whether `article` should get this annotator next: fewer than `--overlap` annotators
+    /// finished it. (An article not yet segmented counts as wanted.)
+    pub fn wants_annotator(&self, article: usize) -> bool {
+        self.finishers(article).is_none_or(|n| n < self.overlap)
+    }
+
+    /// How many articles (of those segmented so far, with sentences) `n` annotators
+    /// finished, for every `n` from 0 to the most.
+    pub fn finished_histogram(&self) -> Vec<usize> {
+        let mut histogram = Vec::new();
+        for article in 0..self.articles.len() {
+            if self.sentences.of(article).is_none_or(<[_]>::is_empty) {
+                continue;
+            }
+            let n = self.finishers(article).unwrap_or(0);
+            if histogram.len() <= n {
+                histogram.resize(n + 1, 0);
+            }
+            histogram[n] += 1;
+        }
+        histogram
+    }
+
     pub(super) fn toggle_others(&mut self) -> Vec<Effect> {
         self.others_shown = !self.others_shown;
         let text = if !self.others_shown {

@@ -44,6 +44,9 @@ pub struct Setup {
     pub review: Option<LabelFilter>,
     /// Why decisions cannot be written (the store is another session's); `None` when they can.
     pub read_only: Option<String>,
+    /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
+    /// articles that fewer have finished.
+    pub overlap: usize,
 }
 
 impl Setup {
@@ -62,6 +65,7 @@ impl Setup {
             warnings: Vec::new(),
             review: None,
             read_only: None,
+            overlap: 1,
         }
     }
 }
@@ -151,6 +155,8 @@ pub struct State {
     pub(super) from_review: bool,
     /// The article view shows the other annotators' labels beside the session's own.
     pub(super) others_shown: bool,
+    /// Annotators each article should get; see [`Setup::overlap`].
+    pub(super) overlap: usize,
 }
 
 impl State {

@@ -93,6 +93,7 @@ pub(crate) fn session(
         events: Vec::new(),
         review,
         read_only,
+        overlap: args.overlap,
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
     let shown = store

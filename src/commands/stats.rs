@@ -44,6 +44,9 @@ pub struct Stats {
     /// other figures count only the articles kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterNote>,
+    /// Coverage for `--overlap`: for each number n from 0 to the most, how many articles
+    /// (with at least one sentence) exactly n annotators finished (decided every sentence).
+    pub per_article_annotators: BTreeMap<usize, usize>,
     /// Label names in schema order, for the table.
     #[serde(skip)]
     label_order: Vec<String>,
@@ -78,6 +81,7 @@ impl Stats {
             annotators: BTreeMap::new(),
             articles_done: 0,
             filter: None,
+            per_article_annotators: BTreeMap::new(),
             label_order: Vec::new(),
             spans,
         }
@@ -96,6 +100,7 @@ impl Stats {
             .map(|(i, article)| (article.id.as_str(), i))
             .collect();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
+        let mut by_annotator: HashMap<(&str, &str), usize> = HashMap::new();
         // An article left out by `--where` is neither counted nor gone.
         for event in store.annotations().filter(|e| !corpus.hides(e.article())) {
             let article = by_id
@@ -109,6 +114,10 @@ impl Stats {
                 .entry(event.article())
                 .or_default()
                 .insert((event.start(), event.end()));
+            // Attached annotations are one per sentence and annotator: a count is a coverage.
+            *by_annotator
+                .entry((event.article(), event.annotator()))
+                .or_insert(0) += 1;
             *self
                 .annotators
                 .entry(event.annotator().to_owned())
@@ -133,6 +142,26 @@ impl Stats {
                     && done.is_some_and(|d| spans.iter().all(|s| d.contains(&(s.start, s.end))))
             })
             .count();
+        let mut finishers: HashMap<&str, usize> = HashMap::new();
+        for (&(article, _), &decided) in &by_annotator {
+            let sentences = by_id.get(article).map_or(0, |&i| self.spans[i].len());
+            if sentences > 0 && decided >= sentences {
+                *finishers.entry(article).or_insert(0) += 1;
+            }
+        }
+        let mut histogram = BTreeMap::new();
+        for (article, spans) in corpus.articles.iter().zip(&self.spans) {
+            if !spans.is_empty() {
+                let n = finishers.get(article.id.as_str()).copied().unwrap_or(0);
+                *histogram.entry(n).or_insert(0) += 1;
+            }
+        }
+        if let Some(&most) = histogram.keys().next_back() {
+            for n in 0..most {
+                histogram.entry(n).or_insert(0);
+            }
+        }
+        self.per_article_annotators = histogram;
     }
 
     /// Writes the figures as a short two-column table; with `bars` (a terminal), the label

@@ -296,3 +296,41 @@ fn convert_refuses_a_store_in_use_and_changes_nothing() {
     assert!(!dir.path().join("labels").exists());
     assert!(!dir.path().join("labels.convert-tmp").exists());
 }
+
+#[test]
+fn export_refuses_to_write_into_a_store_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("team");
+    let mut alice = FolderStore::open_as(&folder, "alice").unwrap();
+    alice.append(&decision(0, &["military"], "alice")).unwrap();
+    drop(alice);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(["export", "--labels", "team", "--format", "jsonl"])
+        .args(["--out", "team/export.jsonl"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("label store folder"), "{stderr}");
+    assert!(!folder.join("export.jsonl").exists());
+    assert!(FolderStore::open_read_only(&folder).is_ok());
+}
+
+#[test]
+fn a_read_only_single_file_store_follows_its_writer() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("labels.jsonl");
+    let mut writer = LabelStore::open_as(&path, "alice").unwrap();
+    Store::append(&mut writer, &decision(0, &["military"], "alice")).unwrap();
+    let mut reader = OpenedStore::open_read_only(&path).unwrap();
+    assert!(reader.arrivals().unwrap().is_empty());
+    Store::append(&mut writer, &decision(20, &[], "alice")).unwrap();
+    let arrived = reader.arrivals().unwrap();
+    assert_eq!(summary(&arrived), [(Op::Set, "alice".into(), 20, vec![])]);
+    assert!(
+        Store::arrivals(&mut writer).unwrap().is_empty(),
+        "a writer has none"
+    );
+    assert_eq!(all(&reader), all(&writer));
+}

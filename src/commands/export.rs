@@ -197,6 +197,18 @@ fn label_set(schema: Option<&Path>) -> anyhow::Result<LabelSet> {
 
 /// An export written over the label store or a corpus file would destroy it.
 fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> anyhow::Result<()> {
+    // A file in a store folder would be read as an annotator's journal next time.
+    if let store::Layout::Folder(folder) = store::layout_of(store) {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(Path::new(".")).canonicalize();
+        if parent.is_ok() && parent.ok() == folder.canonicalize().ok() {
+            bail!(
+                "{}: --out names a file in the label store folder {}; choose another place",
+                escape::path(out),
+                escape::path(&folder)
+            );
+        }
+    }
     let Ok(out_real) = out.canonicalize() else {
         return Ok(());
     };

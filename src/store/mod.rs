@@ -54,6 +54,9 @@
 //!   is not shorter than what it wrote; if not, the append is refused
 //!   ([`StoreError::JournalReplaced`], [`StoreError::JournalTruncated`]) and nothing is
 //!   written until [`LabelStore::recreate`] writes the store's annotations back.
+//! - Several annotators: a store folder keeps one such journal per annotator
+//!   ([`FolderStore`]); [`OpenedStore`] opens a path in whichever layout it names
+//!   ([`layout_of`]), and [`convert()`] turns a journal into a folder.
 
 mod annotation;
 mod backend;

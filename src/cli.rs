@@ -32,10 +32,11 @@ pub struct Cli {
 pub fn parse() -> Cli {
     let default = match crate::store::labels_dir() {
         Ok(dir) => format!(
-            "The label store (a JSON-lines journal). Default: {}/<corpus key>.jsonl",
+            "The label store: a folder with one journal per annotator, or a single .jsonl \
+             journal. Default: {}/<corpus key> (or <corpus key>.jsonl where that exists)",
             crate::escape::path(&dir)
         ),
-        Err(err) => format!("The label store (a JSON-lines journal). No default: {err}"),
+        Err(err) => format!("The label store (a folder, or a .jsonl journal). No default: {err}"),
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
@@ -61,6 +62,28 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Add labels from another tool's file (or a stance export) to the label store.
     Import(ImportArgs),
+    /// Manage the label store itself.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+/// The subcommands of `stance store`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Turn a single-file store (X.jsonl) into a store folder (X/, one journal per
+    /// annotator), keeping every line; the file is kept as X.jsonl.converted-<time>.
+    Convert(ConvertArgs),
+}
+
+/// Options of `stance store convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The corpus whose default store is converted (when no --labels is given).
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The single-file store to convert. Default: the corpus's store in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -118,6 +141,20 @@ pub struct AnnotateArgs {
     /// Who is annotating. Default: the user name from the environment.
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
+    /// Annotators each article should get: Space goes first to articles that fewer than K
+    /// annotators have finished (and you have not).
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = overlap)]
+    pub overlap: usize,
+}
+
+/// `--overlap K`: a whole number of annotators, at least 1.
+fn overlap(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(k),
+        _ => Err(format!(
+            "{text:?} is not a number of annotators (1 or more)"
+        )),
+    }
 }
 
 /// Options of `stance review`.
@@ -290,6 +327,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(&args),
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
+        Some(Command::Store(StoreCommand::Convert(args))) => commands::store::convert(&args),
     }
 }
 

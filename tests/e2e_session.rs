@@ -258,7 +258,10 @@ fn stance_alone_opens_the_sample_corpus() {
     let home = Home::new();
     let mut term = Terminal::spawn(&home, &[], 100, 30);
     let screen = term.wait_for("article 1/");
-    assert!(screen.contains("labels/sample.jsonl"), "{screen}");
+    assert!(
+        screen.contains("labels/sample") && !screen.contains("sample.jsonl"),
+        "{screen}"
+    );
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }

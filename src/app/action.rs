@@ -165,6 +165,8 @@ pub enum Action {
     /// Move the split's word cursor by this many words.
     #[strum(disabled)]
     MoveWord(isize),
+    /// In the article view: show or hide the other annotators' labels of each sentence.
+    ShowOthers,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -277,6 +279,7 @@ impl Action {
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
+            Action::ShowOthers => Description::article_only("others' decisions: show / hide"),
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }

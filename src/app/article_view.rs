@@ -81,6 +81,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FirstSentence => go(state, cursor.article, 0),
         Action::LastSentence => go(state, cursor.article, last_sentence),
         Action::ToggleLabel(i) => toggle(state, i),
+        Action::ShowOthers => state.toggle_others(),
         Action::NoStance => {
             let mut effects = decide(state, Some(Vec::new()));
             effects.extend(step(state, 1));
@@ -151,11 +152,34 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
 }
 
 fn next_unannotated(state: &mut State) -> Vec<Effect> {
+    // Whether the article last asked about wants another annotator, asked once per article.
+    let wanted = std::cell::Cell::new((usize::MAX, false));
+    let found = super::search::find_from_cursor(state, |state, article, sentence| {
+        if state.annotation_at(article, sentence).is_some() {
+            return false;
+        }
+        if wanted.get().0 != article {
+            wanted.set((article, state.wants_annotator(article)));
+        }
+        wanted.get().1
+    });
+    if let Some((article, sentence)) = found {
+        return go(state, article, sentence);
+    }
     let found = super::search::find_from_cursor(state, |state, article, sentence| {
         state.annotation_at(article, sentence).is_none()
     });
     match found {
-        Some((article, sentence)) => go(state, article, sentence),
+        Some((article, sentence)) => {
+            let mut effects = go(state, article, sentence);
+            let note = format!(
+                "every article you have not finished has {} annotator(s) who finished it \
+                 (--overlap {}); going on with this one",
+                state.overlap, state.overlap
+            );
+            effects.extend(say(state, &note));
+            effects
+        }
         None => say(state, "every sentence is annotated"),
     }
 }

@@ -16,6 +16,7 @@ mod keys;
 pub mod layout;
 mod navigate;
 mod open;
+mod others;
 pub mod panel;
 mod panels;
 pub mod paste;

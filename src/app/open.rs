@@ -83,6 +83,8 @@ impl State {
             read_only: setup.read_only,
             from_review: false,
             boundaries: setup.boundaries,
+            others_shown: false,
+            overlap: setup.overlap.max(1),
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

@@ -46,6 +46,9 @@ pub struct Setup {
     pub read_only: Option<String>,
     /// The store's boundary overrides, every annotator's: they correct the sentences.
     pub boundaries: Overrides,
+    /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
+    /// articles that fewer have finished.
+    pub overlap: usize,
 }
 
 impl Setup {
@@ -65,6 +68,7 @@ impl Setup {
             review: None,
             read_only: None,
             boundaries: Overrides::default(),
+            overlap: 1,
         }
     }
 }
@@ -159,6 +163,10 @@ pub struct State {
     pub(super) from_review: bool,
     /// The store's boundary overrides, with the session's own splits and merges.
     pub(super) boundaries: Overrides,
+    /// The article view shows the other annotators' labels beside the session's own.
+    pub(super) others_shown: bool,
+    /// Annotators each article should get; see [`Setup::overlap`].
+    pub(super) overlap: usize,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

@@ -11,7 +11,7 @@ use crate::cli::AnnotateArgs;
 use crate::corpus;
 use crate::escape;
 use crate::schema::Schema;
-use crate::store::{self, LabelStore, StoreError};
+use crate::store::{self, OpenedStore, Store, StoreError};
 use crate::terminal::{self, Session, position};
 
 /// Runs `stance annotate`.
@@ -46,7 +46,7 @@ pub(crate) fn session(
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
     terminal::ensure_terminal()?;
-    let (store, read_only) = match LabelStore::open_or_wait_for_writable(&store_path, &annotator) {
+    let (store, read_only) = match OpenedStore::open_or_wait_for_writable(&store_path, &annotator) {
         Ok((store, None)) => (store, None),
         Ok((store, Some(unwritable))) => {
             warnings.insert(
@@ -63,7 +63,7 @@ pub(crate) fn session(
             warnings.push(format!(
                 "{reason}: reviewing read-only, changes are not saved"
             ));
-            (LabelStore::open_read_only(&store_path)?, Some(reason))
+            (OpenedStore::open_read_only(&store_path)?, Some(reason))
         }
         Err(err) => return Err(err.into()),
     };
@@ -94,6 +94,7 @@ pub(crate) fn session(
         review,
         read_only,
         boundaries: store.boundaries().clone(),
+        overlap: args.overlap,
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
     let shown = store

@@ -13,7 +13,7 @@ use crate::corpus;
 use crate::escape;
 use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
 use crate::schema::Schema;
-use crate::store::{self, LabelStore};
+use crate::store::{self, OpenedStore, Store};
 
 /// Runs `stance export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -60,7 +60,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             escape::path(&store_path)
         );
     }
-    let store = LabelStore::open_read_only(&store_path)?;
+    let store = OpenedStore::open_read_only(&store_path)?;
     options.boundaries = store.boundaries().clone();
     // An article left out by `--where` is not exported, and its annotations are not gone.
     let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
@@ -199,6 +199,18 @@ fn label_set(schema: Option<&Path>) -> anyhow::Result<LabelSet> {
 
 /// An export written over the label store or a corpus file would destroy it.
 fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> anyhow::Result<()> {
+    // A file in a store folder would be read as an annotator's journal next time.
+    if let store::Layout::Folder(folder) = store::layout_of(store) {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(Path::new(".")).canonicalize();
+        if parent.is_ok() && parent.ok() == folder.canonicalize().ok() {
+            bail!(
+                "{}: --out names a file in the label store folder {}; choose another place",
+                escape::path(out),
+                escape::path(&folder)
+            );
+        }
+    }
     let Ok(out_real) = out.canonicalize() else {
         return Ok(());
     };

@@ -12,7 +12,7 @@ use crate::cli::SegmentArgs;
 use crate::corpus::segment::sentences;
 use crate::corpus::{self, CorpusSpec};
 use crate::escape::escape;
-use crate::store::LabelStore;
+use crate::store::{OpenedStore, Store};
 
 /// One line of `--json` output: byte offsets into the (decoded) input and the sentence.
 #[derive(Serialize)]
@@ -77,7 +77,7 @@ fn with_overrides(args: &SegmentArgs, labels: &Path) -> anyhow::Result<ExitCode>
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
-    let store = LabelStore::open_read_only(labels)?;
+    let store = OpenedStore::open_read_only(labels)?;
     let stale = boundary::stale(&corpus.articles, store.boundaries()).len();
     if stale > 0 {
         eprintln!(

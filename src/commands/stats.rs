@@ -13,7 +13,7 @@ use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
 use crate::schema::Schema;
-use crate::store::{self, BoundaryKind, LabelStore, Overrides};
+use crate::store::{self, BoundaryKind, OpenedStore, Overrides, Store};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -48,6 +48,9 @@ pub struct Stats {
     /// other figures count only the articles kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterNote>,
+    /// Coverage for `--overlap`: for each number n from 0 to the most, how many articles
+    /// (with at least one sentence) exactly n annotators finished (decided every sentence).
+    pub per_article_annotators: BTreeMap<usize, usize>,
     /// Label names in schema order, for the table.
     #[serde(skip)]
     label_order: Vec<String>,
@@ -146,6 +149,7 @@ impl Stats {
             articles_done: 0,
             boundary_overrides: BoundaryReport::of(corpus, overrides),
             filter: None,
+            per_article_annotators: BTreeMap::new(),
             label_order: Vec::new(),
             spans,
         }
@@ -153,8 +157,8 @@ impl Stats {
 
     /// Adds the label counts of `store`, whose annotations are of `corpus` (the corpus
     /// [`Stats::of`] counted: its sentences are reused).
-    pub fn count_labels(&mut self, store: &LabelStore, corpus: &Corpus, schema: &Schema) {
-        self.store = store.path().display().to_string();
+    pub fn count_labels(&mut self, store: &dyn Store, corpus: &Corpus, schema: &Schema) {
+        self.store = store.location();
         self.labels = schema.labels.iter().map(|l| (l.name.clone(), 0)).collect();
         self.label_order = schema.labels.iter().map(|l| l.name.clone()).collect();
         let by_id: HashMap<&str, usize> = corpus
@@ -164,6 +168,7 @@ impl Stats {
             .map(|(i, article)| (article.id.as_str(), i))
             .collect();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
+        let mut by_annotator: HashMap<(&str, &str), usize> = HashMap::new();
         // An article left out by `--where` is neither counted nor gone.
         for event in store.annotations().filter(|e| !corpus.hides(e.article())) {
             let article = by_id
@@ -177,6 +182,10 @@ impl Stats {
                 .entry(event.article())
                 .or_default()
                 .insert((event.start(), event.end()));
+            // Attached annotations are one per sentence and annotator: a count is a coverage.
+            *by_annotator
+                .entry((event.article(), event.annotator()))
+                .or_insert(0) += 1;
             *self
                 .annotators
                 .entry(event.annotator().to_owned())
@@ -201,6 +210,26 @@ impl Stats {
                     && done.is_some_and(|d| spans.iter().all(|s| d.contains(&(s.start, s.end))))
             })
             .count();
+        let mut finishers: HashMap<&str, usize> = HashMap::new();
+        for (&(article, _), &decided) in &by_annotator {
+            let sentences = by_id.get(article).map_or(0, |&i| self.spans[i].len());
+            if sentences > 0 && decided >= sentences {
+                *finishers.entry(article).or_insert(0) += 1;
+            }
+        }
+        let mut histogram = BTreeMap::new();
+        for (article, spans) in corpus.articles.iter().zip(&self.spans) {
+            if !spans.is_empty() {
+                let n = finishers.get(article.id.as_str()).copied().unwrap_or(0);
+                *histogram.entry(n).or_insert(0) += 1;
+            }
+        }
+        if let Some(&most) = histogram.keys().next_back() {
+            for n in 0..most {
+                histogram.entry(n).or_insert(0);
+            }
+        }
+        self.per_article_annotators = histogram;
     }
 
     /// Writes the figures as a short two-column table; with `bars` (a terminal), the label
@@ -312,7 +341,7 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         Some(path) => path.clone(),
         None => store::default_path(&corpus.key)?,
     };
-    let store = LabelStore::open_read_only(&store_path)?;
+    let store = OpenedStore::open_read_only(&store_path)?;
     let mut stats = Stats::of(&corpus, store.boundaries());
     if stats.boundary_overrides.stale > 0 {
         eprintln!(

@@ -71,9 +71,10 @@ impl Store for LabelStore {
         Box::new(LabelStore::annotations(self))
     }
 
+    /// A writer has none (one writer per journal: nothing else appends to it); a store
+    /// opened read-only follows what the writing session appends.
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
-        // One writer per journal: nothing else appends to it.
-        Ok(Vec::new())
+        self.follow()
     }
 
     /// [`LabelStore::recreate`]: the file found at the path goes to

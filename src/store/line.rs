@@ -53,8 +53,8 @@ impl Line<'_> {
     }
 }
 
-#[cfg(test)]
 impl Line<'_> {
+    /// An owned copy, for an event read while following another process's journal.
     pub(crate) fn into_event(self) -> super::event::Event {
         super::event::Event {
             v: self.v,

@@ -54,14 +54,21 @@
 //!   is not shorter than what it wrote; if not, the append is refused
 //!   ([`StoreError::JournalReplaced`], [`StoreError::JournalTruncated`]) and nothing is
 //!   written until [`LabelStore::recreate`] writes the store's annotations back.
+//! - Several annotators: a store folder keeps one such journal per annotator
+//!   ([`FolderStore`]); [`OpenedStore`] opens a path in whichever layout it names
+//!   ([`layout_of`]), and [`convert()`] turns a journal into a folder.
 
 mod annotation;
 mod backend;
 mod canonical;
+mod convert;
 mod decision;
 mod error;
 pub mod event;
+mod file_name;
+mod folder;
 mod journal;
+mod layout;
 mod line;
 mod lines;
 mod lock;
@@ -70,6 +77,7 @@ mod orphans;
 mod overrides;
 mod replay;
 mod state;
+mod tail;
 mod writer;
 
 use std::fs::File;
@@ -80,9 +88,12 @@ use anyhow::Context;
 
 pub use annotation::Annotation;
 pub use backend::Store;
+pub use convert::{Converted, convert};
 pub use decision::Decision;
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
+pub use folder::{FolderStore, journal_path};
+pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
@@ -106,6 +117,8 @@ pub struct LabelStore {
     /// Set when the store was opened read-only because its folder could not be written:
     /// the annotator to take the lock as once it can be, tried again on each append.
     retry_as: Option<String>,
+    /// How far a read-only store has read its journal, to take in what its writer adds.
+    followed: Option<tail::Mark>,
 }
 
 impl LabelStore {
@@ -143,6 +156,7 @@ impl LabelStore {
                 replay.needs_newline,
             )),
             retry_as: None,
+            followed: None,
         };
         let live = store.annotations.len() + store.overrides.len();
         let superseded = replay.events - live;
@@ -157,9 +171,9 @@ impl LabelStore {
     /// A writer may be appending meanwhile: its unfinished last line reads as torn.
     pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
         // A FIFO would block the read until a writer came.
-        let replay = match crate::special::refuse(path).and_then(|()| File::open(path)) {
-            Ok(file) => replay::replay(path, &file)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
+        let (replay, file) = match crate::special::refuse(path).and_then(|()| File::open(path)) {
+            Ok(file) => (replay::replay(path, &file)?, Some(file)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (replay::Replay::default(), None),
             Err(e) => return Err(StoreError::io(path, "read label store", e)),
         };
         Ok(LabelStore {
@@ -170,6 +184,10 @@ impl LabelStore {
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
             retry_as: None,
+            followed: Some(tail::Mark {
+                file,
+                len: replay.complete_len,
+            }),
         })
     }
 
@@ -366,7 +384,9 @@ fn login_name() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// `labels/<corpus_key>.jsonl` in the platform data folder, or in `STANCE_DATA_DIR`.
+/// `labels/<corpus_key>` (a store folder) in the platform data folder, or in
+/// `STANCE_DATA_DIR`; `labels/<corpus_key>.jsonl` instead when that journal exists (a store
+/// made before store folders, not yet converted).
 pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
     let bad = corpus_key.is_empty()
         || corpus_key == "."
@@ -376,7 +396,12 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
         !bad,
         "corpus key {corpus_key:?} cannot name a label store file"
     );
-    Ok(labels_dir()?.join(format!("{corpus_key}.jsonl")))
+    let dir = labels_dir()?;
+    let journal = dir.join(format!("{corpus_key}.jsonl"));
+    if std::fs::symlink_metadata(&journal).is_ok() {
+        return Ok(journal);
+    }
+    Ok(dir.join(corpus_key))
 }
 
 /// The folder that holds the default label stores: `labels/` in the platform data folder,

@@ -134,6 +134,9 @@ pub struct Override {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Overrides {
     by_article: BTreeMap<String, BTreeMap<usize, Override>>,
+    /// The newest `restore` line per (article, `at`) that left nothing live: in a store
+    /// folder, it withdraws an override that another annotator's journal holds.
+    withdrawn: BTreeMap<(String, usize), BoundaryEvent>,
 }
 
 impl Overrides {
@@ -149,9 +152,12 @@ impl Overrides {
                         self.by_article.remove(&event.article);
                     }
                 }
+                self.withdrawn
+                    .insert((event.article.clone(), event.at), event.clone());
                 return;
             }
         };
+        self.withdrawn.remove(&(event.article.clone(), event.at));
         let live = Override {
             kind,
             at: event.at,
@@ -193,7 +199,21 @@ impl Overrides {
         self.by_article.is_empty()
     }
 
-    /// One journal line per live override, for compaction.
+    /// The overrides of several journals (a store folder's) as one: per (article, `at`),
+    /// the newest line of any of them wins, a `restore` too.
+    pub fn merged<'a>(journals: impl IntoIterator<Item = &'a Overrides>) -> Overrides {
+        let mut lines: Vec<BoundaryEvent> =
+            journals.into_iter().flat_map(Overrides::events).collect();
+        lines.sort_by(|a, b| (a.ts, &a.annotator).cmp(&(b.ts, &b.annotator)));
+        let mut merged = Overrides::default();
+        for line in &lines {
+            merged.apply(line);
+        }
+        merged
+    }
+
+    /// One journal line per live override and per withdrawal, for compaction: a
+    /// withdrawal is kept, since in a store folder it may withdraw another journal's line.
     pub(crate) fn events(&self) -> Vec<BoundaryEvent> {
         self.iter()
             .map(|(article, o)| BoundaryEvent {
@@ -208,6 +228,7 @@ impl Overrides {
                 ts: o.ts,
                 text: o.text.clone(),
             })
+            .chain(self.withdrawn.values().cloned())
             .collect()
     }
 }

@@ -84,6 +84,38 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     Ok(out)
 }
 
+/// What one journal line holds: a decision on a sentence, or a boundary override.
+#[derive(Debug)]
+pub(crate) enum JournalLine {
+    /// A `set` or `clear` of a sentence's annotation.
+    Decision(super::event::Event),
+    /// A `split`, `merge` or `restore` of a boundary.
+    Boundary(BoundaryEvent),
+}
+
+impl JournalLine {
+    /// Who wrote the line.
+    pub(crate) fn annotator(&self) -> &str {
+        match self {
+            JournalLine::Decision(event) => &event.annotator,
+            JournalLine::Boundary(event) => &event.annotator,
+        }
+    }
+}
+
+/// One complete journal line (without its newline), validated as replay validates it; the
+/// reason it is not a valid line otherwise.
+pub(crate) fn parse_event(bytes: &[u8]) -> Result<JournalLine, String> {
+    match parse(bytes) {
+        Parsed::Event(line) => Ok(match line.boundary() {
+            Some(boundary) => JournalLine::Boundary(boundary),
+            None => JournalLine::Decision(line.into_event()),
+        }),
+        Parsed::Unfinished(_) if bytes.is_empty() => Err("empty line".into()),
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => Err(reason),
+    }
+}
+
 /// Counts a valid event, keeping it only when it is its sentence's newest; boundary lines
 /// go to `boundaries`, newest first.
 fn take(out: &mut Replay, boundaries: &mut Vec<BoundaryEvent>, line: Line<'_>) {

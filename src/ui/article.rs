@@ -23,6 +23,15 @@ pub const UNSAVED: (char, Style) = (
 );
 /// Beside the mark of a sentence whose boundary an analyst split or merged.
 pub const BOUNDARY_CHANGED: (char, Style) = ('┊', Style::new().fg(Color::Yellow));
+/// The mark, while others' decisions are shown, of a sentence another annotator decided
+/// otherwise than the session's annotator.
+pub const OTHERS_DIFFER: (char, Style) = (
+    '≠',
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
+        .add_modifier(Modifier::BOLD),
+);
 /// The mark of a sentence with several labels: the first label's colour, then the second's.
 pub const SEVERAL: char = '▌';
 
@@ -131,6 +140,9 @@ fn text(state: &State, buf: &mut Buffer) {
 pub fn mark(state: &State, sentence: usize) -> (char, Style) {
     if state.is_unsaved(sentence) {
         return UNSAVED;
+    }
+    if state.shows_others() && state.others_differ_on(sentence) {
+        return OTHERS_DIFFER;
     }
     let Some(labels) = state.annotation(sentence) else {
         return NOT_ANNOTATED;

@@ -38,6 +38,29 @@ fn current_decision(state: &State) -> (String, Style) {
     (text, style)
 }
 
+/// The other annotators' decisions on the current sentence, one `name: labels` each; empty
+/// unless they are shown.
+fn others_decisions(state: &State) -> Vec<String> {
+    if !state.shows_others() {
+        return Vec::new();
+    }
+    let others = state.others_on(state.cursor().sentence);
+    if others.is_empty() {
+        return vec!["others: none decided it".to_owned()];
+    }
+    others
+        .into_iter()
+        .map(|(name, labels)| {
+            let labels = if labels.is_empty() {
+                "no stance".to_owned()
+            } else {
+                labels.join(", ")
+            };
+            format!("{}: {}", sanitize(name), sanitize(&labels))
+        })
+        .collect()
+}
+
 fn check(state: &State, label: usize) -> &'static str {
     let name = &state.schema().labels[label].name;
     match state.annotation(state.cursor().sentence) {
@@ -63,7 +86,12 @@ fn below(state: &State, buf: &mut Buffer) {
         buf[(x, area.y)].set_symbol("─").set_style(DIM);
     }
     let (decision, style) = current_decision(state);
-    let title = format!(" this sentence: {decision} ");
+    let others = others_decisions(state);
+    let title = if others.is_empty() {
+        format!(" this sentence: {decision} ")
+    } else {
+        format!(" this sentence: {decision} · {} ", others.join(" · "))
+    };
     buf.set_stringn(
         area.x + 1,
         area.y,
@@ -195,6 +223,15 @@ fn side(state: &State, buf: &mut Buffer) {
     let (decision, style) = current_decision(state);
     for line in wrap(&decision, width, 3) {
         row(buf, &mut y, &line, style, "");
+    }
+    let others = others_decisions(state);
+    if !others.is_empty() {
+        row(buf, &mut y, "Others:", DIM, "");
+    }
+    for other in others {
+        for line in wrap(&other, width, 2) {
+            row(buf, &mut y, &line, Style::new().fg(Color::Yellow), "");
+        }
     }
 }
 

@@ -123,6 +123,9 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         chart.draw(buf, y, &line);
         y += 1;
     }
+    if y + bottom_rows < bottom {
+        text(buf, &mut y, &coverage(state), DIM);
+    }
     y = y.max(bottom.saturating_sub(bottom_rows - 1));
     let pace = state.pace();
     let minutes = pace.elapsed_ms / 60_000;
@@ -214,4 +217,16 @@ impl Chart {
         cx += count.len() as u16;
         buf.set_stringn(cx, y, &percent, percent.len(), DIM);
     }
+}
+
+/// How many articles 0, 1, 2, ... annotators finished, against `--overlap`.
+fn coverage(state: &State) -> String {
+    let histogram = state.finished_histogram();
+    let counts: Vec<String> = histogram.iter().map(|n| thousands(*n)).collect();
+    format!(
+        "Articles finished by 0–{} annotators: {} (overlap {})",
+        histogram.len().saturating_sub(1),
+        counts.join(" / "),
+        state.overlap()
+    )
 }

@@ -91,6 +91,7 @@ fn options(format: Format) -> Options {
         only_label: None,
         resolve: Resolve::Latest,
         meta: None,
+        include_ignored: false,
     }
 }
 

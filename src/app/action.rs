@@ -158,6 +158,8 @@ pub enum Action {
     /// order they were made.
     #[strum(disabled)]
     Arrived(Vec<Event>),
+    /// Decide "not a sentence to train on" (neither labels nor a negative) and move on.
+    Ignore,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -270,6 +272,9 @@ impl Action {
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
+            Action::Ignore => {
+                Description::both("ignore (not to train on); next").in_review("ignore; next row")
+            }
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }

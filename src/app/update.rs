@@ -122,7 +122,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         _ => {
             let edits = matches!(
                 action,
-                Action::ToggleLabel(_) | Action::NoStance | Action::Clear
+                Action::ToggleLabel(_) | Action::NoStance | Action::Clear | Action::Ignore
             ) || (*action == Action::Confirm && state.view == View::Article);
             return if edits { refused(state) } else { None };
         }

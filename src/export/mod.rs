@@ -110,6 +110,8 @@ pub struct Options {
     pub resolve: Resolve,
     /// Metadata fields to carry into every record (`--meta`), in this order.
     pub meta: Option<Vec<String>>,
+    /// Also write sentences decided "ignore", marked as such where the format has a place.
+    pub include_ignored: bool,
 }
 
 /// Why an export failed.

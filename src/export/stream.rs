@@ -10,7 +10,7 @@ use super::summary::Summary;
 use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
 use crate::attach::{Orphan, attach_annotation};
 use crate::corpus::{Article, Span};
-use crate::store::{self, Op};
+use crate::store::{self, IGNORE, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
@@ -22,7 +22,7 @@ pub fn export<'a, W: Write>(
     out: W,
 ) -> Result<Summary, ExportError> {
     let wanted = |event: &store::Annotation| {
-        event.op() == Op::Set
+        event.op() != Op::Clear
             && match &options.resolve {
                 Resolve::Annotator(name) => event.annotator() == name,
                 _ => true,
@@ -99,6 +99,17 @@ pub fn export<'a, W: Write>(
                     summary.ties += 1;
                     continue;
                 }
+                Resolution::Decided(decision) if decision.labels == [IGNORE] => {
+                    if !options.include_ignored {
+                        summary.ignored += 1;
+                        continue;
+                    }
+                    Some(Verdict {
+                        labels: Vec::new(),
+                        annotator: decision.annotator,
+                        ignored: true,
+                    })
+                }
                 Resolution::Decided(decision) => {
                     match in_schema(decision, &options.labels, &mut summary) {
                         Some(annotation) => Some(annotation),
@@ -161,6 +172,7 @@ fn in_schema<'a>(
     fits.then_some(Verdict {
         labels: positions,
         annotator: decision.annotator,
+        ignored: false,
     })
 }
 
@@ -199,6 +211,7 @@ impl<'l, W: Write> Sink<'l, W> {
                     out,
                     labels,
                     options.split.is_some(),
+                    options.include_ignored,
                     options.meta.as_deref(),
                 )?),
                 labels,
@@ -279,6 +292,7 @@ mod tests {
             only_label: None,
             resolve: Resolve::Latest,
             meta: None,
+            include_ignored: false,
         }
     }
 

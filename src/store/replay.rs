@@ -85,7 +85,7 @@ fn take(out: &mut Replay, line: Line<'_>) {
         line.end,
         &line.annotator.get(),
     );
-    if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
+    if out.annotations.claim_newest(key, line.op) && line.op != Op::Clear {
         out.annotations.push_newest(key, line);
     }
 }
@@ -113,6 +113,15 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             line.origin.since_version(),
             line.v
         )),
+        Ok(line) if line.v < line.op.since_version() => Parsed::Bad(format!(
+            "op {:?} needs journal format version {} but the line says {}",
+            line.op,
+            line.op.since_version(),
+            line.v
+        )),
+        Ok(line) if line.op == Op::Ignore && line.labels.iter().next().is_some() => {
+            Parsed::Bad("op \"ignore\" carries no labels".into())
+        }
         Ok(line) => match check(line.start, line.end) {
             Ok(()) => Parsed::Event(line),
             Err(reason) => Parsed::Bad(reason),

@@ -189,6 +189,7 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
     for effect in update(state, action) {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
+            Effect::SaveAll(saves) => worker.save_all(saves),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,

@@ -106,7 +106,7 @@ fn help_at_the_smallest_size_scrolls_to_its_last_row_and_says_where_it_is() {
     assert_eq!(y, 10, "the last row is at the bottom, above the border");
     find(buf, &format!(" {}–{rows} of {rows} ", rows - 9));
     // Keys wider than the narrow keys column push their text right rather than being cut.
-    find(buf, "PgDn Ctrl-d  scroll");
+    find(buf, "PgUp Ctrl-u  scroll");
 }
 
 #[test]

@@ -160,6 +160,8 @@ pub enum Action {
     Arrived(Vec<Event>),
     /// Decide "not a sentence to train on" (neither labels nor a negative) and move on.
     Ignore,
+    /// Decide "no stance" on every sentence of the article not decided yet (asks first).
+    FinishArticle,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -272,6 +274,9 @@ impl Action {
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
+            Action::FinishArticle => {
+                Description::article_only("undecided sentences of the article: no stance")
+            }
             Action::Ignore => {
                 Description::both("ignore (not to train on); next").in_review("ignore; next row")
             }
@@ -332,6 +337,9 @@ pub enum Effect {
     Redraw,
     /// End the session.
     Quit,
+    /// Hand these decisions to the label store as one atomic write (all kept or none), then
+    /// report `Saved` or `SaveFailed` for each number.
+    SaveAll(Vec<(u64, Decision)>),
 }
 
 #[cfg(test)]

@@ -185,24 +185,92 @@ fn decision(
     }
 }
 
-/// Puts back the target of the last decision as it was before, wherever it was.
+/// Puts back the targets of the last step as they were before, wherever they were.
 pub(super) fn undo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.history.undo.pop() else {
+    let Some(step) = state.history.undo.pop() else {
         return say(state, "nothing to undo");
     };
-    let effects = replay(state, change.target, change.before.clone());
-    state.history.redo.push(change);
+    let effects = replay_step(state, &step, |change| change.before.clone());
+    state.history.redo.push(step);
     effects
 }
 
-/// Does again the decision that the last undo took back.
+/// Does again the step that the last undo took back.
 pub(super) fn redo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.history.redo.pop() else {
+    let Some(step) = state.history.redo.pop() else {
         return say(state, "nothing to redo");
     };
-    let effects = replay(state, change.target, change.after.clone());
-    state.history.undo.push(change);
+    let effects = replay_step(state, &step, |change| change.after.clone());
+    state.history.undo.push(step);
     effects
+}
+
+/// Replays one step: a single decision as it always was, several as one atomic write with
+/// the cursor on the first of them.
+fn replay_step(
+    state: &mut State,
+    step: &[Change],
+    labels: impl Fn(&Change) -> Option<Labels>,
+) -> Vec<Effect> {
+    if let [change] = step {
+        return replay(state, change.target, labels(change));
+    }
+    let mut effects = match step.first().map(|c| c.target) {
+        Some(Target::Sentence {
+            article, sentence, ..
+        }) => go(state, article, sentence),
+        _ => Vec::new(),
+    };
+    let saves = step
+        .iter()
+        .map(|change| apply(state, change.target, labels(change)))
+        .collect();
+    effects.push(together(saves));
+    effects
+}
+
+/// Decides `after` on every sentence target at once: one undo step, one atomic store write.
+pub(super) fn decide_all(
+    state: &mut State,
+    targets: &[Target],
+    after: Option<Labels>,
+) -> Vec<Effect> {
+    if let Some(reason) = &state.read_only {
+        let reason = format!("not saved: {reason}");
+        return say_error(state, &reason);
+    }
+    let after = after.map(|l| in_schema_order(&state.schema, l));
+    let mut changes = Vec::new();
+    let mut saves = Vec::new();
+    for &target in targets {
+        let before = labels_of(state, target);
+        if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
+            state.clock.decided((article, span.start, span.end));
+        }
+        changes.push(Change {
+            target,
+            before,
+            after: after.clone(),
+        });
+        saves.push(apply(state, target, after.clone()));
+    }
+    state.history.record_step(changes);
+    match saves.len() {
+        0 => Vec::new(),
+        _ => vec![together(saves)],
+    }
+}
+
+/// Single saves joined into one atomic write, each keeping its number for its report.
+fn together(saves: Vec<Effect>) -> Effect {
+    let saves = saves
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Save { seq, decision } => (seq, decision),
+            _ => unreachable!("apply returns a save"),
+        })
+        .collect();
+    Effect::SaveAll(saves)
 }
 
 /// Goes to the target (the sentence in the article; its row in the review list) and sets it.

@@ -6,7 +6,7 @@ use super::navigate::{say, say_error};
 use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
-use super::{picker, recreate, review};
+use super::{finish, picker, recreate, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -46,6 +46,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             return quit_once_saved(state);
         }
         Action::RecreateStore => return recreate::press(state),
+        Action::FinishArticle if state.mode == Mode::Normal => return finish::press(state),
         report @ (Action::Recreated { .. } | Action::RecreateFailed { .. }) => {
             let mut effects = recreate::reported(state, report);
             effects.extend(quit_once_saved(state));

@@ -234,8 +234,12 @@ fn saved_shows_only_when_every_write_is_done() {
     find(terminal.backend().buffer(), "saving…");
     update(&mut state, Action::Saved(seq));
     let terminal = draw(&state, 80, 24);
-    let (x, y) = find(terminal.backend().buffer(), "saved");
-    assert_eq!(terminal.backend().buffer()[(x, y)].fg, Color::Green);
+    let buf = terminal.backend().buffer();
+    // The save state sits at the right end of the second row, after the "saved: …" feedback.
+    let row = row_text(buf, 23);
+    assert!(row.trim_end().ends_with(" saved"), "{row}");
+    let x = row.trim_end().chars().count() as u16 - 5;
+    assert_eq!(buf[(x, 23)].fg, Color::Green);
 }
 
 #[test]

@@ -4,12 +4,13 @@
 use super::action::Effect;
 use super::annotations::GONE;
 use super::history::{Change, Target};
+use super::layout::sanitize;
 use super::navigate::{go, say, say_error};
 use super::open::Insert;
 use super::state::{Labels, SentenceKey, State, View};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
-use crate::store::{Decision, Origin};
+use crate::store::{Decision, Origin, is_ignore};
 
 /// The refusal of an edit in a session that cannot save, said in the status bar before
 /// anything moves (so the cursor stays on what was not saved); `None` when it can save.
@@ -52,7 +53,47 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
         before,
         after: after.clone(),
     });
-    vec![apply(state, target, after)]
+    let effects = vec![apply(state, target, after.clone())];
+    // What was saved, said in the status bar until the next key: a stray `Enter` or `0`
+    // shows at once what it decided.
+    let said = match &after {
+        Some(_) => format!("saved: {} · {}", words(after.as_ref()), place(target)),
+        None => format!("cleared · {}", place(target)),
+    };
+    say(state, &said);
+    effects
+}
+
+/// A decision in the analyst's words; label names are outside text, made safe to show.
+fn words(labels: Option<&Labels>) -> String {
+    match labels {
+        None => "not annotated".to_owned(),
+        Some(labels) if labels.is_empty() => "no stance".to_owned(),
+        Some(labels) if is_ignore(labels) => "ignored".to_owned(),
+        Some(labels) => sanitize(&labels.join(", ")),
+    }
+}
+
+/// Where a decision is, as the status bar names it.
+fn place(target: Target) -> String {
+    match target {
+        Target::Sentence { sentence, .. } => format!("sentence {}", sentence + 1),
+        Target::Orphan(_) => "an orphaned annotation".to_owned(),
+    }
+}
+
+/// What undo or redo did (`done` is "undone" or "redone"): the decision taken back or made
+/// again (`labels`) on the step's sentence, or on how many.
+fn say_replayed(state: &mut State, done: &str, step: &[Change], labels: Option<&Labels>) {
+    let what = match labels {
+        None => "clear".to_owned(),
+        Some(_) => words(labels),
+    };
+    let text = match step {
+        [change] => format!("{done}: {what} on {}", place(change.target)),
+        _ => format!("{done}: {what} on {} sentences", step.len()),
+    };
+    say(state, &text);
 }
 
 /// The session annotator's labels on a target now.
@@ -191,6 +232,7 @@ pub(super) fn undo(state: &mut State) -> Vec<Effect> {
         return say(state, "nothing to undo");
     };
     let effects = replay_step(state, &step, |change| change.before.clone());
+    say_replayed(state, "undone", &step, step[0].after.as_ref());
     state.history.redo.push(step);
     effects
 }
@@ -201,6 +243,7 @@ pub(super) fn redo(state: &mut State) -> Vec<Effect> {
         return say(state, "nothing to redo");
     };
     let effects = replay_step(state, &step, |change| change.after.clone());
+    say_replayed(state, "redone", &step, step[0].after.as_ref());
     state.history.undo.push(step);
     effects
 }

@@ -43,6 +43,10 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             recreate,
         } => {
             state.saving.failed(seq, reason, recreate);
+            // A "saved: …" feedback must not stand beside the refusal of that very write.
+            if state.message.as_ref().is_some_and(|m| !m.error) {
+                state.message = None;
+            }
             return quit_once_saved(state);
         }
         Action::RecreateStore => return recreate::press(state),

@@ -78,6 +78,8 @@ fn an_ignore_in_the_store_is_shown_with_its_own_mark_and_filtered_in_review() {
     };
     for (width, height) in [(80, 24), (120, 40)] {
         let mut s = open(setup.clone(), width, height);
+        // Resumed after the last decision, in the next article: back to the first.
+        run(&mut s, [Action::PreviousArticle]);
         assert_eq!(s.annotation(1), Some(&ignored()));
         let terminal = draw(&s, width, height);
         let buf = terminal.backend().buffer();

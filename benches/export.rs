@@ -92,6 +92,7 @@ fn options(format: Format) -> Options {
         resolve: Resolve::Latest,
         meta: None,
         boundaries: Default::default(),
+        include_ignored: false,
     }
 }
 

@@ -240,6 +240,10 @@ pub struct ExportArgs {
     /// Also export sentences that nobody annotated.
     #[arg(long)]
     pub include_unlabeled: bool,
+    /// Also export sentences decided "ignore", marked `ignored` (jsonl, doccano, csv
+    /// column), answer "ignore" (prodigy) or with no `cats` (spacy).
+    #[arg(long)]
+    pub include_ignored: bool,
     /// Export only sentences with this label.
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,

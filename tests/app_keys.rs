@@ -244,10 +244,11 @@ fn the_help_opens_at_its_top_again_and_a_resize_keeps_its_last_row_at_the_bottom
         rows - 12,
         "two rows more show; the last stays at the bottom"
     );
+    // A size where the whole help fits.
     run(
         &mut s,
         [Action::Resize {
-            width: 80,
+            width: 120,
             height: 40,
         }],
     );

@@ -49,6 +49,10 @@ impl Run {
                     self.outstanding += 1;
                     self.worker.save(*seq, decision.clone());
                 }
+                Effect::SaveAll(saves) => {
+                    self.outstanding += saves.len();
+                    self.worker.save_all(saves.clone());
+                }
                 Effect::RecreateStore => {
                     self.outstanding += 1;
                     self.worker.recreate();

@@ -89,7 +89,7 @@ impl World {
             event.annotator.clone(),
         );
         match event.op {
-            Op::Set => self.expected.insert(key, verdict),
+            Op::Set | Op::Ignore => self.expected.insert(key, verdict),
             Op::Clear => self.expected.remove(&key),
             Op::Split | Op::Merge | Op::Restore => None,
         };

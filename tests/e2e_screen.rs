@@ -81,7 +81,7 @@ const JUNK: &[u8] = b"\x1b[2;3H\x1b[7m#### stray output ####\x1b[0m\x1b[5;1H\x1b
 fn ctrl_l_repaints_what_another_program_wrote_over_and_keeps_a_typed_search() {
     let home = Home::new();
     let mut term = annotate(&home, 60, 16);
-    let clean = settled(&term, "annotated (");
+    let clean = settled(&term, " 0/5 · ");
 
     term.scribble(JUNK);
     assert!(term.screen().contains("stray output"));

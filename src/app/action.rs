@@ -167,6 +167,10 @@ pub enum Action {
     MoveWord(isize),
     /// In the article view: show or hide the other annotators' labels of each sentence.
     ShowOthers,
+    /// Decide "not a sentence to train on" (neither labels nor a negative) and move on.
+    Ignore,
+    /// Decide "no stance" on every sentence of the article not decided yet (asks first).
+    FinishArticle,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -280,6 +284,12 @@ impl Action {
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
             Action::ShowOthers => Description::article_only("others' decisions: show / hide"),
+            Action::FinishArticle => {
+                Description::article_only("undecided sentences of the article: no stance")
+            }
+            Action::Ignore => {
+                Description::both("ignore (not to train on); next").in_review("ignore; next row")
+            }
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }
@@ -348,6 +358,9 @@ pub enum Effect {
         /// The split, merge or withdrawal; the store adds the version, fingerprint and time.
         change: BoundaryChange,
     },
+    /// Hand these decisions to the label store as one atomic write (all kept or none), then
+    /// report `Saved` or `SaveFailed` for each number.
+    SaveAll(Vec<(u64, Decision)>),
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ use crate::attach::{check_span, check_text};
 use crate::corpus::{Article, Span};
 use crate::hash::{fingerprint_u64, format_fingerprint};
 use crate::schema::Schema;
-use crate::store::{Annotation, Op};
+use crate::store::{Annotation, IGNORE, Op};
 
 pub use crate::attach::Orphan as OrphanReason;
 
@@ -109,7 +109,7 @@ impl Annotations {
         name_of.insert(me.to_owned(), 0);
         let mut entries = Vec::new();
         for (seq, event) in events.into_iter().enumerate() {
-            if event.op() != Op::Set {
+            if event.op() == Op::Clear {
                 continue;
             }
             let annotator = match name_of.get(event.annotator()) {
@@ -261,9 +261,7 @@ impl Annotations {
         let mut entry = key(article.map_or(GONE, |(i, _, _)| i), span, annotator);
         entry.orphan = orphan;
         let existing = self.search_order(&entry).ok().map(|i| self.order[i]);
-        if event.op() == Op::Set {
-            entry.labels = Some(in_schema_order(schema, event.labels().to_vec()));
-        }
+        entry.labels = labels_of_event(schema, event);
         Arrival {
             entry,
             fp,
@@ -548,10 +546,21 @@ fn entry_of(
         start: event.start(),
         end: event.end(),
         annotator,
-        labels: Some(in_schema_order(schema, event.labels().to_vec())),
+        labels: labels_of_event(schema, event),
         orphan,
     };
     (entry, fp)
+}
+
+/// The labels an annotation gives in the session's words: an ignore is the label set
+/// [`IGNORE`], a clear is none.
+fn labels_of_event(schema: &Schema, event: Annotation<'_>) -> Option<Labels> {
+    match event.op() {
+        Op::Set => Some(in_schema_order(schema, event.labels().to_vec())),
+        Op::Ignore => Some(vec![IGNORE.to_owned()]),
+        // Boundary lines are overrides, never annotations.
+        Op::Clear | Op::Split | Op::Merge | Op::Restore => None,
+    }
 }
 
 /// An entry that stands for its key only.

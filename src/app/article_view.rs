@@ -10,6 +10,7 @@ use super::panel::Panel;
 use super::search::search_next;
 use super::split;
 use super::state::{Mode, State};
+use crate::store::{IGNORE, is_ignore};
 
 /// The article view.
 pub(super) struct ArticleView;
@@ -96,6 +97,11 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(step(state, 1));
             effects
         }
+        Action::Ignore => {
+            let mut effects = decide(state, Some(vec![IGNORE.to_owned()]));
+            effects.extend(step(state, 1));
+            effects
+        }
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
         Action::NextUnannotated => next_unannotated(state),
@@ -142,6 +148,10 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
         .annotation(state.cursor.sentence)
         .cloned()
         .unwrap_or_default();
+    // A label given to an ignored sentence makes it one to train on again.
+    if is_ignore(&labels) {
+        labels.clear();
+    }
     match labels.iter().position(|l| *l == name) {
         Some(i) => {
             labels.remove(i);

@@ -44,16 +44,27 @@ pub struct Change {
 }
 
 /// The decisions of the session, for undo and redo: a new decision drops what was undone.
+/// Each step is one decision, or several made by one key (finishing an article), which one
+/// undo takes back together; a step is never empty.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    pub(super) undo: Vec<Change>,
-    pub(super) redo: Vec<Change>,
+    pub(super) undo: Vec<Vec<Change>>,
+    pub(super) redo: Vec<Vec<Change>>,
 }
 
 impl History {
     /// Remembers a new decision; what was undone can no longer be redone.
     pub(super) fn record(&mut self, change: Change) {
+        self.record_step(vec![change]);
+    }
+
+    /// Remembers decisions made together as one step; what was undone can no longer be
+    /// redone.
+    pub(super) fn record_step(&mut self, changes: Vec<Change>) {
+        if changes.is_empty() {
+            return;
+        }
         self.redo.clear();
-        self.undo.push(change);
+        self.undo.push(changes);
     }
 }

@@ -17,6 +17,10 @@ use super::state::{Cursor, Message, Mode, Setup, State, View};
 use crate::corpus::Span;
 use crate::store::Annotation;
 
+/// How many articles a resumed session looks through for the next undecided sentence: a
+/// bound on the segmenting done before the first frame, when the rest is all decided.
+pub const RESUME_LOOKAHEAD: usize = 64;
+
 impl State {
     /// Opens a session on `setup.events`: loads the annotator's decisions and puts the cursor
     /// where they left off.
@@ -96,6 +100,7 @@ impl State {
                 .or_else(|| spans.iter().position(|s| s.end > p.start))
                 .unwrap_or(0);
             state.cursor = Cursor { article, sentence };
+            state.cursor = state.undecided_from(state.cursor);
         }
         state.enter_article();
         if let Some(label) = setup.review {
@@ -127,6 +132,28 @@ impl State {
             });
         }
         state
+    }
+
+    /// Where a resumed session opens: `from` itself when the session's annotator has not
+    /// decided it, else the next sentence after it they have not decided, looking at most
+    /// [`RESUME_LOOKAHEAD`] articles ahead (each is segmented to look), else `from`.
+    fn undecided_from(&mut self, from: Cursor) -> Cursor {
+        let me = self.model.me();
+        let last = self.articles.len().min(from.article + RESUME_LOOKAHEAD);
+        for article in from.article..last {
+            let first = if article == from.article {
+                from.sentence
+            } else {
+                0
+            };
+            let spans = self.spans(article).to_vec();
+            let found = (first..spans.len())
+                .find(|&i| self.model.labels_of(article, spans[i], me).is_none());
+            if let Some(sentence) = found {
+                return Cursor { article, sentence };
+            }
+        }
+        from
     }
 
     /// Changes an entry of the model and keeps the review list's rows in step: a row stays

@@ -13,6 +13,7 @@ use super::review_list::{Filter, LabelFilter};
 use super::search::search_next;
 use super::state::{Labels, Mode, State, View};
 use crate::corpus::Span;
+use crate::store::{IGNORE, is_ignore};
 
 /// The review list's panel, with its filter prompts.
 pub(super) struct ReviewPanel;
@@ -27,6 +28,7 @@ impl Panel for ReviewPanel {
                 }
                 match state.keymap().action(&key) {
                     Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
+                    Some(Action::Ignore) => Some(Action::FilterBy(LabelFilter::Ignored)),
                     Some(Action::Redraw) => Some(Action::Redraw),
                     _ => Some(Action::Cancel),
                 }
@@ -78,6 +80,7 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PreviousArticle => return other_article(state, false),
         Action::ToggleLabel(label) => return toggle(state, label),
         Action::NoStance => return edit_and_advance(state, |_| Some(Vec::new())),
+        Action::Ignore => return edit_and_advance(state, |_| Some(vec![IGNORE.to_owned()])),
         Action::Clear => return clear(state),
         Action::Confirm => return open_in_article(state),
         Action::Search => {
@@ -244,6 +247,9 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
     }
     edit(state, |labels| {
         let mut labels = labels.unwrap_or_default();
+        if is_ignore(&labels) {
+            labels.clear();
+        }
         match labels.iter().position(|l| *l == name) {
             Some(i) => {
                 labels.remove(i);

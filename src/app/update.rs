@@ -6,7 +6,7 @@ use super::navigate::{say, say_error};
 use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
-use super::{picker, recreate, review};
+use super::{finish, picker, recreate, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -43,9 +43,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             recreate,
         } => {
             state.saving.failed(seq, reason, recreate);
+            // A "saved: …" feedback must not stand beside the refusal of that very write.
+            if state.message.as_ref().is_some_and(|m| !m.error) {
+                state.message = None;
+            }
             return quit_once_saved(state);
         }
         Action::RecreateStore => return recreate::press(state),
+        Action::FinishArticle if state.mode == Mode::Normal => return finish::press(state),
         report @ (Action::Recreated { .. } | Action::RecreateFailed { .. }) => {
             let mut effects = recreate::reported(state, report);
             effects.extend(quit_once_saved(state));
@@ -125,6 +130,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                 Action::ToggleLabel(_)
                     | Action::NoStance
                     | Action::Clear
+                    | Action::Ignore
                     | Action::SplitSentence
                     | Action::MergeSentence
             ) || (*action == Action::Confirm && state.view == View::Article);

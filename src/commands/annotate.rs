@@ -125,9 +125,12 @@ fn label_filter(schema: &Schema, name: &str) -> anyhow::Result<LabelFilter> {
     if folded == "none" || folded == "no stance" {
         return Ok(LabelFilter::NoStance);
     }
+    if folded == "ignored" {
+        return Ok(LabelFilter::Ignored);
+    }
     let names: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
     anyhow::bail!(
-        "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance)",
+        "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance, \"ignored\" for ignored)",
         escape::escape(&names.join(", "))
     )
 }

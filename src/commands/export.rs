@@ -35,6 +35,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         split,
         context: args.context,
         include_unlabeled: args.include_unlabeled,
+        include_ignored: args.include_ignored,
         only_label,
         resolve: match (&args.annotator, args.resolve) {
             (Some(name), _) => Resolve::Annotator(name.clone()),

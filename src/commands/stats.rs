@@ -57,6 +57,9 @@ pub struct Stats {
     /// Each article's sentences, to tell which articles are done.
     #[serde(skip)]
     spans: Vec<Vec<Span>>,
+    /// Of the annotated, how many are ignored (not to train on; neither labels nor "no
+    /// stance").
+    pub ignored: usize,
 }
 
 /// The boundary overrides of a label store, as `stats --json` reports them.
@@ -148,6 +151,7 @@ impl Stats {
             annotators: BTreeMap::new(),
             articles_done: 0,
             boundary_overrides: BoundaryReport::of(corpus, overrides),
+            ignored: 0,
             filter: None,
             per_article_annotators: BTreeMap::new(),
             label_order: Vec::new(),
@@ -191,7 +195,8 @@ impl Stats {
                 .entry(event.annotator().to_owned())
                 .or_insert(0) += 1;
             self.annotated += 1;
-            self.no_stance += usize::from(event.labels().is_empty());
+            self.ignored += usize::from(event.is_ignored());
+            self.no_stance += usize::from(event.labels().is_empty() && !event.is_ignored());
             for name in event.labels() {
                 let count = self.labels.entry(name.clone()).or_insert_with(|| {
                     self.label_order.push(name.clone());
@@ -271,6 +276,9 @@ impl Stats {
             writeln!(out)
         };
         row(out, "no stance", self.no_stance, self.annotated)?;
+        if self.ignored > 0 {
+            row(out, "ignored", self.ignored, self.annotated)?;
+        }
         for name in &self.label_order {
             let count = self.labels.get(name).copied().unwrap_or(0);
             row(out, name, count, self.annotated)?;

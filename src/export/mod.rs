@@ -112,6 +112,8 @@ pub struct Options {
     pub meta: Option<Vec<String>>,
     /// The store's boundary overrides, which correct every article's sentences.
     pub boundaries: crate::store::Overrides,
+    /// Also write sentences decided "ignore", marked as such where the format has a place.
+    pub include_ignored: bool,
 }
 
 /// Why an export failed.

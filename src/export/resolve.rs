@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::store::Annotation;
+use crate::store::{Annotation, IGNORE};
 
 /// How to settle several annotators' decisions on one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -22,7 +22,8 @@ pub enum Resolve {
 /// The decision that a sentence is exported with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision<'a> {
-    /// Label names, sorted and without repeats; empty means "reviewed, no stance".
+    /// Label names, sorted and without repeats; empty means "reviewed, no stance", and
+    /// `[IGNORE]` that the sentence was ignored.
     pub labels: Vec<&'a str>,
     /// The deciding annotator (latest), or the `;`-joined annotators who agreed (majority).
     pub annotator: Cow<'a, str>,
@@ -91,7 +92,12 @@ fn majority<'a>(events: &[Annotation<'a>]) -> Resolution<'a> {
     })
 }
 
+/// The label set an annotation votes for; an ignore votes for [`IGNORE`], which no label
+/// set of the schema equals.
 fn label_set(event: Annotation<'_>) -> Vec<&str> {
+    if event.is_ignored() {
+        return vec![IGNORE];
+    }
     let mut labels: Vec<&str> = event.labels().iter().map(String::as_str).collect();
     labels.sort_unstable();
     labels.dedup();

@@ -11,7 +11,7 @@ use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy
 use crate::attach::{Orphan, attach_annotation};
 use crate::boundary;
 use crate::corpus::{Article, Span};
-use crate::store::{self, Op};
+use crate::store::{self, IGNORE, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
@@ -23,7 +23,7 @@ pub fn export<'a, W: Write>(
     out: W,
 ) -> Result<Summary, ExportError> {
     let wanted = |event: &store::Annotation| {
-        event.op() == Op::Set
+        event.op() != Op::Clear
             && match &options.resolve {
                 Resolve::Annotator(name) => event.annotator() == name,
                 _ => true,
@@ -100,6 +100,17 @@ pub fn export<'a, W: Write>(
                     summary.ties += 1;
                     continue;
                 }
+                Resolution::Decided(decision) if decision.labels == [IGNORE] => {
+                    if !options.include_ignored {
+                        summary.ignored += 1;
+                        continue;
+                    }
+                    Some(Verdict {
+                        labels: Vec::new(),
+                        annotator: decision.annotator,
+                        ignored: true,
+                    })
+                }
                 Resolution::Decided(decision) => {
                     match in_schema(decision, &options.labels, &mut summary) {
                         Some(annotation) => Some(annotation),
@@ -162,6 +173,7 @@ fn in_schema<'a>(
     fits.then_some(Verdict {
         labels: positions,
         annotator: decision.annotator,
+        ignored: false,
     })
 }
 
@@ -200,6 +212,7 @@ impl<'l, W: Write> Sink<'l, W> {
                     out,
                     labels,
                     options.split.is_some(),
+                    options.include_ignored,
                     options.meta.as_deref(),
                 )?),
                 labels,
@@ -281,6 +294,7 @@ mod tests {
             resolve: Resolve::Latest,
             meta: None,
             boundaries: Default::default(),
+            include_ignored: false,
         }
     }
 

@@ -20,6 +20,8 @@ pub struct Counts {
     pub negatives: usize,
     /// Sentences nobody annotated (only with `--include-unlabeled`).
     pub unlabeled: usize,
+    /// Ignored sentences (only with `--include-ignored`): neither labels nor negatives.
+    pub ignored: usize,
 }
 
 impl Counts {
@@ -28,6 +30,7 @@ impl Counts {
         self.sentences += 1;
         match annotation {
             None => self.unlabeled += 1,
+            Some(a) if a.ignored => self.ignored += 1,
             Some(a) if a.labels.is_empty() => self.negatives += 1,
             Some(a) => a.labels.iter().for_each(|&i| self.labels[i] += 1),
         }
@@ -53,6 +56,8 @@ pub struct Summary {
     pub not_in_schema: BTreeMap<String, usize>,
     /// Sentences left out because they carry several labels under an exclusive schema.
     pub several_labels: usize,
+    /// Sentences left out because they were ignored (not to train on).
+    pub ignored: usize,
 }
 
 impl Summary {
@@ -99,6 +104,10 @@ impl Summary {
         if show_unlabeled {
             header.push("unlabeled".into());
         }
+        let show_ignored = self.total.ignored > 0;
+        if show_ignored {
+            header.push("ignored".into());
+        }
         let mut rows = vec![header];
         let mut push = |name: &str, c: &Counts| {
             let mut row = vec![name.to_string(), c.sentences.to_string()];
@@ -108,6 +117,9 @@ impl Summary {
             row.push(c.negatives.to_string());
             if show_unlabeled {
                 row.push(c.unlabeled.to_string());
+            }
+            if show_ignored {
+                row.push(c.ignored.to_string());
             }
             rows.push(row);
         };
@@ -153,6 +165,13 @@ impl Summary {
                 self.orphans_article_missing,
                 self.orphans_not_a_sentence,
                 self.orphans_text_changed
+            );
+        }
+        if self.ignored > 0 {
+            let _ = writeln!(
+                out,
+                "{} ignored sentences were left out (--include-ignored writes them)",
+                self.ignored
             );
         }
         if self.ties > 0 {

@@ -20,6 +20,9 @@ pub enum Op {
     /// Withdraws the boundary override at `at` (an undone split or merge): the segmenter
     /// decides there again (format version 3).
     Restore,
+    /// Not a sentence to train on (a sign-off, a broken fragment): decided, but neither a
+    /// label set nor a negative; carries no labels (format version 3).
+    Ignore,
 }
 
 impl Op {
@@ -30,7 +33,10 @@ impl Op {
 
     /// The first journal format version that has this op.
     pub fn since_version(self) -> u32 {
-        if self.is_boundary() { 3 } else { 1 }
+        match self {
+            Op::Set | Op::Clear => 1,
+            Op::Split | Op::Merge | Op::Restore | Op::Ignore => 3,
+        }
     }
 }
 
@@ -64,7 +70,7 @@ impl Origin {
 pub struct Event {
     /// Journal format version.
     pub v: u32,
-    /// Set or clear.
+    /// Set, clear or ignore.
     pub op: Op,
     /// The article's id.
     pub article: String,
@@ -134,7 +140,8 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// every version (a misspelt field is never read as "no labels"), which is what makes an
 /// older stance refuse a newer line, with a "newer stance" message, instead of misreading
 /// it. Version 2 adds the origins `imported` and `adjudicated`. Version 3 adds the boundary
-/// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`.
+/// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`, and
+/// the op `ignore` (a sentence decided as not one to train on; its `labels` is empty).
 pub const NEWEST_JOURNAL_VERSION: u32 = 3;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the

@@ -89,7 +89,7 @@ use anyhow::Context;
 pub use annotation::Annotation;
 pub use backend::Store;
 pub use convert::{Converted, convert};
-pub use decision::Decision;
+pub use decision::{Decision, IGNORE, is_ignore};
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use folder::{FolderStore, journal_path};
@@ -286,6 +286,9 @@ impl LabelStore {
                 event.v,
                 event.version_needed()
             )));
+        }
+        if event.op == Op::Ignore && !event.labels.is_empty() {
+            return Err(invalid("an ignore carries no labels".into()));
         }
         replay::check(event.start, event.end).map_err(invalid)
     }

@@ -130,7 +130,7 @@ fn take(out: &mut Replay, boundaries: &mut Vec<BoundaryEvent>, line: Line<'_>) {
         line.end,
         &line.annotator.get(),
     );
-    if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
+    if out.annotations.claim_newest(key, line.op) && line.op != Op::Clear {
         out.annotations.push_newest(key, line);
     }
 }
@@ -164,6 +164,9 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             line.op.since_version(),
             line.v
         )),
+        Ok(line) if line.op == Op::Ignore && line.labels.iter().next().is_some() => {
+            Parsed::Bad("op \"ignore\" carries no labels".into())
+        }
         Ok(line) => match check(line.start, line.end).and_then(|()| {
             overrides::invalid(line.op, line.start, line.end, line.at).map_or(Ok(()), Err)
         }) {

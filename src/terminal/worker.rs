@@ -24,6 +24,8 @@ const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
 enum Job {
     /// Append a decision, then report `Saved(seq)` or `SaveFailed`.
     Save { seq: u64, decision: Decision },
+    /// Append decisions as one atomic write, then report each number saved or failed.
+    SaveAll(Vec<(u64, Decision)>),
     /// Record the annotator's position in the position file.
     Position(Position),
     /// Write the store back where it belongs, then report `Recreated` or `RecreateFailed`.
@@ -77,6 +79,12 @@ impl StoreWorker {
     /// with the decisions.
     pub fn save_boundary(&self, seq: u64, change: BoundaryChange) {
         self.send(Job::Boundary { seq, change });
+    }
+
+    /// Queues decisions to be written as one atomic step; each is reported back once the
+    /// step is synced (or failed).
+    pub fn save_all(&self, saves: Vec<(u64, Decision)>) {
+        self.send(Job::SaveAll(saves));
     }
 
     /// Queues writing the store back at its path after another process removed or replaced
@@ -155,6 +163,22 @@ fn work(
 
 fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<Action>) {
     let report = match job {
+        Job::SaveAll(saves) => {
+            let (seqs, decisions): (Vec<u64>, Vec<Decision>) = saves.into_iter().unzip();
+            let result = store.append_all(&decisions);
+            for seq in seqs {
+                let report = match &result {
+                    Ok(()) => Action::Saved(seq),
+                    Err(err) => Action::SaveFailed {
+                        seq,
+                        reason: err.to_string(),
+                        recreate: err.needs_recreate(),
+                    },
+                };
+                let _ = reports.send(report);
+            }
+            return;
+        }
         Job::Save { seq, decision } => match store.append(&decision) {
             Ok(()) => Action::Saved(seq),
             Err(err) => Action::SaveFailed {

@@ -6,6 +6,7 @@ use ratatui::style::{Color, Modifier, Style};
 use super::{colour, truncate};
 use crate::app::State;
 use crate::app::layout::{MARK_WIDTH, Part, sanitize};
+use crate::store::is_ignore;
 
 /// The style of the sentence under the cursor.
 pub const CURRENT: Style = Style::new().add_modifier(Modifier::REVERSED);
@@ -13,6 +14,8 @@ pub const CURRENT: Style = Style::new().add_modifier(Modifier::REVERSED);
 pub const NOT_ANNOTATED: (char, Style) = ('·', Style::new().fg(Color::DarkGray));
 /// The mark of a sentence decided "reviewed, no stance".
 pub const NO_STANCE: (char, Style) = ('○', Style::new().fg(Color::Gray));
+/// The mark of a sentence ignored: not one to train on, and not a negative either.
+pub const IGNORED: (char, Style) = ('⌀', Style::new().fg(Color::DarkGray));
 /// The mark of a decision that could not be written.
 pub const UNSAVED: (char, Style) = (
     '!',
@@ -147,6 +150,9 @@ pub fn mark(state: &State, sentence: usize) -> (char, Style) {
     let Some(labels) = state.annotation(sentence) else {
         return NOT_ANNOTATED;
     };
+    if is_ignore(labels) {
+        return IGNORED;
+    }
     let schema = state.schema();
     let mut known = labels.iter().filter_map(|name| schema.index_of(name));
     match (known.next(), known.next()) {

@@ -29,6 +29,7 @@ fn current_decision(state: &State) -> (String, Style) {
     let (text, style) = match state.annotation(sentence) {
         None => ("not annotated".to_owned(), DIM),
         Some(labels) if labels.is_empty() => ("no stance".to_owned(), Style::new()),
+        Some(labels) if crate::store::is_ignore(labels) => ("ignored".to_owned(), Style::new()),
         Some(labels) => (labels.join(", "), Style::new().add_modifier(Modifier::BOLD)),
     };
     if unsaved {

@@ -5,7 +5,7 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::article::{CURRENT, NO_STANCE};
+use super::article::{CURRENT, IGNORED, NO_STANCE};
 use super::{chip_style, clip, rect, text_width, thousands, truncate};
 use crate::app::layout::sanitize;
 use crate::app::review_list::{Entry, GONE, LabelFilter};
@@ -66,6 +66,7 @@ fn header(state: &State, buf: &mut Buffer) {
     match filter.label {
         LabelFilter::Any => {}
         LabelFilter::NoStance => parts.push("no stance".to_owned()),
+        LabelFilter::Ignored => parts.push("ignored".to_owned()),
         LabelFilter::Label(i) => parts.push(format!(
             "label {}",
             sanitize(&state.schema().labels[i].name)
@@ -127,6 +128,7 @@ fn legend(state: &State, buf: &mut Buffer, x: u16, width: usize) {
         put(&format!(" {} ", sanitize(&label.name)), DIM);
     }
     put(&format!(" {} no stance ", NO_STANCE.0), DIM);
+    put(&format!(" {} ignored ", IGNORED.0), DIM);
     put(&format!(" {} orphaned ", ORPHAN.0), DIM);
 }
 
@@ -265,6 +267,10 @@ fn chips(state: &State, buf: &mut Buffer, x: u16, y: u16, entry: &Entry, width: 
     };
     if labels.is_empty() {
         buf.set_stringn(x, y, format!(" {} ", NO_STANCE.0), 3, NO_STANCE.1);
+        return;
+    }
+    if crate::store::is_ignore(labels) {
+        buf.set_stringn(x, y, format!(" {} ", IGNORED.0), 3, IGNORED.1);
         return;
     }
     let fit = usize::from(width / 3);

@@ -25,6 +25,7 @@ impl ReviewList {
             && match filter.label {
                 LabelFilter::Any => true,
                 LabelFilter::NoStance => labels.is_empty(),
+                LabelFilter::Ignored => crate::store::is_ignore(labels),
                 LabelFilter::Label(i) => schema
                     .labels
                     .get(i)

@@ -20,6 +20,7 @@ pub mod panel;
 mod panels;
 pub mod paste;
 pub mod picker;
+pub mod preview;
 mod recreate;
 mod review;
 pub mod review_list;

@@ -65,6 +65,9 @@ pub struct Screen {
     pub list: Area,
     /// The panel over the screen for the article list and the statistics, border included.
     pub popup: Area,
+    /// Under the review list's rows: the selected row's sentence in full, with its
+    /// neighbours, title and annotators; no rows when the terminal is too short for it.
+    pub preview: Area,
 }
 
 impl Screen {
@@ -89,6 +92,7 @@ impl Screen {
         let body = height - STATUS_ROWS;
         let article_width = if side { width - SIDE_PANE_WIDTH } else { width };
         let article_rows = body - below_rows;
+        let (list_rows, preview_rows) = review_split(body - HEADER_ROWS);
         let labels_area = if side {
             Area {
                 x: article_width,
@@ -131,13 +135,19 @@ impl Screen {
                 x: 0,
                 y: HEADER_ROWS,
                 width,
-                height: body - HEADER_ROWS,
+                height: list_rows,
             },
             popup: Area {
                 x: POPUP_MARGIN,
                 y: 1,
                 width: width - 2 * POPUP_MARGIN,
                 height: body - 2,
+            },
+            preview: Area {
+                x: 0,
+                y: HEADER_ROWS + list_rows,
+                width,
+                height: preview_rows,
             },
         }
     }
@@ -207,6 +217,21 @@ impl Screen {
     }
 }
 
+/// Rows of the review preview at least: its rule, the annotators, and a few lines of text.
+pub const PREVIEW_MIN_ROWS: u16 = 8;
+/// Rows of the review preview at most, however tall the terminal.
+pub const PREVIEW_MAX_ROWS: u16 = 16;
+
+/// The `rows` under the review header shared between the list and the preview: about two
+/// fifths for the preview, none when the list would keep fewer than [`MIN_TEXT_ROWS`] + 2.
+fn review_split(rows: u16) -> (u16, u16) {
+    let preview = (rows * 2 / 5).clamp(PREVIEW_MIN_ROWS, PREVIEW_MAX_ROWS);
+    if rows < preview + MIN_TEXT_ROWS + 2 {
+        return (rows, 0);
+    }
+    (rows - preview, preview)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +245,9 @@ mod tests {
             assert!(s.text.height >= MIN_TEXT_ROWS);
             assert_eq!(s.side_labels, w >= SIDE_PANE_MIN_TERMINAL_WIDTH);
             assert!(s.text.x + s.text.width <= if s.side_labels { s.labels.x } else { w });
-            assert_eq!(s.list.y + s.list.height, s.status.y);
+            assert_eq!(s.list.y + s.list.height, s.preview.y);
+            assert_eq!(s.preview.y + s.preview.height, s.status.y);
+            assert!(s.preview.height == 0 || s.preview.height >= PREVIEW_MIN_ROWS);
             assert!(s.list.height >= MIN_TEXT_ROWS && s.picker_rows() >= 1);
             assert!(s.popup.x + s.popup.width <= w && s.popup.y + s.popup.height <= s.status.y);
         }
@@ -228,5 +255,7 @@ mod tests {
         assert!(!Screen::new(80, 11, 3).fits);
         assert!(!Screen::new(0, 0, 3).fits);
         assert_eq!(Screen::minimum(3), (30, 12));
+        assert_eq!(Screen::new(80, 24, 3).preview.height, PREVIEW_MIN_ROWS);
+        assert_eq!(Screen::new(30, 12, 3).preview.height, 0);
     }
 }

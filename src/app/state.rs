@@ -201,6 +201,7 @@ impl State {
     pub(super) fn select_row(&mut self, row: usize) {
         let height = usize::from(self.screen.list.height).max(1);
         self.review.select(row, height);
+        self.segment_selected_row();
     }
 
     /// Scrolls as little as needed to show the current sentence.

@@ -8,6 +8,7 @@ pub mod bar;
 mod help;
 mod labels;
 mod picker;
+mod preview;
 mod review;
 mod stats_panel;
 mod status;

@@ -21,6 +21,9 @@ use crate::store::Event;
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
+/// Lines of context the article pane keeps above and below the current sentence.
+pub const SCROLL_OFF: usize = 3;
+
 /// Everything a session starts from.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -204,14 +207,19 @@ impl State {
         self.segment_selected_row();
     }
 
-    /// Scrolls as little as needed to show the current sentence.
+    /// Scrolls as little as needed to show the current sentence with up to
+    /// [`SCROLL_OFF`] lines of context above and below it (fewer when the pane is short).
     pub(super) fn keep_cursor_visible(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
         if let Some(&(first, last)) = self.layout.sentence_lines.get(self.cursor.sentence) {
-            if first < self.scroll || last - first + 1 > height {
+            let tall = last - first + 1;
+            let margin = SCROLL_OFF.min(height.saturating_sub(tall) / 2);
+            if tall > height {
                 self.scroll = first;
-            } else if last >= self.scroll + height {
-                self.scroll = last + 1 - height;
+            } else if first < self.scroll + margin {
+                self.scroll = first.saturating_sub(margin);
+            } else if last + margin >= self.scroll + height {
+                self.scroll = last + margin + 1 - height;
             }
         }
         self.clamp_scroll();

@@ -158,6 +158,8 @@ pub enum Action {
     /// order they were made.
     #[strum(disabled)]
     Arrived(Vec<Event>),
+    /// Show every label's guideline in full, with the schema's examples.
+    Guidelines,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -270,6 +272,7 @@ impl Action {
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
+            Action::Guidelines => Description::both("guidelines in full"),
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }

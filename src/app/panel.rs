@@ -31,6 +31,8 @@ pub enum PanelId {
     Stats,
     /// The keys, over either view.
     Help,
+    /// Every label's guideline and examples, over either view.
+    Guidelines,
 }
 
 impl PanelId {
@@ -47,6 +49,7 @@ impl State {
             Mode::Help => PanelId::Help,
             Mode::Stats => PanelId::Stats,
             Mode::Articles => PanelId::Articles,
+            Mode::Guidelines { .. } => PanelId::Guidelines,
             _ => self.view_panel(),
         }
     }

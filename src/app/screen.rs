@@ -27,7 +27,8 @@ impl Area {
     }
 }
 
-/// Lines of a label's guideline the label pane beside the article shows at most.
+/// Lines of a label's guideline the label pane beside the article shows at least, when the
+/// guideline has them; more when the pane has room for every label's.
 pub const GUIDELINE_LINES: usize = 3;
 /// Columns of the label pane when it sits beside the article.
 pub const SIDE_PANE_WIDTH: u16 = 38;
@@ -159,8 +160,8 @@ impl Screen {
     }
 
     /// Where each label of the label pane is drawn: its first row and how many rows it
-    /// takes (its line, and beside the article its guideline of up to
-    /// [`GUIDELINE_LINES`]), cut at the pane's bottom; labels that do not fit are left out.
+    /// takes (its line, and beside the article its guideline, wrapped into the room the pane
+    /// has), cut at the pane's bottom; labels that do not fit are left out.
     pub fn label_rows(&self, schema: &Schema) -> Vec<(u16, u16)> {
         let area = self.labels;
         let bottom = area.y.saturating_add(area.height);
@@ -177,14 +178,18 @@ impl Screen {
         }
         // a title row and a blank one, then each label, its guideline and a blank row
         let width = usize::from(self.side_text_width()).saturating_sub(4);
+        let wrapped: Vec<usize> = schema
+            .labels
+            .iter()
+            .map(|label| word_wrap(&sanitize(&label.guideline), width).len())
+            .collect();
+        let cap = guideline_cap(&wrapped, area.height);
         let mut y = area.y.saturating_add(2);
-        for label in &schema.labels {
+        for &lines in &wrapped {
             if y >= bottom {
                 break;
             }
-            let guideline = word_wrap(&sanitize(&label.guideline), width)
-                .len()
-                .min(GUIDELINE_LINES) as u16;
+            let guideline = lines.min(cap) as u16;
             let height = (1 + guideline).min(bottom - y);
             rows.push((y, height));
             y = y.saturating_add(height + 1);
@@ -215,6 +220,24 @@ impl Screen {
             (HEADER_ROWS + MIN_TEXT_ROWS + STATUS_ROWS).saturating_add(labels.saturating_add(1)),
         )
     }
+}
+
+/// Rows the side label pane keeps under the labels for the totals and the decision.
+const TOTALS_ROWS: usize = 9;
+
+/// Lines of guideline each label beside the article gets at most: [`GUIDELINE_LINES`], or
+/// more while every label's wrapped guideline (`wrapped` lines each) still fits a pane of
+/// `height` rows with the totals under them.
+fn guideline_cap(wrapped: &[usize], height: u16) -> usize {
+    let fixed = 2 + TOTALS_ROWS + 2 * wrapped.len();
+    let budget = usize::from(height).saturating_sub(fixed);
+    let used = |cap: usize| wrapped.iter().map(|&n| n.min(cap)).sum::<usize>();
+    let longest = wrapped.iter().copied().max().unwrap_or(0);
+    let mut cap = GUIDELINE_LINES;
+    while cap < longest && used(cap + 1) <= budget {
+        cap += 1;
+    }
+    cap
 }
 
 /// Rows of the review preview at least: its rule, the annotators, and a few lines of text.

@@ -110,6 +110,11 @@ pub enum Mode {
     Articles,
     /// The statistics panel is open.
     Stats,
+    /// Every label's guideline in full is shown, from line `top`.
+    Guidelines {
+        /// The first line on screen.
+        top: usize,
+    },
 }
 
 /// A line for the status bar.

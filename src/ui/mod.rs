@@ -5,6 +5,7 @@
 
 mod article;
 pub mod bar;
+mod guidelines;
 mod help;
 mod labels;
 mod picker;
@@ -52,6 +53,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Articles => picker::render(state, buf),
         PanelId::Stats => stats_panel::render(state, buf),
         PanelId::Help => help::render(state, buf),
+        PanelId::Guidelines => guidelines::render(state, buf),
     }
 }
 

@@ -160,6 +160,8 @@ pub enum Action {
     Arrived(Vec<Event>),
     /// Show every label's guideline in full, with the schema's examples.
     Guidelines,
+    /// Go back to the match of the last search before the current sentence.
+    SearchPrevious,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -273,6 +275,9 @@ impl Action {
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
             Action::Guidelines => Description::both("guidelines in full"),
+            Action::SearchPrevious => {
+                Description::both("search backwards").in_review("previous match")
+            }
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }

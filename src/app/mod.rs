@@ -31,7 +31,7 @@ pub mod sentences;
 pub use action::{Action, Effect, Position};
 pub use help::HelpFit;
 pub use keymap::{Key, KeyCode, Keymap};
-mod query;
+pub mod query;
 pub mod screen;
 mod search;
 pub mod state;

@@ -162,6 +162,8 @@ pub enum Action {
     Guidelines,
     /// Go back to the match of the last search before the current sentence.
     SearchPrevious,
+    /// Open a prompt for an article's number or id, and go there.
+    GoToArticle,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -275,6 +277,7 @@ impl Action {
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
             Action::Guidelines => Description::both("guidelines in full"),
+            Action::GoToArticle => Description::both("go to article"),
             Action::SearchPrevious => {
                 Description::both("search backwards").in_review("previous match")
             }

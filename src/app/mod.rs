@@ -9,6 +9,7 @@ mod article_list;
 mod article_view;
 mod clock;
 mod edit;
+pub mod goto;
 pub mod guidelines;
 pub mod help;
 mod history;

@@ -33,6 +33,8 @@ pub enum PanelId {
     Help,
     /// Every label's guideline and examples, over either view.
     Guidelines,
+    /// The go-to-article prompt, over either view.
+    GoTo,
 }
 
 impl PanelId {
@@ -50,6 +52,7 @@ impl State {
             Mode::Stats => PanelId::Stats,
             Mode::Articles => PanelId::Articles,
             Mode::Guidelines { .. } => PanelId::Guidelines,
+            Mode::GoTo(_) => PanelId::GoTo,
             _ => self.view_panel(),
         }
     }

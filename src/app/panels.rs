@@ -16,6 +16,7 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::Stats => &super::stats_panel::StatsPanel,
         PanelId::Help => &super::help::HelpPanel,
         PanelId::Guidelines => &super::guidelines::GuidelinesPanel,
+        PanelId::GoTo => &super::goto::GoToPanel,
     }
 }
 

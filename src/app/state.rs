@@ -115,6 +115,8 @@ pub enum Mode {
         /// The first line on screen.
         top: usize,
     },
+    /// Typing the number or id of an article to go to.
+    GoTo(String),
 }
 
 /// A line for the status bar.

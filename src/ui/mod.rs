@@ -5,6 +5,7 @@
 
 mod article;
 pub mod bar;
+mod goto;
 mod guidelines;
 mod help;
 mod labels;
@@ -54,6 +55,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Stats => stats_panel::render(state, buf),
         PanelId::Help => help::render(state, buf),
         PanelId::Guidelines => guidelines::render(state, buf),
+        PanelId::GoTo => goto::render(state, buf),
     }
 }
 

@@ -140,7 +140,7 @@ pub struct StatsArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// Print one JSON object instead of a table.
@@ -182,7 +182,7 @@ pub struct ExportArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// The output format.
@@ -203,7 +203,7 @@ pub struct ExportArgs {
     /// Also export sentences that nobody annotated.
     #[arg(long)]
     pub include_unlabeled: bool,
-    /// Export only sentences with this label.
+    /// Export only sentences with this label (`none`: only those reviewed as no stance).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
     /// Take this annotator's decisions only.

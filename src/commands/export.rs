@@ -11,7 +11,9 @@ use clap::error::ErrorKind;
 use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
 use crate::escape;
-use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
+use crate::export::{
+    self, AtomicFile, Format, LabelSet, OnlyLabel, Options, Resolve, Split, Summary,
+};
 use crate::schema::Schema;
 use crate::store::{self, LabelStore};
 
@@ -26,7 +28,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let labels = label_set(args.schema.as_deref())?;
     let only_label = match &args.label {
-        Some(name) => Some(labels.position(name).context("--label")?),
+        Some(name) if name == "none" && labels.position(name).is_err() => Some(OnlyLabel::NoStance),
+        Some(name) => Some(OnlyLabel::Label(labels.position(name).context("--label")?)),
         None => None,
     };
     let mut options = Options {

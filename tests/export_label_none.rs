@@ -42,3 +42,35 @@ fn stats_and_export_help_name_the_default_schema() {
         );
     }
 }
+
+#[test]
+fn a_split_that_comes_out_empty_warns_with_the_counts() {
+    let fixture = Fixture::new(&GOLDEN);
+    let out = fixture.export(&["--format", "jsonl", "--split", "80,10,10"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let report = stderr(&out);
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let total = rows.len();
+    // Few articles: at least one part is empty or far from its share, and is named with
+    // the counts the rows bear out.
+    let mut warned = 0;
+    for part in ["train", "dev", "test"] {
+        let got = rows.iter().filter(|r| r["split"] == part).count();
+        let line = format!("warning: --split: {part} has {got} of {total} sentences");
+        if report.contains(&line) {
+            warned += 1;
+        }
+    }
+    assert!(warned > 0, "{report}");
+    // A split that asks for what it gets says nothing.
+    let out = fixture.export(&["--format", "jsonl", "--split", "100,0,0"]);
+    assert!(
+        !stderr(&out).contains("warning: --split"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -218,6 +218,12 @@ fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> a
 /// The report for standard error: the summary and, with `--out`, where it went.
 fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) -> String {
     let mut text = summary.report(&options.labels, options.split.is_some());
+    if let Some(split) = &options.split {
+        for warning in export::split_check::split_warnings(summary, split.percents) {
+            text.push_str(&warning);
+            text.push('\n');
+        }
+    }
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",

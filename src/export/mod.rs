@@ -12,6 +12,7 @@ pub mod record;
 pub mod resolve;
 pub mod spacy;
 pub mod split;
+pub mod split_check;
 mod stream;
 pub mod summary;
 

@@ -177,7 +177,7 @@ pub struct StatsArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// Print one JSON object instead of a table.
@@ -219,7 +219,7 @@ pub struct ExportArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// The output format.
@@ -244,7 +244,7 @@ pub struct ExportArgs {
     /// column), answer "ignore" (prodigy) or with no `cats` (spacy).
     #[arg(long)]
     pub include_ignored: bool,
-    /// Export only sentences with this label.
+    /// Export only sentences with this label (`none`: only those reviewed as no stance).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
     /// Take this annotator's decisions only.

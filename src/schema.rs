@@ -31,6 +31,8 @@ pub struct Label {
     pub colour: Colour,
     /// One line telling the annotator when the label applies.
     pub guideline: String,
+    /// Sentences that have the label, each on one line, shown with the guideline in full.
+    pub examples: Vec<String>,
 }
 
 /// A label colour: one of the 16 named terminal colours, or an RGB value from `#rrggbb`.
@@ -147,10 +149,15 @@ struct RawLabel {
     name: String,
     key: String,
     #[serde(alias = "color")]
-    colour: String,
+    colour: Option<String>,
     #[serde(default)]
     guideline: String,
+    #[serde(default)]
+    examples: Vec<String>,
 }
+
+/// The colour a label without one gets: the next of these, by its place in the schema.
+const DEFAULT_COLOURS: [&str; 6] = ["blue", "yellow", "red", "green", "magenta", "cyan"];
 
 impl Default for Schema {
     fn default() -> Self {
@@ -175,7 +182,7 @@ impl Schema {
     pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
         let raw: RawSchema = toml::from_str(text).map_err(|err| SchemaError::Syntax {
             path: path.to_owned(),
-            message: err.to_string().trim_end().replace('\n', " "),
+            message: syntax_message(text, &err),
         })?;
         let invalid = |field: String, reason: String| SchemaError::Invalid {
             path: path.to_owned(),
@@ -235,12 +242,15 @@ impl Schema {
                     ),
                 ));
             }
-            let colour = Colour::parse(raw.colour.trim()).ok_or_else(|| {
+            let raw_colour = raw
+                .colour
+                .unwrap_or_else(|| DEFAULT_COLOURS[i % DEFAULT_COLOURS.len()].to_owned());
+            let colour = Colour::parse(raw_colour.trim()).ok_or_else(|| {
                 invalid(
                     field("colour"),
                     format!(
                         "unknown colour {}: use #rrggbb or one of {}",
-                        escape::quote(&raw.colour),
+                        escape::quote(&raw_colour),
                         Colour::NAMES.join(", ")
                     ),
                 )
@@ -250,11 +260,14 @@ impl Schema {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            let fold = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let examples = raw.examples.iter().map(|e| fold(e)).collect();
             labels.push(Label {
                 name,
                 key,
                 colour,
                 guideline,
+                examples,
             });
         }
         Ok(Schema {
@@ -271,6 +284,29 @@ impl Schema {
     /// The index of the label typed with this key.
     pub fn index_of_key(&self, key: char) -> Option<usize> {
         self.labels.iter().position(|l| l.key == key)
+    }
+}
+
+/// A TOML error as one line: where (`labels[2]` for a label table, else `line N`) and what,
+/// without the parser's excerpt and caret art.
+fn syntax_message(text: &str, err: &toml::de::Error) -> String {
+    let what = err.message().trim().replace('\n', " ");
+    let Some(span) = err.span() else {
+        return what;
+    };
+    let start = span.start.min(text.len());
+    let line = text[..start].matches('\n').count() + 1;
+    // The label table the error is in: the `[[labels]]` headers up to the error's line (a
+    // missing field points at its table's header).
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let label = text[..line_end]
+        .lines()
+        .filter(|l| l.trim_start().starts_with("[[labels]]"))
+        .count();
+    if label > 0 {
+        format!("labels[{label}] (line {line}): {what}")
+    } else {
+        format!("line {line}: {what}")
     }
 }
 
@@ -293,6 +329,37 @@ mod tests {
         assert_eq!(keys, ['1', '2', '3']);
         assert!(!schema.exclusive);
         assert!(schema.labels.iter().all(|l| !l.guideline.is_empty()));
+    }
+
+    #[test]
+    fn a_toml_error_is_one_line_naming_the_label_table() {
+        let two = format!("{ONE}\n[[labels]]\nname = \"b\"\nkey = \"2\"\nguideline = 3\n");
+        let err = parse(&two).unwrap_err().to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("my-schema.toml: labels[2] (line 9): "),
+            "{err}"
+        );
+        assert!(err.contains("string"), "{err}");
+        assert!(!err.contains('^') && !err.contains(" | "), "{err}");
+        let err = parse("[[labels]]\nname = \"a\"\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("my-schema.toml: labels[1] (line 1): missing field `key`"),
+            "{err}"
+        );
+        let err = parse("exclusive = 1\n").unwrap_err().to_string();
+        assert!(err.starts_with("my-schema.toml: line 1: "), "{err}");
+    }
+
+    #[test]
+    fn a_label_without_a_colour_gets_one_and_examples_are_kept() {
+        let text = "[[labels]]\nname = \"a\"\nkey = \"1\"\nexamples = [\"Talks  resumed.\", \"b\"]\n\
+                    [[labels]]\nname = \"b\"\nkey = \"2\"\n";
+        let schema = parse(text).unwrap();
+        assert_eq!(schema.labels[0].colour, Colour::Named(4));
+        assert_eq!(schema.labels[1].colour, Colour::Named(3));
+        assert_eq!(schema.labels[0].examples, ["Talks resumed.", "b"]);
+        assert!(schema.labels[1].examples.is_empty());
     }
 
     #[test]

@@ -35,17 +35,35 @@ pub struct Session {
     pub position_file: PathBuf,
 }
 
-/// Fails unless standard input and output are a terminal.
-pub fn ensure_terminal() -> anyhow::Result<()> {
+/// Fails unless there is a terminal to draw on and read keys from, naming `command` (the
+/// subcommand, `annotate` or `review`). When standard input holds the corpus (`-`), keys are
+/// read from the terminal device instead (crossterm opens `/dev/tty` when standard input is
+/// not a terminal), so only standard output and that device must be one.
+pub fn ensure_terminal(command: &str, stdin_is_corpus: bool) -> anyhow::Result<()> {
+    if stdin_is_corpus {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty");
+        if !std::io::stdout().is_terminal() || tty.is_err() {
+            anyhow::bail!(
+                "stance {command} needs a terminal (standard output, and /dev/tty for the keys, \
+                 since standard input holds the corpus)"
+            );
+        }
+        return Ok(());
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!("stance annotate needs a terminal (standard input and output)");
+        anyhow::bail!("stance {command} needs a terminal (standard input and output)");
     }
     Ok(())
 }
 
 /// Runs the session in the terminal until the analyst quits.
 pub fn run(session: Session) -> anyhow::Result<()> {
-    ensure_terminal()?;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("stance needs a terminal (standard output)");
+    }
     let Session {
         mut state,
         store,

@@ -254,12 +254,18 @@ fn the_help_opens_at_its_top_again_and_a_resize_keeps_its_last_row_at_the_bottom
     );
     assert!(!s.help_fit().scrolls());
     assert_eq!(s.help_top(), 0);
+    // Nothing to scroll: as the border says ("any key closes"), j closes it too.
     assert!(press(&mut s, Key::char('j')).is_empty());
     assert_eq!(
         (s.mode(), s.help_top()),
-        (&Mode::Help, 0),
-        "nothing to scroll"
+        (&Mode::Normal, 0),
+        "j closes a help that fits"
     );
+    for key in ["G", "g", "k"] {
+        run(&mut s, [Action::Help]);
+        assert!(press(&mut s, Key::char(key.chars().next().unwrap())).is_empty());
+        assert_eq!(s.mode(), &Mode::Normal, "{key} closes a help that fits");
+    }
 }
 
 #[test]

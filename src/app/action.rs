@@ -171,6 +171,12 @@ pub enum Action {
     Ignore,
     /// Decide "no stance" on every sentence of the article not decided yet (asks first).
     FinishArticle,
+    /// Show every label's guideline in full, with the schema's examples.
+    Guidelines,
+    /// Go back to the match of the last search before the current sentence.
+    SearchPrevious,
+    /// Open a prompt for an article's number or id, and go there.
+    GoToArticle,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -289,6 +295,11 @@ impl Action {
             }
             Action::Ignore => {
                 Description::both("ignore (not to train on); next").in_review("ignore; next row")
+            }
+            Action::Guidelines => Description::both("guidelines in full"),
+            Action::GoToArticle => Description::both("go to article"),
+            Action::SearchPrevious => {
+                Description::both("search backwards").in_review("previous match")
             }
             Action::ToggleLabel(_)
             | Action::Resize { .. }

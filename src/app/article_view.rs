@@ -110,6 +110,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchNext => search_next(state),
+        Action::SearchPrevious => super::search::search_previous(state),
         Action::ScrollDown | Action::ScrollUp => {
             let page = usize::from(state.screen.text.height.saturating_sub(1)).max(1);
             state.scroll = if action == Action::ScrollDown {

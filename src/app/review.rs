@@ -87,7 +87,8 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let before = state.review.filter().text.clone();
             state.mode = Mode::FilterText { before };
         }
-        Action::SearchNext => return search_from_row(state),
+        Action::SearchNext => return search_from_row(state, true),
+        Action::SearchPrevious => return search_from_row(state, false),
         Action::NextUnannotated => {
             let hint = format!("{} goes to the article to annotate", back_key(state));
             return say(state, &hint);
@@ -401,9 +402,9 @@ fn back_key(state: &State) -> String {
         .map_or_else(|| "review".to_owned(), ToString::to_string)
 }
 
-/// Search-again from the review list: the next sentence in the corpus after the row's that
-/// contains the last search (or text filter), shown in its article.
-fn search_from_row(state: &mut State) -> Vec<Effect> {
+/// Search-again from the review list: the next (or previous) sentence in the corpus from the
+/// row's that contains the last search (or text filter), shown in its article.
+fn search_from_row(state: &mut State, forward: bool) -> Vec<Effect> {
     if state.last_search.is_none() {
         let before = state.review.filter().text.clone();
         state.mode = Mode::FilterText { before };
@@ -413,7 +414,11 @@ fn search_from_row(state: &mut State) -> Vec<Effect> {
     if let Some((_, article, sentence, _)) = row_sentence(state) {
         effects = go(state, article, sentence);
     }
-    effects.extend(search_next(state));
+    effects.extend(if forward {
+        search_next(state)
+    } else {
+        super::search::search_previous(state)
+    });
     if state.message.as_ref().is_some_and(|m| !m.error) {
         state.view = View::Article;
         state.from_review = true;

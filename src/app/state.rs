@@ -21,6 +21,9 @@ use crate::store::{Event, Overrides};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
+/// Lines of context the article pane keeps above and below the current sentence.
+pub const SCROLL_OFF: usize = 3;
+
 /// Everything a session starts from.
 #[derive(Debug, Clone)]
 pub struct Setup {
@@ -119,6 +122,13 @@ pub enum Mode {
         /// The word the new sentence starts with, counted from the sentence's first (0).
         word: usize,
     },
+    /// Every label's guideline in full is shown, from line `top`.
+    Guidelines {
+        /// The first line on screen.
+        top: usize,
+    },
+    /// Typing the number or id of an article to go to.
+    GoTo(String),
 }
 
 /// A line for the status bar.
@@ -222,9 +232,11 @@ impl State {
     pub(super) fn select_row(&mut self, row: usize) {
         let height = usize::from(self.screen.list.height).max(1);
         self.review.select(row, height);
+        self.segment_selected_row();
     }
 
-    /// Scrolls as little as needed to show the current sentence.
+    /// Scrolls as little as needed to show the current sentence with up to
+    /// [`SCROLL_OFF`] lines of context above and below it (fewer when the pane is short).
     pub(super) fn keep_cursor_visible(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
         if let Some(article) = self.articles.get(self.cursor.article) {
@@ -233,10 +245,14 @@ impl State {
                 .count_to_sentence(&article.text, spans, self.cursor.sentence, height);
         }
         if let Some(&(first, last)) = self.layout.sentence_lines.get(self.cursor.sentence) {
-            if first < self.scroll || last - first + 1 > height {
+            let tall = last - first + 1;
+            let margin = SCROLL_OFF.min(height.saturating_sub(tall) / 2);
+            if tall > height {
                 self.scroll = first;
-            } else if last >= self.scroll + height {
-                self.scroll = last + 1 - height;
+            } else if first < self.scroll + margin {
+                self.scroll = first.saturating_sub(margin);
+            } else if last + margin >= self.scroll + height {
+                self.scroll = last + margin + 1 - height;
             }
         }
         self.clamp_scroll();

@@ -109,6 +109,17 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.mode = Mode::Stats;
             Vec::new()
         }
+        Action::Guidelines => {
+            state.open_guidelines();
+            Vec::new()
+        }
+        Action::GoToArticle if state.articles.is_empty() => {
+            say(state, "the corpus has no articles")
+        }
+        Action::GoToArticle => {
+            state.open_go_to();
+            Vec::new()
+        }
         Action::Quit if state.saving.in_flight() > 0 => {
             state.saving.quit_when_saved = true;
             say(state, "saving… stance quits once every decision is saved")

@@ -45,7 +45,13 @@ pub(crate) fn session(
     for warning in &warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
-    terminal::ensure_terminal()?;
+    let command = if review.is_some() {
+        "review"
+    } else {
+        "annotate"
+    };
+    let stdin_is_corpus = args.corpus.corpus.iter().any(|p| p.as_os_str() == "-");
+    terminal::ensure_terminal(command, stdin_is_corpus)?;
     let (store, read_only) = match OpenedStore::open_or_wait_for_writable(&store_path, &annotator) {
         Ok((store, None)) => (store, None),
         Ok((store, Some(unwritable))) => {

@@ -11,7 +11,9 @@ use clap::error::ErrorKind;
 use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
 use crate::escape;
-use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
+use crate::export::{
+    self, AtomicFile, Format, LabelSet, OnlyLabel, Options, Resolve, Split, Summary,
+};
 use crate::schema::Schema;
 use crate::store::{self, OpenedStore, Store};
 
@@ -26,7 +28,8 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     };
     let labels = label_set(args.schema.as_deref())?;
     let only_label = match &args.label {
-        Some(name) => Some(labels.position(name).context("--label")?),
+        Some(name) if name == "none" && labels.position(name).is_err() => Some(OnlyLabel::NoStance),
+        Some(name) => Some(OnlyLabel::Label(labels.position(name).context("--label")?)),
         None => None,
     };
     let mut options = Options {
@@ -230,6 +233,12 @@ fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> a
 /// The report for standard error: the summary and, with `--out`, where it went.
 fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) -> String {
     let mut text = summary.report(&options.labels, options.split.is_some());
+    if let Some(split) = &options.split {
+        for warning in export::split_check::split_warnings(summary, split.percents) {
+            text.push_str(&warning);
+            text.push('\n');
+        }
+    }
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",

@@ -7,7 +7,9 @@ use rustc_hash::FxHashMap;
 use super::record::{Context, MetaValues, Record, Verdict, fold_whitespace};
 use super::resolve::{Decision, Resolution, Resolve, resolve};
 use super::summary::Summary;
-use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
+use super::{
+    ExportError, Format, LabelSet, OnlyLabel, Options, csv, doccano, jsonl, prodigy, spacy,
+};
 use crate::attach::{Orphan, attach_annotation};
 use crate::boundary;
 use crate::corpus::{Article, Span};
@@ -118,8 +120,12 @@ pub fn export<'a, W: Write>(
                     }
                 }
             };
-            let carries = |label| annotation.as_ref().is_some_and(|a| a.has(label));
-            if options.only_label.is_some_and(|label| !carries(label)) {
+            let keeps = |only: OnlyLabel| match (only, annotation.as_ref()) {
+                (OnlyLabel::Label(label), Some(a)) => a.has(label),
+                (OnlyLabel::NoStance, Some(a)) => a.labels.is_empty(),
+                (_, None) => false,
+            };
+            if options.only_label.is_some_and(|only| !keeps(only)) {
                 continue;
             }
             let record = Record {
@@ -360,9 +366,9 @@ mod tests {
              {\"text\":\"Oil fell.\"}\n"
         );
         assert_eq!(summary.total.unlabeled, 2);
-        opts.only_label = Some(1);
+        opts.only_label = Some(OnlyLabel::Label(1));
         assert_eq!(run(std::slice::from_ref(&a), &events, &opts).0, "");
-        opts.only_label = Some(2);
+        opts.only_label = Some(OnlyLabel::Label(2));
         assert_eq!(texts(&run(&[a], &events, &opts).0), ["\"Troops moved.\""]);
     }
 

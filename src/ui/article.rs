@@ -3,9 +3,12 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{colour, truncate};
+use ratatui::layout::Rect;
+
+use super::{colour, text_width, truncate};
 use crate::app::State;
 use crate::app::layout::{MARK_WIDTH, Part, sanitize};
+use crate::app::query::TextQuery;
 use crate::store::is_ignore;
 
 /// The style of the sentence under the cursor.
@@ -106,6 +109,7 @@ fn text(state: &State, buf: &mut Buffer) {
     let area = state.screen().text;
     let cursor = state.cursor().sentence;
     let layout = state.layout();
+    let query = state.last_search().map(TextQuery::new);
     for row in 0..area.height {
         let Some(line) = layout.lines.get(state.scroll() + usize::from(row)) else {
             break;
@@ -128,13 +132,31 @@ fn text(state: &State, buf: &mut Buffer) {
                         buf[(x + 1, y)].set_char(symbol).set_style(style);
                     }
                 }
-                Part::Sentence(i) if i == cursor => {
-                    buf.set_stringn(x, y, &piece.text, room, CURRENT);
+                Part::Sentence(i) => {
+                    let style = if i == cursor { CURRENT } else { Style::new() };
+                    buf.set_stringn(x, y, &piece.text, room, style);
+                    if let Some(query) = &query {
+                        highlight(buf, x, y, room, &piece.text, query);
+                    }
                 }
                 _ => {
                     buf.set_stringn(x, y, &piece.text, room, Style::new());
                 }
             }
+        }
+    }
+}
+
+/// Marks the matches of the last search in a piece of sentence drawn at `x`, `y` (a match
+/// that a line break cuts in two is not marked).
+fn highlight(buf: &mut Buffer, x: u16, y: u16, room: usize, text: &str, query: &TextQuery) {
+    for range in query.ranges(text) {
+        let start = usize::from(text_width(&text[..range.start]));
+        let width = usize::from(text_width(&text[range]));
+        let end = (start + width).min(room);
+        if start < end {
+            let area = Rect::new(x + start as u16, y, (end - start) as u16, 1);
+            buf.set_style(area, super::preview::MATCH);
         }
     }
 }

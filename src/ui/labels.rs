@@ -7,7 +7,6 @@ use ratatui::style::{Color, Modifier, Style};
 use super::{colour, rect, text_width, thousands, truncate};
 use crate::app::State;
 use crate::app::layout::{sanitize, word_wrap};
-use crate::app::screen::GUIDELINE_LINES;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
@@ -191,7 +190,7 @@ fn side(state: &State, buf: &mut Buffer) {
         let guideline = wrap(
             &sanitize(&label.guideline),
             width.saturating_sub(4),
-            GUIDELINE_LINES,
+            usize::from(height.saturating_sub(1)).max(1),
         );
         for (line, y) in guideline.iter().zip(top + 1..top + height) {
             buf.set_stringn(x + 4, y, line, width.saturating_sub(4), DIM);

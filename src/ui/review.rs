@@ -1,6 +1,7 @@
 //! The review list: a header with the filter in force and the match count, then one row per
-//! annotation: label chips, the sentence, the article's title, the annotator. Only the rows
-//! on screen are drawn.
+//! annotation: label chips, the sentence, the article's title (or first words), the
+//! annotator. Only the rows on screen are drawn; the preview under them shows the selected
+//! row in full.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
@@ -8,6 +9,7 @@ use ratatui::style::{Color, Modifier, Style};
 use super::article::{CURRENT, IGNORED, NO_STANCE};
 use super::{chip_style, clip, rect, text_width, thousands, truncate};
 use crate::app::layout::sanitize;
+use crate::app::preview::title_or_first_words;
 use crate::app::review_list::{Entry, GONE, LabelFilter};
 use crate::app::{Action, State};
 use crate::store::BoundaryKind;
@@ -30,6 +32,7 @@ const MAX_CHIPS: usize = 4;
 pub(super) fn render(state: &State, buf: &mut Buffer) {
     header(state, buf);
     rows(state, buf);
+    super::preview::render(state, buf);
 }
 
 /// The first key bound to `action`, for hints.
@@ -241,8 +244,7 @@ fn row_line(state: &State, buf: &mut Buffer, y: u16, id: u32, selected: bool, c:
     cell(&mut x, c.sentence, text, text_style);
     if c.title > 0 {
         let title = match articles.get(entry.article) {
-            Some(article) if article.title.trim().is_empty() => "(untitled)".to_owned(),
-            Some(article) => article.title.clone(),
+            Some(article) => title_or_first_words(article),
             None if entry.article == GONE => {
                 format!("(gone: {})", review.article_id(id, articles))
             }

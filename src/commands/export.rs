@@ -40,6 +40,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             (Some(name), _) => Resolve::Annotator(name.clone()),
             (None, ResolveArg::Latest) => Resolve::Latest,
             (None, ResolveArg::Majority) => Resolve::Majority,
+            (None, ResolveArg::Adjudicated) => Resolve::Adjudicated,
         },
         meta: None,
     };
@@ -215,6 +216,7 @@ fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> a
 /// The report for standard error: the summary and, with `--out`, where it went.
 fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) -> String {
     let mut text = summary.report(&options.labels, options.split.is_some());
+    text.push_str(&summary.conflict_report(&options.resolve));
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",

@@ -39,7 +39,15 @@ pub fn parse() -> Cli {
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
-    for name in ["annotate", "review", "stats", "export", "import", "agree"] {
+    for name in [
+        "annotate",
+        "review",
+        "stats",
+        "export",
+        "import",
+        "agree",
+        "adjudicate",
+    ] {
         command = command.mut_subcommand(name, with_default);
     }
     let matches = command.get_matches();
@@ -63,6 +71,8 @@ pub enum Command {
     Import(ImportArgs),
     /// Measure how well the annotators agree, per label and on the label set.
     Agree(AgreeArgs),
+    /// Settle the sentences where annotators disagree, as a lead (origin `adjudicated`).
+    Adjudicate(AnnotateArgs),
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -312,6 +322,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
         Some(Command::Agree(args)) => commands::agree::run(&args),
+        Some(Command::Adjudicate(args)) => commands::adjudicate::run(&args),
     }
 }
 

@@ -158,6 +158,11 @@ pub enum Action {
     /// order they were made.
     #[strum(disabled)]
     Arrived(Vec<Event>),
+    /// In the review list: show only sentences on which annotators disagree, or all again.
+    FilterDisagreements,
+    /// In the review list: make the selected row's labels the session annotator's decision
+    /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
+    TakeAnswer,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -289,6 +294,8 @@ impl Action {
             | Action::Notice(_)
             | Action::Arrived(_)
             | Action::Paste(_) => return None,
+            Action::FilterDisagreements => Description::review_only("disagreements only / all"),
+            Action::TakeAnswer => Description::review_only("take this row's labels; next"),
         };
         Some(description)
     }

@@ -9,7 +9,7 @@ use super::open::Insert;
 use super::state::{Labels, SentenceKey, State, View};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
-use crate::store::{Decision, Origin};
+use crate::store::Decision;
 
 /// The refusal of an edit in a session that cannot save, said in the status bar before
 /// anything moves (so the cursor stays on what was not saved); `None` when it can save.
@@ -180,7 +180,7 @@ fn decision(
         end: span.end,
         text: text.to_owned(),
         labels,
-        origin: Origin::Typed,
+        origin: state.origin,
         annotator: state.annotator.clone(),
     }
 }

@@ -82,6 +82,7 @@ impl State {
             clock: SessionClock::default(),
             read_only: setup.read_only,
             from_review: false,
+            origin: crate::store::Origin::Typed,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

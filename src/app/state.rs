@@ -149,6 +149,9 @@ pub struct State {
     pub(super) clock: SessionClock,
     pub(super) read_only: Option<String>,
     pub(super) from_review: bool,
+    /// The origin the session's decisions are journaled with: `adjudicated` in
+    /// `stance adjudicate`, else typed.
+    pub(super) origin: crate::store::Origin,
 }
 
 impl State {

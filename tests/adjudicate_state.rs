@@ -111,3 +111,50 @@ fn a_lead_settles_each_disputed_sentence_as_an_adjudicated_decision_and_can_undo
         (Op::Clear, "lead")
     );
 }
+
+#[test]
+fn the_statistics_panel_shows_alpha_per_label_over_the_sessions_units() {
+    let mut s = open(team_setup(), 100, 30);
+    assert!(s.agreement().is_none());
+    press(&mut s, "s");
+    let got = serde_json::to_string(s.agreement().expect("computed on opening")).unwrap();
+    let mut expected = stance::agree::Ratings::new(
+        ["ana", "bob", "cy", "lead"].map(String::from).to_vec(),
+        labels(&["diplomatic", "sanctions", "military"]),
+    )
+    .unwrap();
+    let units: [[Option<&[&str]>; 4]; 3] = [
+        [Some(&["diplomatic"]), Some(&["military"]), None, None],
+        [Some(&["sanctions"]), Some(&["sanctions"]), None, None],
+        [Some(&[]), None, Some(&["military"]), None],
+    ];
+    for unit in units {
+        assert!(
+            expected
+                .push_unit(unit.map(|d| d.map(|l| l.iter())))
+                .unwrap()
+        );
+    }
+    assert_eq!(got, serde_json::to_string(&expected.agreement()).unwrap());
+    let alpha = |label: usize| {
+        expected.agreement().labels[label]
+            .alpha
+            .value()
+            .map_or("-".to_owned(), |v| format!("{v:.2}"))
+    };
+    let terminal = common::screen::draw(&s, 100, 30);
+    let buf = terminal.backend().buffer();
+    let line = (0..30)
+        .map(|y| common::screen::row_text(buf, y))
+        .find(|l| l.contains("Agreement (alpha) over 3 units"))
+        .expect("the agreement line is drawn");
+    assert!(
+        line.contains(&format!(
+            "diplomatic {} · sanctions {} · military {}",
+            alpha(0),
+            alpha(1),
+            alpha(2)
+        )),
+        "{line}"
+    );
+}

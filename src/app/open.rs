@@ -83,6 +83,7 @@ impl State {
             read_only: setup.read_only,
             from_review: false,
             origin: crate::store::Origin::Typed,
+            agreement: None,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

@@ -152,6 +152,8 @@ pub struct State {
     /// The origin the session's decisions are journaled with: `adjudicated` in
     /// `stance adjudicate`, else typed.
     pub(super) origin: crate::store::Origin,
+    /// Agreement over the model, computed when the statistics panel opens.
+    pub(super) agreement: Option<crate::agree::Agreement>,
 }
 
 impl State {

@@ -102,6 +102,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::Stats => {
             state.mode = Mode::Stats;
+            state.agreement = Some(state.model_agreement());
             Vec::new()
         }
         Action::Quit if state.saving.in_flight() > 0 => {

@@ -40,7 +40,15 @@ pub fn parse() -> Cli {
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
-    for name in ["annotate", "review", "stats", "export", "import"] {
+    for name in [
+        "annotate",
+        "review",
+        "stats",
+        "export",
+        "import",
+        "agree",
+        "adjudicate",
+    ] {
         command = command.mut_subcommand(name, with_default);
     }
     let matches = command.get_matches();
@@ -65,6 +73,10 @@ pub enum Command {
     /// Manage the label store itself.
     #[command(subcommand)]
     Store(StoreCommand),
+    /// Measure how well the annotators agree, per label and on the label set.
+    Agree(AgreeArgs),
+    /// Settle the sentences where annotators disagree, as a lead (origin `adjudicated`).
+    Adjudicate(AnnotateArgs),
 }
 
 /// The subcommands of `stance store`.
@@ -208,6 +220,9 @@ pub enum Resolve {
     Latest,
     /// The label set most annotators chose; ties are left out and counted.
     Majority,
+    /// The adjudicated decision, else the annotators' unanimous one; other sentences are
+    /// left out and counted.
+    Adjudicated,
 }
 
 /// Options of `stance export`.
@@ -320,6 +335,28 @@ pub struct ImportArgs {
     pub keep_unknown_labels: bool,
 }
 
+/// Options of `stance agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The corpus whose sentences the annotations are attached to.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set (labels found in the store but not in it are compared
+    /// too, after it).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// Compare only these annotators, in this order; repeatable. Default: every annotator
+    /// with an attached decision, sorted.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Vec<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     refuse_oversized_writes_instead_of_dying();
@@ -332,6 +369,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
         Some(Command::Store(StoreCommand::Convert(args))) => commands::store::convert(&args),
+        Some(Command::Agree(args)) => commands::agree::run(&args),
+        Some(Command::Adjudicate(args)) => commands::adjudicate::run(&args),
     }
 }
 

@@ -177,6 +177,11 @@ pub enum Action {
     SearchPrevious,
     /// Open a prompt for an article's number or id, and go there.
     GoToArticle,
+    /// In the review list: show only sentences on which annotators disagree, or all again.
+    FilterDisagreements,
+    /// In the review list: make the selected row's labels the session annotator's decision
+    /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
+    TakeAnswer,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -323,6 +328,8 @@ impl Action {
             | Action::Paste(_) => return None,
             Action::SplitSentence => Description::article_only("split the sentence at a word"),
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
+            Action::FilterDisagreements => Description::review_only("disagreements only / all"),
+            Action::TakeAnswer => Description::review_only("take this row's labels; next"),
         };
         Some(description)
     }

@@ -595,3 +595,45 @@ pub(super) fn compare(a: &Entry, b: &Entry) -> Ordering {
         .then(a.end.cmp(&b.end))
         .then(a.annotator.cmp(&b.annotator))
 }
+
+impl Annotations {
+    /// True when entry `id` is of a sentence of the corpus on which two annotators' current,
+    /// attached labels differ (withdrawn and orphaned annotations do not count).
+    pub fn disputed(&self, id: u32) -> bool {
+        let entry = self.entry(id);
+        if entry.article == GONE || entry.orphan.is_some() {
+            return false;
+        }
+        let first = key(
+            entry.article,
+            Span {
+                start: entry.start,
+                end: entry.end,
+            },
+            0,
+        );
+        let at = self.search_order(&first).unwrap_or_else(|i| i);
+        let mut seen: Option<&Labels> = None;
+        for &other in &self.order[at..] {
+            let e = self.entry(other);
+            if (e.article, e.start, e.end) != (entry.article, entry.start, entry.end) {
+                break;
+            }
+            if e.orphan.is_some() {
+                continue;
+            }
+            let Some(labels) = &e.labels else { continue };
+            match seen {
+                None => seen = Some(labels),
+                Some(set) if !same_set(set, labels) => return true,
+                Some(_) => {}
+            }
+        }
+        false
+    }
+}
+
+/// Label sets compared as sets: the model keeps them in schema order, without repeats.
+fn same_set(a: &Labels, b: &Labels) -> bool {
+    a.len() == b.len() && a.iter().all(|l| b.contains(l))
+}

@@ -11,7 +11,7 @@ use super::split;
 use super::state::{Labels, SentenceKey, State, View};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
-use crate::store::{Decision, Origin, is_ignore};
+use crate::store::{Decision, is_ignore};
 
 /// The refusal of an edit in a session that cannot save, said in the status bar before
 /// anything moves (so the cursor stays on what was not saved); `None` when it can save.
@@ -229,7 +229,7 @@ fn decision(
         end: span.end,
         text: text.to_owned(),
         labels,
-        origin: Origin::Typed,
+        origin: state.origin,
         annotator: state.annotator.clone(),
     }
 }

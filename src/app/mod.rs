@@ -4,6 +4,7 @@
 //! loop carries out, so every behaviour can be tested without either.
 
 pub mod action;
+mod adjudicate;
 pub mod annotations;
 mod article_list;
 mod article_view;

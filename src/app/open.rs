@@ -89,6 +89,8 @@ impl State {
             boundaries: setup.boundaries,
             others_shown: false,
             overlap: setup.overlap.max(1),
+            origin: crate::store::Origin::Typed,
+            agreement: None,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

@@ -109,6 +109,8 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
             refilter(state, |f| f.annotator = next);
         }
         Action::FilterOrphaned => refilter(state, |f| f.orphaned = !f.orphaned),
+        Action::FilterDisagreements => refilter(state, |f| f.disagreements = !f.disagreements),
+        Action::TakeAnswer => return edit_and_advance(state, |labels| labels),
         Action::ClearFilters => refilter(state, |f| *f = Filter::default()),
         Action::Click { column, row } => {
             let list = state.screen.list;

@@ -177,6 +177,11 @@ pub struct State {
     pub(super) others_shown: bool,
     /// Annotators each article should get; see [`Setup::overlap`].
     pub(super) overlap: usize,
+    /// The origin the session's decisions are journaled with: `adjudicated` in
+    /// `stance adjudicate`, else typed.
+    pub(super) origin: crate::store::Origin,
+    /// Agreement over the model, computed when the statistics panel opens.
+    pub(super) agreement: Option<crate::agree::Agreement>,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

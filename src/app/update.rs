@@ -107,6 +107,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::Stats => {
             state.mode = Mode::Stats;
+            state.agreement = Some(state.model_agreement());
             Vec::new()
         }
         Action::Guidelines => {

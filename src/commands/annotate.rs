@@ -25,6 +25,16 @@ pub(crate) fn session(
     args: &AnnotateArgs,
     review: Option<Option<&str>>,
 ) -> anyhow::Result<ExitCode> {
+    session_as(args, review, false)
+}
+
+/// [`session`], or with `adjudicate` a lead's session on the disputed sentences, whose
+/// decisions are journaled with origin `adjudicated`.
+pub(crate) fn session_as(
+    args: &AnnotateArgs,
+    review: Option<Option<&str>>,
+    adjudicate: bool,
+) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
     let schema = match &args.schema {
         Some(path) => Schema::load(path)?,
@@ -106,7 +116,10 @@ pub(crate) fn session(
     let shown = store
         .annotations()
         .filter(|e| !hidden.contains(e.article()));
-    let state = State::with_events(setup, shown);
+    let mut state = State::with_events(setup, shown);
+    if adjudicate {
+        state.adjudicate();
+    }
     terminal::run(Session {
         state,
         store: Box::new(store),

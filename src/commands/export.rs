@@ -44,6 +44,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             (Some(name), _) => Resolve::Annotator(name.clone()),
             (None, ResolveArg::Latest) => Resolve::Latest,
             (None, ResolveArg::Majority) => Resolve::Majority,
+            (None, ResolveArg::Adjudicated) => Resolve::Adjudicated,
         },
         meta: None,
         boundaries: Default::default(),
@@ -239,6 +240,7 @@ fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path
             text.push('\n');
         }
     }
+    text.push_str(&summary.conflict_report(&options.resolve));
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",

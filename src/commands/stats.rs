@@ -318,7 +318,10 @@ pub fn count_sentences(articles: &[Article]) -> usize {
 }
 
 /// `f` of each article, in order, computed on every core.
-fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync) -> Vec<T> {
+pub(crate) fn on_every_core<T: Send>(
+    articles: &[Article],
+    f: impl Fn(&Article) -> T + Sync,
+) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || articles.len() < 2 * threads {
         return articles.iter().map(f).collect();

@@ -5,7 +5,7 @@ use std::io::Write;
 use rustc_hash::FxHashMap;
 
 use super::record::{Context, MetaValues, Record, Verdict, fold_whitespace};
-use super::resolve::{Decision, Resolution, Resolve, resolve};
+use super::resolve::{Decision, Resolution, Resolve, conflicting, resolve};
 use super::summary::Summary;
 use super::{
     ExportError, Format, LabelSet, OnlyLabel, Options, csv, doccano, jsonl, prodigy, spacy,
@@ -95,6 +95,8 @@ pub fn export<'a, W: Write>(
                 }
                 continue;
             }
+            let conflict = conflicting(&group);
+            summary.conflicts += usize::from(conflict);
             let annotation = match resolve(&group, &options.resolve) {
                 Resolution::Unannotated if options.include_unlabeled => None,
                 Resolution::Unannotated => continue,
@@ -112,6 +114,10 @@ pub fn export<'a, W: Write>(
                         annotator: decision.annotator,
                         ignored: true,
                     })
+                }
+                Resolution::Unsettled => {
+                    summary.unsettled += 1;
+                    continue;
                 }
                 Resolution::Decided(decision) => {
                     match in_schema(decision, &options.labels, &mut summary) {

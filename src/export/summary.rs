@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::LabelSet;
 use super::record::Verdict;
+use super::resolve::Resolve;
 use super::split::SplitName;
 use crate::attach::Orphan;
 use crate::escape::escape;
@@ -58,6 +59,10 @@ pub struct Summary {
     pub several_labels: usize,
     /// Sentences left out because they were ignored (not to train on).
     pub ignored: usize,
+    /// Sentences whose annotators (adjudicators aside) chose different label sets.
+    pub conflicts: usize,
+    /// Sentences left out because the annotators disagree and nobody adjudicated.
+    pub unsettled: usize,
 }
 
 impl Summary {
@@ -84,6 +89,34 @@ impl Summary {
                 self.orphans_not_a_sentence += 1;
             }
             Orphan::TextChanged => self.orphans_text_changed += 1,
+        }
+    }
+
+    /// One line for standard error: how many sentences had conflicting annotators, and how
+    /// `how` settled them.
+    pub fn conflict_report(&self, how: &Resolve) -> String {
+        let n = self.conflicts;
+        let settled = match how {
+            Resolve::Latest => "each took the latest decision".to_owned(),
+            Resolve::Majority => format!(
+                "{} took the label set most annotators chose, {} ties were left out",
+                n - self.ties.min(n),
+                self.ties
+            ),
+            Resolve::Adjudicated => format!(
+                "{} took the adjudicated decision, {} not adjudicated were left out",
+                n - self.unsettled.min(n),
+                self.unsettled
+            ),
+            Resolve::Annotator(name) => {
+                format!("only {}'s decisions were taken", escape(name))
+            }
+        };
+        match how {
+            Resolve::Annotator(_) => {
+                format!("conflicts between annotators: none looked at, {settled}\n")
+            }
+            _ => format!("{n} sentences had conflicting annotators: {settled}\n"),
         }
     }
 

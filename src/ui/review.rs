@@ -87,6 +87,9 @@ fn header(state: &State, buf: &mut Buffer) {
     if filter.orphaned {
         parts.push("orphaned only".to_owned());
     }
+    if filter.disagreements {
+        parts.push("disagreements only".to_owned());
+    }
     let line = if parts.is_empty() {
         format!(
             "filter: none · {} label · {} annotator · {} orphaned · {} text",

@@ -9,7 +9,9 @@ use super::article::NO_STANCE;
 use super::bar::{bar, gauge};
 use super::picker::DONE;
 use super::{chip_style, clip, colour, rect, thousands};
+use crate::agree::Agreement;
 use crate::app::State;
+use crate::app::layout::sanitize;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -95,6 +97,12 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             chart.draw(buf, y, line);
             y += 1;
         }
+    }
+    if let Some(agreement) = state.agreement()
+        && y + bottom_rows < bottom
+    {
+        let line = agreement_line(agreement);
+        text(buf, &mut y, &line, Style::new());
     }
     y += 1;
     text(buf, &mut y, "Annotators", BOLD);
@@ -182,6 +190,26 @@ fn progress(state: &State, buf: &mut Buffer, x: u16, y: u16, width: usize) {
         let text = format!(" · {} orphaned", thousands(orphans));
         put(&mut cx, &text, Style::new().fg(Color::Magenta));
     }
+}
+
+/// Krippendorff's alpha per label on one line; `-` where it is undefined.
+fn agreement_line(agreement: &Agreement) -> String {
+    let per_label: Vec<String> = agreement
+        .labels
+        .iter()
+        .map(|l| {
+            let alpha = l
+                .alpha
+                .value()
+                .map_or("-".to_owned(), |v| format!("{v:.2}"));
+            format!("{} {alpha}", sanitize(&l.label))
+        })
+        .collect();
+    format!(
+        "Agreement (alpha) over {} units: {}",
+        thousands(agreement.units),
+        per_label.join(" · ")
+    )
 }
 
 /// The columns of the bar chart.

@@ -21,6 +21,7 @@ impl ReviewList {
         };
         let filter = &self.filter;
         (!filter.orphaned || entry.orphan.is_some())
+            && (!filter.disagreements || model.disputed(id))
             && filter.annotator.is_none_or(|a| a == entry.annotator)
             && match filter.label {
                 LabelFilter::Any => true,

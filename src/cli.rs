@@ -39,7 +39,7 @@ pub fn parse() -> Cli {
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
-    for name in ["annotate", "review", "stats", "export", "import"] {
+    for name in ["annotate", "review", "stats", "export", "import", "suggest"] {
         command = command.mut_subcommand(name, with_default);
     }
     let matches = command.get_matches();
@@ -61,6 +61,8 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Add labels from another tool's file (or a stance export) to the label store.
     Import(ImportArgs),
+    /// Score sentences with the model learned from the label store, or evaluate it.
+    Suggest(SuggestArgs),
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -273,6 +275,52 @@ pub struct ImportArgs {
     pub keep_unknown_labels: bool,
 }
 
+/// The order in which `stance suggest` lists sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SuggestOrder {
+    /// Articles in corpus order, sentences in text order.
+    #[default]
+    Corpus,
+    /// The sentences the model is least sure of first (ties in corpus order).
+    Uncertain,
+}
+
+/// Options of `stance suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The corpus whose sentences are scored.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store the model learns from. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set (and its patterns and thresholds).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// One JSON object per line (with --eval: one object) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Score every sentence, annotated or not.
+    #[arg(long, conflicts_with = "eval")]
+    pub all: bool,
+    /// The order of the sentences.
+    #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus, conflicts_with = "eval")]
+    pub order: SuggestOrder,
+    /// Print at most N sentences.
+    #[arg(long, value_name = "N", conflicts_with = "eval")]
+    pub limit: Option<usize>,
+    /// Cross-validate the model on the store's annotations, by article, instead of scoring.
+    #[arg(long)]
+    pub eval: bool,
+    /// Folds of the cross-validation.
+    #[arg(long, value_name = "K", default_value_t = 5, requires = "eval",
+          value_parser = clap::value_parser!(u16).range(2..))]
+    pub folds: u16,
+    /// Also the learning curves at 50, 100, 200, ... annotations, in corpus and uncertain order.
+    #[arg(long, requires = "eval")]
+    pub curve: bool,
+}
+
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     refuse_oversized_writes_instead_of_dying();
@@ -284,6 +332,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => commands::export::run(&args),
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
+        Some(Command::Suggest(args)) => commands::suggest::run(&args),
     }
 }
 

@@ -31,7 +31,27 @@ pub struct Label {
     pub colour: Colour,
     /// One line telling the annotator when the label applies.
     pub guideline: String,
+    /// Words or phrases that suggest the label until the model has learned it.
+    pub patterns: Vec<Pattern>,
+    /// The score from which the model suggests the label; `None` means 0.5.
+    pub threshold: Option<Threshold>,
 }
+
+/// A suggestion threshold, checked to be a number in (0, 1) when the schema is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(f64);
+
+// A checked threshold is never NaN, so equality is total.
+impl Eq for Threshold {}
+
+impl Threshold {
+    /// The threshold as a number in (0, 1).
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+pub use crate::model::patterns::Pattern;
 
 /// A label colour: one of the 16 named terminal colours, or an RGB value from `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -150,6 +170,9 @@ struct RawLabel {
     colour: String,
     #[serde(default)]
     guideline: String,
+    #[serde(default)]
+    patterns: Vec<String>,
+    threshold: Option<f64>,
 }
 
 impl Default for Schema {
@@ -250,11 +273,36 @@ impl Schema {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            let mut patterns = Vec::with_capacity(raw.patterns.len());
+            for (j, text) in raw.patterns.iter().enumerate() {
+                let pattern = Pattern::parse(text).map_err(|why| {
+                    invalid(
+                        format!("labels[{}].patterns[{}]", i + 1, j + 1),
+                        format!("label {}: {why}", escape::quote(&name)),
+                    )
+                })?;
+                patterns.push(pattern);
+            }
+            let threshold = match raw.threshold {
+                Some(t) if t > 0.0 && t < 1.0 => Some(Threshold(t)),
+                Some(t) => {
+                    return Err(invalid(
+                        field("threshold"),
+                        format!(
+                            "label {}: {t} is not a number between 0 and 1",
+                            escape::quote(&name)
+                        ),
+                    ));
+                }
+                None => None,
+            };
             labels.push(Label {
                 name,
                 key,
                 colour,
                 guideline,
+                patterns,
+                threshold,
             });
         }
         Ok(Schema {
@@ -339,6 +387,33 @@ mod tests {
         let message = error(&typo);
         assert!(message.starts_with("my-schema.toml: "), "{message}");
         assert!(message.contains("colur"), "{message}");
+    }
+
+    #[test]
+    fn patterns_and_threshold_read_and_bad_ones_name_the_label() {
+        let with = |extra: &str| format!("{ONE}{extra}\n");
+        let schema = parse(&with(
+            "patterns = [\"Sanction*\", \"asset freeze\"]\nthreshold = 0.3",
+        ))
+        .unwrap();
+        let label = &schema.labels[0];
+        assert_eq!(label.patterns.len(), 2);
+        assert_eq!(label.threshold.map(Threshold::get), Some(0.3));
+        assert_eq!(
+            error(&with("patterns = [\"ok\", \"\"]")),
+            "my-schema.toml: labels[1].patterns[2]: label \"a\": empty pattern"
+        );
+        let message = error(&with("patterns = [\"<b>\"]"));
+        assert!(
+            message.starts_with("my-schema.toml: labels[1].patterns[1]: label \"a\": "),
+            "{message}"
+        );
+        assert!(error(&with("patterns = [\"a*b\"]")).contains("label \"a\""));
+        assert!(
+            error(&with("threshold = 1.5"))
+                .starts_with("my-schema.toml: labels[1].threshold: label \"a\"")
+        );
+        assert!(error(&with("threshold = 0")).contains("threshold"));
     }
 
     #[test]

@@ -6,3 +6,4 @@ pub mod import;
 pub mod review;
 pub mod segment;
 pub mod stats;
+pub mod suggest;

@@ -217,6 +217,10 @@ pub struct ExportArgs {
     /// Carry these metadata fields (comma-separated, or `all`) into every record.
     #[arg(long, value_name = "FIELD,...|all", value_delimiter = ',')]
     pub meta: Option<Vec<String>>,
+    /// Write the model's suggestions for the sentences nobody annotated, instead of the
+    /// annotations (annotator `suggestion`).
+    #[arg(long, conflicts_with_all = ["include_unlabeled", "annotator"])]
+    pub suggested: bool,
 }
 
 /// Options of `stance segment`.

@@ -492,3 +492,45 @@ fn a_missing_store_is_an_empty_one_and_stays_missing() {
     assert_eq!(lines.len(), 18);
     assert!(!Path::new(&setup.store).exists(), "suggest writes nothing");
 }
+
+#[test]
+fn export_suggested_writes_the_suggestions_and_no_annotation() {
+    let setup = setup(30, 20);
+    let suggested = setup.lines(&["--json"]);
+    let out = setup.dir.join("suggested.jsonl");
+    let output = Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(["export", setup.corpus.to_str().unwrap(), "--labels"])
+        .arg(&setup.store)
+        .args(["--format", "jsonl", "--suggested", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let exported: Vec<Value> = fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(exported.len(), suggested.len());
+    for (record, line) in exported.iter().zip(&suggested) {
+        assert_eq!(record["article_id"], line["article_id"]);
+        assert_eq!(record["sentence_index"], line["sentence_index"]);
+        assert_eq!(record["labels"], line["suggested"], "{record}");
+        assert_eq!(record["annotator"], "suggestion");
+    }
+    let refused = Command::new(env!("CARGO_BIN_EXE_stance"))
+        .args(["export", setup.corpus.to_str().unwrap(), "--labels"])
+        .arg(&setup.store)
+        .args(["--format", "csv", "--suggested", "--include-unlabeled"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        refused.status.code(),
+        Some(2),
+        "suggestions are never mixed"
+    );
+}

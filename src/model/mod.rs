@@ -30,7 +30,7 @@ pub const PATTERN_MISS: f64 = 0.1;
 pub const MEMORY_LIMIT: usize = 64 << 20;
 
 /// The update rule stance uses (README, "The model", says how it was chosen).
-pub const OPTIMIZER: Optimizer = Optimizer::AdaGrad { rate: 1.0, l2: 0.0 };
+pub const OPTIMIZER: Optimizer = Optimizer::AdaGrad { rate: 0.5, l2: 0.0 };
 
 /// One annotated sentence to learn from: its text and its settled labels (schema positions;
 /// empty is "no stance", a negative for every label).

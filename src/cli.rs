@@ -48,6 +48,7 @@ pub fn parse() -> Cli {
         "import",
         "agree",
         "adjudicate",
+        "suggest",
     ] {
         command = command.mut_subcommand(name, with_default);
     }
@@ -77,6 +78,8 @@ pub enum Command {
     Agree(AgreeArgs),
     /// Settle the sentences where annotators disagree, as a lead (origin `adjudicated`).
     Adjudicate(AnnotateArgs),
+    /// Score sentences with the model learned from the label store, or evaluate it.
+    Suggest(SuggestArgs),
 }
 
 /// The subcommands of `stance store`.
@@ -271,6 +274,10 @@ pub struct ExportArgs {
     /// Carry these metadata fields (comma-separated, or `all`) into every record.
     #[arg(long, value_name = "FIELD,...|all", value_delimiter = ',')]
     pub meta: Option<Vec<String>>,
+    /// Write the model's suggestions for the sentences nobody annotated, instead of the
+    /// annotations (annotator `suggestion`).
+    #[arg(long, conflicts_with_all = ["include_unlabeled", "annotator"])]
+    pub suggested: bool,
 }
 
 /// Options of `stance segment`.
@@ -357,6 +364,52 @@ pub struct AgreeArgs {
     pub json: bool,
 }
 
+/// The order in which `stance suggest` lists sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SuggestOrder {
+    /// Articles in corpus order, sentences in text order.
+    #[default]
+    Corpus,
+    /// The sentences the model is least sure of first (ties in corpus order).
+    Uncertain,
+}
+
+/// Options of `stance suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The corpus whose sentences are scored.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store the model learns from. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set (and its patterns and thresholds).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// One JSON object per line (with --eval: one object) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Score every sentence, annotated or not.
+    #[arg(long, conflicts_with = "eval")]
+    pub all: bool,
+    /// The order of the sentences.
+    #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus, conflicts_with = "eval")]
+    pub order: SuggestOrder,
+    /// Print at most N sentences.
+    #[arg(long, value_name = "N", conflicts_with = "eval")]
+    pub limit: Option<usize>,
+    /// Cross-validate the model on the store's annotations, by article, instead of scoring.
+    #[arg(long)]
+    pub eval: bool,
+    /// Folds of the cross-validation.
+    #[arg(long, value_name = "K", default_value_t = 5, requires = "eval",
+          value_parser = clap::value_parser!(u16).range(2..))]
+    pub folds: u16,
+    /// Also the learning curves at 50, 100, 200, ... annotations, in corpus and uncertain order.
+    #[arg(long, requires = "eval")]
+    pub curve: bool,
+}
+
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     refuse_oversized_writes_instead_of_dying();
@@ -371,6 +424,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Store(StoreCommand::Convert(args))) => commands::store::convert(&args),
         Some(Command::Agree(args)) => commands::agree::run(&args),
         Some(Command::Adjudicate(args)) => commands::adjudicate::run(&args),
+        Some(Command::Suggest(args)) => commands::suggest::run(&args),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod export;
 pub mod fault;
 pub mod hash;
 pub mod import;
+pub mod model;
 pub mod schema;
 pub mod special;
 pub mod store;

@@ -33,7 +33,27 @@ pub struct Label {
     pub guideline: String,
     /// Sentences that have the label, each on one line, shown with the guideline in full.
     pub examples: Vec<String>,
+    /// Words or phrases that suggest the label until the model has learned it.
+    pub patterns: Vec<Pattern>,
+    /// The score from which the model suggests the label; `None` means 0.5.
+    pub threshold: Option<Threshold>,
 }
+
+/// A suggestion threshold, checked to be a number in (0, 1) when the schema is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(f64);
+
+// A checked threshold is never NaN, so equality is total.
+impl Eq for Threshold {}
+
+impl Threshold {
+    /// The threshold as a number in (0, 1).
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+pub use crate::model::patterns::Pattern;
 
 /// A label colour: one of the 16 named terminal colours, or an RGB value from `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,6 +174,8 @@ struct RawLabel {
     guideline: String,
     #[serde(default)]
     examples: Vec<String>,
+    patterns: Vec<String>,
+    threshold: Option<f64>,
 }
 
 /// The colour a label without one gets: the next of these, by its place in the schema.
@@ -262,12 +284,37 @@ impl Schema {
                 .join(" ");
             let fold = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
             let examples = raw.examples.iter().map(|e| fold(e)).collect();
+            let mut patterns = Vec::with_capacity(raw.patterns.len());
+            for (j, text) in raw.patterns.iter().enumerate() {
+                let pattern = Pattern::parse(text).map_err(|why| {
+                    invalid(
+                        format!("labels[{}].patterns[{}]", i + 1, j + 1),
+                        format!("label {}: {why}", escape::quote(&name)),
+                    )
+                })?;
+                patterns.push(pattern);
+            }
+            let threshold = match raw.threshold {
+                Some(t) if t > 0.0 && t < 1.0 => Some(Threshold(t)),
+                Some(t) => {
+                    return Err(invalid(
+                        field("threshold"),
+                        format!(
+                            "label {}: {t} is not a number between 0 and 1",
+                            escape::quote(&name)
+                        ),
+                    ));
+                }
+                None => None,
+            };
             labels.push(Label {
                 name,
                 key,
                 colour,
                 guideline,
                 examples,
+                patterns,
+                threshold,
             });
         }
         Ok(Schema {
@@ -406,6 +453,33 @@ mod tests {
         let message = error(&typo);
         assert!(message.starts_with("my-schema.toml: "), "{message}");
         assert!(message.contains("colur"), "{message}");
+    }
+
+    #[test]
+    fn patterns_and_threshold_read_and_bad_ones_name_the_label() {
+        let with = |extra: &str| format!("{ONE}{extra}\n");
+        let schema = parse(&with(
+            "patterns = [\"Sanction*\", \"asset freeze\"]\nthreshold = 0.3",
+        ))
+        .unwrap();
+        let label = &schema.labels[0];
+        assert_eq!(label.patterns.len(), 2);
+        assert_eq!(label.threshold.map(Threshold::get), Some(0.3));
+        assert_eq!(
+            error(&with("patterns = [\"ok\", \"\"]")),
+            "my-schema.toml: labels[1].patterns[2]: label \"a\": empty pattern"
+        );
+        let message = error(&with("patterns = [\"<b>\"]"));
+        assert!(
+            message.starts_with("my-schema.toml: labels[1].patterns[1]: label \"a\": "),
+            "{message}"
+        );
+        assert!(error(&with("patterns = [\"a*b\"]")).contains("label \"a\""));
+        assert!(
+            error(&with("threshold = 1.5"))
+                .starts_with("my-schema.toml: labels[1].threshold: label \"a\"")
+        );
+        assert!(error(&with("threshold = 0")).contains("threshold"));
     }
 
     #[test]

@@ -69,6 +69,8 @@ fn schema_of(n: u32) -> Schema {
             colour: Colour::Named((i % 16) as u8),
             guideline: String::new(),
             examples: Vec::new(),
+            patterns: Vec::new(),
+            threshold: None,
         })
         .collect();
     Schema {

@@ -69,7 +69,67 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     options.boundaries = store.boundaries().clone();
     // An article left out by `--where` is not exported, and its annotations are not gone.
     let annotations = store.annotations().filter(|e| !corpus.hides(e.article()));
+    if args.suggested {
+        let schema = match &args.schema {
+            Some(path) => Schema::load(path)?,
+            None => Schema::default(),
+        };
+        let events = suggestions(&corpus, &options.boundaries, &schema, annotations);
+        let suggested = events.iter().map(store::Annotation::from);
+        return write(args, &corpus, suggested, &options, &store_path);
+    }
+    write(args, &corpus, annotations, &options, &store_path)
+}
 
+/// The name that `--suggested` records carry where an annotator's name would be.
+pub const SUGGESTION: &str = "suggestion";
+
+/// The model's suggestion for every sentence nobody annotated, as events of origin
+/// `suggestion` by [`SUGGESTION`], in corpus order; never saved, only exported.
+fn suggestions<'a>(
+    corpus: &corpus::Corpus,
+    boundaries: &store::Overrides,
+    schema: &Schema,
+    annotations: impl Iterator<Item = store::Annotation<'a>>,
+) -> Vec<store::Event> {
+    let settled =
+        crate::model::examples::settle(&corpus.articles, boundaries, annotations, schema, |_| {
+            false
+        });
+    let mut model = crate::model::Model::train(schema, &settled.examples);
+    let mut events = Vec::new();
+    for (a, article) in corpus.articles.iter().enumerate() {
+        for (s, span) in crate::boundary::sentences(article, boundaries)
+            .into_iter()
+            .enumerate()
+        {
+            if settled.annotated.contains(&(a, s)) {
+                continue;
+            }
+            let text = &article.text[span.start..span.end];
+            let suggestion = model.suggest(text);
+            let names = suggestion
+                .suggested
+                .iter()
+                .map(|&i| schema.labels[i].name.as_str());
+            let mut event = store::Event::set(&article.id, span.start, text, names, SUGGESTION, 0);
+            event.origin = store::Origin::Suggestion;
+            events.push(event);
+        }
+    }
+    events
+}
+
+/// Writes the export of `annotations` where `--out` says, and prints the report.
+fn write<'a>(
+    args: &ExportArgs,
+    corpus: &'a corpus::Corpus,
+    annotations: impl IntoIterator<Item = store::Annotation<'a>, IntoIter: Clone>,
+    options: &Options,
+    store_path: &Path,
+) -> anyhow::Result<ExitCode> {
+    let options = options.clone();
+    let store_path = store_path.to_owned();
     let report = match &args.out {
         Some(out) => {
             refuse_to_overwrite_inputs(out, &store_path, &args.corpus.corpus)?;

@@ -9,3 +9,4 @@ pub mod review;
 pub mod segment;
 pub mod stats;
 pub mod store;
+pub mod suggest;

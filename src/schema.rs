@@ -174,6 +174,7 @@ struct RawLabel {
     guideline: String,
     #[serde(default)]
     examples: Vec<String>,
+    #[serde(default)]
     patterns: Vec<String>,
     threshold: Option<f64>,
 }

@@ -79,10 +79,9 @@ fn help_is_drawn_from_the_keymap() {
 
 /// The first word of what the help's last row says: the last bindable action's.
 fn last_help_word() -> &'static str {
-    let last = Action::bindable().last().expect("actions");
-    let what = last
-        .description()
-        .and_then(|d| d.article)
+    let what = Action::bindable()
+        .filter_map(|action| action.description().and_then(|d| d.article))
+        .last()
         .expect("in the help");
     what.split(' ').next().expect("a word")
 }
@@ -106,7 +105,7 @@ fn help_at_the_smallest_size_scrolls_to_its_last_row_and_says_where_it_is() {
     assert_eq!(y, 10, "the last row is at the bottom, above the border");
     find(buf, &format!(" {}–{rows} of {rows} ", rows - 9));
     // Keys wider than the narrow keys column push their text right rather than being cut.
-    find(buf, "PgUp Ctrl-u  scroll");
+    find(buf, "q Ctrl-c  quit");
 }
 
 #[test]

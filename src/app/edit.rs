@@ -5,7 +5,7 @@ use super::action::Effect;
 use super::annotations::GONE;
 use super::history::{Change, Target};
 use super::layout::sanitize;
-use super::navigate::{go, say, say_error};
+use super::navigate::{go, say, say_decided, say_error};
 use super::open::Insert;
 use super::split;
 use super::state::{Labels, SentenceKey, State, View};
@@ -55,13 +55,13 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
         after: after.clone(),
     });
     let effects = vec![apply(state, target, after.clone())];
-    // What was saved, said in the status bar until the next key: a stray `Enter` or `0`
-    // shows at once what it decided.
+    // What was decided, said in the status bar until the next key, so a stray `Enter` or
+    // `0` shows at once what it decided; `saved: …` once the store has it.
     let said = match &after {
-        Some(_) => format!("saved: {} · {}", words(after.as_ref()), place(target)),
+        Some(_) => format!("{} · {}", words(after.as_ref()), place(target)),
         None => format!("cleared · {}", place(target)),
     };
-    say(state, &said);
+    say_decided(state, said, last_seq(&effects));
     effects
 }
 
@@ -335,6 +335,15 @@ pub(super) fn decide_all(
 }
 
 /// Single saves joined into one atomic write, each keeping its number for its report.
+/// The number of the last write among `effects`, whose report means all before it are in.
+pub(super) fn last_seq(effects: &[Effect]) -> Option<u64> {
+    effects.iter().rev().find_map(|effect| match effect {
+        Effect::Save { seq, .. } => Some(*seq),
+        Effect::SaveAll(saves) => saves.last().map(|(seq, _)| *seq),
+        _ => None,
+    })
+}
+
 fn together(saves: Vec<Effect>) -> Effect {
     let saves = saves
         .into_iter()

@@ -7,7 +7,7 @@ use super::action::{Action, Effect};
 use super::edit::decide_all;
 use super::history::Target;
 use super::layout::sanitize;
-use super::navigate::{go, say};
+use super::navigate::{go, say, say_decided};
 use super::state::{State, View};
 
 /// The finish-article key: asks, then decides.
@@ -48,13 +48,9 @@ pub(super) fn press(state: &mut State) -> Vec<Effect> {
     if article + 1 < state.articles.len() {
         effects.extend(go(state, article + 1, 0));
     }
-    effects.extend(say(
-        state,
-        &format!(
-            "saved: no stance · {count} sentences of article {}",
-            article + 1
-        ),
-    ));
+    let seq = super::edit::last_seq(&effects);
+    let what = format!("no stance · {count} sentences of article {}", article + 1);
+    effects.extend(say_decided(state, what, seq));
     effects
 }
 

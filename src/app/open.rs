@@ -77,6 +77,7 @@ impl State {
             help_top: 0,
             mode: Mode::Normal,
             message: None,
+            feedback: None,
             history: History::default(),
             last_search: None,
             saving: Default::default(),

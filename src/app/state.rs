@@ -162,6 +162,9 @@ pub struct State {
     pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
+    /// The decision the status bar names, with the number of the write that will make it
+    /// `saved: …` once synced.
+    pub(super) feedback: Option<(u64, String)>,
     pub(super) history: History,
     pub(super) last_search: Option<String>,
     pub(super) saving: Saving,

@@ -35,6 +35,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Saved(seq) => {
             state.saving.saved(seq);
+            super::navigate::saved_feedback(state, seq);
             return quit_once_saved(state);
         }
         Action::SaveFailed {

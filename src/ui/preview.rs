@@ -125,6 +125,7 @@ fn annotators(state: &State, preview: &Preview, buf: &mut Buffer, x: u16, y: u16
         let decision = match labels {
             None => "withdrawn".to_owned(),
             Some(l) if l.is_empty() => format!("{} no stance", NO_STANCE.0),
+            Some(l) if crate::store::is_ignore(l) => "⌀ ignored".to_owned(),
             Some(l) => l.iter().map(|n| sanitize(n)).collect::<Vec<_>>().join(", "),
         };
         put(&decision, Style::new().fg(Color::Cyan));

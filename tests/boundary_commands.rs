@@ -1,5 +1,5 @@
 //! Every subcommand sees the sentences as boundary overrides corrected them: `stats`,
-//! `review`, `export`, `segment --labels` and `import`; an override whose text changed is
+//! `review`, `export`, `segment --labels`, `import`, `suggest` and `agree`; an override whose text changed is
 //! reported and ignored.
 
 mod common;
@@ -197,4 +197,47 @@ fn an_override_whose_text_changed_is_reported_and_never_applied_to_other_text() 
     // The override is kept in the store, not dropped.
     let store = LabelStore::open_read_only(std::path::Path::new(&labels)).unwrap();
     assert_eq!(store.boundaries().len(), 1);
+}
+
+#[test]
+fn suggest_scores_the_corrected_sentences() {
+    let home = Home::new();
+    let (corpus, labels) = split_store(&home);
+    let at = TEXT.find("Monday").unwrap();
+    let (all, _) = run(
+        &home,
+        &["suggest", &corpus, "--labels", &labels, "--all", "--json"],
+    );
+    let spans: Vec<(u64, u64)> = all
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| (row["start"].as_u64().unwrap(), row["end"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(spans.len(), 4, "{all}");
+    assert!(
+        spans.contains(&(0, at as u64 - 1)) || spans.contains(&(0, at as u64)),
+        "{all}"
+    );
+    assert!(spans.iter().any(|&(start, _)| start == at as u64), "{all}");
+    // The sentence alice labeled after the split is annotated, so it is not suggested.
+    let (todo, _) = run(&home, &["suggest", &corpus, "--labels", &labels, "--json"]);
+    let todo = todo.as_array().unwrap();
+    assert_eq!(todo.len(), 3, "{todo:?}");
+    assert!(todo.iter().all(|row| row["start"] != at), "{todo:?}");
+}
+
+#[test]
+fn agree_compares_annotators_on_the_corrected_sentences() {
+    let home = Home::new();
+    let (corpus, labels) = split_store(&home);
+    let at = TEXT.find("Monday").unwrap();
+    let first = TEXT.find(" Troops").unwrap();
+    // bob labels the sentence the split made, as alice did: one unit, only with the split.
+    let mut store = LabelStore::open_as(std::path::Path::new(&labels), "bob").unwrap();
+    stance::store::Store::append(&mut store, &decision(at, first, "diplomatic", "bob")).unwrap();
+    drop(store);
+    let (out, _) = run(&home, &["agree", &corpus, "--labels", &labels, "--json"]);
+    assert_eq!(out[0]["units"], 1, "{out}");
+    assert_eq!(out[0]["labels"]["diplomatic"]["percent"], 1.0, "{out}");
 }

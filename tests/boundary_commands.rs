@@ -1,6 +1,6 @@
 //! Every subcommand sees the sentences as boundary overrides corrected them: `stats`,
-//! `review`, `export`, `segment --labels`, `import`, `suggest` and `agree`; an override whose text changed is
-//! reported and ignored.
+//! `review`, `export`, `segment --labels`, `import`, `suggest` and `agree`; an override
+//! whose text changed is reported and ignored.
 
 mod common;
 

@@ -91,6 +91,8 @@ fn options(format: Format) -> Options {
         only_label: None,
         resolve: Resolve::Latest,
         meta: None,
+        boundaries: Default::default(),
+        include_ignored: false,
     }
 }
 
@@ -120,7 +122,7 @@ fn bench(c: &mut Criterion) {
     let all = options(Format::Jsonl);
     let mut few = options(Format::Jsonl);
     few.split = Some(Split::parse("0,0,100", 0).unwrap());
-    few.only_label = Some(0);
+    few.only_label = Some(stance::export::OnlyLabel::Label(0));
     let filtered: Vec<Article> = articles.iter().take(50).cloned().collect();
     for (name, subset, opts) in [
         ("all 1,000,000", &articles[..], &all),

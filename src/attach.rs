@@ -16,9 +16,10 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::boundary;
 use crate::corpus::{Article, Span};
 use crate::hash::fingerprint_u64;
-use crate::store::{Annotation, Event};
+use crate::store::{Annotation, Event, Overrides};
 
 /// Why an annotation is not attached to a sentence. When several hold, the first in this
 /// order is the reason: an article that is gone has no text to compare, and text that
@@ -33,6 +34,10 @@ pub enum Orphan {
     /// The text is the one labeled, but `start..end` is not exactly one of the article's
     /// current sentence spans (the segmenter or the text around it changed).
     NotASentence,
+    /// Not a sentence any more because an analyst split it (a boundary override).
+    Split,
+    /// Not a sentence any more because an analyst merged it with a neighbour.
+    Merged,
 }
 
 /// The text half of the rule: `Ok` when `text` (the article's, `None` when it is gone) holds,
@@ -90,10 +95,13 @@ pub fn attach_annotation(
     )
 }
 
-/// Each annotation with [`attach_annotation`]'s verdict on `articles` (the corpus), in the
-/// order given. Segments only the articles that annotations name, each once.
+/// Each annotation with [`attach_annotation`]'s verdict on `articles` (the corpus) as the
+/// store's boundary `overrides` correct its sentences, in the order given; an annotation that
+/// a split or merge cut off says so ([`boundary::refine`]). Segments only the articles that
+/// annotations name, each once.
 pub fn classify<'a>(
     articles: &[Article],
+    overrides: &Overrides,
     annotations: impl IntoIterator<Item = Annotation<'a>>,
 ) -> Vec<(Annotation<'a>, Result<usize, Orphan>)> {
     let by_id: HashMap<&str, &Article> = articles.iter().map(|a| (a.id.as_str(), a)).collect();
@@ -104,10 +112,18 @@ pub fn classify<'a>(
             let article = by_id.get(annotation.article()).map(|article| {
                 let spans = spans
                     .entry(article.id.as_str())
-                    .or_insert_with(|| article.sentences());
+                    .or_insert_with(|| boundary::sentences(article, overrides));
                 (article.text.as_str(), spans.as_slice())
             });
-            let verdict = attach_annotation(article, annotation);
+            let verdict = attach_annotation(article, annotation).map_err(|why| match article {
+                Some(place) => boundary::refine(
+                    why,
+                    place,
+                    overrides.of(annotation.article()),
+                    (annotation.start(), annotation.end()),
+                ),
+                None => why,
+            });
             (annotation, verdict)
         })
         .collect()
@@ -134,7 +150,12 @@ impl Reattached {
     /// Finds the re-attachable annotations among `annotations` for `articles` (the kept
     /// articles; an annotation of an article in `hidden`, left out by `--where`, is not
     /// gone). Segments the corpus only when some annotation's article is gone.
-    pub fn find<'a, I>(articles: &[Article], hidden: &HashSet<String>, annotations: I) -> Self
+    pub fn find<'a, I>(
+        articles: &[Article],
+        overrides: &Overrides,
+        hidden: &HashSet<String>,
+        annotations: I,
+    ) -> Self
     where
         I: IntoIterator<Item = Annotation<'a>> + Clone,
     {
@@ -152,7 +173,7 @@ impl Reattached {
         // fingerprint -> (sentences with it, the first one's article and span)
         let mut places: HashMap<u64, (usize, usize, Span)> = HashMap::new();
         for (at, article) in articles.iter().enumerate() {
-            for span in article.sentences() {
+            for span in boundary::sentences(article, overrides) {
                 let fp = fingerprint_u64(&article.text[span.start..span.end]);
                 if wanted.contains(&fp) {
                     places.entry(fp).or_insert((0, at, span)).0 += 1;

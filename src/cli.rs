@@ -32,14 +32,24 @@ pub struct Cli {
 pub fn parse() -> Cli {
     let default = match crate::store::labels_dir() {
         Ok(dir) => format!(
-            "The label store (a JSON-lines journal). Default: {}/<corpus key>.jsonl",
+            "The label store: a folder with one journal per annotator, or a single .jsonl \
+             journal. Default: {}/<corpus key> (or <corpus key>.jsonl where that exists)",
             crate::escape::path(&dir)
         ),
-        Err(err) => format!("The label store (a JSON-lines journal). No default: {err}"),
+        Err(err) => format!("The label store (a folder, or a .jsonl journal). No default: {err}"),
     };
     let with_default = |cmd: clap::Command| cmd.mut_arg("labels", |arg| arg.help(default.clone()));
     let mut command = with_default(Cli::command());
-    for name in ["annotate", "review", "stats", "export", "import"] {
+    for name in [
+        "annotate",
+        "review",
+        "stats",
+        "export",
+        "import",
+        "agree",
+        "adjudicate",
+        "suggest",
+    ] {
         command = command.mut_subcommand(name, with_default);
     }
     let matches = command.get_matches();
@@ -61,6 +71,15 @@ pub enum Command {
     Segment(SegmentArgs),
     /// Add labels from another tool's file (or a stance export) to the label store.
     Import(ImportArgs),
+    /// Manage the label store itself.
+    #[command(subcommand)]
+    Store(StoreCommand),
+    /// Measure how well the annotators agree, per label and on the label set.
+    Agree(AgreeArgs),
+    /// Settle the sentences where annotators disagree, as a lead (origin `adjudicated`).
+    Adjudicate(AnnotateArgs),
+    /// Score sentences with the model learned from the label store, or evaluate it.
+    Suggest(SuggestArgs),
     /// List the default label stores in the data folder: corpus, counts, last use.
     Stores(StoresArgs),
 }
@@ -71,6 +90,25 @@ pub struct StoresArgs {
     /// Print one JSON object per store instead of a table.
     #[arg(long)]
     pub json: bool,
+}
+
+/// The subcommands of `stance store`.
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Turn a single-file store (X.jsonl) into a store folder (X/, one journal per
+    /// annotator), keeping every line; the file is kept as X.jsonl.converted-<time>.
+    Convert(ConvertArgs),
+}
+
+/// Options of `stance store convert`.
+#[derive(Debug, Args)]
+pub struct ConvertArgs {
+    /// The corpus whose default store is converted (when no --labels is given).
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The single-file store to convert. Default: the corpus's store in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
 }
 
 /// Where the articles come from, shared by every corpus subcommand.
@@ -132,6 +170,20 @@ pub struct AnnotateArgs {
     /// Who is annotating. Default: the user name from the environment.
     #[arg(long, value_name = "NAME")]
     pub annotator: Option<String>,
+    /// Annotators each article should get: Space goes first to articles that fewer than K
+    /// annotators have finished (and you have not).
+    #[arg(long, value_name = "K", default_value_t = 1, value_parser = overlap)]
+    pub overlap: usize,
+}
+
+/// `--overlap K`: a whole number of annotators, at least 1.
+fn overlap(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(k) if k >= 1 => Ok(k),
+        _ => Err(format!(
+            "{text:?} is not a number of annotators (1 or more)"
+        )),
+    }
 }
 
 /// Options of `stance review`.
@@ -154,7 +206,7 @@ pub struct StatsArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// Accept a --schema that lacks labels the label store has (they are kept in the store,
@@ -189,6 +241,9 @@ pub enum Resolve {
     Latest,
     /// The label set most annotators chose; ties are left out and counted.
     Majority,
+    /// The adjudicated decision, else the annotators' unanimous one; other sentences are
+    /// left out and counted.
+    Adjudicated,
 }
 
 /// Options of `stance export`.
@@ -200,7 +255,7 @@ pub struct ExportArgs {
     /// The label store. Default: one per corpus in the data folder.
     #[arg(long, value_name = "PATH")]
     pub labels: Option<PathBuf>,
-    /// A TOML file with the label set.
+    /// A TOML file with the label set. Default: diplomatic, sanctions, military.
     #[arg(long, value_name = "PATH")]
     pub schema: Option<PathBuf>,
     /// Accept a --schema that lacks labels the label store has (they are kept in the store,
@@ -225,7 +280,11 @@ pub struct ExportArgs {
     /// Also export sentences that nobody annotated.
     #[arg(long)]
     pub include_unlabeled: bool,
-    /// Export only sentences with this label.
+    /// Also export sentences decided "ignore", marked `ignored` (jsonl, doccano, csv
+    /// column), answer "ignore" (prodigy) or with no `cats` (spacy).
+    #[arg(long)]
+    pub include_ignored: bool,
+    /// Export only sentences with this label (`none`: only those reviewed as no stance).
     #[arg(long, value_name = "NAME")]
     pub label: Option<String>,
     /// Take this annotator's decisions only.
@@ -237,17 +296,27 @@ pub struct ExportArgs {
     /// Carry these metadata fields (comma-separated, or `all`) into every record.
     #[arg(long, value_name = "FIELD,...|all", value_delimiter = ',')]
     pub meta: Option<Vec<String>>,
+    /// Write the model's suggestions for the sentences nobody annotated, instead of the
+    /// annotations (annotator `suggestion`).
+    #[arg(long, conflicts_with_all = ["include_unlabeled", "annotator"])]
+    pub suggested: bool,
 }
 
 /// Options of `stance segment`.
 #[derive(Debug, Args)]
 pub struct SegmentArgs {
-    /// A text file, or `-` (the default) for standard input.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
+    /// A text file, or `-` (the default) for standard input. With `--labels`: the corpus,
+    /// as `stance annotate` takes it (none: the built-in sample).
+    #[arg(value_name = "FILE|CORPUS")]
+    pub file: Vec<PathBuf>,
     /// One JSON object per sentence with byte offsets.
     #[arg(long)]
     pub json: bool,
+    /// Apply this label store's boundary overrides (the splits and merges analysts made),
+    /// so the sentences are the ones its sessions and exports see; the input is then a
+    /// corpus, and each sentence names its article.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
 }
 
 /// Label files that `stance import` reads.
@@ -299,6 +368,74 @@ pub struct ImportArgs {
     pub keep_unknown_labels: bool,
 }
 
+/// Options of `stance agree`.
+#[derive(Debug, Args)]
+pub struct AgreeArgs {
+    /// The corpus whose sentences the annotations are attached to.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set (labels found in the store but not in it are compared
+    /// too, after it).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// Compare only these annotators, in this order; repeatable. Default: every annotator
+    /// with an attached decision, sorted.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Vec<String>,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// The order in which `stance suggest` lists sentences.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum SuggestOrder {
+    /// Articles in corpus order, sentences in text order.
+    #[default]
+    Corpus,
+    /// The sentences the model is least sure of first (ties in corpus order).
+    Uncertain,
+}
+
+/// Options of `stance suggest`.
+#[derive(Debug, Args)]
+pub struct SuggestArgs {
+    /// The corpus whose sentences are scored.
+    #[command(flatten)]
+    pub corpus: CorpusArgs,
+    /// The label store the model learns from. Default: one per corpus in the data folder.
+    #[arg(long, value_name = "PATH")]
+    pub labels: Option<PathBuf>,
+    /// A TOML file with the label set (and its patterns and thresholds).
+    #[arg(long, value_name = "PATH")]
+    pub schema: Option<PathBuf>,
+    /// One JSON object per line (with --eval: one object) instead of a table.
+    #[arg(long)]
+    pub json: bool,
+    /// Score every sentence, annotated or not.
+    #[arg(long, conflicts_with = "eval")]
+    pub all: bool,
+    /// The order of the sentences.
+    #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus, conflicts_with = "eval")]
+    pub order: SuggestOrder,
+    /// Print at most N sentences.
+    #[arg(long, value_name = "N", conflicts_with = "eval")]
+    pub limit: Option<usize>,
+    /// Cross-validate the model on the store's annotations, by article, instead of scoring.
+    #[arg(long)]
+    pub eval: bool,
+    /// Folds of the cross-validation.
+    #[arg(long, value_name = "K", default_value_t = 5, requires = "eval",
+          value_parser = clap::value_parser!(u16).range(2..))]
+    pub folds: u16,
+    /// Also the learning curves at 50, 100, 200, ... annotations, in corpus and uncertain order.
+    #[arg(long, requires = "eval")]
+    pub curve: bool,
+}
+
 /// Runs the parsed command line; the exit code on success, an error otherwise.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     refuse_oversized_writes_instead_of_dying();
@@ -311,6 +448,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Segment(args)) => commands::segment::run(&args),
         Some(Command::Import(args)) => commands::import::run(&args),
         Some(Command::Stores(args)) => commands::stores::run(&args),
+        Some(Command::Store(StoreCommand::Convert(args))) => commands::store::convert(&args),
+        Some(Command::Agree(args)) => commands::agree::run(&args),
+        Some(Command::Adjudicate(args)) => commands::adjudicate::run(&args),
+        Some(Command::Suggest(args)) => commands::suggest::run(&args),
     }
 }
 

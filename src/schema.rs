@@ -31,7 +31,29 @@ pub struct Label {
     pub colour: Colour,
     /// One line telling the annotator when the label applies.
     pub guideline: String,
+    /// Sentences that have the label, each on one line, shown with the guideline in full.
+    pub examples: Vec<String>,
+    /// Words or phrases that suggest the label until the model has learned it.
+    pub patterns: Vec<Pattern>,
+    /// The score from which the model suggests the label; `None` means 0.5.
+    pub threshold: Option<Threshold>,
 }
+
+/// A suggestion threshold, checked to be a number in (0, 1) when the schema is read.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Threshold(f64);
+
+// A checked threshold is never NaN, so equality is total.
+impl Eq for Threshold {}
+
+impl Threshold {
+    /// The threshold as a number in (0, 1).
+    pub fn get(self) -> f64 {
+        self.0
+    }
+}
+
+pub use crate::model::patterns::Pattern;
 
 /// A label colour: one of the 16 named terminal colours, or an RGB value from `#rrggbb`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -147,10 +169,18 @@ struct RawLabel {
     name: String,
     key: String,
     #[serde(alias = "color")]
-    colour: String,
+    colour: Option<String>,
     #[serde(default)]
     guideline: String,
+    #[serde(default)]
+    examples: Vec<String>,
+    #[serde(default)]
+    patterns: Vec<String>,
+    threshold: Option<f64>,
 }
+
+/// The colour a label without one gets: the next of these, by its place in the schema.
+const DEFAULT_COLOURS: [&str; 6] = ["blue", "yellow", "red", "green", "magenta", "cyan"];
 
 impl Default for Schema {
     fn default() -> Self {
@@ -175,7 +205,7 @@ impl Schema {
     pub fn parse(text: &str, path: &Path) -> Result<Schema, SchemaError> {
         let raw: RawSchema = toml::from_str(text).map_err(|err| SchemaError::Syntax {
             path: path.to_owned(),
-            message: err.to_string().trim_end().replace('\n', " "),
+            message: syntax_message(text, &err),
         })?;
         let invalid = |field: String, reason: String| SchemaError::Invalid {
             path: path.to_owned(),
@@ -235,12 +265,15 @@ impl Schema {
                     ),
                 ));
             }
-            let colour = Colour::parse(raw.colour.trim()).ok_or_else(|| {
+            let raw_colour = raw
+                .colour
+                .unwrap_or_else(|| DEFAULT_COLOURS[i % DEFAULT_COLOURS.len()].to_owned());
+            let colour = Colour::parse(raw_colour.trim()).ok_or_else(|| {
                 invalid(
                     field("colour"),
                     format!(
                         "unknown colour {}: use #rrggbb or one of {}",
-                        escape::quote(&raw.colour),
+                        escape::quote(&raw_colour),
                         Colour::NAMES.join(", ")
                     ),
                 )
@@ -250,11 +283,39 @@ impl Schema {
                 .split_whitespace()
                 .collect::<Vec<_>>()
                 .join(" ");
+            let fold = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ");
+            let examples = raw.examples.iter().map(|e| fold(e)).collect();
+            let mut patterns = Vec::with_capacity(raw.patterns.len());
+            for (j, text) in raw.patterns.iter().enumerate() {
+                let pattern = Pattern::parse(text).map_err(|why| {
+                    invalid(
+                        format!("labels[{}].patterns[{}]", i + 1, j + 1),
+                        format!("label {}: {why}", escape::quote(&name)),
+                    )
+                })?;
+                patterns.push(pattern);
+            }
+            let threshold = match raw.threshold {
+                Some(t) if t > 0.0 && t < 1.0 => Some(Threshold(t)),
+                Some(t) => {
+                    return Err(invalid(
+                        field("threshold"),
+                        format!(
+                            "label {}: {t} is not a number between 0 and 1",
+                            escape::quote(&name)
+                        ),
+                    ));
+                }
+                None => None,
+            };
             labels.push(Label {
                 name,
                 key,
                 colour,
                 guideline,
+                examples,
+                patterns,
+                threshold,
             });
         }
         Ok(Schema {
@@ -271,6 +332,29 @@ impl Schema {
     /// The index of the label typed with this key.
     pub fn index_of_key(&self, key: char) -> Option<usize> {
         self.labels.iter().position(|l| l.key == key)
+    }
+}
+
+/// A TOML error as one line: where (`labels[2]` for a label table, else `line N`) and what,
+/// without the parser's excerpt and caret art.
+fn syntax_message(text: &str, err: &toml::de::Error) -> String {
+    let what = err.message().trim().replace('\n', " ");
+    let Some(span) = err.span() else {
+        return what;
+    };
+    let start = span.start.min(text.len());
+    let line = text[..start].matches('\n').count() + 1;
+    // The label table the error is in: the `[[labels]]` headers up to the error's line (a
+    // missing field points at its table's header).
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let label = text[..line_end]
+        .lines()
+        .filter(|l| l.trim_start().starts_with("[[labels]]"))
+        .count();
+    if label > 0 {
+        format!("labels[{label}] (line {line}): {what}")
+    } else {
+        format!("line {line}: {what}")
     }
 }
 
@@ -293,6 +377,37 @@ mod tests {
         assert_eq!(keys, ['1', '2', '3']);
         assert!(!schema.exclusive);
         assert!(schema.labels.iter().all(|l| !l.guideline.is_empty()));
+    }
+
+    #[test]
+    fn a_toml_error_is_one_line_naming_the_label_table() {
+        let two = format!("{ONE}\n[[labels]]\nname = \"b\"\nkey = \"2\"\nguideline = 3\n");
+        let err = parse(&two).unwrap_err().to_string();
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(
+            err.starts_with("my-schema.toml: labels[2] (line 9): "),
+            "{err}"
+        );
+        assert!(err.contains("string"), "{err}");
+        assert!(!err.contains('^') && !err.contains(" | "), "{err}");
+        let err = parse("[[labels]]\nname = \"a\"\n").unwrap_err().to_string();
+        assert!(
+            err.starts_with("my-schema.toml: labels[1] (line 1): missing field `key`"),
+            "{err}"
+        );
+        let err = parse("exclusive = 1\n").unwrap_err().to_string();
+        assert!(err.starts_with("my-schema.toml: line 1: "), "{err}");
+    }
+
+    #[test]
+    fn a_label_without_a_colour_gets_one_and_examples_are_kept() {
+        let text = "[[labels]]\nname = \"a\"\nkey = \"1\"\nexamples = [\"Talks  resumed.\", \"b\"]\n\
+                    [[labels]]\nname = \"b\"\nkey = \"2\"\n";
+        let schema = parse(text).unwrap();
+        assert_eq!(schema.labels[0].colour, Colour::Named(4));
+        assert_eq!(schema.labels[1].colour, Colour::Named(3));
+        assert_eq!(schema.labels[0].examples, ["Talks resumed.", "b"]);
+        assert!(schema.labels[1].examples.is_empty());
     }
 
     #[test]
@@ -339,6 +454,33 @@ mod tests {
         let message = error(&typo);
         assert!(message.starts_with("my-schema.toml: "), "{message}");
         assert!(message.contains("colur"), "{message}");
+    }
+
+    #[test]
+    fn patterns_and_threshold_read_and_bad_ones_name_the_label() {
+        let with = |extra: &str| format!("{ONE}{extra}\n");
+        let schema = parse(&with(
+            "patterns = [\"Sanction*\", \"asset freeze\"]\nthreshold = 0.3",
+        ))
+        .unwrap();
+        let label = &schema.labels[0];
+        assert_eq!(label.patterns.len(), 2);
+        assert_eq!(label.threshold.map(Threshold::get), Some(0.3));
+        assert_eq!(
+            error(&with("patterns = [\"ok\", \"\"]")),
+            "my-schema.toml: labels[1].patterns[2]: label \"a\": empty pattern"
+        );
+        let message = error(&with("patterns = [\"<b>\"]"));
+        assert!(
+            message.starts_with("my-schema.toml: labels[1].patterns[1]: label \"a\": "),
+            "{message}"
+        );
+        assert!(error(&with("patterns = [\"a*b\"]")).contains("label \"a\""));
+        assert!(
+            error(&with("threshold = 1.5"))
+                .starts_with("my-schema.toml: labels[1].threshold: label \"a\"")
+        );
+        assert!(error(&with("threshold = 0")).contains("threshold"));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use ratatui::layout::Rect;
 use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
-use crate::store::Store;
+use crate::store::{Overrides, Store};
 use worker::StoreWorker;
 
 /// A session ready to run: the state, the store it writes to, the position file.
@@ -35,23 +35,42 @@ pub struct Session {
     pub position_file: PathBuf,
 }
 
-/// Fails unless standard input and output are a terminal.
-pub fn ensure_terminal() -> anyhow::Result<()> {
+/// Fails unless there is a terminal to draw on and read keys from, naming `command` (the
+/// subcommand, `annotate` or `review`). When standard input holds the corpus (`-`), keys are
+/// read from the terminal device instead (crossterm opens `/dev/tty` when standard input is
+/// not a terminal), so only standard output and that device must be one.
+pub fn ensure_terminal(command: &str, stdin_is_corpus: bool) -> anyhow::Result<()> {
+    if stdin_is_corpus {
+        let tty = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open("/dev/tty");
+        if !std::io::stdout().is_terminal() || tty.is_err() {
+            anyhow::bail!(
+                "stance {command} needs a terminal (standard output, and /dev/tty for the keys, \
+                 since standard input holds the corpus)"
+            );
+        }
+        return Ok(());
+    }
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        anyhow::bail!("stance annotate needs a terminal (standard input and output)");
+        anyhow::bail!("stance {command} needs a terminal (standard input and output)");
     }
     Ok(())
 }
 
 /// Runs the session in the terminal until the analyst quits.
 pub fn run(session: Session) -> anyhow::Result<()> {
-    ensure_terminal()?;
+    if !std::io::stdout().is_terminal() {
+        anyhow::bail!("stance needs a terminal (standard output)");
+    }
     let Session {
         mut state,
         store,
         position_file,
     } = session;
     let articles = std::sync::Arc::clone(state.articles());
+    let boundaries = state.boundaries().clone();
     let (tx, rx) = channel();
     panic_report::name_store_on_panic(&store.location());
     let worker = StoreWorker::spawn(
@@ -62,7 +81,7 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     );
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
-    std::thread::spawn(move || segment_in_background(&articles, &tx));
+    std::thread::spawn(move || segment_in_background(&articles, &boundaries, &tx));
     signals::install()?;
     let previous_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
@@ -96,6 +115,8 @@ fn event_loop(
         height: size.height,
     }];
     let mut last_tick: Option<Instant> = None;
+    let mut counted = false;
+    let mut last_count_draw = Instant::now();
     loop {
         if last_tick.is_none_or(|t| t.elapsed() >= TICK) {
             pending.push(Action::Tick(now_ms()));
@@ -104,7 +125,7 @@ fn event_loop(
         while let Ok(action) = background.try_recv() {
             pending.push(action);
         }
-        let changed = !pending.is_empty();
+        let changed = !pending.is_empty() || std::mem::take(&mut counted);
         let mut clear = false;
         for action in pending.drain(..) {
             match dispatch(state, worker, action) {
@@ -133,16 +154,29 @@ fn event_loop(
             None => {}
         }
         // While a save is under way its report is awaited often, so `saved` shows at once.
+        // A long article's lines are counted in steps while no key waits.
         let wait = match state.save_state() {
+            _ if state.counting_lines() => Duration::ZERO,
             SaveState::Saving => Duration::from_millis(5),
             _ => Duration::from_millis(200),
         };
         if event::poll(wait)? {
             let event = event::read()?;
             pending.extend(action_of(state, &event));
+        } else if state.counting_lines() {
+            state.count_more_lines();
+            // The position tag changes with the count: drawn when it is done, and a few
+            // times a second until then.
+            counted = !state.counting_lines() || last_count_draw.elapsed() >= COUNT_DRAW;
+            if counted {
+                last_count_draw = Instant::now();
+            }
         }
     }
 }
+
+/// How often the position tag is drawn again while a long article's lines are counted.
+const COUNT_DRAW: Duration = Duration::from_millis(250);
 
 /// How often the session hears the time (for its pace).
 const TICK: Duration = Duration::from_secs(1);
@@ -152,7 +186,7 @@ const BATCH_BYTES: usize = 1 << 20;
 
 /// Sends every article's sentences to the session in batches, in corpus order; stops early
 /// when the session has ended.
-fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
+fn segment_in_background(articles: &[Article], boundaries: &Overrides, tx: &Sender<Action>) {
     let mut first = 0;
     while first < articles.len() {
         let mut spans = Vec::new();
@@ -162,7 +196,7 @@ fn segment_in_background(articles: &[Article], tx: &Sender<Action>) {
                 break;
             }
             bytes += article.text.len();
-            spans.push(article.sentences());
+            spans.push(crate::boundary::sentences(article, boundaries));
         }
         let count = spans.len();
         if tx.send(Action::Segmented { first, spans }).is_err() {
@@ -189,6 +223,8 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
     for effect in update(state, action) {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
+            Effect::SaveBoundary { seq, change } => worker.save_boundary(seq, change),
+            Effect::SaveAll(saves) => worker.save_all(saves),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,

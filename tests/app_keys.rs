@@ -244,22 +244,29 @@ fn the_help_opens_at_its_top_again_and_a_resize_keeps_its_last_row_at_the_bottom
         rows - 12,
         "two rows more show; the last stays at the bottom"
     );
+    // A size where the whole help fits.
     run(
         &mut s,
         // Tall enough for every key of the help, with room for more.
         [Action::Resize {
-            width: 80,
+            width: 120,
             height: 40,
         }],
     );
     assert!(!s.help_fit().scrolls());
     assert_eq!(s.help_top(), 0);
+    // Nothing to scroll: as the border says ("any key closes"), j closes it too.
     assert!(press(&mut s, Key::char('j')).is_empty());
     assert_eq!(
         (s.mode(), s.help_top()),
-        (&Mode::Help, 0),
-        "nothing to scroll"
+        (&Mode::Normal, 0),
+        "j closes a help that fits"
     );
+    for key in ["G", "g", "k"] {
+        run(&mut s, [Action::Help]);
+        assert!(press(&mut s, Key::char(key.chars().next().unwrap())).is_empty());
+        assert_eq!(s.mode(), &Mode::Normal, "{key} closes a help that fits");
+    }
 }
 
 #[test]

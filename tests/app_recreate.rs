@@ -49,9 +49,17 @@ impl Run {
                     self.outstanding += 1;
                     self.worker.save(*seq, decision.clone());
                 }
+                Effect::SaveAll(saves) => {
+                    self.outstanding += saves.len();
+                    self.worker.save_all(saves.clone());
+                }
                 Effect::RecreateStore => {
                     self.outstanding += 1;
                     self.worker.recreate();
+                }
+                Effect::SaveBoundary { seq, change } => {
+                    self.outstanding += 1;
+                    self.worker.save_boundary(*seq, change.clone());
                 }
                 Effect::SavePosition(position) => self.worker.save_position(position.clone()),
                 Effect::Redraw | Effect::Quit => {}

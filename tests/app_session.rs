@@ -310,10 +310,11 @@ fn reopening_shows_stored_decisions_and_resumes_at_the_position() {
     assert_eq!(at(&s), (2, 1), "at the position file's sentence");
     assert_eq!(s.overall().annotated, 2, "bob's decision is not alice's");
     assert_eq!(s.overall().labels, [1, 0, 0]);
-    // A journal newer than the position file wins: the last decision's sentence.
+    // A journal newer than the position file wins: the undecided sentence after the last
+    // decision (bob's decision on it is not alice's).
     setup.resume.as_mut().unwrap().ts = 15;
     let mut s = open(setup.clone(), 80, 24);
-    assert_eq!(at(&s), (1, 1));
+    assert_eq!(at(&s), (1, 2));
     assert_eq!(s.annotation(0), Some(&labels(&["diplomatic"])));
     assert_eq!(s.annotation(1), Some(&vec![]));
     let effects = run(&mut s, [Action::Quit]);
@@ -322,8 +323,8 @@ fn reopening_shows_stored_decisions_and_resumes_at_the_position() {
         [
             Effect::SavePosition(Position {
                 article: "b".into(),
-                start: 25,
-                end: 44,
+                start: 45,
+                end: 69,
                 ts: 0
             }),
             Effect::Quit

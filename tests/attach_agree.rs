@@ -89,8 +89,9 @@ impl World {
             event.annotator.clone(),
         );
         match event.op {
-            Op::Set => self.expected.insert(key, verdict),
+            Op::Set | Op::Ignore => self.expected.insert(key, verdict),
             Op::Clear => self.expected.remove(&key),
+            Op::Split | Op::Merge | Op::Restore => None,
         };
         self.journal.push(event);
     }
@@ -258,7 +259,7 @@ fn by_reason<'a>(verdicts: impl IntoIterator<Item = &'a Verdict>) -> [usize; 3] 
         match verdict {
             Err(Orphan::ArticleGone) => counts[0] += 1,
             Err(Orphan::TextChanged) => counts[1] += 1,
-            Err(Orphan::NotASentence) => counts[2] += 1,
+            Err(Orphan::NotASentence | Orphan::Split | Orphan::Merged) => counts[2] += 1,
             Ok(_) => {}
         }
     }
@@ -275,7 +276,7 @@ fn json_lines(bytes: &[u8]) -> Vec<Value> {
 /// What the attach module says about every live annotation in the saved journal.
 fn verdicts(path: &Path, articles: &[Article]) -> BTreeMap<Key, Verdict> {
     let store = LabelStore::open_read_only(path).unwrap();
-    attach::classify(articles, store.annotations())
+    attach::classify(articles, store.boundaries(), store.annotations())
         .into_iter()
         .map(|(a, verdict)| {
             let key = (

@@ -19,6 +19,8 @@ struct Counting;
 
 static IN_USE: AtomicUsize = AtomicUsize::new(0);
 static PEAK: AtomicUsize = AtomicUsize::new(0);
+/// What was in use before the session was opened.
+static BEFORE_OPEN: AtomicUsize = AtomicUsize::new(0);
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -89,6 +91,7 @@ fn open_and_draw(text: String) -> (State, Buffer, usize) {
     );
     drop(text);
     let before = IN_USE.load(Ordering::Relaxed);
+    BEFORE_OPEN.store(before, Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
     let mut state = State::new(setup);
     update(
@@ -132,7 +135,7 @@ fn a_50_mb_article_on_one_line_takes_less_than_four_times_its_text() {
     let _turn = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let text = one_line_of_sentences(BIG);
     let len = text.len();
-    let (state, buf, grown) = open_and_draw(text);
+    let (mut state, buf, grown) = open_and_draw(text);
     assert!(
         state.sentence_count() > 700_000,
         "{}",
@@ -143,6 +146,24 @@ fn a_50_mb_article_on_one_line_takes_less_than_four_times_its_text() {
         "opening and drawing took {grown} bytes for {len} bytes of text"
     );
     assert!(text_rows(&state, &buf)[0].contains("Envoys from both countries"));
+    // The lines below the first screen are counted after it, within the same bound.
+    assert!(state.counting_lines());
+    while state.counting_lines() {
+        state.count_more_lines();
+    }
+    let grown = PEAK.load(Ordering::Relaxed) - BEFORE_OPEN.load(Ordering::Relaxed);
+    assert!(
+        grown < 4 * len,
+        "counting every line took {grown} bytes for {len} bytes of text"
+    );
+    run(&mut state, [Action::LastSentence]);
+    assert!(cursor_visible(&state));
+    let rows = text_rows(&state, &draw(&state));
+    let shown: Vec<&str> = rows.iter().map(|row| row.trim()).collect();
+    assert!(
+        shown.join(" ").contains("The last sentence ends here."),
+        "{shown:?}"
+    );
 }
 
 #[test]
@@ -169,14 +190,21 @@ fn a_50_mb_sentence_without_a_break_takes_less_than_four_times_its_text_and_scro
     let rows = text_rows(&s, &buf);
     assert_eq!(rows[0].chars().skip(2).collect::<String>(), row_text(0));
     assert_eq!(rows[1], row_text(1));
-    assert_eq!(
-        s.layout().lines.len(),
-        1 + (BIG - (width - 2)).div_ceil(width)
+    assert!(
+        !s.layout().is_counted(),
+        "the first frame counts only the lines it shows"
     );
     run(&mut s, [Action::ScrollDown, Action::ScrollDown]);
     assert_eq!(s.scroll(), 2 * (height - 1));
     let rows = text_rows(&s, &draw(&s));
     assert_eq!(rows[0], row_text(2 * (height - 1)));
+    while s.counting_lines() {
+        s.count_more_lines();
+    }
+    assert_eq!(
+        s.layout().lines.len(),
+        1 + (BIG - (width - 2)).div_ceil(width)
+    );
     run(&mut s, [Action::Wheel(i32::MAX)]);
     let lines = s.layout().lines.len();
     assert_eq!(s.scroll(), lines - height);

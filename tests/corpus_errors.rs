@@ -205,7 +205,9 @@ fn jsonl_bad_lines_name_the_line_and_skip_bad_counts_them() {
     assert_error(
         dir.path(),
         &["short.jsonl"],
-        &["short.jsonl:line 2: no field \"text\""],
+        &[
+            "short.jsonl:line 2: no field \"text\" (its fields: \"title\"; --text-field names another)",
+        ],
     );
     fs::write(dir.path().join("typed.jsonl"), "{\"text\": [\"One.\"]}\n").unwrap();
     assert_error(

@@ -106,7 +106,7 @@ fn labels_typed_are_in_the_journal_after_quit() {
 }
 
 #[test]
-fn killed_right_after_saved_loses_nothing_and_resumes_at_the_sentence() {
+fn killed_right_after_saved_loses_nothing_and_resumes_after_the_sentence() {
     let home = Home::new();
     let mut term = annotate(&home, &["--annotator", "bob"]);
     term.wait_for("sentence 1/3");
@@ -124,11 +124,14 @@ fn killed_right_after_saved_loses_nothing_and_resumes_at_the_sentence() {
     assert!(events.iter().all(|e| e["annotator"] == "bob"));
 
     let mut term = annotate(&home, &["--annotator", "bob"]);
+    // On the undecided sentence after the last decision.
     term.wait_until("resumed with the count", |s| {
-        s.contains("sentence 2/3")
-            && s.contains("this sentence: diplomatic, military")
+        s.contains("sentence 3/3")
+            && s.contains("this sentence: not annotated")
             && s.contains("2/5 annotated")
     });
+    term.send("k");
+    term.wait_for("this sentence: diplomatic, military");
     term.send("k");
     term.wait_for("this sentence: sanctions");
     term.send("q");
@@ -258,7 +261,10 @@ fn stance_alone_opens_the_sample_corpus() {
     let home = Home::new();
     let mut term = Terminal::spawn(&home, &[], 100, 30);
     let screen = term.wait_for("article 1/");
-    assert!(screen.contains("labels/sample.jsonl"), "{screen}");
+    assert!(
+        screen.contains("labels/sample") && !screen.contains("sample.jsonl"),
+        "{screen}"
+    );
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }

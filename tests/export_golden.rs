@@ -116,3 +116,69 @@ fn meta_in_every_format() {
         "all is every field, in the order first seen (the fixture writes keys sorted)"
     );
 }
+
+/// The golden corpus with "Officials declined to comment." (ana's "no stance") ignored.
+fn with_an_ignore() -> export_support::Fixture {
+    let fixture = export_support::Fixture::new(&GOLDEN);
+    let mut ignore = export_support::event(
+        "wire-001",
+        "Officials declined to comment.",
+        &[],
+        "ana",
+        9_000,
+    );
+    ignore.op = stance::store::Op::Ignore;
+    ignore.v = ignore.version_needed();
+    stance::store::LabelStore::open(&fixture.labels())
+        .unwrap()
+        .append(ignore)
+        .unwrap();
+    fixture
+}
+
+#[test]
+fn an_ignored_sentence_is_left_out_and_counted() {
+    let fixture = with_an_ignore();
+    let out = fixture.export(&["--format", "jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let written = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(!written.contains("Officials declined"), "{written}");
+    assert!(!written.contains("ignored"), "{written}");
+    let report = stderr(&out);
+    assert!(report.contains("exported 7 sentences"), "{report}");
+    assert!(
+        report.contains("1 ignored sentences were left out"),
+        "{report}"
+    );
+}
+
+#[test]
+fn include_ignored_marks_it_where_each_format_has_a_place() {
+    let fixture = with_an_ignore();
+    for (format, name) in [
+        ("jsonl", "ignored.jsonl"),
+        ("csv", "ignored.csv"),
+        ("spacy", "ignored.spacy.jsonl"),
+        ("prodigy", "ignored.prodigy.jsonl"),
+        ("doccano", "ignored.doccano.jsonl"),
+    ] {
+        let out = fixture.export(&["--format", format, "--include-ignored"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_golden(name, &out.stdout);
+        let written = String::from_utf8(out.stdout.clone()).unwrap();
+        let line = written
+            .lines()
+            .find(|l| l.contains("Officials declined"))
+            .unwrap_or_else(|| panic!("{format}: the ignored sentence is written:\n{written}"));
+        let marked = match format {
+            "csv" => line.ends_with(",,,,1"),
+            "spacy" => line.contains(r#""cats":{}"#),
+            "prodigy" => line.contains(r#""answer":"ignore""#),
+            _ => line.contains(r#""ignored":true"#),
+        };
+        assert!(marked, "{format}: {line}");
+        let report = stderr(&out);
+        assert!(report.contains("exported 8 sentences"), "{report}");
+        assert!(report.contains("ignored"), "{report}");
+    }
+}

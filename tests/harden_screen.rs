@@ -68,6 +68,9 @@ fn schema_of(n: u32) -> Schema {
             key: char::from_u32(0x10000 + i).unwrap(),
             colour: Colour::Named((i % 16) as u8),
             guideline: String::new(),
+            examples: Vec::new(),
+            patterns: Vec::new(),
+            threshold: None,
         })
         .collect();
     Schema {

@@ -279,6 +279,36 @@ fn check(
         prop_assert_eq!(counted.lines.get(line), Some(expected), "line {}", line);
     }
     prop_assert_eq!(counted.lines.get(end), None);
+    // Counted in steps, it is the same layout; the lines counted so far are complete.
+    let mut lazy = TextLayout::lazy(spans, width);
+    let step = window.1 % 40 + 1;
+    while !lazy.count_more(text, spans, step) {
+        let so_far = lazy.lines.len();
+        prop_assert!(so_far <= lines.len());
+        lazy.show(text, spans, 0..so_far);
+        for (line, expected) in lines.iter().enumerate().take(so_far) {
+            prop_assert_eq!(lazy.lines.get(line), Some(expected), "line {}", line);
+        }
+    }
+    let mut whole_counted = TextLayout::new(text, spans, width);
+    whole_counted.show(text, spans, 0..0);
+    lazy.show(text, spans, 0..0);
+    prop_assert_eq!(&lazy, &whole_counted);
+    // Asked for one sentence, it counts that sentence's lines in full.
+    if !spans.is_empty() {
+        let sentence = window.0 % spans.len();
+        let mut lazy = TextLayout::lazy(spans, width);
+        lazy.count_to_sentence(text, spans, sentence, usize::MAX);
+        prop_assert_eq!(lazy.sentence_lines[sentence], sentence_lines[sentence]);
+        prop_assert!(lazy.sentence_lines[sentence].1 < lazy.lines.len().max(1));
+        // Asked only for more than `tall` lines of it, it has them (or the sentence is whole).
+        let tall = step;
+        let mut lazy = TextLayout::lazy(spans, width);
+        lazy.count_to_sentence(text, spans, sentence, tall);
+        let (first, last) = lazy.sentence_lines[sentence];
+        prop_assert_eq!(first, sentence_lines[sentence].0);
+        prop_assert!(last == sentence_lines[sentence].1 || lazy.lines.len() > first + tall);
+    }
     Ok(())
 }
 

@@ -398,6 +398,14 @@ fn background_segmentation_finds_orphans_and_the_total() {
         ..stored(&articles, 3, 0, &["sanctions"], "bob")
     });
     setup.articles = std::sync::Arc::new(articles.clone());
+    // Resumed on an undecided sentence of the first article: only it is segmented at open.
+    let span = articles[0].sentences()[1];
+    setup.resume = Some(stance::app::Position {
+        article: "a".into(),
+        start: span.start,
+        end: span.end,
+        ts: u64::MAX,
+    });
     let mut s = open(setup, 80, 24);
     assert_eq!(
         s.review().orphans(),

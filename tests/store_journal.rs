@@ -255,8 +255,8 @@ fn a_corrupt_middle_line_is_an_error_naming_it_and_the_file_is_unchanged() {
 #[test]
 fn an_unknown_format_version_is_an_error_naming_the_line() {
     let e = serde_json::to_string(&event("a1", 30, 40, "alice", &[])).unwrap();
-    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":3"#), "version 3");
-    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":3"#), "newer stance");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":4"#), "version 4");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":4"#), "newer stance");
     assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":0"#), "version 0");
     assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "version 7");
     assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "upgrade stance");
@@ -596,8 +596,9 @@ fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() 
             e
         };
         match e.op {
-            Op::Set => model.insert((article, start, who.to_owned()), e.clone()),
+            Op::Set | Op::Ignore => model.insert((article, start, who.to_owned()), e.clone()),
             Op::Clear => model.remove(&(article, start, who.to_owned())),
+            Op::Split | Op::Merge | Op::Restore => None,
         };
         lines.push(serde_json::to_string(&e).unwrap());
     }
@@ -626,4 +627,74 @@ fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() 
             "{err}"
         );
     }
+}
+
+fn ignore(article: &str, start: usize, end: usize, annotator: &str) -> Event {
+    Event {
+        v: 3,
+        op: Op::Ignore,
+        ..event(article, start, end, annotator, &[])
+    }
+}
+
+#[test]
+fn an_ignore_replaces_a_set_and_is_replaced_by_one_across_reopen_and_compaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = journal(&dir);
+    store_with(
+        &path,
+        &[
+            event("a1", 0, 10, "alice", &["diplomatic"]),
+            ignore("a1", 0, 10, "alice"),
+            ignore("a1", 11, 20, "alice"),
+            event("a1", 11, 20, "alice", &["military"]),
+        ],
+    );
+    let text = fs::read_to_string(&path).unwrap();
+    let second = text.lines().nth(1).unwrap();
+    assert!(
+        second.starts_with(r#"{"v":3,"op":"ignore","#) && second.contains(r#""labels":[]"#),
+        "{second}"
+    );
+    // The first line uses nothing new: it keeps its old version.
+    assert!(text.starts_with(r#"{"v":1,"op":"set""#), "{text}");
+    for compact in [false, true] {
+        if compact {
+            LabelStore::open(&path).unwrap().compact().unwrap();
+        }
+        let store = LabelStore::open(&path).unwrap();
+        let first = store.get("a1", 0, 10, "alice").unwrap();
+        assert_eq!((first.op(), first.is_ignored()), (Op::Ignore, true));
+        assert!(first.labels().is_empty());
+        let second = store.get("a1", 11, 20, "alice").unwrap();
+        assert_eq!(second.op(), Op::Set);
+        assert_eq!(second.labels(), ["military"]);
+    }
+    let compacted = fs::read_to_string(&path).unwrap();
+    assert_eq!(
+        compacted.matches(r#""op":"ignore""#).count(),
+        1,
+        "{compacted}"
+    );
+}
+
+#[test]
+fn an_ignore_below_version_3_or_with_labels_is_an_error_naming_the_line() {
+    let e = serde_json::to_string(&ignore("a1", 30, 40, "alice")).unwrap();
+    assert!(e.contains(r#""v":3"#), "{e}");
+    assert_bad_second_line(
+        &e.replace(r#""v":3"#, r#""v":2"#),
+        "needs journal format version 3",
+    );
+    assert_bad_second_line(
+        &e.replace(r#""labels":[]"#, r#""labels":["military"]"#),
+        "carries no labels",
+    );
+    let mut store = LabelStore::open(&two_decisions(&tempfile::tempdir().unwrap())).unwrap();
+    let mut labelled = ignore("a1", 30, 40, "alice");
+    labelled.labels = vec!["military".into()];
+    assert!(matches!(
+        store.append(labelled),
+        Err(StoreError::InvalidEvent { .. })
+    ));
 }

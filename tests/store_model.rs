@@ -25,14 +25,20 @@ fn event_strategy() -> impl Strategy<Value = Event> {
         .prop_map(|(article, span, annotator, is_set, label_bits, ts)| {
             let (start, end) = SPANS[span];
             let text = format!("sentence {start}..{end}\n\t\"quoted\"");
-            Event {
+            // Some sets are ignores instead: replaced and replacing like sets.
+            let ignore = is_set && ts % 5 == 0;
+            let mut event = Event {
                 v: JOURNAL_VERSION,
-                op: if is_set { Op::Set } else { Op::Clear },
+                op: match (is_set, ignore) {
+                    (true, true) => Op::Ignore,
+                    (true, false) => Op::Set,
+                    (false, _) => Op::Clear,
+                },
                 article: ARTICLES[article].to_owned(),
                 start,
                 end,
                 fp: fingerprint(&text),
-                labels: if is_set {
+                labels: if is_set && !ignore {
                     (0..3)
                         .filter(|i| label_bits & (1 << i) != 0)
                         .map(|i| LABELS[i].to_owned())
@@ -48,7 +54,9 @@ fn event_strategy() -> impl Strategy<Value = Event> {
                     Origin::Suggestion
                 },
                 text,
-            }
+            };
+            event.v = event.version_needed();
+            event
         })
 }
 
@@ -57,12 +65,13 @@ fn model_of(events: &[Event]) -> Model {
     for e in events {
         let key = (e.article.clone(), e.start, e.end, e.annotator.clone());
         match e.op {
-            Op::Set => {
+            Op::Set | Op::Ignore => {
                 model.insert(key, e.clone());
             }
             Op::Clear => {
                 model.remove(&key);
             }
+            Op::Split | Op::Merge | Op::Restore => {}
         }
     }
     model
@@ -71,7 +80,7 @@ fn model_of(events: &[Event]) -> Model {
 fn state_of(store: &LabelStore) -> Model {
     let mut state = Model::new();
     for e in store.annotations() {
-        assert_eq!(e.op(), Op::Set);
+        assert_ne!(e.op(), Op::Clear);
         let key = (
             e.article().to_owned(),
             e.start(),

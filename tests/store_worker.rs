@@ -10,7 +10,9 @@ use std::time::Duration;
 use common::pty::{Home, Terminal, journal};
 use common::{session, three_articles};
 use stance::app::{Action, Effect, SaveState, State, update};
-use stance::store::{Annotation, Decision, Event, MemoryStore, Store, StoreError};
+use stance::store::{
+    Annotation, BoundaryChange, Decision, Event, MemoryStore, Overrides, Store, StoreError,
+};
 use stance::terminal::worker::StoreWorker;
 
 /// A store whose appends wait until the test opens its gate: a disk as slow as the test
@@ -50,6 +52,12 @@ impl Store for Gated {
     }
     fn recreate(&mut self) -> Result<Option<std::path::PathBuf>, StoreError> {
         self.inner.recreate()
+    }
+    fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError> {
+        self.inner.append_boundary(change)
+    }
+    fn boundaries(&self) -> &Overrides {
+        self.inner.boundaries()
     }
 }
 

@@ -98,8 +98,10 @@ fn apply(state: &mut State, event: &Event) {
         event.annotator.clone(),
     );
     match event.op {
-        Op::Set => state.insert(key, event.clone()),
+        Op::Set | Op::Ignore => state.insert(key, event.clone()),
         Op::Clear => state.remove(&key),
+        // The target writes only decisions; boundary lines change no annotation.
+        Op::Split | Op::Merge | Op::Restore => None,
     };
 }
 

@@ -10,6 +10,7 @@ mod masi;
 pub mod nominal;
 mod ratings;
 mod report;
+pub mod units;
 
 use std::fmt;
 

@@ -5,7 +5,7 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::vocabulary::LabelFilter;
 use crate::corpus::Span;
-use crate::store::{Decision, Event};
+use crate::store::{BoundaryChange, Decision, Event};
 
 /// One thing that happens to the session. The variants without `strum(disabled)` can be named
 /// in the keymap file, by their snake_case name, and the help lists them in this order; the
@@ -161,6 +161,30 @@ pub enum Action {
     /// order they were made.
     #[strum(disabled)]
     Arrived(Vec<Event>),
+    /// Split the current sentence before a word chosen with a word cursor.
+    SplitSentence,
+    /// Merge the current sentence with the next one of its article.
+    MergeSentence,
+    /// Move the split's word cursor by this many words.
+    #[strum(disabled)]
+    MoveWord(isize),
+    /// In the article view: show or hide the other annotators' labels of each sentence.
+    ShowOthers,
+    /// Decide "not a sentence to train on" (neither labels nor a negative) and move on.
+    Ignore,
+    /// Decide "no stance" on every sentence of the article not decided yet (asks first).
+    FinishArticle,
+    /// Show every label's guideline in full, with the schema's examples.
+    Guidelines,
+    /// Go back to the match of the last search before the current sentence.
+    SearchPrevious,
+    /// Open a prompt for an article's number or id, and go there.
+    GoToArticle,
+    /// In the review list: show only sentences on which annotators disagree, or all again.
+    FilterDisagreements,
+    /// In the review list: make the selected row's labels the session annotator's decision
+    /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
+    TakeAnswer,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -274,6 +298,18 @@ impl Action {
             Action::RecreateStore => Description::both("recreate the store"),
             Action::Help => Description::both("this help"),
             Action::Quit => Description::both("quit (all is saved)"),
+            Action::ShowOthers => Description::article_only("others' decisions: show / hide"),
+            Action::FinishArticle => {
+                Description::article_only("undecided sentences of the article: no stance")
+            }
+            Action::Ignore => {
+                Description::both("ignore (not to train on); next").in_review("ignore; next row")
+            }
+            Action::Guidelines => Description::both("guidelines in full"),
+            Action::GoToArticle => Description::both("go to article"),
+            Action::SearchPrevious => {
+                Description::both("search backwards").in_review("previous match")
+            }
             Action::ToggleLabel(_)
             | Action::Resize { .. }
             | Action::Click { .. }
@@ -292,7 +328,12 @@ impl Action {
             | Action::Tick(_)
             | Action::Notice(_)
             | Action::Arrived(_)
+            | Action::MoveWord(_)
             | Action::Paste(_) => return None,
+            Action::SplitSentence => Description::article_only("split the sentence at a word"),
+            Action::MergeSentence => Description::article_only("merge with the next sentence"),
+            Action::FilterDisagreements => Description::review_only("disagreements only / all"),
+            Action::TakeAnswer => Description::review_only("take this row's labels; next"),
         };
         Some(description)
     }
@@ -331,6 +372,17 @@ pub enum Effect {
     Redraw,
     /// End the session.
     Quit,
+    /// Hand this boundary override to the label store, then report `Saved(seq)` or
+    /// `SaveFailed`, as [`Effect::Save`] does.
+    SaveBoundary {
+        /// Number of the write, echoed back in the report.
+        seq: u64,
+        /// The split, merge or withdrawal; the store adds the version, fingerprint and time.
+        change: BoundaryChange,
+    },
+    /// Hand these decisions to the label store as one atomic write (all kept or none), then
+    /// report `Saved` or `SaveFailed` for each number.
+    SaveAll(Vec<(u64, Decision)>),
 }
 
 #[cfg(test)]

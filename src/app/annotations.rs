@@ -17,7 +17,7 @@ use crate::attach::{check_span, check_text};
 use crate::corpus::{Article, Span};
 use crate::hash::{fingerprint_u64, format_fingerprint};
 use crate::schema::Schema;
-use crate::store::{Annotation, Op};
+use crate::store::{Annotation, IGNORE, Op};
 
 pub use crate::attach::Orphan as OrphanReason;
 
@@ -109,7 +109,7 @@ impl Annotations {
         name_of.insert(me.to_owned(), 0);
         let mut entries = Vec::new();
         for (seq, event) in events.into_iter().enumerate() {
-            if event.op() != Op::Set {
+            if event.op() == Op::Clear {
                 continue;
             }
             let annotator = match name_of.get(event.annotator()) {
@@ -261,9 +261,7 @@ impl Annotations {
         let mut entry = key(article.map_or(GONE, |(i, _, _)| i), span, annotator);
         entry.orphan = orphan;
         let existing = self.search_order(&entry).ok().map(|i| self.order[i]);
-        if event.op() == Op::Set {
-            entry.labels = Some(in_schema_order(schema, event.labels().to_vec()));
-        }
+        entry.labels = labels_of_event(schema, event);
         Arrival {
             entry,
             fp,
@@ -355,6 +353,44 @@ impl Annotations {
             found.push((id, Box::new(orphan)));
         }
         found
+    }
+
+    /// Checks every entry of `article` against its sentences as they are after a boundary
+    /// changed: an attached one that is no longer a sentence becomes an orphan (`Some`, with
+    /// the attach rule's reason, for the caller to refine), and one orphaned because its span
+    /// was not a sentence, whose text is unchanged and whose span is a sentence again, is
+    /// attached again (`None`). Returns only the entries that change.
+    pub(super) fn recheck_spans(
+        &self,
+        articles: &[Article],
+        article: usize,
+        spans: &[Span],
+    ) -> Vec<(u32, Option<Box<Orphan>>)> {
+        let mut changes: Vec<(u32, Option<Box<Orphan>>)> = self
+            .check_spans(articles, article, spans)
+            .into_iter()
+            .map(|(id, orphan)| (id, Some(orphan)))
+            .collect();
+        let (lo, hi) = self.range_of(article);
+        let text = Some(articles[article].text.as_str());
+        for &id in &self.order[lo..hi] {
+            let entry = self.entry(id);
+            let Some(orphan) = &entry.orphan else {
+                continue;
+            };
+            let by_boundary = matches!(
+                orphan.reason,
+                OrphanReason::NotASentence | OrphanReason::Split | OrphanReason::Merged
+            );
+            let (start, end) = (entry.start, entry.end);
+            if by_boundary
+                && check_text(text, start, end, self.fps[id as usize]).is_ok()
+                && check_span(spans, start, end).is_ok()
+            {
+                changes.push((id, None));
+            }
+        }
+        changes
     }
 
     /// Positions in the order of `article`'s entries.
@@ -510,10 +546,21 @@ fn entry_of(
         start: event.start(),
         end: event.end(),
         annotator,
-        labels: Some(in_schema_order(schema, event.labels().to_vec())),
+        labels: labels_of_event(schema, event),
         orphan,
     };
     (entry, fp)
+}
+
+/// The labels an annotation gives in the session's words: an ignore is the label set
+/// [`IGNORE`], a clear is none.
+fn labels_of_event(schema: &Schema, event: Annotation<'_>) -> Option<Labels> {
+    match event.op() {
+        Op::Set => Some(in_schema_order(schema, event.labels().to_vec())),
+        Op::Ignore => Some(vec![IGNORE.to_owned()]),
+        // Boundary lines are overrides, never annotations.
+        Op::Clear | Op::Split | Op::Merge | Op::Restore => None,
+    }
 }
 
 /// An entry that stands for its key only.
@@ -547,4 +594,46 @@ pub(super) fn compare(a: &Entry, b: &Entry) -> Ordering {
         .then(a.start.cmp(&b.start))
         .then(a.end.cmp(&b.end))
         .then(a.annotator.cmp(&b.annotator))
+}
+
+impl Annotations {
+    /// True when entry `id` is of a sentence of the corpus on which two annotators' current,
+    /// attached labels differ (withdrawn and orphaned annotations do not count).
+    pub fn disputed(&self, id: u32) -> bool {
+        let entry = self.entry(id);
+        if entry.article == GONE || entry.orphan.is_some() {
+            return false;
+        }
+        let first = key(
+            entry.article,
+            Span {
+                start: entry.start,
+                end: entry.end,
+            },
+            0,
+        );
+        let at = self.search_order(&first).unwrap_or_else(|i| i);
+        let mut seen: Option<&Labels> = None;
+        for &other in &self.order[at..] {
+            let e = self.entry(other);
+            if (e.article, e.start, e.end) != (entry.article, entry.start, entry.end) {
+                break;
+            }
+            if e.orphan.is_some() {
+                continue;
+            }
+            let Some(labels) = &e.labels else { continue };
+            match seen {
+                None => seen = Some(labels),
+                Some(set) if !same_set(set, labels) => return true,
+                Some(_) => {}
+            }
+        }
+        false
+    }
+}
+
+/// Label sets compared as sets: the model keeps them in schema order, without repeats.
+fn same_set(a: &Labels, b: &Labels) -> bool {
+    a.len() == b.len() && a.iter().all(|l| b.contains(l))
 }

@@ -102,6 +102,31 @@ pub fn score(query: &[char], text: &str, buf: &mut Vec<char>) -> Option<i64> {
     Some(best)
 }
 
+/// How `text` holds the folded `query` as words: 2 when it is there as a whole word (or
+/// words), 1 when some word starts with it, 0 otherwise.
+pub fn word_match(query: &str, text: &str) -> u8 {
+    if query.is_empty() {
+        return 0;
+    }
+    let text: String = text.chars().map(fold).collect();
+    let mut best = 0;
+    for (at, _) in text.match_indices(query) {
+        let starts = text[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !c.is_alphanumeric());
+        if !starts {
+            continue;
+        }
+        let ends = text[at + query.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !c.is_alphanumeric());
+        best = best.max(if ends { 2 } else { 1 });
+    }
+    best
+}
+
 fn window_score(query: &[char], chars: &[char], start: usize, end: usize) -> i64 {
     let mut score = 0;
     let mut q = 0;
@@ -133,6 +158,18 @@ mod tests {
             .collect();
         scored.sort_by_key(|b| std::cmp::Reverse(b.0));
         scored.into_iter().map(|(_, t)| t.to_owned()).collect()
+    }
+
+    #[test]
+    fn whole_words_then_prefixes() {
+        assert_eq!(word_match("opec", "opec cuts output"), 2);
+        assert_eq!(word_match("opec", "after the opec-led cut"), 2);
+        assert_eq!(word_match("opec", "opec's output"), 2);
+        assert_eq!(word_match("ope", "talks open in vienna"), 1);
+        assert_eq!(word_match("pec", "opec cuts"), 0);
+        assert_eq!(word_match("opec", "o p e c"), 0);
+        assert_eq!(word_match("oil price", "the oil prices fell"), 1);
+        assert_eq!(word_match("", "x"), 0);
     }
 
     #[test]

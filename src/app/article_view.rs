@@ -8,7 +8,9 @@ use super::layout::Part;
 use super::navigate::{go, say, step};
 use super::panel::Panel;
 use super::search::search_next;
+use super::split;
 use super::state::{Mode, State};
+use crate::store::{IGNORE, is_ignore};
 
 /// The article view.
 pub(super) struct ArticleView;
@@ -17,6 +19,7 @@ impl Panel for ArticleView {
     fn action_for(&self, state: &State, key: Key) -> Option<Action> {
         match state.mode() {
             Mode::Search(_) => prompt_keys(state, key),
+            Mode::Split { .. } => split::keys(key),
             _ => view_keys(state, key),
         }
     }
@@ -24,6 +27,9 @@ impl Panel for ArticleView {
     fn update(&self, state: &mut State, action: Action) -> Vec<Effect> {
         if let Mode::Search(query) = state.mode.clone() {
             return search_prompt(state, action, query);
+        }
+        if let Mode::Split { word } = state.mode {
+            return split::update(state, action, word);
         }
         if state.articles.is_empty() {
             return Vec::new();
@@ -76,6 +82,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::FirstSentence => go(state, cursor.article, 0),
         Action::LastSentence => go(state, cursor.article, last_sentence),
         Action::ToggleLabel(i) => toggle(state, i),
+        Action::ShowOthers => state.toggle_others(),
         Action::NoStance => {
             let mut effects = decide(state, Some(Vec::new()));
             effects.extend(step(state, 1));
@@ -90,6 +97,11 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(step(state, 1));
             effects
         }
+        Action::Ignore => {
+            let mut effects = decide(state, Some(vec![IGNORE.to_owned()]));
+            effects.extend(step(state, 1));
+            effects
+        }
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
         Action::NextUnannotated => next_unannotated(state),
@@ -98,6 +110,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::SearchNext => search_next(state),
+        Action::SearchPrevious => super::search::search_previous(state),
         Action::ScrollDown | Action::ScrollUp => {
             let page = usize::from(state.screen.text.height.saturating_sub(1)).max(1);
             state.scroll = if action == Action::ScrollDown {
@@ -114,6 +127,8 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             Vec::new()
         }
         Action::Click { column, row } => click(state, column, row),
+        Action::SplitSentence => split::open(state),
+        Action::MergeSentence => split::merge(state),
         _ => Vec::new(),
     }
 }
@@ -134,6 +149,10 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
         .annotation(state.cursor.sentence)
         .cloned()
         .unwrap_or_default();
+    // A label given to an ignored sentence makes it one to train on again.
+    if is_ignore(&labels) {
+        labels.clear();
+    }
     match labels.iter().position(|l| *l == name) {
         Some(i) => {
             labels.remove(i);
@@ -144,11 +163,34 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
 }
 
 fn next_unannotated(state: &mut State) -> Vec<Effect> {
+    // Whether the article last asked about wants another annotator, asked once per article.
+    let wanted = std::cell::Cell::new((usize::MAX, false));
+    let found = super::search::find_from_cursor(state, |state, article, sentence| {
+        if state.annotation_at(article, sentence).is_some() {
+            return false;
+        }
+        if wanted.get().0 != article {
+            wanted.set((article, state.wants_annotator(article)));
+        }
+        wanted.get().1
+    });
+    if let Some((article, sentence)) = found {
+        return go(state, article, sentence);
+    }
     let found = super::search::find_from_cursor(state, |state, article, sentence| {
         state.annotation_at(article, sentence).is_none()
     });
     match found {
-        Some((article, sentence)) => go(state, article, sentence),
+        Some((article, sentence)) => {
+            let mut effects = go(state, article, sentence);
+            let note = format!(
+                "every article you have not finished has {} annotator(s) who finished it \
+                 (--overlap {}); going on with this one",
+                state.overlap, state.overlap
+            );
+            effects.extend(say(state, &note));
+            effects
+        }
         None => say(state, "every sentence is annotated"),
     }
 }

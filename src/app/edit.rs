@@ -4,12 +4,14 @@
 use super::action::Effect;
 use super::annotations::GONE;
 use super::history::{Change, Target};
-use super::navigate::{go, say, say_error};
+use super::layout::sanitize;
+use super::navigate::{go, say, say_decided, say_error};
 use super::open::Insert;
+use super::split;
 use super::state::{Labels, SentenceKey, State, View};
 use super::vocabulary::in_schema_order;
 use crate::corpus::Span;
-use crate::store::{Decision, Origin};
+use crate::store::{Decision, is_ignore};
 
 /// The refusal of an edit in a session that cannot save, said in the status bar before
 /// anything moves (so the cursor stays on what was not saved); `None` when it can save.
@@ -52,7 +54,48 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
         before,
         after: after.clone(),
     });
-    vec![apply(state, target, after)]
+    let effects = vec![apply(state, target, after.clone())];
+    // What was decided, said in the status bar until the next key, so a stray `Enter` or
+    // `0` shows at once what it decided; `saved: …` once the store has it.
+    let said = match &after {
+        Some(_) => format!("{} · {}", words(after.as_ref()), place(target)),
+        None => format!("cleared · {}", place(target)),
+    };
+    say_decided(state, said, last_seq(&effects));
+    effects
+}
+
+/// A decision in the analyst's words; label names are outside text, made safe to show.
+fn words(labels: Option<&Labels>) -> String {
+    match labels {
+        None => "not annotated".to_owned(),
+        Some(labels) if labels.is_empty() => "no stance".to_owned(),
+        Some(labels) if is_ignore(labels) => "ignored".to_owned(),
+        Some(labels) => sanitize(&labels.join(", ")),
+    }
+}
+
+/// Where a decision is, as the status bar names it.
+fn place(target: Target) -> String {
+    match target {
+        Target::Sentence { sentence, .. } => format!("sentence {}", sentence + 1),
+        Target::Orphan(_) => "an orphaned annotation".to_owned(),
+        Target::Boundary(_) => "a sentence boundary".to_owned(),
+    }
+}
+
+/// What undo or redo did (`done` is "undone" or "redone"): the decision taken back or made
+/// again (`labels`) on the step's sentence, or on how many.
+fn say_replayed(state: &mut State, done: &str, step: &[Change], labels: Option<&Labels>) {
+    let what = match labels {
+        None => "clear".to_owned(),
+        Some(_) => words(labels),
+    };
+    let text = match step {
+        [change] => format!("{done}: {what} on {}", place(change.target)),
+        _ => format!("{done}: {what} on {} sentences", step.len()),
+    };
+    say(state, &text);
 }
 
 /// The session annotator's labels on a target now.
@@ -63,6 +106,7 @@ pub(super) fn labels_of(state: &State, target: Target) -> Option<Labels> {
             .labels_of(article, span, state.model.me())
             .cloned(),
         Target::Orphan(id) => state.model.entry(id).labels.clone(),
+        Target::Boundary(_) => None,
     }
 }
 
@@ -71,6 +115,7 @@ fn key_of(target: Target) -> SentenceKey {
         Target::Sentence { article, span, .. } => (article, span.start, span.end),
         // Orphans may have no article: their entry stands for them.
         Target::Orphan(id) => (GONE, id as usize, id as usize),
+        Target::Boundary(step) => (split::BOUNDARY, step.article, step.at),
     }
 }
 
@@ -78,6 +123,9 @@ fn key_of(target: Target) -> SentenceKey {
 /// write was refused: handed to the store again as it is, not a new decision (no undo step).
 pub(super) fn write_again(state: &mut State, key: SentenceKey) -> Effect {
     let (article, start, end) = key;
+    if article == split::BOUNDARY {
+        return split::write_again(state, key);
+    }
     let me = state.model.me();
     let event = match article {
         // An orphan's key, as `key_of` makes it: its entry stands for it.
@@ -159,6 +207,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             state.change_entry(id, Insert::Never, |entry| entry.labels = labels);
             event
         }
+        Target::Boundary(_) => unreachable!("boundary targets are replayed by split.rs"),
     };
     let seq = state.saving.begin(key_of(target));
     Effect::Save {
@@ -180,29 +229,130 @@ fn decision(
         end: span.end,
         text: text.to_owned(),
         labels,
-        origin: Origin::Typed,
+        origin: state.origin,
         annotator: state.annotator.clone(),
     }
 }
 
-/// Puts back the target of the last decision as it was before, wherever it was.
+/// Puts back the targets of the last step as they were before, wherever they were.
 pub(super) fn undo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.history.undo.pop() else {
+    let Some(step) = state.history.undo.pop() else {
         return say(state, "nothing to undo");
     };
-    let effects = replay(state, change.target, change.before.clone());
-    state.history.redo.push(change);
+    if let [
+        Change {
+            target: Target::Boundary(boundary),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let boundary = *boundary;
+        state.history.redo.push(step);
+        return split::replay(state, boundary, true);
+    }
+    let effects = replay_step(state, &step, |change| change.before.clone());
+    say_replayed(state, "undone", &step, step[0].after.as_ref());
+    state.history.redo.push(step);
     effects
 }
 
-/// Does again the decision that the last undo took back.
+/// Does again the step that the last undo took back.
 pub(super) fn redo(state: &mut State) -> Vec<Effect> {
-    let Some(change) = state.history.redo.pop() else {
+    let Some(step) = state.history.redo.pop() else {
         return say(state, "nothing to redo");
     };
-    let effects = replay(state, change.target, change.after.clone());
-    state.history.undo.push(change);
+    if let [
+        Change {
+            target: Target::Boundary(boundary),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let boundary = *boundary;
+        state.history.undo.push(step);
+        return split::replay(state, boundary, false);
+    }
+    let effects = replay_step(state, &step, |change| change.after.clone());
+    say_replayed(state, "redone", &step, step[0].after.as_ref());
+    state.history.undo.push(step);
     effects
+}
+
+/// Replays one step: a single decision as it always was, several as one atomic write with
+/// the cursor on the first of them.
+fn replay_step(
+    state: &mut State,
+    step: &[Change],
+    labels: impl Fn(&Change) -> Option<Labels>,
+) -> Vec<Effect> {
+    if let [change] = step {
+        return replay(state, change.target, labels(change));
+    }
+    let mut effects = match step.first().map(|c| c.target) {
+        Some(Target::Sentence {
+            article, sentence, ..
+        }) => go(state, article, sentence),
+        _ => Vec::new(),
+    };
+    let saves = step
+        .iter()
+        .map(|change| apply(state, change.target, labels(change)))
+        .collect();
+    effects.push(together(saves));
+    effects
+}
+
+/// Decides `after` on every sentence target at once: one undo step, one atomic store write.
+pub(super) fn decide_all(
+    state: &mut State,
+    targets: &[Target],
+    after: Option<Labels>,
+) -> Vec<Effect> {
+    if let Some(reason) = &state.read_only {
+        let reason = format!("not saved: {reason}");
+        return say_error(state, &reason);
+    }
+    let after = after.map(|l| in_schema_order(&state.schema, l));
+    let mut changes = Vec::new();
+    let mut saves = Vec::new();
+    for &target in targets {
+        let before = labels_of(state, target);
+        if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
+            state.clock.decided((article, span.start, span.end));
+        }
+        changes.push(Change {
+            target,
+            before,
+            after: after.clone(),
+        });
+        saves.push(apply(state, target, after.clone()));
+    }
+    state.history.record_step(changes);
+    match saves.len() {
+        0 => Vec::new(),
+        _ => vec![together(saves)],
+    }
+}
+
+/// Single saves joined into one atomic write, each keeping its number for its report.
+/// The number of the last write among `effects`, whose report means all before it are in.
+pub(super) fn last_seq(effects: &[Effect]) -> Option<u64> {
+    effects.iter().rev().find_map(|effect| match effect {
+        Effect::Save { seq, .. } => Some(*seq),
+        Effect::SaveAll(saves) => saves.last().map(|(seq, _)| *seq),
+        _ => None,
+    })
+}
+
+fn together(saves: Vec<Effect>) -> Effect {
+    let saves = saves
+        .into_iter()
+        .map(|effect| match effect {
+            Effect::Save { seq, decision } => (seq, decision),
+            _ => unreachable!("apply returns a save"),
+        })
+        .collect();
+    Effect::SaveAll(saves)
 }
 
 /// Goes to the target (the sentence in the article; its row in the review list) and sets it.
@@ -211,7 +361,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
         Target::Sentence {
             article, sentence, ..
         } => go(state, article, sentence),
-        Target::Orphan(_) => Vec::new(),
+        Target::Orphan(_) | Target::Boundary(_) => Vec::new(),
     };
     effects.push(apply(state, target, labels));
     if state.view == View::Review {
@@ -220,6 +370,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
                 state.model.find(article, span, state.model.me())
             }
             Target::Orphan(id) => Some(id),
+            Target::Boundary(_) => None,
         };
         if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
             state.select_row(row);

@@ -176,6 +176,14 @@ impl Panel for HelpPanel {
         if plain.is_some_and(|c| state.schema().index_of_key(c).is_some()) {
             return Some(Action::Cancel);
         }
+        // A help that fits has nothing to scroll: as its border says, any key closes it.
+        if !state.help_fit().scrolls() {
+            return Some(if super::keys::is_redraw(state, key) {
+                Action::Redraw
+            } else {
+                Action::Cancel
+            });
+        }
         match state.keymap().action(&key) {
             Some(
                 action @ (Action::NextSentence

@@ -2,6 +2,7 @@
 
 use super::vocabulary::Labels;
 use crate::corpus::Span;
+use crate::store::BoundaryKind;
 
 /// What a decision is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,6 +18,21 @@ pub enum Target {
     },
     /// An orphaned annotation of the session's annotator: the review list entry.
     Orphan(u32),
+    /// A sentence boundary the analyst split or merged: no labels change.
+    Boundary(BoundaryStep),
+}
+
+/// A boundary override made in the session, with what was at its offset before.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BoundaryStep {
+    /// Index of the article.
+    pub article: usize,
+    /// Byte offset of the boundary.
+    pub at: usize,
+    /// The override there before (and the text it was made on); `None`: the segmenter's.
+    pub before: Option<(BoundaryKind, Span)>,
+    /// The override made.
+    pub after: Option<(BoundaryKind, Span)>,
 }
 
 /// One decision, remembered for undo and redo.
@@ -28,16 +44,27 @@ pub struct Change {
 }
 
 /// The decisions of the session, for undo and redo: a new decision drops what was undone.
+/// Each step is one decision, or several made by one key (finishing an article), which one
+/// undo takes back together; a step is never empty.
 #[derive(Debug, Clone, Default)]
 pub struct History {
-    pub(super) undo: Vec<Change>,
-    pub(super) redo: Vec<Change>,
+    pub(super) undo: Vec<Vec<Change>>,
+    pub(super) redo: Vec<Vec<Change>>,
 }
 
 impl History {
     /// Remembers a new decision; what was undone can no longer be redone.
     pub(super) fn record(&mut self, change: Change) {
+        self.record_step(vec![change]);
+    }
+
+    /// Remembers decisions made together as one step; what was undone can no longer be
+    /// redone.
+    pub(super) fn record_step(&mut self, changes: Vec<Change>) {
+        if changes.is_empty() {
+            return;
+        }
         self.redo.clear();
-        self.undo.push(change);
+        self.undo.push(changes);
     }
 }

@@ -309,9 +309,10 @@ impl Keymap {
             .collect();
     }
 
-    /// Label keys of the schema that hide a binding (label keys win), as messages.
+    /// Label keys of the schema that hide a binding (label keys win), as one message that
+    /// names every one, so the status bar never cuts the list to "and n more".
     pub fn conflicts(&self, schema: &Schema) -> Vec<String> {
-        schema
+        let hidden: Vec<String> = schema
             .labels
             .iter()
             .filter_map(|label| {
@@ -323,7 +324,11 @@ impl Keymap {
                     action.name().expect("only named actions are bound")
                 ))
             })
-            .collect()
+            .collect();
+        if hidden.is_empty() {
+            return hidden;
+        }
+        vec![hidden.join("; ")]
     }
 }
 

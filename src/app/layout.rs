@@ -54,33 +54,100 @@ pub struct Piece {
 pub struct TextLayout {
     /// The width it was wrapped to.
     pub width: u16,
-    /// Visual lines from the top: all counted, the ones near the screen laid out.
+    /// Visual lines from the top: those counted so far (see [`TextLayout::is_counted`]), the
+    /// ones near the screen laid out.
     pub lines: Lines,
     /// For each sentence, its first and last visual line.
     pub sentence_lines: Vec<(usize, usize)>,
     checkpoints: Vec<wrap::Checkpoint>,
+    /// Where counting carries on; `None` once the whole text is counted.
+    resume: Option<wrap::Checkpoint>,
 }
 
 impl TextLayout {
     /// Counts the lines of `text`, whose sentences are `spans` (in order), in `width` columns
     /// (at least 2); no line is laid out yet.
     pub fn new(text: &str, spans: &[Span], width: u16) -> TextLayout {
+        let mut layout = TextLayout::lazy(spans, width);
+        layout.count_to_line(text, spans, usize::MAX);
+        layout
+    }
+
+    /// A layout of a text with `spans` in `width` columns of which nothing is counted yet:
+    /// lines are counted as they are asked for ([`TextLayout::count_to_line`],
+    /// [`TextLayout::count_to_sentence`]) or in steps ([`TextLayout::count_more`]), so the
+    /// first screen of a long text costs what is above it, not the whole text.
+    pub fn lazy(spans: &[Span], width: u16) -> TextLayout {
         let width = width.max(MARK_WIDTH);
-        let index = wrap::index(text, spans, width);
+        let index = wrap::Index::started(spans.len());
         TextLayout {
             width,
-            lines: Lines {
-                count: index.lines,
-                first: 0,
-                shown: Vec::new(),
-            },
+            lines: Lines::default(),
             sentence_lines: index.sentence_lines,
             checkpoints: index.checkpoints,
+            resume: index.resume,
         }
     }
 
-    /// Lays out `rows` (cut to the text), dropping the lines laid out before; `text` and
-    /// `spans` must be the ones it was counted from.
+    /// Whether every line of the text is counted (then `lines.len()` is the whole text's).
+    pub fn is_counted(&self) -> bool {
+        self.resume.is_none()
+    }
+
+    /// How much of the text is counted, from 0 to 1.
+    pub fn counted_share(&self, text: &str) -> f64 {
+        match self.resume {
+            None => 1.0,
+            Some(resume) => resume.offset() as f64 / text.len().max(1) as f64,
+        }
+    }
+
+    /// Counts on until line `line` is counted (a few lines more, to the next checkpoint) or
+    /// the text ends.
+    pub fn count_to_line(&mut self, text: &str, spans: &[Span], line: usize) {
+        if self.resume.is_none() || self.lines.count > line {
+            return;
+        }
+        let mut index = wrap::Index {
+            lines: self.lines.count,
+            sentence_lines: std::mem::take(&mut self.sentence_lines),
+            checkpoints: std::mem::take(&mut self.checkpoints),
+            resume: self.resume,
+        };
+        wrap::count(text, spans, self.width, &mut index, line.saturating_add(1));
+        self.lines.count = index.lines;
+        self.sentence_lines = index.sentence_lines;
+        self.checkpoints = index.checkpoints;
+        self.resume = index.resume;
+    }
+
+    /// Counts on until every line of sentence `sentence` is counted (and so its entry in
+    /// `sentence_lines` is final), or until more than `tall` of its lines are: a sentence
+    /// taller than the screen is shown from its top, wherever it ends.
+    pub fn count_to_sentence(&mut self, text: &str, spans: &[Span], sentence: usize, tall: usize) {
+        while self.resume.is_some() {
+            let after = self.sentence_lines.get(sentence + 1).map(|lines| lines.0);
+            if after.is_some_and(|first| first != usize::MAX && first < self.lines.count) {
+                return;
+            }
+            let first = self.sentence_lines.get(sentence).map_or(0, |lines| lines.0);
+            if first != usize::MAX && self.lines.count > first.saturating_add(tall) {
+                return;
+            }
+            let step = self.lines.count.max(MORE_LINES);
+            self.count_to_line(text, spans, self.lines.count + step);
+        }
+    }
+
+    /// Counts about `lines` more lines; true once the whole text is counted.
+    pub fn count_more(&mut self, text: &str, spans: &[Span], lines: usize) -> bool {
+        let line = self.lines.count.saturating_add(lines);
+        self.count_to_line(text, spans, line);
+        self.is_counted()
+    }
+
+    /// Lays out `rows` (cut to the lines counted), dropping the lines laid out before; `text`
+    /// and `spans` must be the ones it was counted from.
     pub fn show(&mut self, text: &str, spans: &[Span], rows: Range<usize>) {
         let rows = rows.start.min(self.lines.count)..rows.end.min(self.lines.count);
         let before = self
@@ -93,6 +160,10 @@ impl TextLayout {
         self.lines.first = rows.start;
     }
 }
+
+/// Lines counted in one step when a sentence further down is asked for: steps grow with what
+/// is counted, so reaching the end of a long text takes few of them.
+const MORE_LINES: usize = 4096;
 
 /// The visual lines of a text: `len` counts them all, `get` and iteration give the ones laid
 /// out (see [`Lines::laid_out`]).

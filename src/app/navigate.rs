@@ -12,6 +12,33 @@ pub(super) fn say(state: &mut State, text: &str) -> Vec<Effect> {
     Vec::new()
 }
 
+/// Says what was just decided (`what`) in the status bar, and once the write numbered
+/// `seq` is synced, `saved: what`: "saved" is said only of what the store holds.
+pub(super) fn say_decided(state: &mut State, what: String, seq: Option<u64>) -> Vec<Effect> {
+    say(state, &what);
+    state.feedback = seq.map(|seq| (seq, what));
+    Vec::new()
+}
+
+/// Turns the pending feedback into `saved: …` once its write `seq` is synced, unless
+/// another message took its place meanwhile.
+pub(super) fn saved_feedback(state: &mut State, seq: u64) {
+    let Some((pending, what)) = state.feedback.take() else {
+        return;
+    };
+    if pending != seq {
+        state.feedback = Some((pending, what));
+        return;
+    }
+    if state
+        .message
+        .as_ref()
+        .is_some_and(|m| !m.error && m.text == what)
+    {
+        say(state, &format!("saved: {what}"));
+    }
+}
+
 /// Says `text` in the status bar, as an error.
 pub(super) fn say_error(state: &mut State, text: &str) -> Vec<Effect> {
     state.message = Some(Message {

@@ -17,6 +17,10 @@ use super::state::{Cursor, Message, Mode, Setup, State, View};
 use crate::corpus::Span;
 use crate::store::Annotation;
 
+/// How many articles a resumed session looks through for the next undecided sentence: a
+/// bound on the segmenting done before the first frame, when the rest is all decided.
+pub const RESUME_LOOKAHEAD: usize = 64;
+
 impl State {
     /// Opens a session on `setup.events`: loads the annotator's decisions and puts the cursor
     /// where they left off.
@@ -73,6 +77,7 @@ impl State {
             help_top: 0,
             mode: Mode::Normal,
             message: None,
+            feedback: None,
             history: History::default(),
             last_search: None,
             saving: Default::default(),
@@ -82,6 +87,11 @@ impl State {
             clock: SessionClock::default(),
             read_only: setup.read_only,
             from_review: false,
+            boundaries: setup.boundaries,
+            others_shown: false,
+            overlap: setup.overlap.max(1),
+            origin: crate::store::Origin::Typed,
+            agreement: None,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())
@@ -93,6 +103,7 @@ impl State {
                 .or_else(|| spans.iter().position(|s| s.end > p.start))
                 .unwrap_or(0);
             state.cursor = Cursor { article, sentence };
+            state.cursor = state.undecided_from(state.cursor);
         }
         state.enter_article();
         if let Some(label) = setup.review {
@@ -106,6 +117,12 @@ impl State {
                 .set_filter(filter, &state.model, &state.articles, &state.schema);
         }
         let mut warnings = setup.warnings;
+        let stale = crate::boundary::stale(&state.articles, &state.boundaries).len();
+        if stale > 0 {
+            warnings.push(format!(
+                "{stale} boundary override(s) no longer fit their article text and are ignored"
+            ));
+        }
         warnings.extend(state.keymap.conflicts(&state.schema));
         if let Some(first) = warnings.first() {
             let more = match warnings.len() {
@@ -118,6 +135,28 @@ impl State {
             });
         }
         state
+    }
+
+    /// Where a resumed session opens: `from` itself when the session's annotator has not
+    /// decided it, else the next sentence after it they have not decided, looking at most
+    /// [`RESUME_LOOKAHEAD`] articles ahead (each is segmented to look), else `from`.
+    fn undecided_from(&mut self, from: Cursor) -> Cursor {
+        let me = self.model.me();
+        let last = self.articles.len().min(from.article + RESUME_LOOKAHEAD);
+        for article in from.article..last {
+            let first = if article == from.article {
+                from.sentence
+            } else {
+                0
+            };
+            let spans = self.spans(article).to_vec();
+            let found = (first..spans.len())
+                .find(|&i| self.model.labels_of(article, spans[i], me).is_none());
+            if let Some(sentence) = found {
+                return Cursor { article, sentence };
+            }
+        }
+        from
     }
 
     /// Changes an entry of the model and keeps the review list's rows in step: a row stays
@@ -198,10 +237,30 @@ impl State {
         if self.sentences.has(article) {
             return;
         }
-        for (id, orphan) in self.model.check_spans(&self.articles, article, &spans) {
+        for (id, mut orphan) in self.model.check_spans(&self.articles, article, &spans) {
+            orphan.reason = self.boundary_reason(article, &spans, &orphan, id);
             self.change_entry(id, Insert::IfMatches, |entry| entry.orphan = Some(orphan));
         }
         self.sentences.install(article, spans);
+    }
+
+    /// The reason of an orphan of `article` found against `spans`, told apart when a split or
+    /// merge made it one.
+    pub(super) fn boundary_reason(
+        &self,
+        article: usize,
+        spans: &[Span],
+        orphan: &super::annotations::Orphan,
+        id: u32,
+    ) -> super::annotations::OrphanReason {
+        let a = &self.articles[article];
+        let entry = self.model.entry(id);
+        crate::boundary::refine(
+            orphan.reason,
+            (&a.text, spans),
+            self.boundaries.of(&a.id),
+            (entry.start, entry.end),
+        )
     }
 }
 

@@ -31,6 +31,10 @@ pub enum PanelId {
     Stats,
     /// The keys, over either view.
     Help,
+    /// Every label's guideline and examples, over either view.
+    Guidelines,
+    /// The go-to-article prompt, over either view.
+    GoTo,
 }
 
 impl PanelId {
@@ -47,6 +51,8 @@ impl State {
             Mode::Help => PanelId::Help,
             Mode::Stats => PanelId::Stats,
             Mode::Articles => PanelId::Articles,
+            Mode::Guidelines { .. } => PanelId::Guidelines,
+            Mode::GoTo(_) => PanelId::GoTo,
             _ => self.view_panel(),
         }
     }

@@ -15,6 +15,8 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::Articles => &super::picker::ArticleList,
         PanelId::Stats => &super::stats_panel::StatsPanel,
         PanelId::Help => &super::help::HelpPanel,
+        PanelId::Guidelines => &super::guidelines::GuidelinesPanel,
+        PanelId::GoTo => &super::goto::GoToPanel,
     }
 }
 

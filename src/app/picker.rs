@@ -3,11 +3,12 @@
 
 use super::action::{Action, Effect};
 pub use super::article_list::Picker;
-use super::article_list::{fold, score};
+use super::article_list::{fold, score, word_match};
 use super::keymap::{Key, KeyCode};
 use super::keys::{is_redraw, plain_char};
 use super::navigate::go;
 use super::panel::Panel;
+use super::preview::title_or_first_words;
 use super::state::{Mode, State, View};
 use crate::corpus::{Clause, Filter};
 
@@ -138,17 +139,21 @@ fn refilter(state: &mut State) {
         return;
     }
     let mut buf = Vec::new();
-    let mut scored: Vec<(i64, u32)> = state
+    let words: String = query.iter().collect();
+    let mut scored: Vec<((u8, i64), u32)> = state
         .articles
         .iter()
         .enumerate()
         .filter_map(|(i, article)| {
-            let title = score(&query, &article.title, &mut buf);
+            let shown = title_or_first_words(article);
+            let title = score(&query, &shown, &mut buf);
             let id = score(&query, &article.id, &mut buf);
             let best = title.max(id)?;
-            Some((best, i as u32))
+            let tier = word_match(&words, &shown).max(word_match(&words, &article.id));
+            Some(((tier, best), i as u32))
         })
         .collect();
+    // Whole-word matches, then word-prefix matches, then the fuzzy rest, each by score.
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     state.picker.matches = scored.into_iter().map(|(_, i)| i).collect();
     state.picker.scroll = 0;

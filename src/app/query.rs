@@ -59,6 +59,46 @@ impl TextQuery {
         }
         false
     }
+
+    /// Where the query occurs in `haystack`, as byte ranges, left to right and not
+    /// overlapping; none for an empty query. For highlighting: a sentence, not a corpus.
+    pub fn ranges(&self, haystack: &str) -> Vec<std::ops::Range<usize>> {
+        let mut out = Vec::new();
+        if self.needle.is_empty() {
+            return out;
+        }
+        if !self.fold {
+            let finder = memchr::memmem::Finder::new(self.needle.as_bytes());
+            let mut from = 0;
+            while let Some(at) = finder.find(&haystack.as_bytes()[from..]) {
+                out.push(from + at..from + at + self.needle.len());
+                from += at + self.needle.len();
+            }
+            return out;
+        }
+        let mut from = 0;
+        'start: while from < haystack.len() {
+            let rest = &haystack[from..];
+            // Compare the lowercased characters of `rest` with the (lowercase) needle.
+            let mut want = self.needle.chars().peekable();
+            for (offset, c) in rest.char_indices() {
+                for lower in c.to_lowercase() {
+                    if want.next() != Some(lower) {
+                        from += rest.chars().next().map_or(1, char::len_utf8);
+                        continue 'start;
+                    }
+                }
+                if want.peek().is_none() {
+                    let end = from + offset + c.len_utf8();
+                    out.push(from..end);
+                    from = end;
+                    continue 'start;
+                }
+            }
+            break;
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -84,5 +124,21 @@ mod tests {
         assert!(TextQuery::new("").is_in(""));
         assert!(TextQuery::new("ab").is_in("aab"));
         assert!(!TextQuery::new("abc").is_in("ab"));
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)]
+    fn ranges_are_where_the_query_matches() {
+        assert_eq!(
+            TextQuery::new("oil").ranges("Oil, oil and OIL"),
+            [0..3, 5..8, 13..16]
+        );
+        assert_eq!(TextQuery::new("Oil").ranges("oil Oil"), [4..7]);
+        assert_eq!(TextQuery::new("aa").ranges("aaa"), [0..2]);
+        assert_eq!(TextQuery::new("étude").ranges("Une ÉTUDE"), [4..10]);
+        assert_eq!(TextQuery::new("東京").ranges("in 東京"), [3..9]);
+        assert!(TextQuery::new("x").ranges("abc").is_empty());
+        assert!(TextQuery::new("").ranges("abc").is_empty());
+        assert!(TextQuery::new("abc").ranges("ab").is_empty());
     }
 }

@@ -13,6 +13,7 @@ use super::review_list::{Filter, LabelFilter};
 use super::search::search_next;
 use super::state::{Labels, Mode, State, View};
 use crate::corpus::Span;
+use crate::store::{IGNORE, is_ignore};
 
 /// The review list's panel, with its filter prompts.
 pub(super) struct ReviewPanel;
@@ -27,6 +28,7 @@ impl Panel for ReviewPanel {
                 }
                 match state.keymap().action(&key) {
                     Some(Action::NoStance) => Some(Action::FilterBy(LabelFilter::NoStance)),
+                    Some(Action::Ignore) => Some(Action::FilterBy(LabelFilter::Ignored)),
                     Some(Action::Redraw) => Some(Action::Redraw),
                     _ => Some(Action::Cancel),
                 }
@@ -78,13 +80,15 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::PreviousArticle => return other_article(state, false),
         Action::ToggleLabel(label) => return toggle(state, label),
         Action::NoStance => return edit_and_advance(state, |_| Some(Vec::new())),
+        Action::Ignore => return edit_and_advance(state, |_| Some(vec![IGNORE.to_owned()])),
         Action::Clear => return clear(state),
         Action::Confirm => return open_in_article(state),
         Action::Search => {
             let before = state.review.filter().text.clone();
             state.mode = Mode::FilterText { before };
         }
-        Action::SearchNext => return search_from_row(state),
+        Action::SearchNext => return search_from_row(state, true),
+        Action::SearchPrevious => return search_from_row(state, false),
         Action::NextUnannotated => {
             let hint = format!("{} goes to the article to annotate", back_key(state));
             return say(state, &hint);
@@ -105,6 +109,8 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
             refilter(state, |f| f.annotator = next);
         }
         Action::FilterOrphaned => refilter(state, |f| f.orphaned = !f.orphaned),
+        Action::FilterDisagreements => refilter(state, |f| f.disagreements = !f.disagreements),
+        Action::TakeAnswer => return edit_and_advance(state, |labels| labels),
         Action::ClearFilters => refilter(state, |f| *f = Filter::default()),
         Action::Click { column, row } => {
             let list = state.screen.list;
@@ -244,6 +250,9 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
     }
     edit(state, |labels| {
         let mut labels = labels.unwrap_or_default();
+        if is_ignore(&labels) {
+            labels.clear();
+        }
         match labels.iter().position(|l| *l == name) {
             Some(i) => {
                 labels.remove(i);
@@ -309,6 +318,8 @@ fn say_orphaned(state: &mut State, id: u32) -> Vec<Effect> {
     let reason = match state.model.entry(id).orphan.as_ref().map(|o| o.reason) {
         Some(OrphanReason::ArticleGone) => "its article is gone",
         Some(OrphanReason::TextChanged) => "its text changed",
+        Some(OrphanReason::Split) => "its sentence was split",
+        Some(OrphanReason::Merged) => "its sentence was merged",
         _ => "it is no longer a sentence",
     };
     let text = format!("orphaned ({reason}): x deletes it, or leave it as it is");
@@ -393,9 +404,9 @@ fn back_key(state: &State) -> String {
         .map_or_else(|| "review".to_owned(), ToString::to_string)
 }
 
-/// Search-again from the review list: the next sentence in the corpus after the row's that
-/// contains the last search (or text filter), shown in its article.
-fn search_from_row(state: &mut State) -> Vec<Effect> {
+/// Search-again from the review list: the next (or previous) sentence in the corpus from the
+/// row's that contains the last search (or text filter), shown in its article.
+fn search_from_row(state: &mut State, forward: bool) -> Vec<Effect> {
     if state.last_search.is_none() {
         let before = state.review.filter().text.clone();
         state.mode = Mode::FilterText { before };
@@ -405,7 +416,11 @@ fn search_from_row(state: &mut State) -> Vec<Effect> {
     if let Some((_, article, sentence, _)) = row_sentence(state) {
         effects = go(state, article, sentence);
     }
-    effects.extend(search_next(state));
+    effects.extend(if forward {
+        search_next(state)
+    } else {
+        super::search::search_previous(state)
+    });
     if state.message.as_ref().is_some_and(|m| !m.error) {
         state.view = View::Article;
         state.from_review = true;

@@ -27,7 +27,8 @@ impl Area {
     }
 }
 
-/// Lines of a label's guideline the label pane beside the article shows at most.
+/// Lines of a label's guideline the label pane beside the article shows at least, when the
+/// guideline has them; more when the pane has room for every label's.
 pub const GUIDELINE_LINES: usize = 3;
 /// Columns of the label pane when it sits beside the article.
 pub const SIDE_PANE_WIDTH: u16 = 38;
@@ -65,6 +66,9 @@ pub struct Screen {
     pub list: Area,
     /// The panel over the screen for the article list and the statistics, border included.
     pub popup: Area,
+    /// Under the review list's rows: the selected row's sentence in full, with its
+    /// neighbours, title and annotators; no rows when the terminal is too short for it.
+    pub preview: Area,
 }
 
 impl Screen {
@@ -89,6 +93,7 @@ impl Screen {
         let body = height - STATUS_ROWS;
         let article_width = if side { width - SIDE_PANE_WIDTH } else { width };
         let article_rows = body - below_rows;
+        let (list_rows, preview_rows) = review_split(body - HEADER_ROWS);
         let labels_area = if side {
             Area {
                 x: article_width,
@@ -131,13 +136,19 @@ impl Screen {
                 x: 0,
                 y: HEADER_ROWS,
                 width,
-                height: body - HEADER_ROWS,
+                height: list_rows,
             },
             popup: Area {
                 x: POPUP_MARGIN,
                 y: 1,
                 width: width - 2 * POPUP_MARGIN,
                 height: body - 2,
+            },
+            preview: Area {
+                x: 0,
+                y: HEADER_ROWS + list_rows,
+                width,
+                height: preview_rows,
             },
         }
     }
@@ -149,8 +160,8 @@ impl Screen {
     }
 
     /// Where each label of the label pane is drawn: its first row and how many rows it
-    /// takes (its line, and beside the article its guideline of up to
-    /// [`GUIDELINE_LINES`]), cut at the pane's bottom; labels that do not fit are left out.
+    /// takes (its line, and beside the article its guideline, wrapped into the room the pane
+    /// has), cut at the pane's bottom; labels that do not fit are left out.
     pub fn label_rows(&self, schema: &Schema) -> Vec<(u16, u16)> {
         let area = self.labels;
         let bottom = area.y.saturating_add(area.height);
@@ -167,14 +178,18 @@ impl Screen {
         }
         // a title row and a blank one, then each label, its guideline and a blank row
         let width = usize::from(self.side_text_width()).saturating_sub(4);
+        let wrapped: Vec<usize> = schema
+            .labels
+            .iter()
+            .map(|label| word_wrap(&sanitize(&label.guideline), width).len())
+            .collect();
+        let cap = guideline_cap(&wrapped, area.height);
         let mut y = area.y.saturating_add(2);
-        for label in &schema.labels {
+        for &lines in &wrapped {
             if y >= bottom {
                 break;
             }
-            let guideline = word_wrap(&sanitize(&label.guideline), width)
-                .len()
-                .min(GUIDELINE_LINES) as u16;
+            let guideline = lines.min(cap) as u16;
             let height = (1 + guideline).min(bottom - y);
             rows.push((y, height));
             y = y.saturating_add(height + 1);
@@ -207,6 +222,39 @@ impl Screen {
     }
 }
 
+/// Rows the side label pane keeps under the labels for the totals and the decision.
+const TOTALS_ROWS: usize = 9;
+
+/// Lines of guideline each label beside the article gets at most: [`GUIDELINE_LINES`], or
+/// more while every label's wrapped guideline (`wrapped` lines each) still fits a pane of
+/// `height` rows with the totals under them.
+fn guideline_cap(wrapped: &[usize], height: u16) -> usize {
+    let fixed = 2 + TOTALS_ROWS + 2 * wrapped.len();
+    let budget = usize::from(height).saturating_sub(fixed);
+    let used = |cap: usize| wrapped.iter().map(|&n| n.min(cap)).sum::<usize>();
+    let longest = wrapped.iter().copied().max().unwrap_or(0);
+    let mut cap = GUIDELINE_LINES;
+    while cap < longest && used(cap + 1) <= budget {
+        cap += 1;
+    }
+    cap
+}
+
+/// Rows of the review preview at least: its rule, the annotators, and a few lines of text.
+pub const PREVIEW_MIN_ROWS: u16 = 8;
+/// Rows of the review preview at most, however tall the terminal.
+pub const PREVIEW_MAX_ROWS: u16 = 16;
+
+/// The `rows` under the review header shared between the list and the preview: about two
+/// fifths for the preview, none when the list would keep fewer than [`MIN_TEXT_ROWS`] + 2.
+fn review_split(rows: u16) -> (u16, u16) {
+    let preview = (rows * 2 / 5).clamp(PREVIEW_MIN_ROWS, PREVIEW_MAX_ROWS);
+    if rows < preview + MIN_TEXT_ROWS + 2 {
+        return (rows, 0);
+    }
+    (rows - preview, preview)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -220,7 +268,9 @@ mod tests {
             assert!(s.text.height >= MIN_TEXT_ROWS);
             assert_eq!(s.side_labels, w >= SIDE_PANE_MIN_TERMINAL_WIDTH);
             assert!(s.text.x + s.text.width <= if s.side_labels { s.labels.x } else { w });
-            assert_eq!(s.list.y + s.list.height, s.status.y);
+            assert_eq!(s.list.y + s.list.height, s.preview.y);
+            assert_eq!(s.preview.y + s.preview.height, s.status.y);
+            assert!(s.preview.height == 0 || s.preview.height >= PREVIEW_MIN_ROWS);
             assert!(s.list.height >= MIN_TEXT_ROWS && s.picker_rows() >= 1);
             assert!(s.popup.x + s.popup.width <= w && s.popup.y + s.popup.height <= s.status.y);
         }
@@ -228,5 +278,7 @@ mod tests {
         assert!(!Screen::new(80, 11, 3).fits);
         assert!(!Screen::new(0, 0, 3).fits);
         assert_eq!(Screen::minimum(3), (30, 12));
+        assert_eq!(Screen::new(80, 24, 3).preview.height, PREVIEW_MIN_ROWS);
+        assert_eq!(Screen::new(30, 12, 3).preview.height, 0);
     }
 }

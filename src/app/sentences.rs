@@ -1,8 +1,9 @@
 //! The sentences of every article, found when first needed (or in the background), and the
 //! corpus total once every article has them.
 //!
-//! Invariants: an article's sentences are set once and never change during a session; the
-//! total is known exactly when every article is segmented (or counted in the background).
+//! Invariants: an article's sentences are set once, and change during a session only when
+//! the analyst splits or merges one (a boundary override, [`Sentences::replace`]); the total
+//! is known exactly when every article is segmented (or counted in the background).
 
 use crate::corpus::Span;
 
@@ -34,6 +35,19 @@ impl Sentences {
             self.total = Some(self.spans.iter().flatten().map(Vec::len).sum());
         }
         true
+    }
+
+    /// Puts in an article's sentences as a boundary override changed them, keeping the
+    /// corpus total (when known) in step.
+    pub(super) fn replace(&mut self, article: usize, spans: Vec<Span>) {
+        let Some(old) = self.spans[article].as_mut() else {
+            self.install(article, spans);
+            return;
+        };
+        if let Some(total) = self.total.as_mut() {
+            *total = (*total + spans.len()).saturating_sub(old.len());
+        }
+        *old = spans;
     }
 
     /// An article's sentences, when found.

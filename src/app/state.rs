@@ -17,9 +17,12 @@ use super::screen::Screen;
 use super::sentences::Sentences;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::Event;
+use crate::store::{Event, Overrides};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
+
+/// Lines of context the article pane keeps above and below the current sentence.
+pub const SCROLL_OFF: usize = 3;
 
 /// Everything a session starts from.
 #[derive(Debug, Clone)]
@@ -44,6 +47,11 @@ pub struct Setup {
     pub review: Option<LabelFilter>,
     /// Why decisions cannot be written (the store is another session's); `None` when they can.
     pub read_only: Option<String>,
+    /// The store's boundary overrides, every annotator's: they correct the sentences.
+    pub boundaries: Overrides,
+    /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
+    /// articles that fewer have finished.
+    pub overlap: usize,
 }
 
 impl Setup {
@@ -62,6 +70,8 @@ impl Setup {
             warnings: Vec::new(),
             review: None,
             read_only: None,
+            boundaries: Overrides::default(),
+            overlap: 1,
         }
     }
 }
@@ -107,6 +117,18 @@ pub enum Mode {
     Articles,
     /// The statistics panel is open.
     Stats,
+    /// Choosing where to split the current sentence: before its word with this index (from 1).
+    Split {
+        /// The word the new sentence starts with, counted from the sentence's first (0).
+        word: usize,
+    },
+    /// Every label's guideline in full is shown, from line `top`.
+    Guidelines {
+        /// The first line on screen.
+        top: usize,
+    },
+    /// Typing the number or id of an article to go to.
+    GoTo(String),
 }
 
 /// A line for the status bar.
@@ -140,6 +162,9 @@ pub struct State {
     pub(super) help_top: usize,
     pub(super) mode: Mode,
     pub(super) message: Option<Message>,
+    /// The decision the status bar names, with the number of the write that will make it
+    /// `saved: …` once synced.
+    pub(super) feedback: Option<(u64, String)>,
     pub(super) history: History,
     pub(super) last_search: Option<String>,
     pub(super) saving: Saving,
@@ -149,13 +174,27 @@ pub struct State {
     pub(super) clock: SessionClock,
     pub(super) read_only: Option<String>,
     pub(super) from_review: bool,
+    /// The store's boundary overrides, with the session's own splits and merges.
+    pub(super) boundaries: Overrides,
+    /// The article view shows the other annotators' labels beside the session's own.
+    pub(super) others_shown: bool,
+    /// Annotators each article should get; see [`Setup::overlap`].
+    pub(super) overlap: usize,
+    /// The origin the session's decisions are journaled with: `adjudicated` in
+    /// `stance adjudicate`, else typed.
+    pub(super) origin: crate::store::Origin,
+    /// Agreement over the model, computed when the statistics panel opens.
+    pub(super) agreement: Option<crate::agree::Agreement>,
 }
+
+/// Lines counted per step between keys: a few milliseconds of work, so a key waits little.
+const COUNT_STEP: usize = 2048;
 
 impl State {
     /// The sentences of an article, segmenting it the first time.
     pub(super) fn spans(&mut self, article: usize) -> &[Span] {
         if !self.sentences.has(article) {
-            let spans = self.articles[article].sentences();
+            let spans = crate::boundary::sentences(&self.articles[article], &self.boundaries);
             self.install_spans(article, spans);
         }
         self.sentences.of(article).unwrap_or_default()
@@ -189,9 +228,9 @@ impl State {
             return;
         }
         let article = self.cursor.article;
-        let text = &self.articles[article].text;
         let spans = self.sentences.of(article).unwrap_or_default();
-        self.layout = TextLayout::new(text, spans, key.1);
+        // Lines are counted as far as the screen needs; the rest in steps between keys.
+        self.layout = TextLayout::lazy(spans, key.1);
         self.layout_of = Some(key);
         self.scroll = 0;
         self.keep_cursor_visible();
@@ -201,16 +240,27 @@ impl State {
     pub(super) fn select_row(&mut self, row: usize) {
         let height = usize::from(self.screen.list.height).max(1);
         self.review.select(row, height);
+        self.segment_selected_row();
     }
 
-    /// Scrolls as little as needed to show the current sentence.
+    /// Scrolls as little as needed to show the current sentence with up to
+    /// [`SCROLL_OFF`] lines of context above and below it (fewer when the pane is short).
     pub(super) fn keep_cursor_visible(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
+        if let Some(article) = self.articles.get(self.cursor.article) {
+            let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+            self.layout
+                .count_to_sentence(&article.text, spans, self.cursor.sentence, height);
+        }
         if let Some(&(first, last)) = self.layout.sentence_lines.get(self.cursor.sentence) {
-            if first < self.scroll || last - first + 1 > height {
+            let tall = last - first + 1;
+            let margin = SCROLL_OFF.min(height.saturating_sub(tall) / 2);
+            if tall > height {
                 self.scroll = first;
-            } else if last >= self.scroll + height {
-                self.scroll = last + 1 - height;
+            } else if first < self.scroll + margin {
+                self.scroll = first.saturating_sub(margin);
+            } else if last + margin >= self.scroll + height {
+                self.scroll = last + margin + 1 - height;
             }
         }
         self.clamp_scroll();
@@ -220,6 +270,11 @@ impl State {
     /// `scroll` ends here, so the view and clicks always find their lines laid out.
     pub(super) fn clamp_scroll(&mut self) {
         let height = usize::from(self.screen.text.height).max(1);
+        if let Some(article) = self.articles.get(self.cursor.article) {
+            let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+            let needed = self.scroll.saturating_add(2 * height);
+            self.layout.count_to_line(&article.text, spans, needed);
+        }
         let lines = self.layout.lines.len();
         self.scroll = self.scroll.min(lines.saturating_sub(height));
         let shown = self.scroll..(self.scroll + height).min(lines);
@@ -233,6 +288,22 @@ impl State {
         let article = self.cursor.article;
         let spans = self.sentences.of(article).unwrap_or_default();
         self.layout.show(&self.articles[article].text, spans, rows);
+    }
+
+    /// Whether the current article's lines are still being counted (see
+    /// [`State::count_more_lines`]).
+    pub fn counting_lines(&self) -> bool {
+        !self.articles.is_empty() && self.layout_of.is_some() && !self.layout.is_counted()
+    }
+
+    /// Counts another step of the current article's lines, for the loop to call while no key
+    /// is waiting: the scroll position and the end of the text become exact.
+    pub fn count_more_lines(&mut self) {
+        let Some(article) = self.articles.get(self.cursor.article) else {
+            return;
+        };
+        let spans = self.sentences.of(self.cursor.article).unwrap_or_default();
+        self.layout.count_more(&article.text, spans, COUNT_STEP);
     }
 
     /// The position of the cursor, for the position file.
@@ -397,6 +468,30 @@ impl State {
     /// The article list.
     pub fn picker(&self) -> &Picker {
         &self.picker
+    }
+    /// The boundary overrides the session's sentences are corrected by.
+    pub fn boundaries(&self) -> &Overrides {
+        &self.boundaries
+    }
+    /// Whether a split or merge changed a boundary of this sentence of the current article.
+    pub fn boundary_changed(&self, sentence: usize) -> bool {
+        let (Some(article), Some(span)) = (
+            self.article(),
+            self.sentences
+                .of(self.cursor.article)
+                .and_then(|s| s.get(sentence)),
+        ) else {
+            return false;
+        };
+        self.boundaries
+            .of(&article.id)
+            .filter(|o| crate::boundary::fits(&article.text, o))
+            .any(|o| {
+                // A split's first part ends before the space in front of the offset.
+                let up_to = article.text.get(span.end..o.at);
+                span.start <= o.at
+                    && (o.at <= span.end || up_to.is_some_and(|t| t.trim().is_empty()))
+            })
     }
     /// Why decisions cannot be written, when they cannot.
     pub fn read_only(&self) -> Option<&str> {

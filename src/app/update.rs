@@ -6,7 +6,7 @@ use super::navigate::{say, say_error};
 use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
-use super::{picker, recreate, review};
+use super::{finish, picker, recreate, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -35,6 +35,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Saved(seq) => {
             state.saving.saved(seq);
+            super::navigate::saved_feedback(state, seq);
             return quit_once_saved(state);
         }
         Action::SaveFailed {
@@ -43,9 +44,14 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             recreate,
         } => {
             state.saving.failed(seq, reason, recreate);
+            // A "saved: …" feedback must not stand beside the refusal of that very write.
+            if state.message.as_ref().is_some_and(|m| !m.error) {
+                state.message = None;
+            }
             return quit_once_saved(state);
         }
         Action::RecreateStore => return recreate::press(state),
+        Action::FinishArticle if state.mode == Mode::Normal => return finish::press(state),
         report @ (Action::Recreated { .. } | Action::RecreateFailed { .. }) => {
             let mut effects = recreate::reported(state, report);
             effects.extend(quit_once_saved(state));
@@ -102,6 +108,18 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::Stats => {
             state.mode = Mode::Stats;
+            state.agreement = Some(state.model_agreement());
+            Vec::new()
+        }
+        Action::Guidelines => {
+            state.open_guidelines();
+            Vec::new()
+        }
+        Action::GoToArticle if state.articles.is_empty() => {
+            say(state, "the corpus has no articles")
+        }
+        Action::GoToArticle => {
+            state.open_go_to();
             Vec::new()
         }
         Action::Quit if state.saving.in_flight() > 0 => {
@@ -126,7 +144,12 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         _ => {
             let edits = matches!(
                 action,
-                Action::ToggleLabel(_) | Action::NoStance | Action::Clear
+                Action::ToggleLabel(_)
+                    | Action::NoStance
+                    | Action::Clear
+                    | Action::Ignore
+                    | Action::SplitSentence
+                    | Action::MergeSentence
             ) || (*action == Action::Confirm && state.view == View::Article);
             return if edits { refused(state) } else { None };
         }

@@ -19,6 +19,8 @@ pub struct Counts {
     pub no_stance: usize,
     /// Sentences per label, in schema order.
     pub labels: Vec<usize>,
+    /// Sentences ignored (not to train on); among `annotated`, as done for progress.
+    pub ignored: usize,
 }
 
 impl Counts {
@@ -32,6 +34,9 @@ impl Counts {
     pub(crate) fn add(&mut self, schema: &Schema, labels: &[String], sign: isize) {
         let step = |n: &mut usize| *n = n.saturating_add_signed(sign);
         step(&mut self.annotated);
+        if crate::store::is_ignore(labels) {
+            step(&mut self.ignored);
+        }
         if labels.is_empty() {
             step(&mut self.no_stance);
         }
@@ -53,6 +58,8 @@ pub enum LabelFilter {
     Label(usize),
     /// "Reviewed, no stance".
     NoStance,
+    /// Ignored: not a sentence to train on.
+    Ignored,
 }
 
 /// Known labels in schema order, then any names the schema no longer has.

@@ -13,7 +13,7 @@ use crate::corpus;
 use crate::escape;
 use crate::kept_schema;
 use crate::schema::Schema;
-use crate::store::{LabelStore, StoreError};
+use crate::store::{OpenedStore, Store, StoreError};
 use crate::terminal::{self, Session, position};
 
 /// Runs `stance annotate`.
@@ -26,6 +26,16 @@ pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
 pub(crate) fn session(
     args: &AnnotateArgs,
     review: Option<Option<&str>>,
+) -> anyhow::Result<ExitCode> {
+    session_as(args, review, false)
+}
+
+/// [`session`], or with `adjudicate` a lead's session on the disputed sentences, whose
+/// decisions are journaled with origin `adjudicated`.
+pub(crate) fn session_as(
+    args: &AnnotateArgs,
+    review: Option<Option<&str>>,
+    adjudicate: bool,
 ) -> anyhow::Result<ExitCode> {
     let corpus = corpus::open(&args.corpus.spec())?;
     let annotator = annotator(args.annotator.as_deref())?;
@@ -43,8 +53,14 @@ pub(crate) fn session(
     for warning in &warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
     }
-    terminal::ensure_terminal()?;
-    let (store, read_only) = match LabelStore::open_or_wait_for_writable(&store_path, &annotator) {
+    let command = if review.is_some() {
+        "review"
+    } else {
+        "annotate"
+    };
+    let stdin_is_corpus = args.corpus.corpus.iter().any(|p| p.as_os_str() == "-");
+    terminal::ensure_terminal(command, stdin_is_corpus)?;
+    let (store, read_only) = match OpenedStore::open_or_wait_for_writable(&store_path, &annotator) {
         Ok((store, None)) => (store, None),
         Ok((store, Some(unwritable))) => {
             warnings.insert(
@@ -61,7 +77,7 @@ pub(crate) fn session(
             warnings.push(format!(
                 "{reason}: reviewing read-only, changes are not saved"
             ));
-            (LabelStore::open_read_only(&store_path)?, Some(reason))
+            (OpenedStore::open_read_only(&store_path)?, Some(reason))
         }
         Err(err) => return Err(err.into()),
     };
@@ -97,7 +113,12 @@ pub(crate) fn session(
         }
     };
     let hidden = corpus.hidden;
-    let reattached = Reattached::find(&corpus.articles, &hidden, store.annotations());
+    let reattached = Reattached::find(
+        &corpus.articles,
+        store.boundaries(),
+        &hidden,
+        store.annotations(),
+    );
     warnings.extend(reattached.report());
     let setup = Setup {
         articles: Arc::new(corpus.articles),
@@ -110,12 +131,17 @@ pub(crate) fn session(
         events: Vec::new(),
         review,
         read_only,
+        boundaries: store.boundaries().clone(),
+        overlap: args.overlap,
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
     let shown = reattached
         .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
-    let state = State::with_events(setup, shown);
+    let mut state = State::with_events(setup, shown);
+    if adjudicate {
+        state.adjudicate();
+    }
     terminal::run(Session {
         state,
         store: Box::new(store),
@@ -140,9 +166,12 @@ fn label_filter(schema: &Schema, name: &str) -> anyhow::Result<LabelFilter> {
     if folded == "none" || folded == "no stance" {
         return Ok(LabelFilter::NoStance);
     }
+    if folded == "ignored" {
+        return Ok(LabelFilter::Ignored);
+    }
     let names: Vec<&str> = schema.labels.iter().map(|l| l.name.as_str()).collect();
     anyhow::bail!(
-        "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance)",
+        "--label {name:?}: the schema has no such label; it has {} (or \"none\" for no stance, \"ignored\" for ignored)",
         escape::escape(&names.join(", "))
     )
 }

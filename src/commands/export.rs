@@ -12,10 +12,12 @@ use crate::attach::Reattached;
 use crate::cli::{Cli, ExportArgs, ExportFormat, Resolve as ResolveArg};
 use crate::corpus;
 use crate::escape;
-use crate::export::{self, AtomicFile, Format, LabelSet, Options, Resolve, Split, Summary};
+use crate::export::{
+    self, AtomicFile, Format, LabelSet, OnlyLabel, Options, Resolve, Split, Summary,
+};
 use crate::kept_schema;
 use crate::schema::Schema;
-use crate::store::LabelStore;
+use crate::store::{self, OpenedStore, Store};
 
 /// Runs `stance export`.
 pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
@@ -40,7 +42,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
             escape::path(&store_path)
         );
     }
-    let store = LabelStore::open_read_only(&store_path)?;
+    let store = OpenedStore::open_read_only(&store_path)?;
     let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
     let used = || {
         store
@@ -51,9 +53,11 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(gaps) = chosen.default_gaps(used()) {
         eprintln!("stance: warning: {gaps}");
     }
+    let chosen_schema = chosen.schema.clone();
     let labels = label_set(chosen.schema);
     let only_label = match &args.label {
-        Some(name) => Some(labels.position(name).context("--label")?),
+        Some(name) if name == "none" && labels.position(name).is_err() => Some(OnlyLabel::NoStance),
+        Some(name) => Some(OnlyLabel::Label(labels.position(name).context("--label")?)),
         None => None,
     };
     let mut options = Options {
@@ -62,25 +66,90 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         split,
         context: args.context,
         include_unlabeled: args.include_unlabeled,
+        include_ignored: args.include_ignored,
         only_label,
         resolve: match (&args.annotator, args.resolve) {
             (Some(name), _) => Resolve::Annotator(name.clone()),
             (None, ResolveArg::Latest) => Resolve::Latest,
             (None, ResolveArg::Majority) => Resolve::Majority,
+            (None, ResolveArg::Adjudicated) => Resolve::Adjudicated,
         },
         meta: None,
+        boundaries: Default::default(),
     };
     options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
-
+    options.boundaries = store.boundaries().clone();
+    if args.suggested {
+        let shown = store.annotations().filter(|e| !corpus.hides(e.article()));
+        let events = suggestions(&corpus, &options.boundaries, &chosen_schema, shown);
+        let suggested = events.iter().map(store::Annotation::from);
+        return write(args, &corpus, suggested, &options, &store_path);
+    }
     // An article left out by `--where` is not exported, and its annotations are not gone.
-    let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
+    let reattached = Reattached::find(
+        &corpus.articles,
+        &options.boundaries,
+        &corpus.hidden,
+        store.annotations(),
+    );
     if let Some(report) = reattached.report() {
         eprintln!("stance: note: {report}");
     }
     let annotations = reattached
         .annotations(store.annotations())
         .filter(|e| !corpus.hides(e.article()));
+    write(args, &corpus, annotations, &options, &store_path)
+}
 
+/// The name that `--suggested` records carry where an annotator's name would be.
+pub const SUGGESTION: &str = "suggestion";
+
+/// The model's suggestion for every sentence nobody annotated, as events of origin
+/// `suggestion` by [`SUGGESTION`], in corpus order; never saved, only exported.
+fn suggestions<'a>(
+    corpus: &corpus::Corpus,
+    boundaries: &store::Overrides,
+    schema: &Schema,
+    annotations: impl Iterator<Item = store::Annotation<'a>>,
+) -> Vec<store::Event> {
+    let settled =
+        crate::model::examples::settle(&corpus.articles, boundaries, annotations, schema, |_| {
+            false
+        });
+    let mut model = crate::model::Model::train(schema, &settled.examples);
+    let mut events = Vec::new();
+    for (a, article) in corpus.articles.iter().enumerate() {
+        for (s, span) in crate::boundary::sentences(article, boundaries)
+            .into_iter()
+            .enumerate()
+        {
+            if settled.annotated.contains(&(a, s)) {
+                continue;
+            }
+            let text = &article.text[span.start..span.end];
+            let suggestion = model.suggest(text);
+            let names = suggestion
+                .suggested
+                .iter()
+                .map(|&i| schema.labels[i].name.as_str());
+            let mut event = store::Event::set(&article.id, span.start, text, names, SUGGESTION, 0);
+            event.origin = store::Origin::Suggestion;
+            events.push(event);
+        }
+    }
+    events
+}
+
+/// Writes the export of `annotations` where `--out` says, and prints the report.
+fn write<'a>(
+    args: &ExportArgs,
+    corpus: &'a corpus::Corpus,
+    annotations: impl IntoIterator<Item = store::Annotation<'a>, IntoIter: Clone>,
+    options: &Options,
+    store_path: &Path,
+) -> anyhow::Result<ExitCode> {
+    let options = options.clone();
+    let store_path = store_path.to_owned();
     let report = match &args.out {
         Some(out) => {
             refuse_to_overwrite_inputs(out, &store_path, &args.corpus.corpus)?;
@@ -211,6 +280,18 @@ fn label_set(schema: Schema) -> LabelSet {
 
 /// An export written over the label store or a corpus file would destroy it.
 fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> anyhow::Result<()> {
+    // A file in a store folder would be read as an annotator's journal next time.
+    if let store::Layout::Folder(folder) = store::layout_of(store) {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty());
+        let parent = parent.unwrap_or(Path::new(".")).canonicalize();
+        if parent.is_ok() && parent.ok() == folder.canonicalize().ok() {
+            bail!(
+                "{}: --out names a file in the label store folder {}; choose another place",
+                escape::path(out),
+                escape::path(&folder)
+            );
+        }
+    }
     let Ok(out_real) = out.canonicalize() else {
         return Ok(());
     };
@@ -229,6 +310,13 @@ fn refuse_to_overwrite_inputs(out: &Path, store: &Path, corpus: &[PathBuf]) -> a
 /// The report for standard error: the summary and, with `--out`, where it went.
 fn report(summary: &Summary, options: &Options, out: Option<&Path>, store: &Path) -> String {
     let mut text = summary.report(&options.labels, options.split.is_some());
+    if let Some(split) = &options.split {
+        for warning in export::split_check::split_warnings(summary, split.percents) {
+            text.push_str(&warning);
+            text.push('\n');
+        }
+    }
+    text.push_str(&summary.conflict_report(&options.resolve));
     if let Some(out) = out {
         text.push_str(&format!(
             "wrote {} (labels from {})\n",

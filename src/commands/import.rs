@@ -14,7 +14,7 @@ use crate::corpus;
 use crate::escape;
 use crate::import::{self, Format, Index, Plan};
 use crate::kept_schema;
-use crate::store::{LabelStore, Store};
+use crate::store::{self, FolderStore, LabelStore, Layout, OpenedStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
@@ -34,7 +34,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .map(|l| l.name.clone())
         .collect();
 
-    let mut index = Index::new(&corpus.articles);
+    // Placed on the sentences the store's sessions see, boundary overrides applied.
+    let boundaries = OpenedStore::open_read_only(&store_path)?
+        .boundaries()
+        .clone();
+    let mut index = Index::new(&corpus.articles).with_boundaries(boundaries);
     let mut plan = Plan::new();
     let mut report = String::new();
     for (file, path) in args.from.iter().enumerate() {
@@ -63,22 +67,38 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-    let mut store = match &args.annotator {
-        Some(name) => LabelStore::open_as(&store_path, name)?,
-        None => LabelStore::open(&store_path)?,
+    // The labels the store has must be in the schema (or `--schema-change` says so),
+    // checked before anything is written.
+    let gaps = {
+        let existing = OpenedStore::open_read_only(&store_path)?;
+        let used = || {
+            Store::annotations(&existing)
+                .flat_map(|a| a.labels().iter().map(String::as_str))
+                .collect::<Vec<_>>()
+        };
+        chosen.check(used().into_iter(), args.schema_change)?;
+        chosen.default_gaps(used().into_iter())
+    };
+    let store = match store::layout_of(&store_path) {
+        Layout::Journal(path) => {
+            let mut store = match &args.annotator {
+                Some(name) => LabelStore::open_as(&path, name)?,
+                None => LabelStore::open(&path)?,
+            };
+            plan.drop_existing(store.annotations());
+            Store::append_all(&mut store, plan.decisions())?;
+            OpenedStore::Journal(store)
+        }
+        Layout::Folder(folder) => {
+            let existing = FolderStore::open_read_only(&folder)?;
+            plan.drop_existing(Store::annotations(&existing));
+            append_to_folder(&folder, plan.decisions())?;
+            OpenedStore::Folder(existing)
+        }
     };
     if let Some(warning) = super::remember(choice.as_ref(), &corpus) {
         eprintln!("stance: warning: {warning}");
     }
-    let used = || {
-        store
-            .annotations()
-            .flat_map(|a| a.labels().iter().map(String::as_str))
-    };
-    chosen.check(used(), args.schema_change)?;
-    let gaps = chosen.default_gaps(used());
-    plan.drop_existing(store.annotations());
-    Store::append_all(&mut store, plan.decisions())?;
     if let Some(gaps) = &gaps {
         eprintln!("stance: warning: {gaps}");
     }
@@ -102,6 +122,29 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget(index);
     std::mem::forget((plan, store, corpus));
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends each annotator's decisions to their journal in `folder`. Every journal's lock is
+/// taken before anything is written, so a session holding one refuses the whole import;
+/// each journal then takes its decisions all or none.
+fn append_to_folder(folder: &Path, decisions: &[store::Decision]) -> anyhow::Result<()> {
+    let mut by_annotator: std::collections::BTreeMap<&str, Vec<store::Decision>> =
+        std::collections::BTreeMap::new();
+    for decision in decisions {
+        by_annotator
+            .entry(&decision.annotator)
+            .or_default()
+            .push(decision.clone());
+    }
+    let mut journals = Vec::new();
+    for (annotator, decisions) in by_annotator {
+        let path = store::journal_path(folder, annotator)?;
+        journals.push((LabelStore::open_as(&path, annotator)?, decisions));
+    }
+    for (mut journal, decisions) in journals {
+        Store::append_all(&mut journal, &decisions)?;
+    }
+    Ok(())
 }
 
 /// The file's bytes; a FIFO or device is refused rather than read (it could block forever).

@@ -1,5 +1,7 @@
 //! One module per subcommand: each turns validated settings into work and output.
 
+pub mod adjudicate;
+pub mod agree;
 pub mod annotate;
 pub mod export;
 pub mod import;
@@ -41,3 +43,5 @@ pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<Strin
             )
         })
 }
+pub mod store;
+pub mod suggest;

@@ -1,14 +1,18 @@
 //! `stance segment`: split a text file or standard input into sentences.
 
 use std::io::{self, BufWriter, Read, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Context;
 use serde::Serialize;
 
+use crate::boundary;
 use crate::cli::SegmentArgs;
 use crate::corpus::segment::sentences;
+use crate::corpus::{self, CorpusSpec};
+use crate::escape::escape;
+use crate::store::{OpenedStore, Store};
 
 /// One line of `--json` output: byte offsets into the (decoded) input and the sentence.
 #[derive(Serialize)]
@@ -20,7 +24,13 @@ struct Sentence<'a> {
 
 /// Runs `stance segment`: one sentence per line, or one JSON object per line with `--json`.
 pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
-    let (name, bytes) = read_input(args.file.as_deref())?;
+    if let Some(labels) = &args.labels {
+        return with_overrides(args, labels);
+    }
+    if args.file.len() > 1 {
+        anyhow::bail!("stance segment reads one FILE (or a corpus with --labels)");
+    }
+    let (name, bytes) = read_input(args.file.first().map(PathBuf::as_path))?;
     let text = decode(&name, bytes);
     let mut out = BufWriter::new(io::stdout().lock());
     // a byte-order mark is not part of the first sentence, but offsets still count it
@@ -42,6 +52,60 @@ pub fn run(args: &SegmentArgs) -> anyhow::Result<ExitCode> {
         }
         line.push(b'\n');
         out.write_all(&line)?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One line of `--json --labels` output: a sentence of an article of the corpus.
+#[derive(Serialize)]
+struct ArticleSentence<'a> {
+    article: &'a str,
+    start: usize,
+    end: usize,
+    text: &'a str,
+}
+
+/// `stance segment --labels PATH [CORPUS...]`: every article's sentences as the store's
+/// boundary overrides correct them, in corpus order.
+fn with_overrides(args: &SegmentArgs, labels: &Path) -> anyhow::Result<ExitCode> {
+    let spec = CorpusSpec {
+        paths: args.file.clone(),
+        ..CorpusSpec::default()
+    };
+    let corpus = corpus::open(&spec)?;
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {}", escape(warning));
+    }
+    let store = OpenedStore::open_read_only(labels)?;
+    let stale = boundary::stale(&corpus.articles, store.boundaries()).len();
+    if stale > 0 {
+        eprintln!(
+            "stance: warning: {}: {stale} boundary override(s) no longer fit their article \
+             text and are ignored",
+            crate::escape::path(labels)
+        );
+    }
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut line = Vec::new();
+    for article in &corpus.articles {
+        for span in boundary::sentences(article, store.boundaries()) {
+            let sentence = &article.text[span.start..span.end];
+            line.clear();
+            if args.json {
+                let object = ArticleSentence {
+                    article: &article.id,
+                    start: span.start,
+                    end: span.end,
+                    text: sentence,
+                };
+                serde_json::to_writer(&mut line, &object).context("encoding a sentence as JSON")?;
+            } else {
+                fold_whitespace(sentence, &mut line);
+            }
+            line.push(b'\n');
+            out.write_all(&line)?;
+        }
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)

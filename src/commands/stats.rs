@@ -7,13 +7,14 @@ use std::thread;
 
 use serde::Serialize;
 
-use crate::attach::{Reattached, attach_annotation};
+use crate::attach::{Orphan, Reattached, attach_annotation};
+use crate::boundary;
 use crate::cli::StatsArgs;
 use crate::corpus::{self, Article, Corpus, Span};
 use crate::escape::escape;
 use crate::kept_schema;
 use crate::schema::Schema;
-use crate::store::{Annotation, LabelStore};
+use crate::store::{Annotation, BoundaryKind, OpenedStore, Overrides, Store};
 use crate::ui::bar::bar;
 
 /// The figures `stance stats` prints; `--json` writes them as one object, so fields are added
@@ -45,16 +46,86 @@ pub struct Stats {
     /// their text ([`crate::attach::Reattached`]); left out of the JSON when none.
     #[serde(skip_serializing_if = "is_zero")]
     pub reattached: usize,
+    /// The store's boundary overrides (splits and merges analysts made), which the sentence
+    /// counts above already apply.
+    pub boundary_overrides: BoundaryReport,
     /// With `--where`: the conditions and how many articles were loaded before them (the
     /// other figures count only the articles kept).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filter: Option<FilterNote>,
+    /// Coverage for `--overlap`: for each number n from 0 to the most, how many articles
+    /// (with at least one sentence) exactly n annotators finished (decided every sentence).
+    pub per_article_annotators: BTreeMap<usize, usize>,
     /// Label names in schema order, for the table.
     #[serde(skip)]
     label_order: Vec<String>,
     /// Each article's sentences, to tell which articles are done.
     #[serde(skip)]
     spans: Vec<Vec<Span>>,
+    /// Of the annotated, how many are ignored (not to train on; neither labels nor "no
+    /// stance").
+    pub ignored: usize,
+}
+
+/// The boundary overrides of a label store, as `stats --json` reports them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct BoundaryReport {
+    /// Live overrides in the store, applied or not.
+    pub count: usize,
+    /// Of those, how many no longer fit their article (gone, or its text changed) and are
+    /// ignored.
+    pub stale: usize,
+    /// Per article id (articles left out by `--where` too), its overrides in text order.
+    pub articles: BTreeMap<String, Vec<BoundaryEntry>>,
+}
+
+/// One boundary override, as `stats --json` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BoundaryEntry {
+    /// `split` or `merge`.
+    pub kind: BoundaryKind,
+    /// Byte offset of the boundary in the article text.
+    pub at: usize,
+    /// Who made it.
+    pub annotator: String,
+    /// When, in Unix milliseconds.
+    pub ts: u64,
+    /// `null` while it applies; else why it is ignored: `article_gone` or `text_changed`.
+    pub stale: Option<&'static str>,
+}
+
+impl BoundaryReport {
+    /// The report of `overrides` against `corpus`: an article `--where` left out is not gone.
+    pub fn of(corpus: &Corpus, overrides: &Overrides) -> BoundaryReport {
+        let stale: HashMap<(&str, usize), Orphan> = boundary::stale(&corpus.articles, overrides)
+            .into_iter()
+            .filter(|s| !corpus.hides(s.article))
+            .map(|s| ((s.article, s.boundary.at), s.reason))
+            .collect();
+        let mut report = BoundaryReport {
+            count: overrides.len(),
+            stale: stale.len(),
+            articles: BTreeMap::new(),
+        };
+        for (article, o) in overrides.iter() {
+            let why = stale.get(&(article, o.at)).map(|reason| match reason {
+                Orphan::ArticleGone => "article_gone",
+                _ => "text_changed",
+            });
+            report
+                .articles
+                .entry(article.to_owned())
+                .or_default()
+                .push(BoundaryEntry {
+                    kind: o.kind,
+                    at: o.at,
+                    annotator: o.annotator.clone(),
+                    ts: o.ts,
+                    stale: why,
+                });
+        }
+        report
+    }
 }
 
 /// What `--where` did, as `stats` reports it.
@@ -68,9 +139,11 @@ pub struct FilterNote {
 }
 
 impl Stats {
-    /// Counts `corpus`, segmenting every article.
-    pub fn of(corpus: &Corpus) -> Stats {
-        let spans = on_every_core(&corpus.articles, |article| article.sentences());
+    /// Counts `corpus`, segmenting every article and correcting its sentences by `overrides`.
+    pub fn of(corpus: &Corpus, overrides: &Overrides) -> Stats {
+        let spans = on_every_core(&corpus.articles, |article| {
+            boundary::sentences(article, overrides)
+        });
         Stats {
             corpus: corpus.name.clone(),
             articles: corpus.articles.len(),
@@ -83,7 +156,10 @@ impl Stats {
             reattached: 0,
             annotators: BTreeMap::new(),
             articles_done: 0,
+            boundary_overrides: BoundaryReport::of(corpus, overrides),
+            ignored: 0,
             filter: None,
+            per_article_annotators: BTreeMap::new(),
             label_order: Vec::new(),
             spans,
         }
@@ -106,6 +182,7 @@ impl Stats {
             .map(|(i, article)| (article.id.as_str(), i))
             .collect();
         let mut annotated: HashMap<&str, HashSet<(usize, usize)>> = HashMap::new();
+        let mut by_annotator: HashMap<(&str, &str), usize> = HashMap::new();
         // An article left out by `--where` is neither counted nor gone.
         for event in annotations
             .into_iter()
@@ -122,12 +199,17 @@ impl Stats {
                 .entry(event.article())
                 .or_default()
                 .insert((event.start(), event.end()));
+            // Attached annotations are one per sentence and annotator: a count is a coverage.
+            *by_annotator
+                .entry((event.article(), event.annotator()))
+                .or_insert(0) += 1;
             *self
                 .annotators
                 .entry(event.annotator().to_owned())
                 .or_insert(0) += 1;
             self.annotated += 1;
-            self.no_stance += usize::from(event.labels().is_empty());
+            self.ignored += usize::from(event.is_ignored());
+            self.no_stance += usize::from(event.labels().is_empty() && !event.is_ignored());
             for name in event.labels() {
                 let count = self.labels.entry(name.clone()).or_insert_with(|| {
                     self.label_order.push(name.clone());
@@ -146,6 +228,26 @@ impl Stats {
                     && done.is_some_and(|d| spans.iter().all(|s| d.contains(&(s.start, s.end))))
             })
             .count();
+        let mut finishers: HashMap<&str, usize> = HashMap::new();
+        for (&(article, _), &decided) in &by_annotator {
+            let sentences = by_id.get(article).map_or(0, |&i| self.spans[i].len());
+            if sentences > 0 && decided >= sentences {
+                *finishers.entry(article).or_insert(0) += 1;
+            }
+        }
+        let mut histogram = BTreeMap::new();
+        for (article, spans) in corpus.articles.iter().zip(&self.spans) {
+            if !spans.is_empty() {
+                let n = finishers.get(article.id.as_str()).copied().unwrap_or(0);
+                *histogram.entry(n).or_insert(0) += 1;
+            }
+        }
+        if let Some(&most) = histogram.keys().next_back() {
+            for n in 0..most {
+                histogram.entry(n).or_insert(0);
+            }
+        }
+        self.per_article_annotators = histogram;
     }
 
     /// Writes the figures as a short two-column table; with `bars` (a terminal), the label
@@ -187,6 +289,9 @@ impl Stats {
             writeln!(out)
         };
         row(out, "no stance", self.no_stance, self.annotated)?;
+        if self.ignored > 0 {
+            row(out, "ignored", self.ignored, self.annotated)?;
+        }
         for name in &self.label_order {
             let count = self.labels.get(name).copied().unwrap_or(0);
             row(out, name, count, self.annotated)?;
@@ -194,6 +299,13 @@ impl Stats {
         writeln!(out, "orphaned   {}", self.orphaned)?;
         if self.reattached > 0 {
             writeln!(out, "reattached {} (by sentence text)", self.reattached)?;
+        }
+        if self.boundary_overrides.count > 0 {
+            writeln!(
+                out,
+                "boundaries {} changed ({} ignored: their text changed)",
+                self.boundary_overrides.count, self.boundary_overrides.stale
+            )?;
         }
         writeln!(
             out,
@@ -222,7 +334,10 @@ pub fn count_sentences(articles: &[Article]) -> usize {
 }
 
 /// `f` of each article, in order, computed on every core.
-fn on_every_core<T: Send>(articles: &[Article], f: impl Fn(&Article) -> T + Sync) -> Vec<T> {
+pub(crate) fn on_every_core<T: Send>(
+    articles: &[Article],
+    f: impl Fn(&Article) -> T + Sync,
+) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || articles.len() < 2 * threads {
         return articles.iter().map(f).collect();
@@ -253,18 +368,26 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
-    let mut stats = Stats::of(&corpus);
+    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
+    if let Some(note) = choice.and_then(|c| c.note) {
+        eprintln!("stance: note: {note}");
+    }
+    let store = OpenedStore::open_read_only(&store_path)?;
+    let mut stats = Stats::of(&corpus, store.boundaries());
+    if stats.boundary_overrides.stale > 0 {
+        eprintln!(
+            "stance: warning: {} boundary override(s) no longer fit their article text and \
+             are ignored (kept in {})",
+            stats.boundary_overrides.stale,
+            escape(&store_path.display().to_string())
+        );
+    }
     if !args.corpus.filter.is_empty() {
         stats.filter = Some(FilterNote {
             conditions: args.corpus.filter.iter().map(ToString::to_string).collect(),
             articles_loaded: corpus.loaded(),
         });
     }
-    let (store_path, choice) = super::store_of(args.labels.as_deref(), &corpus)?;
-    if let Some(note) = choice.and_then(|c| c.note) {
-        eprintln!("stance: note: {note}");
-    }
-    let store = LabelStore::open_read_only(&store_path)?;
     let chosen = kept_schema::choose(args.schema.as_deref(), &store_path)?;
     let used = || {
         store
@@ -276,7 +399,12 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stance: warning: {gaps}");
     }
     let schema = chosen.schema;
-    let reattached = Reattached::find(&corpus.articles, &corpus.hidden, store.annotations());
+    let reattached = Reattached::find(
+        &corpus.articles,
+        store.boundaries(),
+        &corpus.hidden,
+        store.annotations(),
+    );
     if let Some(report) = reattached.report() {
         eprintln!("stance: note: {report}");
     }

@@ -12,7 +12,7 @@ use serde::Serialize;
 
 use crate::cli::StoresArgs;
 use crate::escape::{self, escape};
-use crate::store::{self, LabelStore, registry};
+use crate::store::{self, OpenedStore, registry};
 
 /// One store as `stance stores` lists it; the `--json` object has these fields.
 #[derive(Debug, Serialize)]
@@ -86,7 +86,7 @@ fn row(dir: &Path, key: String) -> Row {
     });
     let path = store::default_path(&key).unwrap_or_else(|_| dir.join(&key));
     let (annotations, annotators, modified) = if path.exists() {
-        match LabelStore::open_read_only(&path) {
+        match OpenedStore::open_read_only(&path) {
             Ok(store) => {
                 let who: BTreeSet<&str> = store.annotations().map(|a| a.annotator()).collect();
                 let modified = fs::metadata(&path)

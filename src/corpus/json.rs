@@ -86,6 +86,20 @@ fn article<'a>(
         Item::Object(fields) => fields,
         Item::Other(what) => return Err(format!("expected a JSON object, found {what}")),
     };
+    if !fields.iter().any(|(name, _)| name == text_field) {
+        // As the CSV reader does for its header: say what there is, so the right
+        // --text-field can be picked.
+        let names: Vec<String> = fields.iter().map(|(name, _)| quote(name)).collect();
+        let has = if names.is_empty() {
+            "the object has no fields".to_owned()
+        } else {
+            format!("its fields: {}", names.join(", "))
+        };
+        return Err(format!(
+            "no field {} ({has}; --text-field names another)",
+            quote(text_field)
+        ));
+    }
     let id_at = ids.pick(fields.iter().map(|(name, _)| name.as_str()), text_field);
     if let (IdField::Named(name), None) = (ids, id_at) {
         return Err(format!("no field {} (named by --id-field)", quote(name)));

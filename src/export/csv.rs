@@ -9,17 +9,20 @@ use super::record::Record;
 pub struct Table<W: Write> {
     out: ::csv::Writer<W>,
     with_split: bool,
+    with_ignored: bool,
     labels_cell: String,
     index_cell: String,
 }
 
 impl<W: Write> Table<W> {
     /// Starts the table: `article_id,sentence_index,text,labels`, one column per label,
-    /// then `split` when splitting, then one column per `--meta` field.
+    /// then `split` when splitting, `ignored` (1/0) with `--include-ignored`, then one
+    /// column per `--meta` field.
     pub fn new(
         out: W,
         labels: &LabelSet,
         with_split: bool,
+        with_ignored: bool,
         meta: Option<&[String]>,
     ) -> io::Result<Table<W>> {
         let mut out = ::csv::WriterBuilder::new()
@@ -27,25 +30,29 @@ impl<W: Write> Table<W> {
             .from_writer(out);
         let fixed = ["article_id", "sentence_index", "text", "labels"];
         let split = with_split.then_some("split");
+        let ignored = with_ignored.then_some("ignored");
         let meta = meta.unwrap_or_default().iter().map(String::as_str);
         out.write_record(
             fixed
                 .into_iter()
                 .chain(labels.names())
                 .chain(split)
+                .chain(ignored)
                 .chain(meta),
         )
         .map_err(into_io)?;
         Ok(Table {
             out,
             with_split,
+            with_ignored,
             labels_cell: String::new(),
             index_cell: String::new(),
         })
     }
 
     /// Writes one row. An unannotated sentence has empty label cells (read as missing
-    /// by pandas), a "no stance" one has zeros.
+    /// by pandas), a "no stance" one has zeros, an ignored one empty label cells and
+    /// `ignored` 1.
     pub fn write(&mut self, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
         use std::fmt::Write as _;
         self.labels_cell.clear();
@@ -60,11 +67,19 @@ impl<W: Write> Table<W> {
             }
         }
         let flags = (0..labels.len()).map(|i| match &record.annotation {
+            // Not a negative: missing, as for a sentence nobody annotated.
+            Some(annotation) if annotation.ignored => "",
             Some(annotation) if annotation.has(i) => "1",
             Some(_) => "0",
             None => "",
         });
         let split = record.split.filter(|_| self.with_split).map(|s| s.as_str());
+        let ignored = self.with_ignored.then(|| {
+            match record.annotation.as_ref().is_some_and(|a| a.ignored) {
+                true => "1",
+                false => "0",
+            }
+        });
         let fixed = [
             record.article_id,
             &self.index_cell,
@@ -78,7 +93,14 @@ impl<W: Write> Table<W> {
             .flat_map(|meta| meta.pairs())
             .map(|(_, value)| value.unwrap_or(""));
         self.out
-            .write_record(fixed.into_iter().chain(flags).chain(split).chain(meta))
+            .write_record(
+                fixed
+                    .into_iter()
+                    .chain(flags)
+                    .chain(split)
+                    .chain(ignored)
+                    .chain(meta),
+            )
             .map_err(into_io)
     }
 

@@ -16,14 +16,25 @@ struct Line<'a> {
     /// `--meta` fields, beside `text` and `label` (doccano keeps unknown fields as metadata).
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     meta: Option<MetaValues<'a>>,
+    /// Only on an ignored sentence (with `--include-ignored`), which has no `label`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<bool>,
 }
 
 /// Writes one sentence as one line.
 pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
     let line = Line {
         text: &record.text,
-        label: record.annotation.as_ref().map(|a| Names(&a.labels, labels)),
+        label: record
+            .annotation
+            .as_ref()
+            .filter(|a| !a.ignored)
+            .map(|a| Names(&a.labels, labels)),
         meta: record.meta,
+        ignored: record
+            .annotation
+            .as_ref()
+            .and_then(|a| a.ignored.then_some(true)),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

@@ -28,6 +28,9 @@ struct Line<'a> {
     context_after: Option<&'a [Cow<'a, str>]>,
     #[serde(skip_serializing_if = "Option::is_none")]
     meta: Option<MetaValues<'a>>,
+    /// Only on an ignored sentence (written with `--include-ignored`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ignored: Option<bool>,
 }
 
 /// Writes one sentence as one line.
@@ -49,6 +52,10 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
         context_before: record.context.as_ref().map(|(before, _)| before.as_slice()),
         context_after: record.context.as_ref().map(|(_, after)| after.as_slice()),
         meta: record.meta,
+        ignored: record
+            .annotation
+            .as_ref()
+            .and_then(|a| a.ignored.then_some(true)),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

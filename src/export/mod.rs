@@ -12,6 +12,7 @@ pub mod record;
 pub mod resolve;
 pub mod spacy;
 pub mod split;
+pub mod split_check;
 mod stream;
 pub mod summary;
 
@@ -91,6 +92,15 @@ impl LabelSet {
     }
 }
 
+/// Which sentences `--label` keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnlyLabel {
+    /// Those whose settled labels include this position of the schema.
+    Label(usize),
+    /// Those settled as "reviewed, no stance" (`--label none`, as in `stance review`).
+    NoStance,
+}
+
 /// What to export and how.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -104,12 +114,17 @@ pub struct Options {
     pub context: Option<usize>,
     /// Also write sentences nobody annotated.
     pub include_unlabeled: bool,
-    /// Write only sentences whose settled labels include this position of the schema.
-    pub only_label: Option<usize>,
+    /// Write only sentences whose settled labels include this label (or that are "no
+    /// stance").
+    pub only_label: Option<OnlyLabel>,
     /// Whose decision counts.
     pub resolve: Resolve,
     /// Metadata fields to carry into every record (`--meta`), in this order.
     pub meta: Option<Vec<String>>,
+    /// The store's boundary overrides, which correct every article's sentences.
+    pub boundaries: crate::store::Overrides,
+    /// Also write sentences decided "ignore", marked as such where the format has a place.
+    pub include_ignored: bool,
 }
 
 /// Why an export failed.

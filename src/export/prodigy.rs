@@ -76,7 +76,11 @@ impl<'l> Tasks<'l> {
                 .annotation
                 .as_ref()
                 .map(|a| Names(&a.labels, self.labels)),
-            answer: record.annotation.as_ref().map(|_| "accept"),
+            // Prodigy's own answer for "skip this example".
+            answer: record
+                .annotation
+                .as_ref()
+                .map(|a| if a.ignored { "ignore" } else { "accept" }),
             meta: Meta {
                 article_id: record.article_id,
                 sentence_index: record.sentence_index,

@@ -71,6 +71,9 @@ pub struct Verdict<'a> {
     pub labels: Vec<usize>,
     /// The deciding annotator, or the `;`-joined annotators of a majority.
     pub annotator: Cow<'a, str>,
+    /// Ignored: not a sentence to train on (then `labels` is empty); written only with
+    /// `--include-ignored`.
+    pub ignored: bool,
 }
 
 impl Verdict<'_> {

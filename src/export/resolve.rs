@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::store::Annotation;
+use crate::store::{Annotation, IGNORE, Origin};
 
 /// How to settle several annotators' decisions on one sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -17,12 +17,16 @@ pub enum Resolve {
     Majority,
     /// Only this annotator's decisions; sentences they did not label are not annotated.
     Annotator(String),
+    /// The most recent adjudicated decision, else the label set every annotator chose; a
+    /// sentence whose annotators disagree and which nobody adjudicated is left out.
+    Adjudicated,
 }
 
 /// The decision that a sentence is exported with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision<'a> {
-    /// Label names, sorted and without repeats; empty means "reviewed, no stance".
+    /// Label names, sorted and without repeats; empty means "reviewed, no stance", and
+    /// `[IGNORE]` that the sentence was ignored.
     pub labels: Vec<&'a str>,
     /// The deciding annotator (latest), or the `;`-joined annotators who agreed (majority).
     pub annotator: Cow<'a, str>,
@@ -37,6 +41,22 @@ pub enum Resolution<'a> {
     Decided(Decision<'a>),
     /// Two or more label sets had the most votes.
     Tie,
+    /// The annotators disagree and nobody adjudicated (only with [`Resolve::Adjudicated`]).
+    Unsettled,
+}
+
+/// True when the annotators (adjudicators aside) of one sentence chose different label sets.
+pub fn conflicting(events: &[Annotation<'_>]) -> bool {
+    let mut first: Option<Vec<&str>> = None;
+    for &event in events.iter().filter(|e| e.origin() != Origin::Adjudicated) {
+        let labels = label_set(event);
+        match &first {
+            None => first = Some(labels),
+            Some(set) if *set != labels => return true,
+            Some(_) => {}
+        }
+    }
+    false
 }
 
 /// Settles the annotations attached to one sentence (each from a different annotator).
@@ -47,6 +67,23 @@ pub fn resolve<'a>(events: &[Annotation<'a>], how: &Resolve) -> Resolution<'a> {
             latest(events.iter().copied().filter(|e| e.annotator() == name))
         }
         Resolve::Majority => majority(events),
+        Resolve::Adjudicated => adjudicated(events),
+    }
+}
+
+fn adjudicated<'a>(events: &[Annotation<'a>]) -> Resolution<'a> {
+    let (lead, annotators): (Vec<Annotation<'a>>, Vec<Annotation<'a>>) = events
+        .iter()
+        .partition(|e| e.origin() == Origin::Adjudicated);
+    if !lead.is_empty() {
+        return latest(lead.into_iter());
+    }
+    if conflicting(&annotators) {
+        return Resolution::Unsettled;
+    }
+    match majority(&annotators) {
+        Resolution::Tie => Resolution::Unsettled,
+        unanimous => unanimous,
     }
 }
 
@@ -91,7 +128,12 @@ fn majority<'a>(events: &[Annotation<'a>]) -> Resolution<'a> {
     })
 }
 
+/// The label set an annotation votes for; an ignore votes for [`IGNORE`], which no label
+/// set of the schema equals.
 fn label_set(event: Annotation<'_>) -> Vec<&str> {
+    if event.is_ignored() {
+        return vec![IGNORE];
+    }
     let mut labels: Vec<&str> = event.labels().iter().map(String::as_str).collect();
     labels.sort_unstable();
     labels.dedup();
@@ -169,5 +211,34 @@ mod tests {
             decided(&["diplomatic"], "cy")
         );
         assert_eq!(resolve(&[], &Resolve::Majority), Resolution::Unannotated);
+    }
+
+    #[test]
+    fn adjudicated_prefers_the_lead_then_unanimity_and_never_guesses() {
+        let (a, b) = (event("ann", 1, &["military"]), event("bo", 2, &[]));
+        let mut lead = event("lead", 0, &["sanctions"]);
+        lead.origin = Origin::Adjudicated;
+        assert_eq!(
+            resolve(&[(&a).into(), (&b).into()], &Resolve::Adjudicated),
+            Resolution::Unsettled
+        );
+        assert!(conflicting(&[(&a).into(), (&b).into(), (&lead).into()]));
+        assert_eq!(
+            resolve(
+                &[(&a).into(), (&lead).into(), (&b).into()],
+                &Resolve::Adjudicated
+            ),
+            decided(&["sanctions"], "lead")
+        );
+        let c = event("cy", 3, &["military"]);
+        assert!(!conflicting(&[(&a).into(), (&c).into(), (&lead).into()]));
+        assert_eq!(
+            resolve(&[(&a).into(), (&c).into()], &Resolve::Adjudicated),
+            Resolution::Decided(Decision {
+                labels: vec!["military"],
+                annotator: Cow::Owned("ann;cy".into()),
+            })
+        );
+        assert_eq!(resolve(&[], &Resolve::Adjudicated), Resolution::Unannotated);
     }
 }

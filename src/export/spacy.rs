@@ -24,9 +24,11 @@ struct Line<'a> {
     meta: Option<MetaValues<'a>>,
 }
 
-/// Writes one sentence as one line; an unannotated sentence gets `"cats": {}`.
+/// Writes one sentence as one line; an unannotated or ignored sentence gets `"cats": {}`.
 pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> io::Result<()> {
     let cats = match &record.annotation {
+        // Ignored is not a negative: unknown, as for a sentence nobody annotated.
+        Some(annotation) if annotation.ignored => CatsOrUnknown::Unknown(BTreeMap::new()),
         Some(annotation) => CatsOrUnknown::Known(Cats(annotation, labels)),
         None => CatsOrUnknown::Unknown(BTreeMap::new()),
     };

@@ -5,12 +5,15 @@ use std::io::Write;
 use rustc_hash::FxHashMap;
 
 use super::record::{Context, MetaValues, Record, Verdict, fold_whitespace};
-use super::resolve::{Decision, Resolution, Resolve, resolve};
+use super::resolve::{Decision, Resolution, Resolve, conflicting, resolve};
 use super::summary::Summary;
-use super::{ExportError, Format, LabelSet, Options, csv, doccano, jsonl, prodigy, spacy};
+use super::{
+    ExportError, Format, LabelSet, OnlyLabel, Options, csv, doccano, jsonl, prodigy, spacy,
+};
 use crate::attach::{Orphan, attach_annotation};
+use crate::boundary;
 use crate::corpus::{Article, Span};
-use crate::store::{self, Op};
+use crate::store::{self, IGNORE, Op};
 
 /// Writes the annotated sentences of `articles` (in their order) to `out` in the chosen
 /// format, and counts what was written and left out. Flushes `out` but does not sync it.
@@ -22,7 +25,7 @@ pub fn export<'a, W: Write>(
     out: W,
 ) -> Result<Summary, ExportError> {
     let wanted = |event: &store::Annotation| {
-        event.op() == Op::Set
+        event.op() != Op::Clear
             && match &options.resolve {
                 Resolve::Annotator(name) => event.annotator() == name,
                 _ => true,
@@ -55,7 +58,7 @@ pub fn export<'a, W: Write>(
         if events.is_empty() && !options.include_unlabeled {
             continue;
         }
-        let spans = article.sentences();
+        let spans = boundary::sentences(article, &options.boundaries);
         attached.clear();
         for event in events {
             match attach_annotation(Some((&article.text, &spans)), event) {
@@ -92,11 +95,28 @@ pub fn export<'a, W: Write>(
                 }
                 continue;
             }
+            let conflict = conflicting(&group);
+            summary.conflicts += usize::from(conflict);
             let annotation = match resolve(&group, &options.resolve) {
                 Resolution::Unannotated if options.include_unlabeled => None,
                 Resolution::Unannotated => continue,
                 Resolution::Tie => {
                     summary.ties += 1;
+                    continue;
+                }
+                Resolution::Decided(decision) if decision.labels == [IGNORE] => {
+                    if !options.include_ignored {
+                        summary.ignored += 1;
+                        continue;
+                    }
+                    Some(Verdict {
+                        labels: Vec::new(),
+                        annotator: decision.annotator,
+                        ignored: true,
+                    })
+                }
+                Resolution::Unsettled => {
+                    summary.unsettled += 1;
                     continue;
                 }
                 Resolution::Decided(decision) => {
@@ -106,8 +126,12 @@ pub fn export<'a, W: Write>(
                     }
                 }
             };
-            let carries = |label| annotation.as_ref().is_some_and(|a| a.has(label));
-            if options.only_label.is_some_and(|label| !carries(label)) {
+            let keeps = |only: OnlyLabel| match (only, annotation.as_ref()) {
+                (OnlyLabel::Label(label), Some(a)) => a.has(label),
+                (OnlyLabel::NoStance, Some(a)) => a.labels.is_empty(),
+                (_, None) => false,
+            };
+            if options.only_label.is_some_and(|only| !keeps(only)) {
                 continue;
             }
             let record = Record {
@@ -161,6 +185,7 @@ fn in_schema<'a>(
     fits.then_some(Verdict {
         labels: positions,
         annotator: decision.annotator,
+        ignored: false,
     })
 }
 
@@ -199,6 +224,7 @@ impl<'l, W: Write> Sink<'l, W> {
                     out,
                     labels,
                     options.split.is_some(),
+                    options.include_ignored,
                     options.meta.as_deref(),
                 )?),
                 labels,
@@ -279,6 +305,8 @@ mod tests {
             only_label: None,
             resolve: Resolve::Latest,
             meta: None,
+            boundaries: Default::default(),
+            include_ignored: false,
         }
     }
 
@@ -344,9 +372,9 @@ mod tests {
              {\"text\":\"Oil fell.\"}\n"
         );
         assert_eq!(summary.total.unlabeled, 2);
-        opts.only_label = Some(1);
+        opts.only_label = Some(OnlyLabel::Label(1));
         assert_eq!(run(std::slice::from_ref(&a), &events, &opts).0, "");
-        opts.only_label = Some(2);
+        opts.only_label = Some(OnlyLabel::Label(2));
         assert_eq!(texts(&run(&[a], &events, &opts).0), ["\"Troops moved.\""]);
     }
 

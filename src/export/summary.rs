@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::LabelSet;
 use super::record::Verdict;
+use super::resolve::Resolve;
 use super::split::SplitName;
 use crate::attach::Orphan;
 use crate::escape::escape;
@@ -20,6 +21,8 @@ pub struct Counts {
     pub negatives: usize,
     /// Sentences nobody annotated (only with `--include-unlabeled`).
     pub unlabeled: usize,
+    /// Ignored sentences (only with `--include-ignored`): neither labels nor negatives.
+    pub ignored: usize,
 }
 
 impl Counts {
@@ -28,6 +31,7 @@ impl Counts {
         self.sentences += 1;
         match annotation {
             None => self.unlabeled += 1,
+            Some(a) if a.ignored => self.ignored += 1,
             Some(a) if a.labels.is_empty() => self.negatives += 1,
             Some(a) => a.labels.iter().for_each(|&i| self.labels[i] += 1),
         }
@@ -43,7 +47,7 @@ pub struct Summary {
     pub splits: BTreeMap<SplitName, Counts>,
     /// Annotations whose article is not in the corpus.
     pub orphans_article_missing: usize,
-    /// Annotations whose offsets are no longer a sentence.
+    /// Annotations whose offsets are no longer a sentence (boundary overrides included).
     pub orphans_not_a_sentence: usize,
     /// Annotations whose sentence text changed.
     pub orphans_text_changed: usize,
@@ -53,6 +57,12 @@ pub struct Summary {
     pub not_in_schema: BTreeMap<String, usize>,
     /// Sentences left out because they carry several labels under an exclusive schema.
     pub several_labels: usize,
+    /// Sentences left out because they were ignored (not to train on).
+    pub ignored: usize,
+    /// Sentences whose annotators (adjudicators aside) chose different label sets.
+    pub conflicts: usize,
+    /// Sentences left out because the annotators disagree and nobody adjudicated.
+    pub unsettled: usize,
 }
 
 impl Summary {
@@ -74,8 +84,39 @@ impl Summary {
     pub(super) fn orphan(&mut self, why: Orphan) {
         match why {
             Orphan::ArticleGone => self.orphans_article_missing += 1,
-            Orphan::NotASentence => self.orphans_not_a_sentence += 1,
+            // A split or merge is one way of no longer being a sentence.
+            Orphan::NotASentence | Orphan::Split | Orphan::Merged => {
+                self.orphans_not_a_sentence += 1;
+            }
             Orphan::TextChanged => self.orphans_text_changed += 1,
+        }
+    }
+
+    /// One line for standard error: how many sentences had conflicting annotators, and how
+    /// `how` settled them.
+    pub fn conflict_report(&self, how: &Resolve) -> String {
+        let n = self.conflicts;
+        let settled = match how {
+            Resolve::Latest => "each took the latest decision".to_owned(),
+            Resolve::Majority => format!(
+                "{} took the label set most annotators chose, {} ties were left out",
+                n - self.ties.min(n),
+                self.ties
+            ),
+            Resolve::Adjudicated => format!(
+                "{} took the adjudicated decision, {} not adjudicated were left out",
+                n - self.unsettled.min(n),
+                self.unsettled
+            ),
+            Resolve::Annotator(name) => {
+                format!("only {}'s decisions were taken", escape(name))
+            }
+        };
+        match how {
+            Resolve::Annotator(_) => {
+                format!("conflicts between annotators: none looked at, {settled}\n")
+            }
+            _ => format!("{n} sentences had conflicting annotators: {settled}\n"),
         }
     }
 
@@ -96,6 +137,10 @@ impl Summary {
         if show_unlabeled {
             header.push("unlabeled".into());
         }
+        let show_ignored = self.total.ignored > 0;
+        if show_ignored {
+            header.push("ignored".into());
+        }
         let mut rows = vec![header];
         let mut push = |name: &str, c: &Counts| {
             let mut row = vec![name.to_string(), c.sentences.to_string()];
@@ -105,6 +150,9 @@ impl Summary {
             row.push(c.negatives.to_string());
             if show_unlabeled {
                 row.push(c.unlabeled.to_string());
+            }
+            if show_ignored {
+                row.push(c.ignored.to_string());
             }
             rows.push(row);
         };
@@ -150,6 +198,13 @@ impl Summary {
                 self.orphans_article_missing,
                 self.orphans_not_a_sentence,
                 self.orphans_text_changed
+            );
+        }
+        if self.ignored > 0 {
+            let _ = writeln!(
+                out,
+                "{} ignored sentences were left out (--include-ignored writes them)",
+                self.ignored
             );
         }
         if self.ties > 0 {

@@ -10,8 +10,10 @@ use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use crate::attach::check_span;
+use crate::boundary;
 use crate::corpus::{Article, Span};
 use crate::export::record::fold_whitespace;
+use crate::store::Overrides;
 
 use super::Imported;
 
@@ -54,6 +56,7 @@ pub struct Index<'a> {
     by_id: HashMap<&'a str, usize>,
     spans: Vec<Option<Vec<Span>>>,
     by_text: Option<HashMap<String, Vec<(usize, usize)>>>,
+    boundaries: Overrides,
 }
 
 impl<'a> Index<'a> {
@@ -68,7 +71,14 @@ impl<'a> Index<'a> {
                 .collect(),
             spans: vec![None; articles.len()],
             by_text: None,
+            boundaries: Overrides::default(),
         }
+    }
+
+    /// The same index with sentences corrected by a store's boundary overrides, as the
+    /// store's sessions see them.
+    pub fn with_boundaries(self, boundaries: Overrides) -> Index<'a> {
+        Index { boundaries, ..self }
     }
 
     /// The article at `index` of the corpus.
@@ -78,7 +88,9 @@ impl<'a> Index<'a> {
 
     fn spans(&mut self, article: usize) -> &[Span] {
         let articles = self.articles;
-        self.spans[article].get_or_insert_with(|| articles[article].sentences())
+        let boundaries = &self.boundaries;
+        self.spans[article]
+            .get_or_insert_with(|| boundary::sentences(&articles[article], boundaries))
     }
 
     /// The article (its position in the corpus) and sentence span `imported` belongs to.

@@ -137,5 +137,5 @@ fn same(annotation: &Annotation<'_>, decision: &Decision) -> bool {
         .collect();
     stored.sort_unstable();
     given.sort_unstable();
-    stored == given && annotation.fp() == fingerprint(&decision.text)
+    !annotation.is_ignored() && stored == given && annotation.fp() == fingerprint(&decision.text)
 }

@@ -25,10 +25,11 @@ impl<'a> Annotation<'a> {
         Annotation(Source::Store(set, stored))
     }
 
-    /// `Set` for every annotation in a store; a view of a `Clear` event says `Clear`.
+    /// `Set` or `Ignore` for every annotation in a store; a view of a `Clear` event says
+    /// `Clear`.
     pub fn op(&self) -> Op {
         match self.0 {
-            Source::Store(..) => Op::Set,
+            Source::Store(_, s) => s.op(),
             Source::Event(e) => e.op,
         }
     }
@@ -114,11 +115,21 @@ impl<'a> Annotation<'a> {
         }
     }
 
+    /// The lowest journal format version that can carry this annotation.
+    fn version(&self) -> u32 {
+        self.origin().since_version().max(self.op().since_version())
+    }
+
+    /// Ignored: not a sentence to train on (then [`Annotation::labels`] is empty).
+    pub fn is_ignored(&self) -> bool {
+        self.op() == Op::Ignore
+    }
+
     /// The annotation as an owned journal event.
     pub fn to_event(&self) -> Event {
         match self.0 {
             Source::Store(..) => Event {
-                v: self.origin().since_version(),
+                v: self.version(),
                 op: self.op(),
                 article: self.article().to_owned(),
                 start: self.start(),
@@ -137,7 +148,7 @@ impl<'a> Annotation<'a> {
     /// The journal line's fields, borrowed, in the journal's order.
     pub(crate) fn line(&self) -> Wire<'a> {
         Wire {
-            v: self.origin().since_version(),
+            v: self.version(),
             op: self.op(),
             article: self.article(),
             start: self.start(),

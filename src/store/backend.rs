@@ -13,6 +13,7 @@ use super::annotation::Annotation;
 use super::decision::Decision;
 use super::error::StoreError;
 use super::event::Event;
+use super::overrides::{BoundaryChange, Overrides};
 
 /// A place where annotations are kept. It is moved to the session's store worker, so it must
 /// be [`Send`]; every method may block (a disk sync, later a network round trip).
@@ -42,6 +43,13 @@ pub trait Store: Send {
     /// was there), so that appends go on. Whatever was found there is kept, never
     /// overwritten; the returned path says where (`None`: nothing was there).
     fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError>;
+
+    /// Writes a boundary override (or its withdrawal) durably, adding the format version,
+    /// the fingerprint and the time; as [`Store::append`], `Ok` only once it is synced.
+    fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError>;
+
+    /// The live boundary overrides, every annotator's: they apply for everyone.
+    fn boundaries(&self) -> &Overrides;
 }
 
 impl Store for LabelStore {
@@ -63,9 +71,10 @@ impl Store for LabelStore {
         Box::new(LabelStore::annotations(self))
     }
 
+    /// A writer has none (one writer per journal: nothing else appends to it); a store
+    /// opened read-only follows what the writing session appends.
     fn arrivals(&mut self) -> Result<Vec<Event>, StoreError> {
-        // One writer per journal: nothing else appends to it.
-        Ok(Vec::new())
+        self.follow()
     }
 
     /// [`LabelStore::recreate`]: the file found at the path goes to
@@ -73,5 +82,13 @@ impl Store for LabelStore {
     /// new journal there.
     fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {
         LabelStore::recreate(self)
+    }
+
+    fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError> {
+        LabelStore::append_boundary(self, change.event(super::now_ms()))
+    }
+
+    fn boundaries(&self) -> &Overrides {
+        LabelStore::boundaries(self)
     }
 }

@@ -21,6 +21,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
     let op = match c.string()?.get().as_ref() {
         "set" => Op::Set,
         "clear" => Op::Clear,
+        "ignore" => Op::Ignore,
         _ => return None,
     };
     c.literal(",\"article\":")?;
@@ -74,6 +75,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
         ts,
         origin,
         text,
+        at: None,
     })
 }
 

@@ -4,8 +4,18 @@
 
 use super::event::{Event, Op, Origin, fingerprint};
 
+/// The one-name label set that stands for *ignore* (not a sentence to train on) in a
+/// decision and in the session's model; the journal writes it as the op `ignore` with no
+/// labels. No schema label can have this name: label names never hold `;`.
+pub const IGNORE: &str = ";ignore";
+
+/// Whether a label set is the one that stands for *ignore*.
+pub fn is_ignore(labels: &[String]) -> bool {
+    matches!(labels, [only] if only == IGNORE)
+}
+
 /// One annotator's decision on one sentence: these labels (`Some(vec![])` is "reviewed, no
-/// stance"), or `None` to withdraw the annotation.
+/// stance", `Some(vec![IGNORE])` is "ignored"), or `None` to withdraw the annotation.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     /// The article's id.
@@ -30,18 +40,22 @@ impl Decision {
     /// The journal event for this decision made at `ts` (Unix milliseconds): the version is
     /// the lowest that can carry it, the fingerprint is that of `text`.
     pub fn event(&self, ts: u64) -> Event {
+        let ignored = self.labels.as_deref().is_some_and(is_ignore);
         let mut event = Event {
             v: 0,
-            op: if self.labels.is_some() {
-                Op::Set
-            } else {
-                Op::Clear
+            op: match &self.labels {
+                _ if ignored => Op::Ignore,
+                Some(_) => Op::Set,
+                None => Op::Clear,
             },
             article: self.article.clone(),
             start: self.start,
             end: self.end,
             fp: fingerprint(&self.text),
-            labels: self.labels.clone().unwrap_or_default(),
+            labels: match ignored {
+                true => Vec::new(),
+                false => self.labels.clone().unwrap_or_default(),
+            },
             annotator: self.annotator.clone(),
             ts,
             origin: self.origin,
@@ -80,9 +94,25 @@ mod tests {
             ..decision
         }
         .event(8);
+        assert_eq!((withdrawn.op, withdrawn.v), (Op::Clear, 2));
+    }
+
+    #[test]
+    fn an_ignore_is_a_version_3_event_with_no_labels() {
+        let decision = Decision {
+            article: "a".into(),
+            start: 0,
+            end: 6,
+            text: "REUTER".into(),
+            labels: Some(vec![IGNORE.into()]),
+            origin: Origin::Typed,
+            annotator: "ana".into(),
+        };
+        let event = decision.event(7);
         assert_eq!(
-            (withdrawn.op, withdrawn.v),
-            (Op::Clear, NEWEST_JOURNAL_VERSION)
+            (event.op, event.v, event.labels.len()),
+            (Op::Ignore, NEWEST_JOURNAL_VERSION, 0)
         );
+        assert_eq!(NEWEST_JOURNAL_VERSION, 3);
     }
 }

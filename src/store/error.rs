@@ -113,6 +113,20 @@ pub enum StoreError {
         /// The length of the events this store knows it holds.
         expected: u64,
     },
+    /// A store folder (one journal per annotator) holds what is not an annotator's journal
+    /// as stance writes it, or a journal holds another annotator's events; nothing is
+    /// written.
+    #[error(
+        "label store folder {}: {}",
+        escape::path(path),
+        escape::escape(reason)
+    )]
+    Folder {
+        /// The folder, or the journal in it.
+        path: PathBuf,
+        /// What is wrong, naming the file or the annotator.
+        reason: String,
+    },
 }
 
 fn holder(pid: u32) -> String {

@@ -12,6 +12,32 @@ pub enum Op {
     Set,
     /// The annotator withdrew the annotation: the sentence is not annotated again.
     Clear,
+    /// A boundary override: the sentence `start..end` is two, cut at `at` (format version 3).
+    Split,
+    /// A boundary override: the two sentences in `start..end`, the second starting at `at`,
+    /// are one (format version 3).
+    Merge,
+    /// Withdraws the boundary override at `at` (an undone split or merge): the segmenter
+    /// decides there again (format version 3).
+    Restore,
+    /// Not a sentence to train on (a sign-off, a broken fragment): decided, but neither a
+    /// label set nor a negative; carries no labels (format version 3).
+    Ignore,
+}
+
+impl Op {
+    /// Whether the op changes sentence boundaries rather than an annotation.
+    pub fn is_boundary(self) -> bool {
+        matches!(self, Op::Split | Op::Merge | Op::Restore)
+    }
+
+    /// The first journal format version that has this op.
+    pub fn since_version(self) -> u32 {
+        match self {
+            Op::Set | Op::Clear => 1,
+            Op::Split | Op::Merge | Op::Restore | Op::Ignore => 3,
+        }
+    }
 }
 
 /// How the labels of an event were chosen.
@@ -44,7 +70,7 @@ impl Origin {
 pub struct Event {
     /// Journal format version.
     pub v: u32,
-    /// Set or clear.
+    /// Set, clear or ignore.
     pub op: Op,
     /// The article's id.
     pub article: String,
@@ -98,7 +124,7 @@ impl Event {
     /// The lowest format version that can carry this event: lines are written with it, so a
     /// journal that uses nothing newer stays readable by an older stance.
     pub fn version_needed(&self) -> u32 {
-        self.origin.since_version()
+        self.origin.since_version().max(self.op.since_version())
     }
 }
 
@@ -113,8 +139,10 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// older field means, so every older journal reads as it did. Unknown fields stay an error in
 /// every version (a misspelt field is never read as "no labels"), which is what makes an
 /// older stance refuse a newer line, with a "newer stance" message, instead of misreading
-/// it. Version 2 adds the origins `imported` and `adjudicated`.
-pub const NEWEST_JOURNAL_VERSION: u32 = 2;
+/// it. Version 2 adds the origins `imported` and `adjudicated`. Version 3 adds the boundary
+/// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`, and
+/// the op `ignore` (a sentence decided as not one to train on; its `labels` is empty).
+pub const NEWEST_JOURNAL_VERSION: u32 = 3;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the
 /// journal's `fp` field ([`crate::hash::fingerprint_u64`] holds it as a number).

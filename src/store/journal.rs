@@ -11,6 +11,7 @@ use serde::Serialize;
 use super::annotation::Annotation;
 use super::error::StoreError;
 use super::lock::sibling;
+use super::overrides::BoundaryEvent;
 
 /// Suffix of the file a compaction writes before renaming it over the journal.
 pub(crate) const COMPACT_SUFFIX: &str = ".compact-tmp";
@@ -142,16 +143,17 @@ pub(crate) fn roll_back(file: &File, len: u64) -> io::Result<()> {
     file.sync_data()
 }
 
-/// Writes `annotations` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
+/// Writes `boundaries` then `annotations` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
 /// the caller then syncs the folder. Returns the new journal, open for appending, and its
 /// length. On failure the temporary file is removed and the journal is untouched.
 pub(crate) fn write_compacted<'a>(
     journal: &Path,
+    boundaries: &[BoundaryEvent],
     annotations: impl Iterator<Item = Annotation<'a>>,
 ) -> Result<(File, u64), StoreError> {
     let tmp = sibling(journal, COMPACT_SUFFIX);
     remove_leftover(journal)?;
-    let written = write_synced(&tmp, annotations).map_err(|e| {
+    let written = write_synced(&tmp, boundaries, annotations).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         StoreError::io(&tmp, "write", e)
     })?;
@@ -166,6 +168,7 @@ pub(crate) fn write_compacted<'a>(
 /// followed), and returns it open for appending: once renamed, it is the journal.
 fn write_synced<'a>(
     tmp: &Path,
+    boundaries: &[BoundaryEvent],
     annotations: impl Iterator<Item = Annotation<'a>>,
 ) -> io::Result<(File, u64)> {
     let file = OpenOptions::new()
@@ -176,6 +179,12 @@ fn write_synced<'a>(
     let mut out = BufWriter::with_capacity(1 << 20, file);
     let mut written = 0u64;
     let mut line = Vec::with_capacity(512);
+    for boundary in boundaries {
+        line.clear();
+        encode(boundary, &mut line);
+        out.write_all(&line)?;
+        written += line.len() as u64;
+    }
     for annotation in annotations {
         line.clear();
         encode(&annotation.line(), &mut line);

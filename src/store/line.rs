@@ -30,10 +30,31 @@ pub(crate) struct Line<'a> {
     pub(crate) origin: Origin,
     #[serde(default, borrow)]
     pub(crate) text: Str<'a>,
+    /// The boundary's offset, on boundary lines only (format version 3).
+    #[serde(default)]
+    pub(crate) at: Option<usize>,
 }
 
-#[cfg(test)]
 impl Line<'_> {
+    /// The boundary line this is, once [`super::overrides::invalid`] found it valid.
+    pub(crate) fn boundary(&self) -> Option<super::overrides::BoundaryEvent> {
+        Some(super::overrides::BoundaryEvent {
+            v: self.v,
+            op: self.op,
+            article: self.article.get().into_owned(),
+            start: self.start,
+            end: self.end,
+            fp: self.fp.get().into_owned(),
+            at: self.at?,
+            annotator: self.annotator.get().into_owned(),
+            ts: self.ts,
+            text: self.text.get().into_owned(),
+        })
+    }
+}
+
+impl Line<'_> {
+    /// An owned copy, for an event read while following another process's journal.
     pub(crate) fn into_event(self) -> super::event::Event {
         super::event::Event {
             v: self.v,

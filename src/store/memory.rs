@@ -11,12 +11,15 @@ use super::backend::Store;
 use super::decision::Decision;
 use super::error::StoreError;
 use super::event::{Event, NEWEST_JOURNAL_VERSION};
+use super::overrides::{BoundaryChange, BoundaryEvent, Overrides};
 use super::state::Annotations;
 
 /// The events every session of one memory store has appended, in order.
 #[derive(Debug, Default)]
 struct Log {
     events: Vec<Event>,
+    /// Boundary lines of every session, in order; recreation keeps them.
+    boundaries: Vec<BoundaryEvent>,
     /// The next append of any session fails with this reason (once), for tests.
     fail_next: Option<String>,
     /// Set by [`MemoryStore::replace_from_outside`]: what another process left in the
@@ -45,6 +48,9 @@ pub struct MemoryStore {
     clock: u64,
     /// The log's generation that `seen` counts in.
     generation: u64,
+    /// Boundary lines of the log already in `overrides`.
+    boundaries_seen: usize,
+    overrides: Overrides,
 }
 
 impl MemoryStore {
@@ -72,6 +78,8 @@ impl MemoryStore {
             delay: Duration::ZERO,
             clock: 0,
             generation: 0,
+            boundaries_seen: 0,
+            overrides: Overrides::default(),
         }
     }
 
@@ -118,9 +126,19 @@ impl MemoryStore {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Takes the log's boundary lines past `boundaries_seen` into `overrides`.
+    fn catch_up_boundaries(&mut self) {
+        let boundaries: Vec<BoundaryEvent> = self.log().boundaries[self.boundaries_seen..].to_vec();
+        self.boundaries_seen += boundaries.len();
+        for event in &boundaries {
+            self.overrides.apply(event);
+        }
+    }
+
     /// Takes the log's events past `seen` into the view, in log order; returns those that
     /// other sessions appended.
     fn catch_up(&mut self) -> Vec<Event> {
+        self.catch_up_boundaries();
         let generation = self.log().generation;
         if generation != self.generation {
             // Another session recreated the store: the log as it is now becomes the view,
@@ -230,5 +248,33 @@ impl Store for MemoryStore {
         self.seen = seen;
         self.own.clear();
         Ok(kept)
+    }
+
+    fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError> {
+        std::thread::sleep(self.delay);
+        self.clock += 1;
+        let event = change.event(self.clock);
+        let mut log = self.log();
+        if log.displaced.is_some() {
+            return Err(StoreError::JournalReplaced {
+                path: self.name.clone().into(),
+            });
+        }
+        if let Some(reason) = log.fail_next.take() {
+            return Err(StoreError::io(
+                self.name.clone(),
+                "append to label store",
+                std::io::Error::other(reason),
+            ));
+        }
+        log.boundaries.push(event);
+        drop(log);
+        // Others' lines before it are taken too: boundaries have no arrivals to hand out.
+        self.catch_up_boundaries();
+        Ok(())
+    }
+
+    fn boundaries(&self) -> &Overrides {
+        &self.overrides
     }
 }

@@ -32,7 +32,7 @@
 //!   a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
-//! - Compaction writes one `set` per live annotation (orphans too: they are ordinary
+//! - Compaction writes one line per live boundary override, then one `set` per live annotation (orphans too: they are ordinary
 //!   annotations) to `<store>.compact-tmp`, syncs it, renames it over the journal and
 //!   syncs the folder. A leftover temporary file is removed by the next writer's open:
 //!   the journal beside it is complete, since the rename is the last step. Compaction
@@ -54,22 +54,31 @@
 //!   is not shorter than what it wrote; if not, the append is refused
 //!   ([`StoreError::JournalReplaced`], [`StoreError::JournalTruncated`]) and nothing is
 //!   written until [`LabelStore::recreate`] writes the store's annotations back.
+//! - Several annotators: a store folder keeps one such journal per annotator
+//!   ([`FolderStore`]); [`OpenedStore`] opens a path in whichever layout it names
+//!   ([`layout_of`]), and [`convert()`] turns a journal into a folder.
 
 mod annotation;
 mod backend;
 mod canonical;
+mod convert;
 mod decision;
 mod error;
 pub mod event;
+mod file_name;
+mod folder;
 mod journal;
+mod layout;
 mod line;
 mod lines;
 mod lock;
 mod memory;
 mod orphans;
+mod overrides;
 pub mod registry;
 mod replay;
 mod state;
+mod tail;
 mod writer;
 
 use std::fs::File;
@@ -80,11 +89,15 @@ use anyhow::Context;
 
 pub use annotation::Annotation;
 pub use backend::Store;
-pub use decision::Decision;
+pub use convert::{Converted, convert};
+pub use decision::{Decision, IGNORE, is_ignore};
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
+pub use folder::{FolderStore, journal_path};
+pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
+pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
 
 use lock::Lock;
 use state::Annotations;
@@ -98,12 +111,15 @@ const AUTO_COMPACT_MIN_SUPERSEDED: usize = 10_000;
 pub struct LabelStore {
     path: PathBuf,
     annotations: Annotations,
+    overrides: Overrides,
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
     /// Set when the store was opened read-only because its folder could not be written:
     /// the annotator to take the lock as once it can be, tried again on each append.
     retry_as: Option<String>,
+    /// How far a read-only store has read its journal, to take in what its writer adds.
+    followed: Option<tail::Mark>,
 }
 
 impl LabelStore {
@@ -129,6 +145,7 @@ impl LabelStore {
         let mut store = LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
+            overrides: replay.overrides,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: Some(Writer::new(
@@ -140,9 +157,11 @@ impl LabelStore {
                 replay.needs_newline,
             )),
             retry_as: None,
+            followed: None,
         };
-        let superseded = replay.events - store.annotations.len();
-        if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > store.annotations.len() {
+        let live = store.annotations.len() + store.overrides.len();
+        let superseded = replay.events - live;
+        if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > live {
             // The journal is complete whether or not this succeeds.
             let _ = store.compact();
         }
@@ -153,18 +172,23 @@ impl LabelStore {
     /// A writer may be appending meanwhile: its unfinished last line reads as torn.
     pub fn open_read_only(path: &Path) -> Result<LabelStore, StoreError> {
         // A FIFO would block the read until a writer came.
-        let replay = match crate::special::refuse(path).and_then(|()| File::open(path)) {
-            Ok(file) => replay::replay(path, &file)?,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => replay::Replay::default(),
+        let (replay, file) = match crate::special::refuse(path).and_then(|()| File::open(path)) {
+            Ok(file) => (replay::replay(path, &file)?, Some(file)),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => (replay::Replay::default(), None),
             Err(e) => return Err(StoreError::io(path, "read label store", e)),
         };
         Ok(LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
+            overrides: replay.overrides,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
             retry_as: None,
+            followed: Some(tail::Mark {
+                file,
+                len: replay.complete_len,
+            }),
         })
     }
 
@@ -220,6 +244,34 @@ impl LabelStore {
         Ok(())
     }
 
+    /// Writes a boundary line and syncs it; on success (only) [`LabelStore::boundaries`]
+    /// includes it. On error the journal holds exactly what it held before.
+    pub fn append_boundary(&mut self, event: BoundaryEvent) -> Result<(), StoreError> {
+        let invalid = |reason| StoreError::InvalidEvent {
+            path: self.path.clone(),
+            reason,
+        };
+        if event.v != event.op.since_version() {
+            return Err(invalid(format!(
+                "version {} is not {}",
+                event.v,
+                event.op.since_version()
+            )));
+        }
+        if let Some(reason) = overrides::invalid(event.op, event.start, event.end, Some(event.at)) {
+            return Err(invalid(reason));
+        }
+        self.take_for_writing()?;
+        self.writer_mut()?.append_boundary(&event)?;
+        self.overrides.apply(&event);
+        Ok(())
+    }
+
+    /// The live boundary overrides, every annotator's.
+    pub fn boundaries(&self) -> &Overrides {
+        &self.overrides
+    }
+
     /// Refuses an event whose version is not the one its fields need, or whose span is
     /// backwards.
     fn check(&self, event: &Event) -> Result<(), StoreError> {
@@ -235,6 +287,9 @@ impl LabelStore {
                 event.v,
                 event.version_needed()
             )));
+        }
+        if event.op == Op::Ignore && !event.labels.is_empty() {
+            return Err(invalid("an ignore carries no labels".into()));
         }
         replay::check(event.start, event.end).map_err(invalid)
     }
@@ -273,7 +328,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.compact(self.annotations.iter())
+        writer.compact(&self.overrides.events(), self.annotations.iter())
     }
 
     /// Writes everything this store knows back at its path after another process
@@ -293,7 +348,7 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.recreate(self.annotations.iter())
+        writer.recreate(&self.overrides.events(), self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.
@@ -333,7 +388,9 @@ fn login_name() -> String {
         .unwrap_or_else(|| "unknown".to_owned())
 }
 
-/// `labels/<corpus_key>.jsonl` in the platform data folder, or in `STANCE_DATA_DIR`.
+/// `labels/<corpus_key>` (a store folder) in the platform data folder, or in
+/// `STANCE_DATA_DIR`; `labels/<corpus_key>.jsonl` instead when that journal exists (a store
+/// made before store folders, not yet converted).
 pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
     let bad = corpus_key.is_empty()
         || corpus_key == "."
@@ -343,7 +400,12 @@ pub fn default_path(corpus_key: &str) -> anyhow::Result<PathBuf> {
         !bad,
         "corpus key {corpus_key:?} cannot name a label store file"
     );
-    Ok(labels_dir()?.join(format!("{corpus_key}.jsonl")))
+    let dir = labels_dir()?;
+    let journal = dir.join(format!("{corpus_key}.jsonl"));
+    if std::fs::symlink_metadata(&journal).is_ok() {
+        return Ok(journal);
+    }
+    Ok(dir.join(corpus_key))
 }
 
 /// The folder that holds the default label stores: `labels/` in the platform data folder,

@@ -209,10 +209,25 @@ fn matches(dir: &Path, corpus: &Corpus) -> Vec<Match> {
     found
 }
 
-/// True when a store exists at `path` and is not an empty journal (a folder counts as
-/// holding something): an empty file is what opening a moved corpus used to leave.
+/// True when a store exists at `path` and holds a line: a journal that is not empty, or a
+/// store folder with a journal that is not. An empty one is what opening a moved corpus
+/// leaves.
 fn holds_anything(path: &Path) -> bool {
-    fs::metadata(path).is_ok_and(|meta| meta.is_dir() || meta.len() > 0)
+    let Ok(meta) = fs::metadata(path) else {
+        return false;
+    };
+    if !meta.is_dir() {
+        return meta.len() > 0;
+    }
+    fs::read_dir(path).is_ok_and(|entries| {
+        entries.flatten().any(|entry| {
+            entry
+                .file_name()
+                .to_str()
+                .is_some_and(|n| n.ends_with(".jsonl"))
+                && entry.metadata().is_ok_and(|m| m.is_file() && m.len() > 0)
+        })
+    })
 }
 
 #[cfg(test)]

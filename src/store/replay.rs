@@ -16,12 +16,15 @@ use super::error::StoreError;
 use super::event::{NEWEST_JOURNAL_VERSION, Op};
 use super::line::Line;
 use super::lines;
+use super::overrides::{self, BoundaryEvent, Overrides};
 use super::state::Annotations;
 
 /// What a journal held.
 #[derive(Debug, Default)]
 pub(crate) struct Replay {
     pub annotations: Annotations,
+    /// The live boundary overrides.
+    pub overrides: Overrides,
     /// Valid events read.
     pub events: usize,
     /// The bytes of an incomplete last line left by a crash mid-write.
@@ -39,6 +42,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     let mut out = Replay::default();
     // Byte offset of the first bad line met so far (the pass goes backward), and why.
     let mut first_bad: Option<(u64, String)> = None;
+    let mut boundaries = Vec::new();
 
     let (body_len, fragment) = lines::split_tail(file, len).map_err(read_error)?;
     out.complete_len = len;
@@ -46,7 +50,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
         match parse(&fragment) {
             Parsed::Event(line) => {
                 out.needs_newline = true;
-                take(&mut out, line);
+                take(&mut out, &mut boundaries, line);
             }
             Parsed::Unfinished(_) => {
                 out.torn = Some(fragment.clone());
@@ -57,7 +61,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     }
 
     lines::for_each_backward(file, body_len, |bytes, offset| match parse(bytes) {
-        Parsed::Event(line) => take(&mut out, line),
+        Parsed::Event(line) => take(&mut out, &mut boundaries, line),
         Parsed::Unfinished(_) if bytes.is_empty() => {
             first_bad = Some((offset, "empty line".into()));
         }
@@ -73,19 +77,60 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
         });
     }
     out.annotations.finish_backward();
+    // Met newest first; the few there are go in again in journal order.
+    for event in boundaries.iter().rev() {
+        out.overrides.apply(event);
+    }
     Ok(out)
 }
 
-/// Counts a valid event, keeping it only when it is its sentence's newest.
-fn take(out: &mut Replay, line: Line<'_>) {
+/// What one journal line holds: a decision on a sentence, or a boundary override.
+#[derive(Debug)]
+pub(crate) enum JournalLine {
+    /// A `set` or `clear` of a sentence's annotation.
+    Decision(super::event::Event),
+    /// A `split`, `merge` or `restore` of a boundary.
+    Boundary(BoundaryEvent),
+}
+
+impl JournalLine {
+    /// Who wrote the line.
+    pub(crate) fn annotator(&self) -> &str {
+        match self {
+            JournalLine::Decision(event) => &event.annotator,
+            JournalLine::Boundary(event) => &event.annotator,
+        }
+    }
+}
+
+/// One complete journal line (without its newline), validated as replay validates it; the
+/// reason it is not a valid line otherwise.
+pub(crate) fn parse_event(bytes: &[u8]) -> Result<JournalLine, String> {
+    match parse(bytes) {
+        Parsed::Event(line) => Ok(match line.boundary() {
+            Some(boundary) => JournalLine::Boundary(boundary),
+            None => JournalLine::Decision(line.into_event()),
+        }),
+        Parsed::Unfinished(_) if bytes.is_empty() => Err("empty line".into()),
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => Err(reason),
+    }
+}
+
+/// Counts a valid event, keeping it only when it is its sentence's newest; boundary lines
+/// go to `boundaries`, newest first.
+fn take(out: &mut Replay, boundaries: &mut Vec<BoundaryEvent>, line: Line<'_>) {
     out.events += 1;
+    if let Some(boundary) = line.boundary() {
+        boundaries.push(boundary);
+        return;
+    }
     let key = out.annotations.key(
         &line.article.get(),
         line.start,
         line.end,
         &line.annotator.get(),
     );
-    if out.annotations.claim_newest(key, line.op) && line.op == Op::Set {
+    if out.annotations.claim_newest(key, line.op) && line.op != Op::Clear {
         out.annotations.push_newest(key, line);
     }
 }
@@ -113,7 +158,18 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             line.origin.since_version(),
             line.v
         )),
-        Ok(line) => match check(line.start, line.end) {
+        Ok(line) if line.v < line.op.since_version() => Parsed::Bad(format!(
+            "op {:?} needs journal format version {} but the line says {}",
+            line.op,
+            line.op.since_version(),
+            line.v
+        )),
+        Ok(line) if line.op == Op::Ignore && line.labels.iter().next().is_some() => {
+            Parsed::Bad("op \"ignore\" carries no labels".into())
+        }
+        Ok(line) => match check(line.start, line.end).and_then(|()| {
+            overrides::invalid(line.op, line.start, line.end, line.at).map_or(Ok(()), Err)
+        }) {
             Ok(()) => Parsed::Event(line),
             Err(reason) => Parsed::Bad(reason),
         },

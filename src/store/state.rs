@@ -169,6 +169,8 @@ pub(crate) struct Stored {
     fp: u64,
     fp_odd: bool,
     origin: Origin,
+    /// The op was `Ignore` (then `labels` is the empty set), not `Set`.
+    ignored: bool,
     article: u32,
     annotator: u32,
     labels: u32,
@@ -207,9 +209,11 @@ impl Annotations {
     }
 
     /// The in-memory form of an annotation whose article and annotator `key` holds.
+    #[allow(clippy::too_many_arguments)]
     fn store<S: AsRef<str>>(
         &mut self,
         key: Key,
+        op: Op,
         fp: &str,
         labels: impl Iterator<Item = S> + Clone,
         ts: u64,
@@ -228,19 +232,21 @@ impl Annotations {
             fp: number,
             fp_odd,
             origin,
+            ignored: op == Op::Ignore,
             article: key.article,
             annotator: key.annotator,
             labels: self.label_sets.intern(labels),
         }
     }
 
-    /// Applies one event in journal order: `Set` replaces, `Clear` removes.
+    /// Applies one event in journal order: `Set` and `Ignore` replace, `Clear` removes.
     pub(crate) fn apply(&mut self, event: Event) {
         let key = self.key(&event.article, event.start, event.end, &event.annotator);
         match event.op {
-            Op::Set => {
+            Op::Set | Op::Ignore => {
                 let stored = self.store(
                     key,
+                    event.op,
                     &event.fp,
                     event.labels.iter().map(String::as_str),
                     event.ts,
@@ -263,6 +269,8 @@ impl Annotations {
                     self.squeeze_if_sparse();
                 }
             }
+            // Boundary lines hold no annotation: stores keep them apart.
+            Op::Split | Op::Merge | Op::Restore => {}
         }
     }
 
@@ -270,8 +278,8 @@ impl Annotations {
     /// newer event for it was already seen, so the caller can skip building this one.
     pub(crate) fn claim_newest(&mut self, key: Key, op: Op) -> bool {
         let slot = match op {
-            Op::Set => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
-            Op::Clear => CLEARED,
+            Op::Set | Op::Ignore => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
+            Op::Clear | Op::Split | Op::Merge | Op::Restore => CLEARED,
         };
         match self.index.entry(key) {
             Entry::Occupied(_) => false,
@@ -282,12 +290,12 @@ impl Annotations {
         }
     }
 
-    /// Stores the `Set` line whose key `claim_newest` just gave a slot to.
+    /// Stores the `Set` or `Ignore` line whose key `claim_newest` just gave a slot to.
     pub(crate) fn push_newest(&mut self, key: Key, line: Line<'_>) {
         let fp = line.fp.get();
         let labels = line.labels.iter();
         let text = line.text.into_boxed_str();
-        let stored = self.store(key, &fp, labels, line.ts, line.origin, text);
+        let stored = self.store(key, line.op, &fp, labels, line.ts, line.origin, text);
         self.slots.push(Some(stored));
     }
 
@@ -384,6 +392,10 @@ impl Stored {
 
     pub(crate) fn origin(&self) -> Origin {
         self.origin
+    }
+
+    pub(crate) fn op(&self) -> Op {
+        if self.ignored { Op::Ignore } else { Op::Set }
     }
 
     pub(crate) fn text(&self) -> &str {

@@ -10,6 +10,7 @@ use super::error::StoreError;
 use super::event::Event;
 use super::journal;
 use super::lock::{Lock, same_file};
+use super::overrides::BoundaryEvent;
 
 /// The journal's writing end, held only with the lock.
 #[derive(Debug)]
@@ -67,16 +68,29 @@ impl Writer {
     /// again first. Refused without writing when the journal was removed, replaced or
     /// truncated by another process.
     pub(crate) fn append_all(&mut self, events: &[Event]) -> Result<(), StoreError> {
+        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
+        let mut line = Vec::with_capacity(text + 1);
+        for event in events {
+            journal::encode(event, &mut line);
+        }
+        self.append_encoded(line)
+    }
+
+    /// Appends a boundary line and syncs it, as [`Writer::append_all`] does events.
+    pub(crate) fn append_boundary(&mut self, event: &BoundaryEvent) -> Result<(), StoreError> {
+        let mut line = Vec::with_capacity(256 + event.text.len());
+        journal::encode(event, &mut line);
+        self.append_encoded(line)
+    }
+
+    /// Appends `encoded` (whole lines, each with its newline) with one write and one sync.
+    fn append_encoded(&mut self, encoded: Vec<u8>) -> Result<(), StoreError> {
         self.check_still_ours()?;
         let path = &self.real;
         let failed = |e| StoreError::io(path, "append to label store", e);
-        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
-        let mut line = Vec::with_capacity(text + 1);
+        let mut line = encoded;
         if self.needs_newline {
-            line.push(b'\n');
-        }
-        for event in events {
-            journal::encode(event, &mut line);
+            line.insert(0, b'\n');
         }
         if let Some(fragment) = &self.torn {
             // If even the side file cannot be written, the bytes stay in the journal.
@@ -130,13 +144,14 @@ impl Writer {
     /// a torn last line is copied aside first.
     pub(crate) fn compact<'a>(
         &mut self,
+        boundaries: &[BoundaryEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<(), StoreError> {
         // Renaming over a file another process put at the path would destroy it.
         self.check_still_ours()?;
         self.keep_torn_aside()?;
         crate::fault::crash_point("compact:torn-kept");
-        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
         crate::fault::crash_point("compact:renamed");
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
@@ -149,6 +164,7 @@ impl Writer {
     /// [`super::LabelStore::recreate`].
     pub(crate) fn recreate<'a>(
         &mut self,
+        boundaries: &[BoundaryEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<Option<PathBuf>, StoreError> {
         journal::create_folders_of(&self.real)?;
@@ -160,7 +176,7 @@ impl Writer {
         } else {
             journal::move_aside(&self.real)?
         };
-        let (file, len) = journal::write_compacted(&self.real, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
         Ok(aside)

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::position;
 use crate::app::{Action, Position};
-use crate::store::{Decision, Store};
+use crate::store::{BoundaryChange, Decision, Store};
 
 /// How often an idle worker asks the store for others' decisions.
 const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
@@ -24,10 +24,14 @@ const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
 enum Job {
     /// Append a decision, then report `Saved(seq)` or `SaveFailed`.
     Save { seq: u64, decision: Decision },
+    /// Append decisions as one atomic write, then report each number saved or failed.
+    SaveAll(Vec<(u64, Decision)>),
     /// Record the annotator's position in the position file.
     Position(Position),
     /// Write the store back where it belongs, then report `Recreated` or `RecreateFailed`.
     Recreate,
+    /// Append a boundary override, then report `Saved(seq)` or `SaveFailed`.
+    Boundary { seq: u64, change: BoundaryChange },
 }
 
 /// The handle the event loop keeps on the worker thread.
@@ -69,6 +73,18 @@ impl StoreWorker {
     /// Queues a decision; it is reported back once synced (or failed).
     pub fn save(&self, seq: u64, decision: Decision) {
         self.send(Job::Save { seq, decision });
+    }
+
+    /// Queues a boundary override; it is reported back once synced (or failed), in order
+    /// with the decisions.
+    pub fn save_boundary(&self, seq: u64, change: BoundaryChange) {
+        self.send(Job::Boundary { seq, change });
+    }
+
+    /// Queues decisions to be written as one atomic step; each is reported back once the
+    /// step is synced (or failed).
+    pub fn save_all(&self, saves: Vec<(u64, Decision)>) {
+        self.send(Job::SaveAll(saves));
     }
 
     /// Queues writing the store back at its path after another process removed or replaced
@@ -147,7 +163,31 @@ fn work(
 
 fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<Action>) {
     let report = match job {
+        Job::SaveAll(saves) => {
+            let (seqs, decisions): (Vec<u64>, Vec<Decision>) = saves.into_iter().unzip();
+            let result = store.append_all(&decisions);
+            for seq in seqs {
+                let report = match &result {
+                    Ok(()) => Action::Saved(seq),
+                    Err(err) => Action::SaveFailed {
+                        seq,
+                        reason: err.to_string(),
+                        recreate: err.needs_recreate(),
+                    },
+                };
+                let _ = reports.send(report);
+            }
+            return;
+        }
         Job::Save { seq, decision } => match store.append(&decision) {
+            Ok(()) => Action::Saved(seq),
+            Err(err) => Action::SaveFailed {
+                seq,
+                reason: err.to_string(),
+                recreate: err.needs_recreate(),
+            },
+        },
+        Job::Boundary { seq, change } => match store.append_boundary(&change) {
             Ok(()) => Action::Saved(seq),
             Err(err) => Action::SaveFailed {
                 seq,

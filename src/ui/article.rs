@@ -3,9 +3,13 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{colour, truncate};
+use ratatui::layout::Rect;
+
+use super::{colour, text_width, truncate};
 use crate::app::State;
 use crate::app::layout::{MARK_WIDTH, Part, sanitize};
+use crate::app::query::TextQuery;
+use crate::store::is_ignore;
 
 /// The style of the sentence under the cursor.
 pub const CURRENT: Style = Style::new().add_modifier(Modifier::REVERSED);
@@ -13,12 +17,25 @@ pub const CURRENT: Style = Style::new().add_modifier(Modifier::REVERSED);
 pub const NOT_ANNOTATED: (char, Style) = ('·', Style::new().fg(Color::DarkGray));
 /// The mark of a sentence decided "reviewed, no stance".
 pub const NO_STANCE: (char, Style) = ('○', Style::new().fg(Color::Gray));
+/// The mark of a sentence ignored: not one to train on, and not a negative either.
+pub const IGNORED: (char, Style) = ('⌀', Style::new().fg(Color::DarkGray));
 /// The mark of a decision that could not be written.
 pub const UNSAVED: (char, Style) = (
     '!',
     Style::new()
         .fg(Color::White)
         .bg(Color::Red)
+        .add_modifier(Modifier::BOLD),
+);
+/// Beside the mark of a sentence whose boundary an analyst split or merged.
+pub const BOUNDARY_CHANGED: (char, Style) = ('┊', Style::new().fg(Color::Yellow));
+/// The mark, while others' decisions are shown, of a sentence another annotator decided
+/// otherwise than the session's annotator.
+pub const OTHERS_DIFFER: (char, Style) = (
+    '≠',
+    Style::new()
+        .fg(Color::Black)
+        .bg(Color::Yellow)
         .add_modifier(Modifier::BOLD),
 );
 /// The mark of a sentence with several labels: the first label's colour, then the second's.
@@ -68,11 +85,21 @@ fn rule(state: &State, buf: &mut Buffer) {
     for x in header.x..header.x + header.width {
         buf[(x, y)].set_symbol("─").set_style(dim);
     }
-    let lines = state.layout().lines.len();
+    let layout = state.layout();
+    let lines = layout.lines.len();
     let height = usize::from(state.screen().text.height);
-    if lines > height {
+    if lines > height || !layout.is_counted() {
         let last = (state.scroll() + height).min(lines);
-        let tag = format!(" {}% ", last * 100 / lines.max(1));
+        let tag = if layout.is_counted() {
+            format!(" {}% ", last * 100 / lines.max(1))
+        } else {
+            // Lines still being counted: the share of the text above the screen's end, by
+            // the share of the text counted so far.
+            let text = state.article().map_or("", |a| a.text.as_str());
+            let share = layout.counted_share(text);
+            let percent = (last as f64 / lines.max(1) as f64 * share * 100.0) as usize;
+            format!(" ~{percent}% ")
+        };
         let x = (header.x + header.width).saturating_sub(tag.len() as u16 + 1);
         buf.set_stringn(x, y, tag, usize::from(header.width), dim);
     }
@@ -82,6 +109,7 @@ fn text(state: &State, buf: &mut Buffer) {
     let area = state.screen().text;
     let cursor = state.cursor().sentence;
     let layout = state.layout();
+    let query = state.last_search().map(TextQuery::new);
     for row in 0..area.height {
         let Some(line) = layout.lines.get(state.scroll() + usize::from(row)) else {
             break;
@@ -99,9 +127,17 @@ fn text(state: &State, buf: &mut Buffer) {
                     let mut bytes = [0u8; 4];
                     let symbol = symbol.encode_utf8(&mut bytes);
                     buf.set_stringn(x, y, symbol, room.min(usize::from(MARK_WIDTH)), style);
+                    if room > 1 && state.boundary_changed(i) {
+                        let (symbol, style) = BOUNDARY_CHANGED;
+                        buf[(x + 1, y)].set_char(symbol).set_style(style);
+                    }
                 }
-                Part::Sentence(i) if i == cursor => {
-                    buf.set_stringn(x, y, &piece.text, room, CURRENT);
+                Part::Sentence(i) => {
+                    let style = if i == cursor { CURRENT } else { Style::new() };
+                    buf.set_stringn(x, y, &piece.text, room, style);
+                    if let Some(query) = &query {
+                        highlight(buf, x, y, room, &piece.text, query);
+                    }
                 }
                 _ => {
                     buf.set_stringn(x, y, &piece.text, room, Style::new());
@@ -111,14 +147,34 @@ fn text(state: &State, buf: &mut Buffer) {
     }
 }
 
+/// Marks the matches of the last search in a piece of sentence drawn at `x`, `y` (a match
+/// that a line break cuts in two is not marked).
+fn highlight(buf: &mut Buffer, x: u16, y: u16, room: usize, text: &str, query: &TextQuery) {
+    for range in query.ranges(text) {
+        let start = usize::from(text_width(&text[..range.start]));
+        let width = usize::from(text_width(&text[range]));
+        let end = (start + width).min(room);
+        if start < end {
+            let area = Rect::new(x + start as u16, y, (end - start) as u16, 1);
+            buf.set_style(area, super::preview::MATCH);
+        }
+    }
+}
+
 /// The one-cell mark before a sentence: its decision at a glance.
 pub fn mark(state: &State, sentence: usize) -> (char, Style) {
     if state.is_unsaved(sentence) {
         return UNSAVED;
     }
+    if state.shows_others() && state.others_differ_on(sentence) {
+        return OTHERS_DIFFER;
+    }
     let Some(labels) = state.annotation(sentence) else {
         return NOT_ANNOTATED;
     };
+    if is_ignore(labels) {
+        return IGNORED;
+    }
     let schema = state.schema();
     let mut known = labels.iter().filter_map(|name| schema.index_of(name));
     match (known.next(), known.next()) {

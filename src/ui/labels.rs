@@ -7,7 +7,6 @@ use ratatui::style::{Color, Modifier, Style};
 use super::{colour, rect, text_width, thousands, truncate};
 use crate::app::State;
 use crate::app::layout::{sanitize, word_wrap};
-use crate::app::screen::GUIDELINE_LINES;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
@@ -29,6 +28,7 @@ fn current_decision(state: &State) -> (String, Style) {
     let (text, style) = match state.annotation(sentence) {
         None => ("not annotated".to_owned(), DIM),
         Some(labels) if labels.is_empty() => ("no stance".to_owned(), Style::new()),
+        Some(labels) if crate::store::is_ignore(labels) => ("ignored".to_owned(), Style::new()),
         Some(labels) => (labels.join(", "), Style::new().add_modifier(Modifier::BOLD)),
     };
     if unsaved {
@@ -36,6 +36,29 @@ fn current_decision(state: &State) -> (String, Style) {
         return (format!("{text} (NOT SAVED)"), red);
     }
     (text, style)
+}
+
+/// The other annotators' decisions on the current sentence, one `name: labels` each; empty
+/// unless they are shown.
+fn others_decisions(state: &State) -> Vec<String> {
+    if !state.shows_others() {
+        return Vec::new();
+    }
+    let others = state.others_on(state.cursor().sentence);
+    if others.is_empty() {
+        return vec!["others: none decided it".to_owned()];
+    }
+    others
+        .into_iter()
+        .map(|(name, labels)| {
+            let labels = if labels.is_empty() {
+                "no stance".to_owned()
+            } else {
+                labels.join(", ")
+            };
+            format!("{}: {}", sanitize(name), sanitize(&labels))
+        })
+        .collect()
 }
 
 fn check(state: &State, label: usize) -> &'static str {
@@ -63,7 +86,12 @@ fn below(state: &State, buf: &mut Buffer) {
         buf[(x, area.y)].set_symbol("─").set_style(DIM);
     }
     let (decision, style) = current_decision(state);
-    let title = format!(" this sentence: {decision} ");
+    let others = others_decisions(state);
+    let title = if others.is_empty() {
+        format!(" this sentence: {decision} ")
+    } else {
+        format!(" this sentence: {decision} · {} ", others.join(" · "))
+    };
     buf.set_stringn(
         area.x + 1,
         area.y,
@@ -162,7 +190,7 @@ fn side(state: &State, buf: &mut Buffer) {
         let guideline = wrap(
             &sanitize(&label.guideline),
             width.saturating_sub(4),
-            GUIDELINE_LINES,
+            usize::from(height.saturating_sub(1)).max(1),
         );
         for (line, y) in guideline.iter().zip(top + 1..top + height) {
             buf.set_stringn(x + 4, y, line, width.saturating_sub(4), DIM);
@@ -195,6 +223,15 @@ fn side(state: &State, buf: &mut Buffer) {
     let (decision, style) = current_decision(state);
     for line in wrap(&decision, width, 3) {
         row(buf, &mut y, &line, style, "");
+    }
+    let others = others_decisions(state);
+    if !others.is_empty() {
+        row(buf, &mut y, "Others:", DIM, "");
+    }
+    for other in others {
+        for line in wrap(&other, width, 2) {
+            row(buf, &mut y, &line, Style::new().fg(Color::Yellow), "");
+        }
     }
 }
 

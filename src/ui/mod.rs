@@ -5,9 +5,12 @@
 
 mod article;
 pub mod bar;
+mod goto;
+mod guidelines;
 mod help;
 mod labels;
 mod picker;
+mod preview;
 mod review;
 mod stats_panel;
 mod status;
@@ -51,6 +54,8 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Articles => picker::render(state, buf),
         PanelId::Stats => stats_panel::render(state, buf),
         PanelId::Help => help::render(state, buf),
+        PanelId::Guidelines => guidelines::render(state, buf),
+        PanelId::GoTo => goto::render(state, buf),
     }
 }
 

@@ -10,6 +10,7 @@ use super::bar::gauge;
 use super::{clip, rect, text_width, thousands, truncate_left};
 use crate::app::State;
 use crate::app::layout::sanitize;
+use crate::app::preview::title_or_first_words;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// The filled part of a progress gauge.
@@ -79,12 +80,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         let selected = index == picker.selected();
         let base = if selected { CURRENT } else { Style::new() };
         let a = &state.articles()[article as usize];
-        let title = if a.title.trim().is_empty() {
-            "(untitled)"
-        } else {
-            a.title.as_str()
-        };
-        let title = clip(title, left);
+        let title = clip(&title_or_first_words(a), left);
         let (x, _) = buf.set_stringn(inner.x, y, &title, left, base.add_modifier(Modifier::BOLD));
         let used = usize::from(x - inner.x);
         if used + 3 < left {

@@ -1,15 +1,18 @@
 //! The review list: a header with the filter in force and the match count, then one row per
-//! annotation: label chips, the sentence, the article's title, the annotator. Only the rows
-//! on screen are drawn.
+//! annotation: label chips, the sentence, the article's title (or first words), the
+//! annotator. Only the rows on screen are drawn; the preview under them shows the selected
+//! row in full.
 
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::article::{CURRENT, NO_STANCE};
+use super::article::{CURRENT, IGNORED, NO_STANCE};
 use super::{chip_style, clip, rect, text_width, thousands, truncate};
 use crate::app::layout::sanitize;
+use crate::app::preview::title_or_first_words;
 use crate::app::review_list::{Entry, GONE, LabelFilter};
 use crate::app::{Action, State};
+use crate::store::BoundaryKind;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// The marker of an orphaned annotation.
@@ -29,6 +32,7 @@ const MAX_CHIPS: usize = 4;
 pub(super) fn render(state: &State, buf: &mut Buffer) {
     header(state, buf);
     rows(state, buf);
+    super::preview::render(state, buf);
 }
 
 /// The first key bound to `action`, for hints.
@@ -65,6 +69,7 @@ fn header(state: &State, buf: &mut Buffer) {
     match filter.label {
         LabelFilter::Any => {}
         LabelFilter::NoStance => parts.push("no stance".to_owned()),
+        LabelFilter::Ignored => parts.push("ignored".to_owned()),
         LabelFilter::Label(i) => parts.push(format!(
             "label {}",
             sanitize(&state.schema().labels[i].name)
@@ -81,6 +86,9 @@ fn header(state: &State, buf: &mut Buffer) {
     }
     if filter.orphaned {
         parts.push("orphaned only".to_owned());
+    }
+    if filter.disagreements {
+        parts.push("disagreements only".to_owned());
     }
     let line = if parts.is_empty() {
         format!(
@@ -126,6 +134,7 @@ fn legend(state: &State, buf: &mut Buffer, x: u16, width: usize) {
         put(&format!(" {} ", sanitize(&label.name)), DIM);
     }
     put(&format!(" {} no stance ", NO_STANCE.0), DIM);
+    put(&format!(" {} ignored ", IGNORED.0), DIM);
     put(&format!(" {} orphaned ", ORPHAN.0), DIM);
 }
 
@@ -227,11 +236,18 @@ fn row_line(state: &State, buf: &mut Buffer, y: u16, id: u32, selected: bool, c:
         buf.set_stringn(end, y, " ".repeat(rest), rest, base);
         *x += width + 1;
     };
-    cell(&mut x, c.sentence, review.text(id, articles), text_style);
+    let changed = state.boundary_changed_by(id).map(|(kind, who)| {
+        let what = match kind {
+            BoundaryKind::Split => "split",
+            BoundaryKind::Merge => "merged",
+        };
+        format!("[{what} by {who}] {}", review.text(id, articles))
+    });
+    let text = changed.as_deref().unwrap_or(review.text(id, articles));
+    cell(&mut x, c.sentence, text, text_style);
     if c.title > 0 {
         let title = match articles.get(entry.article) {
-            Some(article) if article.title.trim().is_empty() => "(untitled)".to_owned(),
-            Some(article) => article.title.clone(),
+            Some(article) => title_or_first_words(article),
             None if entry.article == GONE => {
                 format!("(gone: {})", review.article_id(id, articles))
             }
@@ -256,6 +272,10 @@ fn chips(state: &State, buf: &mut Buffer, x: u16, y: u16, entry: &Entry, width: 
     };
     if labels.is_empty() {
         buf.set_stringn(x, y, format!(" {} ", NO_STANCE.0), 3, NO_STANCE.1);
+        return;
+    }
+    if crate::store::is_ignore(labels) {
+        buf.set_stringn(x, y, format!(" {} ", IGNORED.0), 3, IGNORED.1);
         return;
     }
     let fit = usize::from(width / 3);

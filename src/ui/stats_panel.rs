@@ -9,7 +9,9 @@ use super::article::NO_STANCE;
 use super::bar::{bar, gauge};
 use super::picker::DONE;
 use super::{chip_style, clip, colour, rect, thousands};
+use crate::agree::Agreement;
 use crate::app::State;
+use crate::app::layout::sanitize;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 const BOLD: Style = Style::new().add_modifier(Modifier::BOLD);
@@ -96,6 +98,12 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             y += 1;
         }
     }
+    if let Some(agreement) = state.agreement()
+        && y + bottom_rows < bottom
+    {
+        let line = agreement_line(agreement);
+        text(buf, &mut y, &line, Style::new());
+    }
     y += 1;
     text(buf, &mut y, "Annotators", BOLD);
     let room = usize::from(bottom.saturating_sub(y + bottom_rows));
@@ -122,6 +130,9 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         };
         chart.draw(buf, y, &line);
         y += 1;
+    }
+    if y + bottom_rows < bottom {
+        text(buf, &mut y, &coverage(state), DIM);
     }
     y = y.max(bottom.saturating_sub(bottom_rows - 1));
     let pace = state.pace();
@@ -181,6 +192,26 @@ fn progress(state: &State, buf: &mut Buffer, x: u16, y: u16, width: usize) {
     }
 }
 
+/// Krippendorff's alpha per label on one line; `-` where it is undefined.
+fn agreement_line(agreement: &Agreement) -> String {
+    let per_label: Vec<String> = agreement
+        .labels
+        .iter()
+        .map(|l| {
+            let alpha = l
+                .alpha
+                .value()
+                .map_or("-".to_owned(), |v| format!("{v:.2}"));
+            format!("{} {alpha}", sanitize(&l.label))
+        })
+        .collect();
+    format!(
+        "Agreement (alpha) over {} units: {}",
+        thousands(agreement.units),
+        per_label.join(" · ")
+    )
+}
+
 /// The columns of the bar chart.
 struct Chart {
     x: u16,
@@ -214,4 +245,16 @@ impl Chart {
         cx += count.len() as u16;
         buf.set_stringn(cx, y, &percent, percent.len(), DIM);
     }
+}
+
+/// How many articles 0, 1, 2, ... annotators finished, against `--overlap`.
+fn coverage(state: &State) -> String {
+    let histogram = state.finished_histogram();
+    let counts: Vec<String> = histogram.iter().map(|n| thousands(*n)).collect();
+    format!(
+        "Articles finished by 0–{} annotators: {} (overlap {})",
+        histogram.len().saturating_sub(1),
+        counts.join(" / "),
+        state.overlap()
+    )
 }

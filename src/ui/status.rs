@@ -18,22 +18,34 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let cursor = state.cursor();
     let articles = state.article_count();
     let sentences = state.sentence_count();
-    let progress = |with_gauge: bool| match state.total_sentences() {
+    // Each wording of the progress, longest first: a count that gains a digit shortens the
+    // words, never the gauge.
+    let progress = |wording: usize| match state.total_sentences() {
         Some(total) => {
             let done = state.overall().annotated;
             let percent = done as f64 * 100.0 / total.max(1) as f64;
-            let (filled, empty) = gauge(done, total, if with_gauge { GAUGE } else { 0 });
-            let space = if with_gauge { " " } else { "" };
-            format!(
-                "{filled}{empty}{space}{}/{} annotated ({percent:.1}%)",
-                thousands(done),
-                thousands(total)
-            )
+            let counts = format!("{}/{}", thousands(done), thousands(total));
+            match wording {
+                0 => format!("{counts} annotated ({percent:.1}%)"),
+                1 => format!("{counts} ({percent:.1}%)"),
+                _ => counts,
+            }
         }
-        None => format!(
-            "{} annotated / counting…",
-            thousands(state.overall().annotated)
-        ),
+        None => {
+            let done = thousands(state.overall().annotated);
+            match wording {
+                0 => format!("{done} annotated / counting…"),
+                1 => format!("{done} / counting…"),
+                _ => format!("{done}/…"),
+            }
+        }
+    };
+    let gauge_cells = |with_gauge: bool| match state.total_sentences() {
+        Some(total) if with_gauge => {
+            let (filled, empty) = gauge(state.overall().annotated, total, GAUGE);
+            format!("{filled}{empty} ")
+        }
+        _ => String::new(),
     };
     let place = match state.view() {
         View::Article => format!(
@@ -58,17 +70,26 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         }
     };
     let help = " ? help ";
-    let line = |with_gauge| {
-        let progress = progress(with_gauge);
-        format!(" {place} · {progress} · {}", sanitize(state.annotator()))
+    let annotator = sanitize(state.annotator());
+    let line = |with_gauge, wording| {
+        let gauge = gauge_cells(with_gauge);
+        format!(" {place} · {gauge}{} · {annotator}", progress(wording))
     };
-    let mut position = line(true);
-    // The gauge goes first when the line is too long.
-    if usize::from(text_width(&position)) + help.len() >= width {
-        position = line(false);
-    }
-    let help_fits = usize::from(text_width(&position)) + help.len() < width;
-    buf.set_stringn(area.x, area.y, truncate(&position, width), width, BAR);
+    // The words give way first, then the gauge, then `? help`: a count that gains a digit
+    // costs a word, and only a narrow terminal loses the gauge or the help.
+    let fits = |line: &String, room: usize| usize::from(text_width(line)) < room;
+    let choice = [(true, true), (false, true), (false, false)]
+        .into_iter()
+        .filter(|&(_, with_help)| !with_help || width > help.len())
+        .find_map(|(with_gauge, with_help)| {
+            let room = width - if with_help { help.len() } else { 0 };
+            (0..3)
+                .map(|wording| line(with_gauge, wording))
+                .find(|line| fits(line, room))
+                .map(|line| (line, with_help))
+        });
+    let (position, help_fits) = choice.unwrap_or_else(|| (truncate(&line(false, 2), width), false));
+    buf.set_stringn(area.x, area.y, &position, width, BAR);
     if help_fits {
         let x = area.right() - help.len() as u16;
         buf.set_stringn(x, area.y, help, help.len(), BAR);
@@ -150,6 +171,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             (truncate_left(&prompt, left_room), bold)
         }
         (Mode::FilterKey, _) => (truncate(&filter_keys(state), left_room), bold),
+        (Mode::Split { .. }, _) => (truncate(&split_prompt(state), left_room), bold),
         (_, Some(message)) if message.error => {
             (truncate(&sanitize(&message.text), left_room), error)
         }
@@ -187,12 +209,36 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
 fn left_is_path(state: &State) -> bool {
     let prompt = matches!(
         state.mode(),
-        Mode::ConfirmQuit | Mode::Search(_) | Mode::FilterText { .. } | Mode::FilterKey
+        Mode::ConfirmQuit
+            | Mode::Search(_)
+            | Mode::FilterText { .. }
+            | Mode::FilterKey
+            | Mode::Split { .. }
     );
     !prompt
         && state.message().is_none()
         && state.read_only().is_none()
         && state.recreate_hint().is_none()
+}
+
+/// The word cursor of a split: where the sentence would be cut, and the keys.
+fn split_prompt(state: &State) -> String {
+    let Some((left, right)) = state.split_preview() else {
+        return String::new();
+    };
+    let fold = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let (left, right) = (fold(left), fold(right));
+    let tail: String = {
+        let chars: Vec<char> = left.chars().collect();
+        let from = chars.len().saturating_sub(24);
+        chars[from..].iter().collect()
+    };
+    let head: String = right.chars().take(24).collect();
+    format!(
+        "split: …{} ┃ {}…  h/l word · Enter splits · Esc cancels",
+        sanitize(&tail),
+        sanitize(&head)
+    )
 }
 
 /// Cells of the progress gauge.

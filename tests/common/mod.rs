@@ -66,8 +66,16 @@ pub fn run(state: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<
     for action in actions {
         let effects = update(state, action);
         for effect in &effects {
-            if let Effect::Save { seq, .. } = effect {
-                update(state, Action::Saved(*seq));
+            match effect {
+                Effect::Save { seq, .. } => {
+                    update(state, Action::Saved(*seq));
+                }
+                Effect::SaveAll(saves) => {
+                    for (seq, _) in saves {
+                        update(state, Action::Saved(*seq));
+                    }
+                }
+                _ => {}
             }
         }
         all.extend(effects);
@@ -79,9 +87,10 @@ pub fn run(state: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<
 pub fn saves(effects: &[Effect]) -> Vec<Event> {
     effects
         .iter()
-        .filter_map(|e| match e {
-            Effect::Save { decision, .. } => Some(decision.event(0)),
-            _ => None,
+        .flat_map(|e| match e {
+            Effect::Save { decision, .. } => vec![decision.event(0)],
+            Effect::SaveAll(saves) => saves.iter().map(|(_, d)| d.event(0)).collect(),
+            _ => Vec::new(),
         })
         .collect()
 }

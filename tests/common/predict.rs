@@ -52,7 +52,10 @@ pub fn model_of(store: &LabelStore) -> Model {
         .map(|e| {
             (
                 (e.article().to_owned(), e.start(), e.end()),
-                e.labels().to_vec(),
+                match e.is_ignored() {
+                    true => vec![stance::store::IGNORE.to_owned()],
+                    false => e.labels().to_vec(),
+                },
             )
         })
         .collect()
@@ -63,7 +66,10 @@ pub fn apply(model: &mut Model, event: &Event) {
     let key = (event.article.clone(), event.start, event.end);
     match event.op {
         Op::Set => model.insert(key, event.labels.clone()),
+        Op::Ignore => model.insert(key, vec![stance::store::IGNORE.to_owned()]),
         Op::Clear => model.remove(&key),
+        // Boundary lines change no annotation.
+        Op::Split | Op::Merge | Op::Restore => None,
     };
 }
 

@@ -6,6 +6,11 @@ usage:
   check_agree.py check DIR FIGURES  compares FIGURES (the JSON lines that
                                     `cargo run --example agree -- DIR/*.json` printed) with
                                     scikit-learn, statsmodels, krippendorff, irrCAC and NLTK
+  check_agree.py write-stores DIR   writes, per random case, a corpus and a label store
+                                    (DIR/CASE/corpus.jsonl, labels.jsonl) whose journal also
+                                    holds superseded, cleared, orphaned and adjudicated events
+  check_agree.py check-stores DIR   compares each DIR/CASE/agree.json (what `stance agree
+                                    --json` printed for it) with the references
 
 Every figure must equal the reference within 1e-9, and be null exactly where the reference
 is undefined (nan, an error, or NLTK's single-value convention). Exits 1 on any mismatch.
@@ -367,6 +372,101 @@ def check(folder, figures_path):
     return 1 if failures else 0
 
 
+# ---- real stores: the same data as a corpus and a journal, for `stance agree` -------------
+
+DEFAULT_LABELS = ["diplomatic", "sanctions", "military"]
+STORE_CASES = ("random_three", "random_two", "random_five_unused_label",
+               "random_pair_never_shares", "random_constant_labels", "random_perfect",
+               "random_tiny_9", "empty_and_full_sets", "no_stance_only")
+
+
+def fnv1a(text):
+    """The journal's `fp`: 64-bit FNV-1a of the UTF-8 text, 16 lowercase hex digits."""
+    h = 0xcbf29ce484222325
+    for byte in text.encode():
+        h = ((h ^ byte) * 0x100000001b3) % 2**64
+    return f"{h:016x}"
+
+
+def write_store(folder, data, seed):
+    """One sentence per unit, four per article; the journal gives each decision, and around
+    it what must not count: a superseded earlier decision, a decision later cleared where the
+    unit has none, an orphan (the text changed), a lead's adjudication."""
+    rng = random.Random(seed)
+    folder.mkdir(parents=True, exist_ok=True)
+    articles, events, ts = [], [], 0
+
+    def event(article, span, text, labels, annotator, op="set", origin="typed", fp=None):
+        nonlocal ts
+        ts += 1
+        line = {"v": 2 if origin == "adjudicated" else 1, "op": op, "article": article,
+                "start": span[0], "end": span[1], "fp": fp or fnv1a(text), "labels": labels,
+                "annotator": annotator, "ts": ts, "origin": origin, "text": text}
+        events.append(json.dumps(line))
+
+    units = data["units"]
+    for first in range(0, len(units), 4):
+        article = f"art{first // 4}"
+        sentences = [f"Unit {u} was read by the team." for u in range(first, min(first + 4, len(units)))]
+        text = " ".join(sentences)
+        articles.append(json.dumps({"id": article, "text": text}))
+        start = 0
+        for u, sentence in zip(range(first, first + 4), sentences):
+            span = (start, start + len(sentence.encode()))
+            start = span[1] + 1
+            for name, decision in zip(data["annotators"], units[u]):
+                if decision is None:
+                    roll = rng.random()
+                    if roll < 0.1:
+                        event(article, span, sentence, ["diplomatic"], name)
+                        event(article, span, sentence, [], name, op="clear")
+                    elif roll < 0.2:
+                        event(article, span, sentence, ["sanctions"], name, fp=fnv1a("changed"))
+                    continue
+                if rng.random() < 0.15:
+                    event(article, span, sentence, list(reversed(decision)) + ["military"], name)
+                event(article, span, sentence, decision, name)
+            if rng.random() < 0.2:
+                event(article, span, sentence, ["military"], "lead", origin="adjudicated")
+    (folder / "corpus.jsonl").write_text("\n".join(articles) + "\n")
+    (folder / "labels.jsonl").write_text("\n".join(events) + "\n")
+    (folder / "data.json").write_text(json.dumps(data))
+
+
+def as_stance_reads_it(data):
+    """The data in the order `stance agree` reports it: annotators sorted (those with a
+    decision), the default labels, then any other label used, sorted."""
+    used = {label for row in data["units"] for v in row if v is not None for label in v}
+    decided = [i for i, name in enumerate(data["annotators"])
+               if any(row[i] is not None for row in data["units"])]
+    order = sorted(decided, key=lambda i: data["annotators"][i])
+    return {
+        "annotators": [data["annotators"][i] for i in order],
+        "labels": DEFAULT_LABELS + sorted(used - set(DEFAULT_LABELS)),
+        "units": [[row[i] for i in order] for row in data["units"]],
+    }
+
+
+def check_stores(folder):
+    failures, passed = [], 0
+    cases = sorted(path for path in Path(folder).iterdir() if path.is_dir())
+    for case in cases:
+        data = as_stance_reads_it(json.loads((case / "data.json").read_text()))
+        agreement = json.loads((case / "agree.json").read_text())
+        if agreement["annotators"] != data["annotators"] or list(agreement["labels"]) != data["labels"]:
+            failures.append(f"{case.name}: annotators or labels differ: {agreement['annotators']} "
+                            f"{list(agreement['labels'])}")
+            continue
+        count = compare(case.name, flatten(agreement), set_references(data), failures)
+        passed += count
+        print(f"  store {case.name}: {count} figures")
+    for failure in failures:
+        print("FAIL:", failure, file=sys.stderr)
+    print(f"agreement of stores: {len(cases)} stores, {passed - len(failures)} passed, "
+          f"{len(failures)} failed")
+    return 1 if failures or not cases else 0
+
+
 def main():
     if len(sys.argv) == 3 and sys.argv[1] == "write":
         folder = Path(sys.argv[2])
@@ -376,6 +476,13 @@ def main():
         return 0
     if len(sys.argv) == 4 and sys.argv[1] == "check":
         return check(sys.argv[2], sys.argv[3])
+    if len(sys.argv) == 3 and sys.argv[1] == "write-stores":
+        for seed, (name, data) in enumerate(cases()):
+            if name in STORE_CASES:
+                write_store(Path(sys.argv[2]) / name, data, seed)
+        return 0
+    if len(sys.argv) == 3 and sys.argv[1] == "check-stores":
+        return check_stores(sys.argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

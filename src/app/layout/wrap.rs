@@ -1,6 +1,6 @@
-//! The greedy word wrap, run in one of two ways: over the whole text keeping only counts (each
-//! sentence's lines, and a checkpoint every few lines), or from a checkpoint keeping the pieces
-//! of a few lines. Both run the same steps, so the lines drawn are the lines counted.
+//! The greedy word wrap, run in one of two ways: over the text keeping only counts (each
+//! sentence's lines, and a checkpoint every few lines; in steps that stop at a checkpoint),
+//! or from a checkpoint keeping the pieces of a few lines. Both run the same steps, so the lines drawn are the lines counted.
 //!
 //! A word is gathered only until it is known to be wider than a line (then it is broken where
 //! it stands, cell by cell, as a whole word would be), so a text with no break at all never
@@ -44,6 +44,11 @@ impl Checkpoint {
         at_start: true,
     };
 
+    /// Byte offset of the text where this checkpoint carries on.
+    pub(super) fn offset(&self) -> usize {
+        self.offset
+    }
+
     /// Whether a window whose first line is `line` can start here: nothing of that line
     /// has been placed yet.
     pub(super) fn starts_before(&self, line: usize) -> bool {
@@ -60,6 +65,8 @@ pub(super) struct Index {
     pub(super) sentence_lines: Vec<(usize, usize)>,
     /// Where to start laying out, in text order (the first is the start of the text).
     pub(super) checkpoints: Vec<Checkpoint>,
+    /// Where counting carries on; `None` once the whole text is counted.
+    pub(super) resume: Option<Checkpoint>,
 }
 
 /// Cells with one meaning: one grapheme, or a run of printable ASCII bytes of one cell each
@@ -97,6 +104,10 @@ struct Wrap<'a> {
     sentence_lines: Vec<(usize, usize)>,
     checkpoints: Vec<Checkpoint>,
     next_checkpoint: usize,
+    /// Counting stops at the first checkpoint on or below this line (`usize::MAX`: never).
+    pause_row: usize,
+    /// Where counting stopped, to carry on from there.
+    paused: Option<Checkpoint>,
     /// Laying out: the pieces of these lines are kept.
     rows: Range<usize>,
     lines: Vec<Vec<Piece>>,
@@ -119,15 +130,17 @@ impl<'a> Wrap<'a> {
             sentence_lines: Vec::new(),
             checkpoints: Vec::new(),
             next_checkpoint: 0,
+            pause_row: usize::MAX,
+            paused: None,
             rows: 0..0,
             lines: Vec::new(),
             line: Vec::new(),
         }
     }
 
-    /// Laying out, once the last line asked for is complete.
+    /// Laying out, once the last line asked for is complete; counting, once paused.
     fn done(&self) -> bool {
-        !self.counting && self.row >= self.rows.end
+        (!self.counting && self.row >= self.rows.end) || self.paused.is_some()
     }
 
     fn new_line(&mut self) {
@@ -335,15 +348,21 @@ impl<'a> Wrap<'a> {
         let mut at = start;
         while at < end {
             if self.counting && self.word.is_empty() && self.row >= self.next_checkpoint {
-                self.checkpoints.push(Checkpoint {
+                let checkpoint = Checkpoint {
                     offset: at,
                     content_end: end,
                     row: self.row,
                     column: self.column,
                     streaming: self.streaming,
                     at_start: false,
-                });
+                };
+                self.checkpoints.push(checkpoint);
                 self.next_checkpoint = self.row + CHECKPOINT_LINES;
+                if self.row >= self.pause_row {
+                    // A checkpoint holds the whole state: counting carries on from it later.
+                    self.paused = Some(checkpoint);
+                    return;
+                }
             }
             if let Some(run) = self.ascii_run(at, end) {
                 self.push_word(run);
@@ -433,26 +452,50 @@ fn grapheme_len(rest: &[u8]) -> Option<usize> {
     }
 }
 
-/// Counts the lines of `text` wrapped to `width` (at least 2) without keeping any piece.
-pub(super) fn index(text: &str, spans: &[Span], width: u16) -> Index {
+impl Index {
+    /// An index of a text with `sentences` sentences of which nothing is counted yet.
+    pub(super) fn started(sentences: usize) -> Index {
+        Index {
+            lines: 0,
+            sentence_lines: vec![(usize::MAX, usize::MAX); sentences],
+            checkpoints: vec![Checkpoint::START],
+            resume: Some(Checkpoint::START),
+        }
+    }
+}
+
+/// Carries on counting `index` until a checkpoint on or below line `until` (checkpoints come
+/// every few lines) or the end of the text. Lines `0..index.lines` are then complete; a
+/// sentence not reached yet has `(usize::MAX, usize::MAX)`, one being counted its lines so far.
+pub(super) fn count(text: &str, spans: &[Span], width: u16, index: &mut Index, until: usize) {
+    let Some(from) = index.resume else {
+        return;
+    };
     let mut wrap = Wrap::new(text, spans, width);
     wrap.counting = true;
-    wrap.sentence_lines = vec![(usize::MAX, usize::MAX); spans.len()];
-    wrap.checkpoints.push(Checkpoint::START);
-    wrap.next_checkpoint = CHECKPOINT_LINES;
-    wrap.run(Checkpoint::START);
-    let lines = wrap.row;
-    let last = lines.saturating_sub(1);
-    let mut sentence_lines = wrap.sentence_lines;
-    for lines in &mut sentence_lines {
+    wrap.sentence_lines = std::mem::take(&mut index.sentence_lines);
+    wrap.checkpoints = std::mem::take(&mut index.checkpoints);
+    // The checkpoint counting stopped at is in the list already.
+    wrap.next_checkpoint = if from.at_start {
+        CHECKPOINT_LINES
+    } else {
+        from.row + CHECKPOINT_LINES
+    };
+    wrap.pause_row = until;
+    wrap.run(from);
+    index.checkpoints = wrap.checkpoints;
+    index.sentence_lines = wrap.sentence_lines;
+    index.resume = wrap.paused;
+    if let Some(paused) = wrap.paused {
+        index.lines = paused.row;
+        return;
+    }
+    index.lines = wrap.row;
+    let last = index.lines.saturating_sub(1);
+    for lines in &mut index.sentence_lines {
         if lines.0 == usize::MAX {
             *lines = (last, last);
         }
-    }
-    Index {
-        lines,
-        sentence_lines,
-        checkpoints: wrap.checkpoints,
     }
 }
 

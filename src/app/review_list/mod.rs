@@ -29,6 +29,8 @@ pub struct Filter {
     pub text: String,
     /// Orphaned annotations only.
     pub orphaned: bool,
+    /// Only sentences on which two annotators' labels differ.
+    pub disagreements: bool,
 }
 
 impl Filter {

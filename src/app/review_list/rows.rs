@@ -21,10 +21,12 @@ impl ReviewList {
         };
         let filter = &self.filter;
         (!filter.orphaned || entry.orphan.is_some())
+            && (!filter.disagreements || model.disputed(id))
             && filter.annotator.is_none_or(|a| a == entry.annotator)
             && match filter.label {
                 LabelFilter::Any => true,
                 LabelFilter::NoStance => labels.is_empty(),
+                LabelFilter::Ignored => crate::store::is_ignore(labels),
                 LabelFilter::Label(i) => schema
                     .labels
                     .get(i)

@@ -1,0 +1,411 @@
+//! `stance suggest`: the model's scores for the sentences nobody annotated yet, and
+//! `--eval`, its cross-validated quality on the store's annotations.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use anyhow::bail;
+use serde::Serialize;
+use serde::ser::{SerializeMap, Serializer};
+
+use crate::cli::{SuggestArgs, SuggestOrder};
+use crate::corpus::{self, Corpus};
+use crate::escape::{self, escape};
+use crate::export::record::fold_whitespace;
+use crate::model::eval::{self, Order, Quality};
+use crate::model::examples::{Settled, settle};
+use crate::model::{MIN_EXAMPLES, Model, Source, Suggestion, round4};
+use crate::schema::Schema;
+use crate::store::{self, OpenedStore, Overrides, Store};
+
+/// Runs `stance suggest`.
+pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
+    let corpus = corpus::open(&args.corpus.spec())?;
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {}", escape(warning));
+    }
+    let schema = match &args.schema {
+        Some(path) => Schema::load(path)?,
+        None => Schema::default(),
+    };
+    let store_path = match &args.labels {
+        Some(path) => path.clone(),
+        None => store::default_path(&corpus.key)?,
+    };
+    let store = OpenedStore::open_read_only(&store_path)?;
+    let boundaries = store.boundaries().clone();
+    let settled = settle(
+        &corpus.articles,
+        &boundaries,
+        store.annotations(),
+        &schema,
+        |id| corpus.hides(id),
+    );
+    drop(store);
+    for (name, count) in &settled.not_in_schema {
+        eprintln!(
+            "stance: note: {count} settled annotations use the label {}, which the schema \
+             lacks; they are not learned from",
+            escape::quote(name)
+        );
+    }
+    let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
+    if args.eval {
+        let k = usize::from(args.folds);
+        if let Some(why) = eval::too_few(&settled.examples, k) {
+            bail!("{}: {why}", escape::path(&store_path));
+        }
+        evaluate(args, &schema, &settled, &mut out)?;
+    } else {
+        let mut model = Model::train(&schema, &settled.examples);
+        cold_start_notes(&schema, &model);
+        score(
+            args,
+            &corpus,
+            &boundaries,
+            &schema,
+            &settled,
+            &mut model,
+            &mut out,
+        )?;
+    }
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Says, on standard error, which labels are scored by their patterns (or not at all)
+/// because they have too few examples.
+fn cold_start_notes(schema: &Schema, model: &Model) {
+    for (label, (positives, negatives)) in schema.labels.iter().zip(model.counts()) {
+        if positives >= MIN_EXAMPLES && negatives >= MIN_EXAMPLES {
+            continue;
+        }
+        let how = if label.patterns.is_empty() {
+            "it has no patterns in the schema, so it scores 0 and is never suggested"
+        } else {
+            "its scores come from its schema patterns alone"
+        };
+        eprintln!(
+            "stance: note: {} has {positives} positive and {negatives} negative annotations \
+             ({MIN_EXAMPLES} of each are needed to learn it): {how}",
+            escape::quote(&label.name)
+        );
+    }
+}
+
+/// One sentence's place and suggestion, before it is written.
+struct Row {
+    article: usize,
+    sentence: usize,
+    start: usize,
+    end: usize,
+    suggestion: Suggestion,
+}
+
+fn score(
+    args: &SuggestArgs,
+    corpus: &Corpus,
+    boundaries: &Overrides,
+    schema: &Schema,
+    settled: &Settled,
+    model: &mut Model,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let limit = args.limit.unwrap_or(usize::MAX);
+    let mut table = Table::new(schema, args.json);
+    let mut kept: Vec<Row> = Vec::new();
+    let mut written = 0usize;
+    'articles: for (a, article) in corpus.articles.iter().enumerate() {
+        for (s, span) in crate::boundary::sentences(article, boundaries)
+            .into_iter()
+            .enumerate()
+        {
+            if !args.all && settled.annotated.contains(&(a, s)) {
+                continue;
+            }
+            let row = Row {
+                article: a,
+                sentence: s,
+                start: span.start,
+                end: span.end,
+                suggestion: model.suggest(&article.text[span.start..span.end]),
+            };
+            match args.order {
+                SuggestOrder::Corpus => {
+                    if written == limit {
+                        break 'articles;
+                    }
+                    table.write(out, corpus, &row)?;
+                    written += 1;
+                }
+                SuggestOrder::Uncertain => kept.push(row),
+            }
+        }
+    }
+    if args.order == SuggestOrder::Uncertain {
+        // Stable: equal uncertainty keeps corpus order.
+        kept.sort_by(|a, b| {
+            b.suggestion
+                .uncertainty
+                .total_cmp(&a.suggestion.uncertainty)
+        });
+        for row in kept.iter().take(limit) {
+            table.write(out, corpus, row)?;
+        }
+    }
+    Ok(())
+}
+
+/// Scores in schema order, as a JSON object.
+struct Scores<'a>(&'a Schema, &'a [f64]);
+
+impl Serialize for Scores<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.1.len()))?;
+        for (label, score) in self.0.labels.iter().zip(self.1) {
+            map.serialize_entry(&label.name, &round4(*score))?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct Line<'a> {
+    article_id: &'a str,
+    sentence_index: usize,
+    start: usize,
+    end: usize,
+    text: &'a str,
+    scores: Scores<'a>,
+    suggested: Vec<&'a str>,
+    uncertainty: f64,
+}
+
+/// Writes rows as JSON lines or as a readable table (header first).
+struct Table<'s> {
+    schema: &'s Schema,
+    json: bool,
+    header: bool,
+}
+
+/// Characters of a sentence shown in the table.
+const TEXT_WIDTH: usize = 60;
+
+impl<'s> Table<'s> {
+    fn new(schema: &'s Schema, json: bool) -> Table<'s> {
+        Table {
+            schema,
+            json,
+            header: false,
+        }
+    }
+
+    fn write(&mut self, out: &mut impl Write, corpus: &Corpus, row: &Row) -> io::Result<()> {
+        let article = &corpus.articles[row.article];
+        let text = fold_whitespace(&article.text[row.start..row.end]);
+        let suggested: Vec<&str> = row
+            .suggestion
+            .suggested
+            .iter()
+            .map(|&i| self.schema.labels[i].name.as_str())
+            .collect();
+        if self.json {
+            let line = Line {
+                article_id: &article.id,
+                sentence_index: row.sentence,
+                start: row.start,
+                end: row.end,
+                text: &text,
+                scores: Scores(self.schema, &row.suggestion.scores),
+                suggested,
+                uncertainty: round4(row.suggestion.uncertainty),
+            };
+            let json = serde_json::to_string(&line).map_err(io::Error::other)?;
+            return writeln!(out, "{}", escape::json(&json));
+        }
+        if !self.header {
+            self.header = true;
+            write!(out, "{:<24} {:>4}", "article", "#")?;
+            for label in &self.schema.labels {
+                write!(out, " {:>10}", clip(&escape(&label.name), 10))?;
+            }
+            writeln!(out, "  unsure  suggested / text")?;
+        }
+        write!(
+            out,
+            "{:<24} {:>4}",
+            clip(&escape(&article.id), 24),
+            row.sentence
+        )?;
+        for (score, source) in row.suggestion.scores.iter().zip(&row.suggestion.sources) {
+            let mark = match source {
+                Source::Model => ' ',
+                Source::Patterns => 'p',
+                Source::Nothing => '-',
+            };
+            write!(out, " {:>9.0}%{mark}", score * 100.0)?;
+        }
+        let shown = if suggested.is_empty() {
+            "(no stance)".to_owned()
+        } else {
+            escape(&suggested.join(",")).into_owned()
+        };
+        writeln!(
+            out,
+            " {:>6.2}  {shown} / {}",
+            row.suggestion.uncertainty,
+            clip(&escape(&text), TEXT_WIDTH)
+        )
+    }
+}
+
+/// At most `width` characters of `text`, with `…` when cut.
+fn clip(text: &str, width: usize) -> String {
+    if text.chars().count() <= width {
+        return text.to_owned();
+    }
+    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
+    cut.push('…');
+    cut
+}
+
+fn number(x: Option<f64>) -> Option<f64> {
+    x.map(round4)
+}
+
+/// The `--eval --json` object; fields in this order, as the README documents them.
+#[derive(Serialize)]
+struct EvalJson<'a> {
+    folds: usize,
+    annotations: usize,
+    labels: LabelsJson<'a>,
+    micro_f1: Option<f64>,
+    macro_f1: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    curve: Option<Vec<PointJson>>,
+}
+
+/// Per-label figures, in schema order.
+struct LabelsJson<'a>(&'a Schema, &'a Quality);
+
+#[derive(Serialize)]
+struct LabelJson {
+    precision: Option<f64>,
+    recall: Option<f64>,
+    f1: Option<f64>,
+    support: usize,
+}
+
+impl Serialize for LabelsJson<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.labels.len()))?;
+        for (label, c) in self.0.labels.iter().zip(&self.1.labels) {
+            let figures = LabelJson {
+                precision: number(c.precision()),
+                recall: number(c.recall()),
+                f1: number(c.f1()),
+                support: c.support(),
+            };
+            map.serialize_entry(&label.name, &figures)?;
+        }
+        map.end()
+    }
+}
+
+#[derive(Serialize)]
+struct PointJson {
+    annotations: usize,
+    order: &'static str,
+    micro_f1: Option<f64>,
+    macro_f1: Option<f64>,
+}
+
+fn evaluate(
+    args: &SuggestArgs,
+    schema: &Schema,
+    settled: &Settled,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
+    let k = usize::from(args.folds);
+    let examples = &settled.examples;
+    let quality = eval::cross_validate(schema, examples, k);
+    let curve = args.curve.then(|| eval::curve(schema, examples, k));
+    let order_name = |order: Order| match order {
+        Order::Corpus => "corpus",
+        Order::Uncertain => "uncertain",
+    };
+    if args.json {
+        let object = EvalJson {
+            folds: k,
+            annotations: examples.len(),
+            labels: LabelsJson(schema, &quality),
+            micro_f1: number(quality.micro_f1()),
+            macro_f1: number(quality.macro_f1()),
+            curve: curve.as_ref().map(|points| {
+                points
+                    .iter()
+                    .map(|p| PointJson {
+                        annotations: p.annotations,
+                        order: order_name(p.order),
+                        micro_f1: number(p.quality.micro_f1()),
+                        macro_f1: number(p.quality.macro_f1()),
+                    })
+                    .collect()
+            }),
+        };
+        let text = serde_json::to_string(&object)?;
+        writeln!(out, "{}", escape::json(&text))?;
+        return Ok(());
+    }
+    let shown = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.4}"));
+    writeln!(
+        out,
+        "{k}-fold cross-validation by article over {} annotations",
+        examples.len()
+    )?;
+    let width = schema
+        .labels
+        .iter()
+        .map(|l| escape(&l.name).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(8);
+    writeln!(
+        out,
+        "  {:<width$}  {:>9}  {:>9}  {:>9}  {:>7}",
+        "label", "precision", "recall", "f1", "support"
+    )?;
+    for (label, c) in schema.labels.iter().zip(&quality.labels) {
+        let name = escape(&label.name);
+        let pad = " ".repeat(width - name.chars().count());
+        writeln!(
+            out,
+            "  {name}{pad}  {:>9}  {:>9}  {:>9}  {:>7}",
+            shown(c.precision()),
+            shown(c.recall()),
+            shown(c.f1()),
+            c.support()
+        )?;
+    }
+    writeln!(out, "micro F1   {}", shown(quality.micro_f1()))?;
+    writeln!(out, "macro F1   {}", shown(quality.macro_f1()))?;
+    if let Some(curve) = &curve {
+        writeln!(out, "learning curve (annotations per training fold)")?;
+        writeln!(
+            out,
+            "  {:>11}  {:>9}  {:>8}  {:>8}",
+            "annotations", "order", "micro F1", "macro F1"
+        )?;
+        for p in curve {
+            writeln!(
+                out,
+                "  {:>11}  {:>9}  {:>8}  {:>8}",
+                p.annotations,
+                order_name(p.order),
+                shown(p.quality.micro_f1()),
+                shown(p.quality.macro_f1())
+            )?;
+        }
+    }
+    Ok(())
+}

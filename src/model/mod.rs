@@ -1,0 +1,362 @@
+//! The model in the loop: one logistic classifier per label, learned from the store's
+//! settled annotations, that suggests labels and says how sure it is.
+//!
+//! Everything here is deterministic: fixed hashing ([`encoder`]), a fixed training order
+//! (the corpus order of the sentences) and no threads, so the same store and corpus give the
+//! same scores to the last digit on every run.
+
+pub mod encoder;
+pub mod eval;
+pub mod examples;
+pub mod learner;
+pub mod patterns;
+
+use encoder::{Encoder, Feature, HashedNgrams};
+use learner::{Optimizer, Weights, sigmoid};
+
+use crate::schema::Schema;
+
+/// A label is learned once it has this many positive and this many negative examples;
+/// before, its score comes from its schema patterns alone.
+pub const MIN_EXAMPLES: usize = 5;
+
+/// The score a label's patterns give a sentence they match, before the label is learned.
+pub const PATTERN_HIT: f64 = 0.9;
+
+/// The score a label's patterns give a sentence none of them matches.
+pub const PATTERN_MISS: f64 = 0.1;
+
+/// The most memory the weight tables may take, in bytes.
+pub const MEMORY_LIMIT: usize = 64 << 20;
+
+/// The update rule stance uses (README, "The model", says how it was chosen).
+pub const OPTIMIZER: Optimizer = Optimizer::AdaGrad { rate: 0.5, l2: 0.0 };
+
+/// One annotated sentence to learn from: its text and its settled labels (schema positions;
+/// empty is "no stance", a negative for every label).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Example {
+    /// Position of the article in the corpus.
+    pub article: usize,
+    /// Position of the sentence in its article.
+    pub sentence: usize,
+    /// The sentence as written.
+    pub text: String,
+    /// Schema positions, ascending.
+    pub labels: Vec<usize>,
+}
+
+/// Where a label's score comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// The label's classifier (it has enough examples).
+    Model,
+    /// The label's schema patterns (not enough examples yet).
+    Patterns,
+    /// Neither: not enough examples and no patterns; the score is 0 and never suggested.
+    Nothing,
+}
+
+/// The model's view of one sentence.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// One score in [0, 1] per label, in schema order.
+    pub scores: Vec<f64>,
+    /// Where each score comes from.
+    pub sources: Vec<Source>,
+    /// Positions of the labels whose score reaches their threshold, ascending.
+    pub suggested: Vec<usize>,
+    /// 1 minus the sureness of the least sure label (README, "The model"): 0 is sure of every
+    /// label, 1 is a score exactly on a threshold (or nothing to go on).
+    pub uncertainty: f64,
+}
+
+struct LabelModel {
+    weights: Weights,
+    positives: usize,
+    negatives: usize,
+    patterns: Vec<patterns::Pattern>,
+    threshold: f64,
+}
+
+/// The classifiers of every label of a schema, and the encoder they read.
+pub struct Model {
+    encoder: Box<dyn Encoder>,
+    optimizer: Optimizer,
+    max_epochs: usize,
+    labels: Vec<LabelModel>,
+    scratch: Vec<Feature>,
+}
+
+/// Hash bits for `labels` weight tables that fit in [`MEMORY_LIMIT`]: 2^18 slots per label
+/// (few collisions for the vocabulary of tens of thousands of sentences), fewer for many
+/// labels.
+fn bits_for(labels: usize) -> u32 {
+    let per_slot = 2 * std::mem::size_of::<f32>();
+    let mut bits = 18;
+    while bits > 10 && (labels.max(1) * per_slot) << bits > MEMORY_LIMIT {
+        bits -= 1;
+    }
+    bits
+}
+
+/// Passes over the examples when training from scratch, at most: several for the few hundred
+/// examples of a young store (online learning needs them to converge), one from
+/// [`EPOCH_BUDGET`] examples on.
+pub const MAX_EPOCHS: usize = 5;
+
+/// Examples seen, summed over passes, that training from scratch aims at.
+pub const EPOCH_BUDGET: usize = 20_000;
+
+/// Passes over `examples` examples when training from scratch with at most `max` passes.
+pub fn epochs(examples: usize, max: usize) -> usize {
+    EPOCH_BUDGET.div_ceil(examples.max(1)).clamp(1, max.max(1))
+}
+
+impl Model {
+    /// An untrained model for `schema`, with the default encoder and optimizer.
+    pub fn new(schema: &Schema) -> Model {
+        Model::with(
+            schema,
+            Box::new(HashedNgrams::new(bits_for(schema.labels.len()))),
+            OPTIMIZER,
+        )
+    }
+
+    /// An untrained model with this encoder and optimizer (for measurements and tests).
+    pub fn with(schema: &Schema, encoder: Box<dyn Encoder>, optimizer: Optimizer) -> Model {
+        let dimension = encoder.dimension();
+        Model {
+            labels: schema
+                .labels
+                .iter()
+                .map(|label| LabelModel {
+                    weights: Weights::new(dimension),
+                    positives: 0,
+                    negatives: 0,
+                    patterns: label.patterns.clone(),
+                    threshold: label.threshold.map_or(0.5, |t| t.get()),
+                })
+                .collect(),
+            encoder,
+            optimizer,
+            max_epochs: MAX_EPOCHS,
+            scratch: Vec::new(),
+        }
+    }
+
+    /// A model for `schema` trained on `examples`, in their order, [`epochs`] times over.
+    pub fn train(schema: &Schema, examples: &[Example]) -> Model {
+        let mut model = Model::new(schema);
+        model.fit(examples);
+        model
+    }
+
+    /// Trains this (untrained) model on `examples`, in their order, [`epochs`] times over.
+    pub fn fit(&mut self, examples: &[Example]) {
+        let mut features = Vec::new();
+        for epoch in 0..self.epochs(examples.len()) {
+            for example in examples {
+                self.encoder.features(&example.text, &mut features);
+                self.learn(&features, &example.labels, epoch == 0);
+            }
+        }
+    }
+
+    /// Passes [`Model::fit`] makes over `examples` examples.
+    pub fn epochs(&self, examples: usize) -> usize {
+        epochs(examples, self.max_epochs)
+    }
+
+    /// The same model with at most `max` passes in [`Model::fit`] (for measurements).
+    pub fn with_max_epochs(mut self, max: usize) -> Model {
+        self.max_epochs = max;
+        self
+    }
+
+    /// One incremental step: the sentence `text` was decided as `labels` (schema positions).
+    pub fn update(&mut self, text: &str, labels: &[usize]) {
+        let mut features = std::mem::take(&mut self.scratch);
+        self.encoder.features(text, &mut features);
+        self.learn(&features, labels, true);
+        self.scratch = features;
+    }
+
+    /// One step on already encoded features (for simulations that encode once).
+    pub fn learn(&mut self, features: &[Feature], labels: &[usize], count: bool) {
+        for (i, label) in self.labels.iter_mut().enumerate() {
+            let positive = labels.contains(&i);
+            label.weights.update(&self.optimizer, features, positive);
+            if count {
+                if positive {
+                    label.positives += 1;
+                } else {
+                    label.negatives += 1;
+                }
+            }
+        }
+    }
+
+    /// The features of `text`, as the model reads them.
+    pub fn encode(&self, text: &str, out: &mut Vec<Feature>) {
+        self.encoder.features(text, out);
+    }
+
+    /// Scores, suggestion and uncertainty for the sentence `text`.
+    pub fn suggest(&mut self, text: &str) -> Suggestion {
+        let mut features = std::mem::take(&mut self.scratch);
+        self.encoder.features(text, &mut features);
+        let words = if self.labels.iter().any(|l| !l.patterns.is_empty()) {
+            patterns::words(text)
+        } else {
+            Vec::new()
+        };
+        let suggestion = self.suggest_encoded(&features, &words);
+        self.scratch = features;
+        suggestion
+    }
+
+    /// [`Model::suggest`] for features and pattern words already found.
+    pub fn suggest_encoded(&self, features: &[Feature], words: &[String]) -> Suggestion {
+        let mut scores = Vec::with_capacity(self.labels.len());
+        let mut sources = Vec::with_capacity(self.labels.len());
+        let mut suggested = Vec::new();
+        let mut sureness = f64::INFINITY;
+        for (i, label) in self.labels.iter().enumerate() {
+            let (score, source) = if label.learned() {
+                let logit = label.weights.logit(&self.optimizer, features);
+                (sigmoid(logit), Source::Model)
+            } else if !label.patterns.is_empty() {
+                let hit = label.patterns.iter().any(|p| p.matches(words));
+                let score = if hit { PATTERN_HIT } else { PATTERN_MISS };
+                (score, Source::Patterns)
+            } else {
+                (0.0, Source::Nothing)
+            };
+            if source != Source::Nothing {
+                let t = label.threshold;
+                let sure = if score >= t {
+                    suggested.push(i);
+                    (score - t) / (1.0 - t)
+                } else {
+                    (t - score) / t
+                };
+                sureness = sureness.min(sure);
+            }
+            scores.push(score);
+            sources.push(source);
+        }
+        Suggestion {
+            scores,
+            sources,
+            suggested,
+            uncertainty: if sureness.is_finite() {
+                (1.0 - sureness).clamp(0.0, 1.0)
+            } else {
+                1.0
+            },
+        }
+    }
+
+    /// Per label: positive and negative examples learned from so far.
+    pub fn counts(&self) -> Vec<(usize, usize)> {
+        self.labels
+            .iter()
+            .map(|l| (l.positives, l.negatives))
+            .collect()
+    }
+
+    /// Number of labels with enough examples to be scored by their classifier.
+    pub fn learned(&self) -> usize {
+        self.labels.iter().filter(|l| l.learned()).count()
+    }
+
+    /// Bytes the weight tables hold.
+    pub fn bytes(&self) -> usize {
+        self.labels.iter().map(|l| l.weights.bytes()).sum()
+    }
+}
+
+impl LabelModel {
+    fn learned(&self) -> bool {
+        self.positives >= MIN_EXAMPLES && self.negatives >= MIN_EXAMPLES
+    }
+}
+
+/// `x` rounded to 4 decimals, as every output of scores writes it.
+pub fn round4(x: f64) -> f64 {
+    (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn example(article: usize, text: &str, labels: &[usize]) -> Example {
+        Example {
+            article,
+            sentence: 0,
+            text: text.into(),
+            labels: labels.to_vec(),
+        }
+    }
+
+    fn examples(n: usize) -> Vec<Example> {
+        (0..n)
+            .map(|i| match i % 3 {
+                0 => example(i, &format!("Envoys held talks in city {i}."), &[0]),
+                1 => example(i, &format!("New sanctions on bank {i}."), &[1]),
+                _ => example(i, &format!("Rain in town {i}."), &[]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_label_is_learned_from_five_positives_and_five_negatives() {
+        let schema = Schema::default();
+        let mut model = Model::train(&schema, &examples(13));
+        assert_eq!(model.counts()[0], (5, 8));
+        assert_eq!(model.counts()[1], (4, 9));
+        let s = model.suggest("Envoys held talks in city 99.");
+        assert_eq!(s.sources, [Source::Model, Source::Nothing, Source::Nothing]);
+        assert_eq!(s.suggested, [0]);
+        assert_eq!(s.scores[1], 0.0);
+        model.update("More sanctions on bank 7.", &[1]);
+        assert_eq!(model.counts()[1], (5, 9));
+        let s = model.suggest("New sanctions on bank 42.");
+        assert_eq!(s.sources[1], Source::Model);
+        assert!(s.scores[1] > 0.5, "{s:?}");
+        assert_eq!(model.learned(), 2);
+    }
+
+    #[test]
+    fn training_is_reproducible_to_the_last_bit() {
+        let schema = Schema::default();
+        let (mut a, mut b) = (
+            Model::train(&schema, &examples(30)),
+            Model::train(&schema, &examples(30)),
+        );
+        for text in ["Talks in Geneva.", "Sanctions on oil.", "Nothing here."] {
+            let (x, y) = (a.suggest(text), b.suggest(text));
+            let bits = |s: &Suggestion| s.scores.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&x), bits(&y));
+            assert_eq!(x.uncertainty.to_bits(), y.uncertainty.to_bits());
+        }
+    }
+
+    #[test]
+    fn uncertainty_is_one_on_the_threshold_and_zero_far_from_it() {
+        let schema = Schema::default();
+        let model = Model::new(&schema);
+        let none = model.suggest_encoded(&[], &[]);
+        assert_eq!(none.uncertainty, 1.0, "nothing to go on");
+        assert!(model.bytes() <= MEMORY_LIMIT);
+        assert_eq!(bits_for(3), 18);
+        assert!(
+            bits_for(1000) < 18 && (1000 * 8) << bits_for(1000) <= MEMORY_LIMIT,
+            "many labels get smaller tables"
+        );
+        assert_eq!(epochs(100, 5), 5);
+        assert_eq!(epochs(100_000, 5), 1);
+    }
+}

@@ -76,8 +76,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                 .flat_map(|a| a.labels().iter().map(String::as_str))
                 .collect::<Vec<_>>()
         };
-        chosen.check(used().into_iter(), args.schema_change)?;
-        chosen.default_gaps(used().into_iter())
+        chosen.check(used(), args.schema_change)?;
+        chosen.default_gaps(used())
     };
     let store = match store::layout_of(&store_path) {
         Layout::Journal(path) => {

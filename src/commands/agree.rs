@@ -11,8 +11,7 @@ use crate::agree::{Agreement, Coefficient};
 use crate::cli::AgreeArgs;
 use crate::corpus;
 use crate::escape::escape;
-use crate::schema::Schema;
-use crate::store::{self, OpenedStore, Store};
+use crate::store::Store;
 
 /// Runs `stance agree`.
 pub fn run(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
@@ -20,15 +19,8 @@ pub fn run(args: &AgreeArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
-    let schema = match &args.schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
-    let store = OpenedStore::open_read_only(&store_path)?;
+    let (_, store, schema) =
+        super::read_store(args.labels.as_deref(), args.schema.as_deref(), &corpus)?;
     // The sentences every subcommand sees: the store's boundary overrides applied.
     let boundaries = store.boundaries();
     let spans = super::stats::on_every_core(&corpus.articles, |article| {

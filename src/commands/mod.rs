@@ -30,6 +30,23 @@ pub(crate) fn store_of(
     }
 }
 
+/// The corpus's store opened to read, as the reading subcommands open it: the store
+/// `labels` names, else the one the registry chooses (its note printed), with the schema
+/// `schema` names, else the one kept with the store, else the default.
+pub(crate) fn read_store(
+    labels: Option<&Path>,
+    schema: Option<&Path>,
+    corpus: &Corpus,
+) -> anyhow::Result<(PathBuf, crate::store::OpenedStore, crate::schema::Schema)> {
+    let (store_path, choice) = store_of(labels, corpus)?;
+    if let Some(note) = choice.and_then(|c| c.note) {
+        eprintln!("stance: note: {note}");
+    }
+    let schema = crate::kept_schema::choose(schema, &store_path)?.schema;
+    let store = crate::store::OpenedStore::open_read_only(&store_path)?;
+    Ok((store_path, store, schema))
+}
+
 /// Records `corpus` as the corpus of the chosen store, once the store is held for writing;
 /// a record that cannot be written is a warning, since the labels are safe without it.
 pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<String> {

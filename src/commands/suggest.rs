@@ -16,7 +16,7 @@ use crate::model::eval::{self, Order, Quality};
 use crate::model::examples::{Settled, settle};
 use crate::model::{MIN_EXAMPLES, Model, Source, Suggestion, round4};
 use crate::schema::Schema;
-use crate::store::{self, OpenedStore, Overrides, Store};
+use crate::store::{Overrides, Store};
 
 /// Runs `stance suggest`.
 pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
@@ -24,15 +24,8 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
-    let schema = match &args.schema {
-        Some(path) => Schema::load(path)?,
-        None => Schema::default(),
-    };
-    let store_path = match &args.labels {
-        Some(path) => path.clone(),
-        None => store::default_path(&corpus.key)?,
-    };
-    let store = OpenedStore::open_read_only(&store_path)?;
+    let (store_path, store, schema) =
+        super::read_store(args.labels.as_deref(), args.schema.as_deref(), &corpus)?;
     let boundaries = store.boundaries().clone();
     let settled = settle(
         &corpus.articles,

@@ -185,6 +185,10 @@ pub enum Action {
     /// In the review list: make the selected row's labels the session annotator's decision
     /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
     TakeAnswer,
+    /// In the adjudication view: show the annotators' columns from this many further right
+    /// (negative: left).
+    #[strum(disabled)]
+    ScrollColumns(isize),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -329,7 +333,8 @@ impl Action {
             | Action::Notice(_)
             | Action::Arrived(_)
             | Action::MoveWord(_)
-            | Action::Paste(_) => return None,
+            | Action::Paste(_)
+            | Action::ScrollColumns(_) => return None,
             Action::SplitSentence => Description::article_only("split the sentence at a word"),
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),

@@ -5,6 +5,7 @@
 
 pub mod action;
 mod adjudicate;
+pub mod adjudication;
 pub mod annotations;
 mod article_list;
 mod article_view;

@@ -35,12 +35,17 @@ pub enum PanelId {
     Guidelines,
     /// The go-to-article prompt, over either view.
     GoTo,
+    /// The disputed sentences of `stance adjudicate`, side by side.
+    Adjudicate,
 }
 
 impl PanelId {
     /// True for the full views, which the overlays sit on.
     pub fn is_view(self) -> bool {
-        matches!(self, PanelId::Article | PanelId::Review)
+        matches!(
+            self,
+            PanelId::Article | PanelId::Review | PanelId::Adjudicate
+        )
     }
 }
 
@@ -62,6 +67,7 @@ impl State {
         match self.view() {
             View::Article => PanelId::Article,
             View::Review => PanelId::Review,
+            View::Adjudicate => PanelId::Adjudicate,
         }
     }
 }

@@ -93,6 +93,9 @@ pub enum View {
     Article,
     /// The list of saved annotations.
     Review,
+    /// The sentences where annotators disagree, each annotator's answer in a column, for a
+    /// lead to settle (`stance adjudicate`).
+    Adjudicate,
 }
 
 /// What the session is doing with the keyboard.
@@ -185,6 +188,8 @@ pub struct State {
     pub(super) origin: crate::store::Origin,
     /// Agreement over the model, computed when the statistics panel opens.
     pub(super) agreement: Option<crate::agree::Agreement>,
+    /// The adjudication view: disputed sentences, filters, the labels being chosen.
+    pub(super) adjudication: super::adjudication::Adjudication,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

@@ -3,6 +3,7 @@
 //! The view only reads the state: `impl Widget for &State` draws into a buffer and never
 //! decides anything, so whole screens can be snapshot-tested.
 
+mod adjudication;
 mod article;
 pub mod bar;
 mod goto;
@@ -56,6 +57,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Help => help::render(state, buf),
         PanelId::Guidelines => guidelines::render(state, buf),
         PanelId::GoTo => goto::render(state, buf),
+        PanelId::Adjudicate => adjudication::render(state, buf),
     }
 }
 

@@ -189,6 +189,10 @@ pub enum Action {
     /// (negative: left).
     #[strum(disabled)]
     ScrollColumns(isize),
+    /// In the article list: sort by the next order in turn (corpus, lowest agreement first,
+    /// needing this annotator first).
+    #[strum(disabled)]
+    CycleArticleOrder,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -334,7 +338,8 @@ impl Action {
             | Action::Arrived(_)
             | Action::MoveWord(_)
             | Action::Paste(_)
-            | Action::ScrollColumns(_) => return None,
+            | Action::ScrollColumns(_)
+            | Action::CycleArticleOrder => return None,
             Action::SplitSentence => Description::article_only("split the sentence at a word"),
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),

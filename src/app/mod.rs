@@ -8,6 +8,7 @@ mod adjudicate;
 pub mod adjudication;
 pub mod annotations;
 mod article_list;
+pub mod article_order;
 mod article_view;
 mod clock;
 mod edit;

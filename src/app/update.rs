@@ -61,6 +61,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Arrived(events) => {
             state.take_arrivals(&events);
             adjudication::refresh(state);
+            picker::arrived(state);
             return Vec::new();
         }
         Action::CorpusCounted(total) => {

@@ -64,11 +64,21 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         buf.set_stringn(x, inner.y, &count, count_width, DIM);
     }
     // sentences, gauge and percentage, then the agreement, right-aligned
-    let right = 9 + 2 + GAUGE + 1 + 4 + AGREEMENT;
+    // Below 100 cells the gauge is half as wide, to leave the title room beside the
+    // agreement; the `--overlap` mark takes cells only when there is an overlap to mark.
+    let gauge_cells = if width >= 100 { GAUGE } else { GAUGE / 2 };
+    let mark_cells = if state.overlap() > 1 { 2 } else { 0 };
+    let right = 9 + 2 + gauge_cells + 1 + 4 + AGREEMENT;
     let left = width.saturating_sub(right + 1);
+    let done = format!("{:<gauge_cells$}      ", "done");
     let heading = format!(
-        "{:<left$} {:>9}  {:<GAUGE$}      {:>5} {:>6}",
-        "  title · id", "sentences", "done", "units", "alpha"
+        "{:mark_cells$}{:<title$} {:>9}  {done}{:>5} {:>6}",
+        "",
+        "title · id",
+        "sentences",
+        "units",
+        "alpha",
+        title = left.saturating_sub(mark_cells),
     );
     match picker.problem().filter(|_| metadata) {
         Some(problem) => {
@@ -90,9 +100,9 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         } else {
             "  "
         };
-        buf.set_stringn(inner.x, y, mark, 2, base.fg(Color::Cyan));
-        let left = left.saturating_sub(2);
-        let inner_x = inner.x + 2;
+        buf.set_stringn(inner.x, y, mark, mark_cells, base.fg(Color::Cyan));
+        let left = left.saturating_sub(mark_cells);
+        let inner_x = inner.x + mark_cells as u16;
         let title = clip(&title_or_first_words(a), left);
         let (x, _) = buf.set_stringn(inner_x, y, &title, left, base.add_modifier(Modifier::BOLD));
         let used = usize::from(x - inner_x);
@@ -108,11 +118,11 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             .set_stringn(x, y, format!("{shown:>9}  "), 11, Style::new())
             .0;
         let (filled, empty) = match sentences {
-            Some(total) => gauge(done, total, GAUGE),
-            None => (String::new(), " ".repeat(GAUGE)),
+            Some(total) => gauge(done, total, gauge_cells),
+            None => (String::new(), " ".repeat(gauge_cells)),
         };
-        x = buf.set_stringn(x, y, &filled, GAUGE, DONE).0;
-        x = buf.set_stringn(x, y, &empty, GAUGE, DIM).0;
+        x = buf.set_stringn(x, y, &filled, gauge_cells, DONE).0;
+        x = buf.set_stringn(x, y, &empty, gauge_cells, DIM).0;
         let percent = match sentences {
             Some(0) => "  —".to_owned(),
             Some(total) => format!("{:>3}%", done.min(total) * 100 / total),

@@ -328,3 +328,21 @@ fn screens_at_80x24_and_120x40() {
         );
     }
 }
+
+#[test]
+fn an_annotator_name_with_escapes_is_drawn_escaped() {
+    let articles = three_articles();
+    let events = vec![
+        stored(&articles, 0, 0, &["diplomatic"], "ana"),
+        stored(&articles, 0, 0, &["military"], "\u{1b}[2Jbob"),
+    ];
+    let setup = stance::app::Setup {
+        events,
+        ..stance::app::Setup::new(std::sync::Arc::new(articles), "lead", "/tmp/labels.jsonl")
+    };
+    let mut s = open(setup, 120, 40);
+    s.adjudicate();
+    let shown = screen(&s, 120, 40);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert!(shown.contains("^[[2Jbob"), "{shown}");
+}

@@ -108,6 +108,15 @@ impl Serialize for Cats<'_> {
 /// The sentence with every run of whitespace (line breaks of hard-wrapped text included)
 /// folded to one space; borrowed when there is nothing to fold.
 pub fn fold_whitespace(sentence: &str) -> Cow<'_, str> {
+    // Most sentences are ASCII with single spaces: checked byte by byte, without decoding.
+    let ascii_clean = sentence.is_ascii()
+        && !sentence
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        && !sentence.contains("  ");
+    if ascii_clean {
+        return Cow::Borrowed(sentence);
+    }
     let mut previous_space = false;
     let clean = sentence.chars().all(|c| {
         let ok = c == ' ' && !previous_space || !c.is_whitespace();
@@ -143,5 +152,8 @@ mod tests {
         );
         assert_eq!(fold_whitespace("Talks\tresumed."), "Talks resumed.");
         assert_eq!(fold_whitespace("首尔 会谈 恢复。"), "首尔 会谈 恢复。");
+        // Every ASCII whitespace byte, the vertical tab included, folds.
+        assert_eq!(fold_whitespace("a\u{b}b\r\nc\x0cd "), "a b c d");
+        assert_eq!(fold_whitespace("a  b"), "a b");
     }
 }

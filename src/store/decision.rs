@@ -40,6 +40,12 @@ impl Decision {
     /// The journal event for this decision made at `ts` (Unix milliseconds): the version is
     /// the lowest that can carry it, the fingerprint is that of `text`.
     pub fn event(&self, ts: u64) -> Event {
+        self.clone().into_event(ts)
+    }
+
+    /// As [`Decision::event`], moving the decision's strings into the event rather than
+    /// copying them (a million imported decisions are a million copies less).
+    pub fn into_event(self, ts: u64) -> Event {
         let ignored = self.labels.as_deref().is_some_and(is_ignore);
         let mut event = Event {
             v: 0,
@@ -48,18 +54,18 @@ impl Decision {
                 Some(_) => Op::Set,
                 None => Op::Clear,
             },
-            article: self.article.clone(),
+            article: self.article,
             start: self.start,
             end: self.end,
             fp: fingerprint(&self.text),
             labels: match ignored {
                 true => Vec::new(),
-                false => self.labels.clone().unwrap_or_default(),
+                false => self.labels.unwrap_or_default(),
             },
-            annotator: self.annotator.clone(),
+            annotator: self.annotator,
             ts,
             origin: self.origin,
-            text: self.text.clone(),
+            text: self.text,
         };
         event.v = event.version_needed();
         event

@@ -20,6 +20,7 @@ use super::decision::Decision;
 use super::error::StoreError;
 use super::event::Event;
 use super::file_name::{annotator_of, journal_name};
+use super::folder_imports::{self, Pending};
 use super::overrides::{BoundaryChange, Overrides};
 
 /// The annotations of one corpus, one journal per annotator in a folder.
@@ -32,6 +33,8 @@ pub struct FolderStore {
     others: BTreeMap<String, (String, LabelStore)>,
     /// Every journal's boundary overrides as one: they apply for everyone.
     boundaries: Overrides,
+    /// Imported decisions not yet copied into their annotators' journals.
+    pending: Pending,
 }
 
 impl FolderStore {
@@ -63,6 +66,7 @@ impl FolderStore {
             own: None,
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            pending: Pending::default(),
         };
         store.find_new_journals()?;
         Ok(store)
@@ -79,8 +83,13 @@ impl FolderStore {
             own: Some((annotator.to_owned(), own)),
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            pending: Pending::default(),
         };
         store.find_new_journals()?;
+        if let Some((name, own)) = store.own.as_mut() {
+            // An import cut short by a crash is finished for this annotator before they write.
+            store.pending.absorb(&store.folder, name, own)?;
+        }
         Ok(store)
     }
 
@@ -101,7 +110,26 @@ impl FolderStore {
     pub fn annotations(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
         let own = self.own.iter().flat_map(|(_, own)| own.annotations());
         let others = self.others.values().flat_map(|(_, j)| j.annotations());
+        let pending = &self.pending;
+        let newer_in_journal = move |a: &Annotation<'_>| {
+            self.journal_of(a.annotator())
+                .and_then(|j| j.get(a.article(), a.start(), a.end(), a.annotator()))
+                .is_some_and(|mine| mine.ts() > a.ts())
+        };
         own.chain(others)
+            .filter(move |a| !pending.hides(a))
+            .chain(pending.annotations().filter(move |a| !newer_in_journal(a)))
+    }
+
+    /// `annotator`'s journal, when the folder has one.
+    fn journal_of(&self, annotator: &str) -> Option<&LabelStore> {
+        match &self.own {
+            Some((name, own)) if name == annotator => Some(own),
+            _ => self
+                .others
+                .get(&journal_name(annotator).ok()?)
+                .map(|(_, journal)| journal),
+        }
     }
 
     /// The annotators with a journal here, in file name order (the session's first).
@@ -119,6 +147,7 @@ impl FolderStore {
             Err(e) => return Err(StoreError::io(&self.folder, "read label store folder", e)),
         };
         let mut found = Vec::new();
+        let mut imports = Vec::new();
         for entry in entries {
             let entry =
                 entry.map_err(|e| StoreError::io(&self.folder, "read label store folder", e))?;
@@ -132,6 +161,10 @@ impl FolderStore {
                 }
                 continue;
             };
+            if folder_imports::is_import(name) {
+                imports.push(name.to_owned());
+                continue;
+            }
             let annotator = match annotator_of(name) {
                 None => continue,
                 Some(Err(reason)) => return Err(self.bad(reason)),
@@ -154,6 +187,7 @@ impl FolderStore {
             events.extend(journal.annotations().map(|a| a.to_event()));
             self.others.insert(name, (annotator, journal));
         }
+        events.extend(self.pending.read_new(&self.folder, &imports)?);
         self.merge_boundaries();
         Ok(events)
     }

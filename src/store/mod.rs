@@ -67,6 +67,7 @@ mod error;
 pub mod event;
 mod file_name;
 mod folder;
+mod folder_imports;
 mod journal;
 mod layout;
 mod line;
@@ -94,6 +95,7 @@ pub use decision::{Decision, IGNORE, is_ignore};
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use folder::{FolderStore, journal_path};
+pub use folder_imports::import_into_folder;
 pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
@@ -244,6 +246,20 @@ impl LabelStore {
         Ok(())
     }
 
+    /// Writes `events` as [`LabelStore::append_all`] does, then closes the store (its lock
+    /// released) without taking them into memory: for a writer that is done with the store,
+    /// such as an import of a million decisions.
+    pub fn append_all_and_close(mut self, events: &[Event]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        for event in events {
+            self.check(event)?;
+        }
+        self.take_for_writing()?;
+        self.writer_mut()?.append_all(events)
+    }
+
     /// Writes a boundary line and syncs it; on success (only) [`LabelStore::boundaries`]
     /// includes it. On error the journal holds exactly what it held before.
     pub fn append_boundary(&mut self, event: BoundaryEvent) -> Result<(), StoreError> {
@@ -374,7 +390,7 @@ fn read_only(path: &Path) -> StoreError {
 }
 
 /// The time now in Unix milliseconds, the `ts` of a new event.
-pub(crate) fn now_ms() -> u64 {
+pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))

@@ -68,12 +68,7 @@ impl Writer {
     /// again first. Refused without writing when the journal was removed, replaced or
     /// truncated by another process.
     pub(crate) fn append_all(&mut self, events: &[Event]) -> Result<(), StoreError> {
-        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
-        let mut line = Vec::with_capacity(text + 1);
-        for event in events {
-            journal::encode(event, &mut line);
-        }
-        self.append_encoded(line)
+        self.append_encoded(encode_all(events))
     }
 
     /// Appends a boundary line and syncs it, as [`Writer::append_all`] does events.
@@ -211,4 +206,42 @@ impl Writer {
         self.needs_newline = false;
         self.truncated = false;
     }
+}
+
+/// The events as journal lines. A big batch (an import) is encoded on every core, in order.
+fn encode_all(events: &[Event]) -> Vec<u8> {
+    const BIG: usize = 1 << 15;
+    let encode = |events: &[Event]| {
+        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
+        let mut line = Vec::with_capacity(text + 1);
+        for event in events {
+            journal::encode(event, &mut line);
+        }
+        line
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || events.len() < BIG {
+        return encode(events);
+    }
+    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let parts: Vec<_> = events
+            .chunks(events.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || encode(part)))
+            .collect();
+        parts
+            .into_iter()
+            .map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let rest: usize = parts.iter().skip(1).map(Vec::len).sum();
+    let mut parts = parts.into_iter();
+    let mut line = parts.next().unwrap_or_default();
+    line.reserve(rest + 1);
+    for part in parts {
+        line.extend_from_slice(&part);
+    }
+    line
 }

@@ -70,7 +70,9 @@ impl OpenedStore {
         Ok(match layout_of(path) {
             Layout::Journal(path) => OpenedStore::Journal(LabelStore::open_read_only(&path)?),
             Layout::Folder(path) => OpenedStore::Folder(FolderStore::open_read_only(&path)?),
-            Layout::Postgres(address) => OpenedStore::Postgres(Box::new(PgStore::open_read_only(&address)?)),
+            Layout::Postgres(address) => {
+                OpenedStore::Postgres(Box::new(PgStore::open_read_only(&address)?))
+            }
         })
     }
 

@@ -260,7 +260,7 @@ impl PgStore {
             .prepare(
                 "INSERT INTO stance_events (store, annotator, article, uid, line) \
                  SELECT $1, a, r, u, l FROM unnest($2::text[], $3::text[], $4::text[], \
-                 $5::text[]) AS t(a, r, u, l) ON CONFLICT (uid) DO NOTHING",
+                 $5::text[]) AS t(a, r, u, l) ON CONFLICT (store, uid) DO NOTHING",
             )
             .map_err(|e| self.db_error("prepare", &e))?;
         let since = client

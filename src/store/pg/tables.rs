@@ -18,8 +18,9 @@ const MIGRATIONS: &[&str] = &["
         store text NOT NULL,
         annotator text NOT NULL,
         article text NOT NULL,
-        uid text NOT NULL UNIQUE,
-        line text NOT NULL
+        uid text NOT NULL,
+        line text NOT NULL,
+        UNIQUE (store, uid)
     );
     CREATE INDEX stance_events_store_seq ON stance_events (store, seq);
     CREATE INDEX stance_events_store_annotator ON stance_events (store, annotator);

@@ -52,6 +52,8 @@ pub struct PgStore {
     /// Decisions whose commit was sent but not acknowledged: sent again, they keep their
     /// id and time, so the unique id makes the second one a no-op if the first landed.
     unacked: Vec<(Decision, String, u64)>,
+    /// Unique ids this session wrote that no catch-up has met yet: not arrivals.
+    own: HashSet<String>,
     /// Random part of this session's unique ids.
     session: u64,
     counter: u64,
@@ -132,6 +134,7 @@ impl PgStore {
             last_seq: 0,
             arrived: Vec::new(),
             unacked: Vec::new(),
+            own: HashSet::new(),
             session: random(),
             counter: 0,
             tables: false,
@@ -274,7 +277,7 @@ impl PgStore {
             insert,
             since,
         });
-        let caught = self.catch_up(&HashSet::new())?;
+        let caught = self.catch_up()?;
         // Met on opening or reconnecting: part of the store, not news for the screen,
         // except what others appended while this session was cut off.
         if self.last_seq > 0 && !caught.is_empty() {
@@ -283,32 +286,33 @@ impl PgStore {
         Ok(())
     }
 
-    /// Reads the rows past `last_seq` into the view; returns the decisions not in `own`.
-    fn catch_up(&mut self, own: &HashSet<String>) -> Result<Vec<Event>, StoreError> {
+    /// Reads the rows past `last_seq` into the view; returns the decisions of others.
+    fn catch_up(&mut self) -> Result<Vec<Event>, StoreError> {
         let store = self.url.store.clone();
         let from = self.last_seq;
         let conn = self.client.as_mut().expect("connected before catching up");
         let rows = conn.client.query(&conn.since, &[&store, &from]);
         let rows = rows.map_err(|e| self.db_error("read", &e))?;
-        self.take_rows(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))), own)
+        self.take_rows(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))))
     }
 
     fn take_rows<'r>(
         &mut self,
         rows: impl Iterator<Item = (i64, &'r str, &'r str)>,
-        own: &HashSet<String>,
     ) -> Result<Vec<Event>, StoreError> {
         let mut others = Vec::new();
         for (seq, uid, line) in rows {
             let parsed = parse_event(line.as_bytes())
                 .map_err(|reason| self.fail(format!("event {seq}: {reason}")))?;
+            // This session's decisions went into the view when their commit returned.
+            let mine = self.own.remove(uid);
             #[allow(unreachable_patterns)]
             match parsed {
                 JournalLine::Decision(event) => {
-                    if !own.contains(uid) {
+                    if !mine {
                         others.push(event.clone());
+                        self.annotations.apply(event);
                     }
-                    self.annotations.apply(event);
                 }
                 JournalLine::Boundary(event) => self.overrides.apply(&event),
                 _ => {}
@@ -323,8 +327,9 @@ impl PgStore {
         format!("{:016x}-{}", self.session, self.counter)
     }
 
-    /// Inserts `rows` in one transaction and catches up with everything committed before
-    /// them; `Ok` only once COMMIT returned.
+    /// Inserts `rows` in one transaction (rows whose unique id the store has are left out)
+    /// and returns how many were new; `Ok` only once the commit returned. The rows are taken
+    /// into the view by the next catch-up, in sequence order.
     pub fn insert(&mut self, rows: Vec<Row>) -> Result<usize, StoreError> {
         if self.client.is_none() {
             self.connect()?;
@@ -335,8 +340,7 @@ impl PgStore {
             });
         }
         let store = self.url.store.clone();
-        let from = self.last_seq;
-        let own: HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
+        let own: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
         let mut uids = Vec::with_capacity(rows.len());
         let mut annotators = Vec::with_capacity(rows.len());
         let mut articles = Vec::with_capacity(rows.len());
@@ -348,32 +352,24 @@ impl PgStore {
             lines.push(line);
         }
         let conn = self.client.as_mut().expect("connected above");
-        let result = (|| {
-            let mut tx = conn.client.transaction()?;
-            tx.execute("SELECT pg_advisory_xact_lock($1)", &[&store_lock(&store)])?;
-            let added = tx.execute(
-                &conn.insert,
-                &[&store, &annotators, &articles, &uids, &lines],
-            )?;
-            tx.execute("SELECT pg_notify($1, $2)", &[&CHANNEL, &store])?;
-            let rows = tx.query(&conn.since, &[&store, &from])?;
-            tx.commit()?;
-            Ok::<_, postgres::Error>((added, rows))
-        })();
+        // One statement is one transaction: it returns once committed, in one round trip.
+        let result = conn.client.execute(
+            &conn.insert,
+            &[&store, &annotators, &articles, &uids, &lines],
+        );
         match result {
-            Ok((added, rows)) => {
-                let others =
-                    self.take_rows(rows.iter().map(|r| (r.get(0), r.get(1), r.get(2))), &own)?;
-                self.arrived.extend(others);
+            Ok(added) => {
+                self.own.extend(own);
                 Ok(added as usize)
             }
             Err(e) => Err(self.db_error("save", &e)),
         }
     }
 
-    fn decision_rows(&mut self, decisions: &[Decision]) -> Vec<Row> {
+    fn decision_rows(&mut self, decisions: &[Decision]) -> (Vec<Row>, Vec<Event>) {
         let now = super::now_ms();
         let mut rows = Vec::with_capacity(decisions.len());
+        let mut events = Vec::with_capacity(decisions.len());
         for decision in decisions {
             let (uid, ts) = match self.unacked.iter().position(|(d, _, _)| d == decision) {
                 Some(i) => {
@@ -383,15 +379,17 @@ impl PgStore {
                 None => (self.next_uid(), now),
             };
             self.unacked.push((decision.clone(), uid.clone(), ts));
-            let line = encode(&decision.event(ts));
+            let event = decision.event(ts);
+            let line = encode(&event);
             rows.push((
                 uid,
                 decision.annotator.clone(),
                 decision.article.clone(),
                 line,
             ));
+            events.push(event);
         }
-        rows
+        (rows, events)
     }
 
     fn check_writer(&self, annotators: impl IntoIterator<Item = String>) -> Result<(), StoreError> {
@@ -412,11 +410,16 @@ impl PgStore {
                 reason,
             })?;
         }
-        let rows = self.decision_rows(decisions);
+        let (rows, events) = self.decision_rows(decisions);
         let uids: HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
         let result = self.insert(rows);
         match &result {
-            Ok(_) => self.unacked.retain(|(_, uid, _)| !uids.contains(uid)),
+            Ok(_) => {
+                self.unacked.retain(|(_, uid, _)| !uids.contains(uid));
+                for event in events {
+                    self.annotations.apply(event);
+                }
+            }
             // A refusal by the server (not a lost connection) committed nothing.
             Err(StoreError::Database { .. }) if self.client.is_some() => {
                 self.unacked.retain(|(_, uid, _)| !uids.contains(uid));
@@ -482,7 +485,7 @@ impl Store for PgStore {
         self.polls += 1;
         // Now and then without a notification too: a lost connection shows up only when used.
         if woken || self.polls.is_multiple_of(10) {
-            events.extend(self.catch_up(&HashSet::new())?);
+            events.extend(self.catch_up()?);
         }
         Ok(events)
     }
@@ -572,11 +575,6 @@ fn lock_key(store: &str, annotator: &str) -> i64 {
     text.push('\0');
     text.push_str(annotator);
     crate::hash::fingerprint_u64(&text) as i64
-}
-
-/// The transaction-level advisory lock every writer of `store` takes around its insert.
-fn store_lock(store: &str) -> i64 {
-    crate::hash::fingerprint_u64(store) as i64 ^ 0x5354_4f52_4500_0000
 }
 
 /// Who holds the advisory lock `key`: the holder's application name and client address.

@@ -13,8 +13,9 @@ const MIGRATE_LOCK: i64 = 0x7374_616e_6365_0001;
 
 /// What each version adds, in order; index 0 is version 1.
 const MIGRATIONS: &[&str] = &["
+    CREATE SEQUENCE stance_events_seq;
     CREATE TABLE stance_events (
-        seq bigserial PRIMARY KEY,
+        seq bigint PRIMARY KEY,
         store text NOT NULL,
         annotator text NOT NULL,
         article text NOT NULL,
@@ -24,6 +25,18 @@ const MIGRATIONS: &[&str] = &["
     );
     CREATE INDEX stance_events_store_seq ON stance_events (store, seq);
     CREATE INDEX stance_events_store_annotator ON stance_events (store, annotator);
+    -- Rows of one store take their sequence number under that store's lock, held to the
+    -- commit: they become visible in sequence order, so reading past the last number seen
+    -- never misses one. The notification wakes the other sessions of the store.
+    CREATE FUNCTION stance_events_order() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        PERFORM pg_advisory_xact_lock(hashtextextended(NEW.store, 7));
+        NEW.seq := nextval('stance_events_seq');
+        PERFORM pg_notify('stance_events', NEW.store);
+        RETURN NEW;
+    END $$;
+    CREATE TRIGGER stance_events_order BEFORE INSERT ON stance_events
+        FOR EACH ROW EXECUTE FUNCTION stance_events_order();
 "];
 
 /// The version of stance's tables in the database: 0 when there are none.

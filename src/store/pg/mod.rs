@@ -308,12 +308,11 @@ impl PgStore {
             let mine = self.own.remove(uid);
             #[allow(unreachable_patterns)]
             match parsed {
-                JournalLine::Decision(event) => {
-                    if !mine {
-                        others.push(event.clone());
-                        self.annotations.apply(event);
-                    }
+                JournalLine::Decision(event) if !mine => {
+                    others.push(event.clone());
+                    self.annotations.apply(event);
                 }
+                JournalLine::Decision(_) => {}
                 JournalLine::Boundary(event) => self.overrides.apply(&event),
                 _ => {}
             }

@@ -59,6 +59,8 @@ pub struct PgStore {
     counter: u64,
     /// Whether stance's tables exist (a reader of an empty database finds none).
     tables: bool,
+    /// Whether the store was read once already, so a connection now is a reconnection.
+    reconnecting: bool,
     /// Calls of [`Store::arrivals`] so far.
     polls: u64,
 }
@@ -139,6 +141,7 @@ impl PgStore {
             counter: 0,
             tables: false,
             polls: 0,
+            reconnecting: false,
         })
     }
 
@@ -278,11 +281,12 @@ impl PgStore {
             since,
         });
         let caught = self.catch_up()?;
-        // Met on opening or reconnecting: part of the store, not news for the screen,
-        // except what others appended while this session was cut off.
-        if self.last_seq > 0 && !caught.is_empty() {
+        // What was there on opening is the store, not news; what others appended while
+        // this session was cut off is.
+        if self.reconnecting {
             self.arrived.extend(caught);
         }
+        self.reconnecting = true;
         Ok(())
     }
 

@@ -79,6 +79,13 @@ pub(crate) fn session_as(
             ));
             (OpenedStore::open_read_only(&store_path)?, Some(reason))
         }
+        Err(StoreError::Held { holder, .. }) if review.is_some() => {
+            let reason = format!("{holder} is writing this label store");
+            warnings.push(format!(
+                "{reason}: reviewing read-only, changes are not saved"
+            ));
+            (OpenedStore::open_read_only(&store_path)?, Some(reason))
+        }
         Err(err) => return Err(err.into()),
     };
     let used = || {
@@ -227,6 +234,9 @@ fn is_not_found(err: &anyhow::Error) -> bool {
 
 /// The path for the status bar, with the home folder as `~`.
 fn shown_path(path: &Path) -> String {
+    if crate::store::pg::is_url_path(path) {
+        return path.display().to_string();
+    }
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
         && let Ok(rest) = absolute.strip_prefix(&home)

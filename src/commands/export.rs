@@ -36,7 +36,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(note) = choice.and_then(|c| c.note) {
         eprintln!("stance: note: {note}");
     }
-    if !store_path.exists() {
+    if !store_path.exists() && !store::pg::is_url_path(&store_path) {
         bail!(
             "{}: no label store here (annotate first, or name one with --labels)",
             escape::path(&store_path)

@@ -131,6 +131,16 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             }
             Some(existing)
         }
+        Layout::Postgres(address) => {
+            let annotator = match &args.annotator {
+                Some(name) => name.clone(),
+                None => store::login_name(),
+            };
+            let mut store = store::PgStore::open_as(&address, &annotator)?;
+            plan.drop_existing(Store::annotations(&store));
+            Store::append_all(&mut store, plan.decisions())?;
+            OpenedStore::Postgres(Box::new(store))
+        }
     };
     if let Some(warning) = super::remember(choice.as_ref(), &corpus) {
         eprintln!("stance: warning: {warning}");

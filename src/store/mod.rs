@@ -76,6 +76,7 @@ mod lock;
 mod memory;
 mod orphans;
 mod overrides;
+pub mod pg;
 pub mod registry;
 mod replay;
 mod state;
@@ -100,6 +101,7 @@ pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
+pub use pg::PgStore;
 
 use lock::Lock;
 use state::Annotations;
@@ -397,7 +399,7 @@ pub fn now_ms() -> u64 {
 }
 
 /// The user name from the environment, for the lock file.
-fn login_name() -> String {
+pub(crate) fn login_name() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))

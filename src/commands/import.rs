@@ -138,8 +138,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             };
             let mut store = store::PgStore::open_as(&address, &annotator)?;
             plan.drop_existing(Store::annotations(&store));
-            Store::append_all(&mut store, plan.decisions())?;
-            OpenedStore::Postgres(Box::new(store))
+            let decisions = plan.take_decisions();
+            added = decisions.len();
+            Store::append_all(&mut store, &decisions)?;
+            Some(OpenedStore::Postgres(Box::new(store)))
         }
     };
     if let Some(warning) = super::remember(choice.as_ref(), &corpus) {

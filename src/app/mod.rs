@@ -9,6 +9,7 @@ pub mod annotations;
 mod article_list;
 mod article_view;
 mod clock;
+pub mod colour;
 mod edit;
 mod finish;
 pub mod goto;

@@ -178,6 +178,8 @@ pub struct State {
     pub(super) boundaries: Overrides,
     /// The article view shows the other annotators' labels beside the session's own.
     pub(super) others_shown: bool,
+    /// Drawn without colour (`NO_COLOR`).
+    pub(super) monochrome: bool,
     /// Annotators each article should get; see [`Setup::overlap`].
     pub(super) overlap: usize,
     /// The origin the session's decisions are journaled with: `adjudicated` in

@@ -139,6 +139,7 @@ pub(crate) fn session_as(
         .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
+    state.set_colour(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     if adjudicate {
         state.adjudicate();
     }

@@ -19,6 +19,7 @@ mod history;
 pub mod keymap;
 mod keys;
 pub mod layout;
+pub mod metadata;
 mod navigate;
 mod open;
 mod others;

@@ -129,6 +129,11 @@ pub enum Mode {
     },
     /// Typing the number or id of an article to go to.
     GoTo(String),
+    /// The article's metadata is shown in full, from line `top`.
+    Metadata {
+        /// The first line on screen.
+        top: usize,
+    },
 }
 
 /// A line for the status bar.

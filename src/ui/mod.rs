@@ -9,6 +9,7 @@ mod goto;
 mod guidelines;
 mod help;
 mod labels;
+mod metadata;
 mod picker;
 mod preview;
 mod review;
@@ -78,6 +79,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Help => help::render(state, buf),
         PanelId::Guidelines => guidelines::render(state, buf),
         PanelId::GoTo => goto::render(state, buf),
+        PanelId::Metadata => metadata::render(state, buf),
     }
 }
 

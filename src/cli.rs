@@ -216,6 +216,10 @@ pub struct StatsArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Count only this annotator's decisions (repeat it to count several annotators'
+    /// together); the JSON then lists them as "only_annotators". Default: everyone's.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Vec<String>,
 }
 
 /// Training-data formats that `stance export` writes.

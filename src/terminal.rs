@@ -23,6 +23,7 @@ use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
 use crate::store::{Overrides, Store};
+pub use worker::FirstWrite;
 use worker::StoreWorker;
 
 /// A session ready to run: the state, the store it writes to, the position file.
@@ -33,6 +34,8 @@ pub struct Session {
     pub store: Box<dyn Store>,
     /// Where the position is kept between sessions.
     pub position_file: PathBuf,
+    /// What the session's first write brings with it.
+    pub first_write: FirstWrite,
 }
 
 /// Fails unless there is a terminal to draw on and read keys from, naming `command` (the
@@ -68,15 +71,17 @@ pub fn run(session: Session) -> anyhow::Result<()> {
         mut state,
         store,
         position_file,
+        first_write,
     } = session;
     let articles = std::sync::Arc::clone(state.articles());
     let boundaries = state.boundaries().clone();
     let (tx, rx) = channel();
     panic_report::name_store_on_panic(&store.location());
-    let worker = StoreWorker::spawn(
+    let worker = StoreWorker::spawn_with(
         store,
         position_file,
         state.annotator().to_owned(),
+        first_write,
         tx.clone(),
     );
     // The progress total and the article list need every article segmented: done aside so

@@ -193,6 +193,9 @@ pub enum Action {
     /// needing this annotator first).
     #[strum(disabled)]
     CycleArticleOrder,
+    /// Show every metadata field of the current article (the selected row's in the review
+    /// list) in full, wrapped and scrollable.
+    ShowMetadata,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -344,6 +347,7 @@ impl Action {
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),
             Action::TakeAnswer => Description::review_only("take this row's labels; next"),
+            Action::ShowMetadata => Description::both("fields of the article, in full"),
         };
         Some(description)
     }

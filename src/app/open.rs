@@ -89,6 +89,7 @@ impl State {
             from_review: false,
             boundaries: setup.boundaries,
             others_shown: false,
+            monochrome: false,
             overlap: setup.overlap.max(1),
             origin: crate::store::Origin::Typed,
             agreement: None,

@@ -37,6 +37,8 @@ pub enum PanelId {
     GoTo,
     /// The disputed sentences of `stance adjudicate`, side by side.
     Adjudicate,
+    /// The article's metadata in full, over either view.
+    Metadata,
 }
 
 impl PanelId {
@@ -58,6 +60,7 @@ impl State {
             Mode::Articles => PanelId::Articles,
             Mode::Guidelines { .. } => PanelId::Guidelines,
             Mode::GoTo(_) => PanelId::GoTo,
+            Mode::Metadata { .. } => PanelId::Metadata,
             _ => self.view_panel(),
         }
     }

@@ -18,6 +18,7 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::Guidelines => &super::guidelines::GuidelinesPanel,
         PanelId::GoTo => &super::goto::GoToPanel,
         PanelId::Adjudicate => &super::adjudication::AdjudicationPanel,
+        PanelId::Metadata => &super::metadata::MetadataPanel,
     }
 }
 

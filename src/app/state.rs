@@ -132,6 +132,11 @@ pub enum Mode {
     },
     /// Typing the number or id of an article to go to.
     GoTo(String),
+    /// The article's metadata is shown in full, from line `top`.
+    Metadata {
+        /// The first line on screen.
+        top: usize,
+    },
 }
 
 /// A line for the status bar.
@@ -181,6 +186,8 @@ pub struct State {
     pub(super) boundaries: Overrides,
     /// The article view shows the other annotators' labels beside the session's own.
     pub(super) others_shown: bool,
+    /// Drawn without colour (`NO_COLOR`).
+    pub(super) monochrome: bool,
     /// Annotators each article should get; see [`Setup::overlap`].
     pub(super) overlap: usize,
     /// The origin the session's decisions are journaled with: `adjudicated` in

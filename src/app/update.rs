@@ -118,6 +118,10 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.open_guidelines();
             Vec::new()
         }
+        Action::ShowMetadata => {
+            state.open_metadata();
+            Vec::new()
+        }
         Action::GoToArticle if state.articles.is_empty() => {
             say(state, "the corpus has no articles")
         }

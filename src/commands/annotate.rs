@@ -13,8 +13,8 @@ use crate::corpus;
 use crate::escape;
 use crate::kept_schema;
 use crate::schema::Schema;
-use crate::store::{OpenedStore, Store, StoreError};
-use crate::terminal::{self, Session, position};
+use crate::store::{OpenedStore, SessionStore, Store, StoreError};
+use crate::terminal::{self, FirstWrite, Session, position};
 
 /// Runs `stance annotate`.
 pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
@@ -60,8 +60,9 @@ pub(crate) fn session_as(
     };
     let stdin_is_corpus = args.corpus.corpus.iter().any(|p| p.as_os_str() == "-");
     terminal::ensure_terminal(command, stdin_is_corpus)?;
-    let (store, read_only) = match OpenedStore::open_or_wait_for_writable(&store_path, &annotator) {
-        Ok((store, None)) => (store, None),
+    // A writing session's store: created by its first write. A review refused it reads.
+    let (session, read_only) = match SessionStore::open(&store_path, &annotator) {
+        Ok((store, None)) => (Ok(store), None),
         Ok((store, Some(unwritable))) => {
             warnings.insert(
                 0,
@@ -70,23 +71,27 @@ pub(crate) fn session_as(
                      screen as NOT SAVED, Enter on one tries again"
                 ),
             );
-            (store, None)
+            (Ok(store), None)
         }
         Err(StoreError::Locked { pid, .. }) if review.is_some() => {
             let reason = format!("another session (process {pid}) is writing this label store");
             warnings.push(format!(
                 "{reason}: reviewing read-only, changes are not saved"
             ));
-            (OpenedStore::open_read_only(&store_path)?, Some(reason))
+            (Err(OpenedStore::open_read_only(&store_path)?), Some(reason))
         }
         Err(StoreError::Held { holder, .. }) if review.is_some() => {
             let reason = format!("{holder} is writing this label store");
             warnings.push(format!(
                 "{reason}: reviewing read-only, changes are not saved"
             ));
-            (OpenedStore::open_read_only(&store_path)?, Some(reason))
+            (Err(OpenedStore::open_read_only(&store_path)?), Some(reason))
         }
         Err(err) => return Err(err.into()),
+    };
+    let store = match &session {
+        Ok(session) => session.opened(),
+        Err(reader) => reader,
     };
     let used = || {
         store
@@ -95,15 +100,16 @@ pub(crate) fn session_as(
     };
     chosen.check(used(), args.schema_change)?;
     let gaps = chosen.default_gaps(used());
-    if read_only.is_none() {
-        warnings.extend(super::remember(choice.as_ref(), &corpus));
-        if let Err(err) = kept_schema::keep(&chosen, gaps.is_some()) {
-            warnings.push(format!(
-                "{}: the schema could not be kept with the store: {err}",
-                escape::path(&chosen.path)
-            ));
-        }
-    }
+    let side_files = side_files(
+        read_only.is_none(),
+        super::remember_later(choice.as_ref(), &corpus),
+        chosen,
+        gaps.is_some(),
+    );
+    let store_existed = match &session {
+        Ok(session) => !session.is_pending(),
+        Err(_) => std::fs::symlink_metadata(&store_path).is_ok(),
+    };
     warnings.extend(gaps);
     if store.recovered_torn_line() {
         warnings.push(format!(
@@ -146,15 +152,51 @@ pub(crate) fn session_as(
         .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
+    state.set_colour(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
     if adjudicate {
         state.adjudicate();
     }
+    let store: Box<dyn Store> = match session {
+        Ok(session) => Box::new(session),
+        Err(reader) => Box::new(reader),
+    };
     terminal::run(Session {
         state,
-        store: Box::new(store),
+        store,
         position_file,
+        first_write: FirstWrite {
+            side_files,
+            store_existed,
+        },
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a writing session writes beside the store once it has written to it: the store's
+/// registry record, and the schema kept with it (not when the default schema lacks labels
+/// the store has: `gaps`). Nothing for a session that cannot write.
+fn side_files(
+    writes: bool,
+    remember: Option<impl FnOnce() -> Option<String> + Send + 'static>,
+    chosen: kept_schema::Chosen,
+    gaps: bool,
+) -> Box<dyn FnOnce() -> Vec<String> + Send> {
+    if !writes {
+        return Box::new(Vec::new);
+    }
+    Box::new(move || {
+        let mut warnings: Vec<String> = remember
+            .and_then(|remember| remember())
+            .into_iter()
+            .collect();
+        if let Err(err) = kept_schema::keep(&chosen, gaps) {
+            warnings.push(format!(
+                "{}: the schema could not be kept with the store: {err}",
+                escape::path(&chosen.path)
+            ));
+        }
+        warnings
+    })
 }
 
 /// The filter `--label NAME` asks for: a label of the schema (any case), or `none` for

@@ -60,18 +60,40 @@ pub(crate) fn read_store(
     Ok((store_path, store, schema))
 }
 
+/// What [`remember`] does, made ready to run later (on the session's first write), with
+/// the warning it gives when the record cannot be written.
+pub(crate) fn remember_later(
+    choice: Option<&Choice>,
+    corpus: &Corpus,
+) -> Option<impl FnOnce() -> Option<String> + Send + use<>> {
+    let key = choice?.key.clone();
+    let (name, paths, digests) = (
+        corpus.name.clone(),
+        corpus.paths.clone(),
+        corpus.digests.clone(),
+    );
+    Some(move || {
+        let record = registry::record_of(name, paths, &digests, crate::store::now_ms());
+        registry::write_record(&key, &record)
+            .err()
+            .map(|err| not_remembered(&key, err))
+    })
+}
+
+fn not_remembered(key: &str, err: std::io::Error) -> String {
+    format!(
+        "the store record of {} could not be written: {err}",
+        crate::escape::quote(key)
+    )
+}
+
 /// Records `corpus` as the corpus of the chosen store, once the store is held for writing;
 /// a record that cannot be written is a warning, since the labels are safe without it.
 pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<String> {
     let choice = choice?;
     registry::remember(&choice.key, corpus, crate::store::now_ms())
         .err()
-        .map(|err| {
-            format!(
-                "the store record of {} could not be written: {err}",
-                crate::escape::quote(&choice.key)
-            )
-        })
+        .map(|err| not_remembered(&choice.key, err))
 }
 pub mod store;
 pub mod suggest;

@@ -79,6 +79,7 @@ mod overrides;
 pub mod pg;
 pub mod registry;
 mod replay;
+mod session;
 mod state;
 mod tail;
 mod writer;
@@ -102,6 +103,7 @@ pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
 pub use pg::PgStore;
+pub use session::SessionStore;
 
 use lock::Lock;
 use state::Annotations;

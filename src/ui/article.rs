@@ -127,7 +127,10 @@ fn text(state: &State, buf: &mut Buffer) {
                     let mut bytes = [0u8; 4];
                     let symbol = symbol.encode_utf8(&mut bytes);
                     buf.set_stringn(x, y, symbol, room.min(usize::from(MARK_WIDTH)), style);
-                    if room > 1 && state.boundary_changed(i) {
+                    let keys = (!state.colour()).then(|| several_keys(state, i)).flatten();
+                    if let Some(keys) = keys {
+                        buf.set_stringn(x, y, keys, room.min(usize::from(MARK_WIDTH)), style);
+                    } else if room > 1 && state.boundary_changed(i) {
                         let (symbol, style) = BOUNDARY_CHANGED;
                         buf[(x + 1, y)].set_char(symbol).set_style(style);
                     }
@@ -159,6 +162,24 @@ fn highlight(buf: &mut Buffer, x: u16, y: u16, room: usize, text: &str, query: &
             buf.set_style(area, super::preview::MATCH);
         }
     }
+}
+
+/// Without colour, the mark of a sentence with several labels: the keys of its first two
+/// labels (`+` for the second when there are more), as the two colours tell them apart in
+/// colour. It takes the cell the boundary-change mark uses.
+fn several_keys(state: &State, sentence: usize) -> Option<String> {
+    if mark(state, sentence).0 != SEVERAL {
+        return None;
+    }
+    let schema = state.schema();
+    let labels = state.annotation(sentence)?;
+    let keys: Vec<char> = labels
+        .iter()
+        .filter_map(|name| schema.index_of(name))
+        .map(|i| schema.labels[i].key)
+        .collect();
+    let second = if keys.len() > 2 { '+' } else { keys[1] };
+    Some(format!("{}{second}", keys[0]))
 }
 
 /// The one-cell mark before a sentence: its decision at a glance.

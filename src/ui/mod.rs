@@ -10,6 +10,7 @@ mod goto;
 mod guidelines;
 mod help;
 mod labels;
+mod metadata;
 mod picker;
 mod preview;
 mod review;
@@ -41,6 +42,28 @@ impl Widget for &State {
         if active != self.view_panel() {
             draw(active, self, buf);
         }
+        if !self.colour() {
+            monochrome(area, buf);
+        }
+    }
+}
+
+/// Takes every colour off the screen, keeping what it told apart: a cell drawn on a
+/// background colour (a label chip, the status bar, a search match) is drawn reversed
+/// against its surroundings instead. No colour is then ever sent, so no colour reset can
+/// undo an attribute: `NO_COLOR` makes crossterm send an empty colour sequence (`ESC [ ; m`),
+/// which terminals read as "reset every attribute".
+fn monochrome(area: Rect, buf: &mut Buffer) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if cell.bg != Color::Reset {
+                cell.modifier.toggle(Modifier::REVERSED);
+            }
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+            cell.underline_color = Color::Reset;
+        }
     }
 }
 
@@ -58,6 +81,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Guidelines => guidelines::render(state, buf),
         PanelId::GoTo => goto::render(state, buf),
         PanelId::Adjudicate => adjudication::render(state, buf),
+        PanelId::Metadata => metadata::render(state, buf),
     }
 }
 

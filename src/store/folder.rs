@@ -21,6 +21,7 @@ use super::error::StoreError;
 use super::event::Event;
 use super::file_name::{annotator_of, journal_name};
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 
 /// The annotations of one corpus, one journal per annotator in a folder.
 #[derive(Debug)]
@@ -32,6 +33,8 @@ pub struct FolderStore {
     others: BTreeMap<String, (String, LabelStore)>,
     /// Every journal's boundary overrides as one: they apply for everyone.
     boundaries: Overrides,
+    /// Every journal's flags and notes as one.
+    remarks: Remarks,
 }
 
 impl FolderStore {
@@ -63,6 +66,7 @@ impl FolderStore {
             own: None,
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
         Ok(store)
@@ -79,6 +83,7 @@ impl FolderStore {
             own: Some((annotator.to_owned(), own)),
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
         Ok(store)
@@ -166,6 +171,9 @@ impl FolderStore {
             .values()
             .map(|(_, journal)| journal.boundaries());
         self.boundaries = Overrides::merged(own.chain(others));
+        let own = self.own.iter().map(|(_, own)| own.remarks());
+        let others = self.others.values().map(|(_, journal)| journal.remarks());
+        self.remarks = Remarks::merged(own.chain(others));
     }
 
     fn bad(&self, reason: String) -> StoreError {
@@ -301,6 +309,31 @@ impl Store for FolderStore {
 
     fn boundaries(&self) -> &Overrides {
         &self.boundaries
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        let Some((annotator, own)) = self.own.as_mut() else {
+            return Err(StoreError::ReadOnly {
+                path: self.folder.clone(),
+            });
+        };
+        if remark.annotator != *annotator {
+            return Err(StoreError::InvalidEvent {
+                path: own.path().to_owned(),
+                reason: format!(
+                    "a flag or note by {:?} cannot go into the journal of {annotator:?}: \
+                     each annotator writes only their own",
+                    remark.annotator
+                ),
+            });
+        }
+        Store::append_remark(own, remark)?;
+        self.merge_boundaries();
+        Ok(())
+    }
+
+    fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 
     fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {

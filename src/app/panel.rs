@@ -35,6 +35,8 @@ pub enum PanelId {
     Guidelines,
     /// The go-to-article prompt, over either view.
     GoTo,
+    /// The note prompt, over the article view.
+    Note,
 }
 
 impl PanelId {
@@ -53,6 +55,7 @@ impl State {
             Mode::Articles => PanelId::Articles,
             Mode::Guidelines { .. } => PanelId::Guidelines,
             Mode::GoTo(_) => PanelId::GoTo,
+            Mode::Note { .. } => PanelId::Note,
             _ => self.view_panel(),
         }
     }

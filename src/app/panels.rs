@@ -17,6 +17,7 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::Help => &super::help::HelpPanel,
         PanelId::Guidelines => &super::guidelines::GuidelinesPanel,
         PanelId::GoTo => &super::goto::GoToPanel,
+        PanelId::Note => &super::remark::NotePanel,
     }
 }
 

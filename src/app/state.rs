@@ -17,7 +17,7 @@ use super::screen::Screen;
 use super::sentences::Sentences;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::{Event, Overrides};
+use crate::store::{Event, Overrides, Remarks};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
@@ -52,6 +52,8 @@ pub struct Setup {
     /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
     /// articles that fewer have finished.
     pub overlap: usize,
+    /// The store's flags and notes, every annotator's.
+    pub remarks: Remarks,
 }
 
 impl Setup {
@@ -72,6 +74,7 @@ impl Setup {
             read_only: None,
             boundaries: Overrides::default(),
             overlap: 1,
+            remarks: Remarks::default(),
         }
     }
 }
@@ -129,6 +132,13 @@ pub enum Mode {
     },
     /// Typing the number or id of an article to go to.
     GoTo(String),
+    /// Typing a note on the current sentence, or on its article.
+    Note {
+        /// The note as typed so far.
+        text: String,
+        /// The note is the article's, not the sentence's.
+        article: bool,
+    },
 }
 
 /// A line for the status bar.
@@ -185,6 +195,8 @@ pub struct State {
     pub(super) origin: crate::store::Origin,
     /// Agreement over the model, computed when the statistics panel opens.
     pub(super) agreement: Option<crate::agree::Agreement>,
+    /// The store's flags and notes, with the session's own.
+    pub(super) remarks: Remarks,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

@@ -9,6 +9,7 @@ mod goto;
 mod guidelines;
 mod help;
 mod labels;
+mod note;
 mod picker;
 mod preview;
 mod review;
@@ -56,6 +57,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Help => help::render(state, buf),
         PanelId::Guidelines => guidelines::render(state, buf),
         PanelId::GoTo => goto::render(state, buf),
+        PanelId::Note => note::render(state, buf),
     }
 }
 

@@ -273,3 +273,49 @@ fn the_note_prompt_is_drawn_on_the_status_bar() {
     );
     insta::assert_snapshot!("note_prompt_80x24", terminal.backend());
 }
+
+#[test]
+fn review_marks_flagged_rows_shows_the_note_and_w_filters_to_them() {
+    let articles = three_articles();
+    let setup = stance::app::Setup {
+        events: vec![
+            stored(&articles, 0, 0, &["diplomatic"], "alice"),
+            stored(&articles, 0, 1, &["sanctions"], "alice"),
+        ],
+        remarks: bobs_remarks(),
+        ..setup(articles)
+    };
+    for (width, height) in [(80, 24), (120, 40)] {
+        let mut s = open(setup.clone(), width, height);
+        run(&mut s, [Action::Review]);
+        assert_eq!(rows(&s).len(), 2);
+        run(&mut s, [Action::FilterFlagged]);
+        let shown = rows(&s);
+        assert_eq!(shown.len(), 1, "{shown:?}");
+        assert_eq!(shown[0].0, "Sanctions were discussed.");
+        let terminal = draw(&s, width, height);
+        let buf = terminal.backend().buffer();
+        let (_, y) = find(buf, "flagged only");
+        assert!(
+            row_text(buf, y).starts_with(" filter:"),
+            "{}",
+            row_text(buf, y)
+        );
+        let (_, y) = find(buf, "Sanctions were discussed.");
+        assert_eq!(buf[(0, y)].symbol(), "⚑", "{}", row_text(buf, y));
+        let screen = format!("{:?}", terminal.backend());
+        assert!(
+            screen.contains("⚑ bob · bob's note: bob[2J thinks so"),
+            "{screen}"
+        );
+        insta::assert_snapshot!(
+            format!("review_flagged_{width}x{height}"),
+            terminal.backend()
+        );
+        // Combined with another filter; W again shows every row.
+        run(&mut s, [Action::FilterAnnotator]);
+        assert_eq!(rows(&s).len(), 1);
+        run(&mut s, [Action::FilterFlagged, Action::ClearFilters]);
+        assert_eq!(rows(&s).len(), 2);
+    }
+}

@@ -92,4 +92,27 @@ fn a_flag_with_a_note_is_journaled_reopened_reviewed_and_survives_kill_9() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+
+    // The export carries the note (the flag was withdrawn) and the article's note.
+    let out = home.run(&["export", &corpus, "--labels", &labels, "--format", "jsonl"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    assert_eq!(lines[1]["text"], "Sanctions were not discussed.");
+    assert_eq!(lines[1]["note"], "alice: ask the lead[31m red?");
+    assert!(lines[1].get("flagged").is_none(), "{text}");
+    assert!(
+        lines
+            .iter()
+            .all(|l| l["article_note"] == "alice: wire copy"),
+        "{text}"
+    );
 }

@@ -229,6 +229,7 @@ fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
             Effect::SaveBoundary { seq, change } => worker.save_boundary(seq, change),
+            Effect::SaveRemark { seq, remark } => worker.save_remark(seq, remark),
             Effect::SaveAll(saves) => worker.save_all(saves),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),

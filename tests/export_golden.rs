@@ -182,3 +182,75 @@ fn include_ignored_marks_it_where_each_format_has_a_place() {
         assert!(report.contains("ignored"), "{report}");
     }
 }
+
+/// The golden corpus with "Officials declined to comment." flagged by ana and noted by ana
+/// and bo, and wire-001 noted by ana, written by the real store as version 4 lines.
+fn with_flags_and_notes() -> export_support::Fixture {
+    use stance::store::{Remark, RemarkChange};
+    let fixture = export_support::Fixture::new(&GOLDEN);
+    let sentence =
+        export_support::event("wire-001", "Officials declined to comment.", &[], "ana", 0);
+    let mut store = stance::store::LabelStore::open(&fixture.labels()).unwrap();
+    for (who, change) in [
+        ("ana", RemarkChange::Flag),
+        (
+            "ana",
+            RemarkChange::Note("a \"no comment\" is not no stance?".into()),
+        ),
+        ("bo", RemarkChange::Note("agree with ana".into())),
+        (
+            "ana",
+            RemarkChange::ArticleNote("wire copy, check the date".into()),
+        ),
+    ] {
+        let remark = Remark {
+            article: sentence.article.clone(),
+            start: sentence.start,
+            end: sentence.end,
+            text: sentence.text.clone(),
+            annotator: who.into(),
+            change,
+        };
+        store.append_remark(remark.event(9_000)).unwrap();
+    }
+    fixture
+}
+
+#[test]
+fn flags_and_notes_go_into_jsonl_and_nowhere_else_yet() {
+    let fixture = with_flags_and_notes();
+    let out = fixture.export(&["--format", "jsonl"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_golden("flagged.jsonl", &out.stdout);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<serde_json::Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let flagged: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l.get("flagged").is_some())
+        .collect();
+    assert_eq!(flagged.len(), 1, "{text}");
+    assert_eq!(flagged[0]["text"], "Officials declined to comment.");
+    assert_eq!(
+        flagged[0]["note"],
+        "ana: a \"no comment\" is not no stance? | bo: agree with ana"
+    );
+    let of_article = lines
+        .iter()
+        .filter(|l| l["article_id"] == "wire-001")
+        .all(|l| l["article_note"] == "ana: wire copy, check the date");
+    assert!(of_article, "{text}");
+    // The other formats are as without flags and notes.
+    for (format, name) in [
+        ("csv", "default.csv"),
+        ("spacy", "default.spacy.jsonl"),
+        ("prodigy", "default.prodigy.jsonl"),
+        ("doccano", "default.doccano.jsonl"),
+    ] {
+        let out = fixture.export(&["--format", format]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_golden(name, &out.stdout);
+    }
+}

@@ -72,6 +72,7 @@ fn model_of(events: &[Event]) -> Model {
                 model.remove(&key);
             }
             Op::Split | Op::Merge | Op::Restore => {}
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => {}
         }
     }
     model

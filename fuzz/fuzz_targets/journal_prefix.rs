@@ -102,6 +102,7 @@ fn apply(state: &mut State, event: &Event) {
         Op::Clear => state.remove(&key),
         // The target writes only decisions; boundary lines change no annotation.
         Op::Split | Op::Merge | Op::Restore => None,
+        Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
     };
 }
 

@@ -5,7 +5,7 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::vocabulary::LabelFilter;
 use crate::corpus::Span;
-use crate::store::{BoundaryChange, Decision, Event};
+use crate::store::{BoundaryChange, Decision, Event, Remark};
 
 /// One thing that happens to the session. The variants without `strum(disabled)` can be named
 /// in the keymap file, by their snake_case name, and the help lists them in this order; the
@@ -196,6 +196,12 @@ pub enum Action {
     /// Show every metadata field of the current article (the selected row's in the review
     /// list) in full, wrapped and scrollable.
     ShowMetadata,
+    /// Flag the current sentence for discussion, or withdraw the flag: not a decision.
+    Flag,
+    /// Open a prompt for the current sentence's note (Tab there switches to the article's).
+    Note,
+    /// In the review list: show only flagged sentences, or all again.
+    FilterFlagged,
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -348,6 +354,9 @@ impl Action {
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),
             Action::TakeAnswer => Description::review_only("take this row's labels; next"),
             Action::ShowMetadata => Description::both("fields of the article, in full"),
+            Action::Flag => Description::article_only("flag for discussion / unflag"),
+            Action::Note => Description::article_only("note on the sentence (Tab: article)"),
+            Action::FilterFlagged => Description::review_only("flagged only / all"),
         };
         Some(description)
     }
@@ -397,6 +406,14 @@ pub enum Effect {
     /// Hand these decisions to the label store as one atomic write (all kept or none), then
     /// report `Saved` or `SaveFailed` for each number.
     SaveAll(Vec<(u64, Decision)>),
+    /// Hand this flag or note to the label store, then report `Saved(seq)` or `SaveFailed`,
+    /// as [`Effect::Save`] does.
+    SaveRemark {
+        /// Number of the write, echoed back in the report.
+        seq: u64,
+        /// The flag, unflag or note; the store adds the version, fingerprint and time.
+        remark: Remark,
+    },
 }
 
 #[cfg(test)]

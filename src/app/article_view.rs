@@ -129,6 +129,8 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => click(state, column, row),
         Action::SplitSentence => split::open(state),
         Action::MergeSentence => split::merge(state),
+        Action::Flag => super::remark::flag(state),
+        Action::Note => super::remark::open(state),
         _ => Vec::new(),
     }
 }

@@ -81,6 +81,7 @@ fn place(target: Target) -> String {
         Target::Sentence { sentence, .. } => format!("sentence {}", sentence + 1),
         Target::Orphan(_) => "an orphaned annotation".to_owned(),
         Target::Boundary(_) => "a sentence boundary".to_owned(),
+        Target::Remark(_) => "a flag or note".to_owned(),
     }
 }
 
@@ -106,7 +107,7 @@ pub(super) fn labels_of(state: &State, target: Target) -> Option<Labels> {
             .labels_of(article, span, state.model.me())
             .cloned(),
         Target::Orphan(id) => state.model.entry(id).labels.clone(),
-        Target::Boundary(_) => None,
+        Target::Boundary(_) | Target::Remark(_) => None,
     }
 }
 
@@ -116,6 +117,7 @@ fn key_of(target: Target) -> SentenceKey {
         // Orphans may have no article: their entry stands for them.
         Target::Orphan(id) => (GONE, id as usize, id as usize),
         Target::Boundary(step) => (split::BOUNDARY, step.article, step.at),
+        Target::Remark(index) => (super::remark::FLAG_WRITE, index as usize, usize::MAX),
     }
 }
 
@@ -125,6 +127,9 @@ pub(super) fn write_again(state: &mut State, key: SentenceKey) -> Effect {
     let (article, start, end) = key;
     if article == split::BOUNDARY {
         return split::write_again(state, key);
+    }
+    if super::remark::is_remark_key(&key) {
+        return super::remark::write_again(state, key);
     }
     let me = state.model.me();
     let event = match article {
@@ -208,6 +213,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             event
         }
         Target::Boundary(_) => unreachable!("boundary targets are replayed by split.rs"),
+        Target::Remark(_) => unreachable!("flag and note targets are replayed by remark.rs"),
     };
     let seq = state.saving.begin(key_of(target));
     Effect::Save {
@@ -250,6 +256,17 @@ pub(super) fn undo(state: &mut State) -> Vec<Effect> {
         state.history.redo.push(step);
         return split::replay(state, boundary, true);
     }
+    if let [
+        Change {
+            target: Target::Remark(index),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let index = *index;
+        state.history.redo.push(step);
+        return super::remark::replay(state, index, true);
+    }
     let effects = replay_step(state, &step, |change| change.before.clone());
     say_replayed(state, "undone", &step, step[0].after.as_ref());
     state.history.redo.push(step);
@@ -271,6 +288,17 @@ pub(super) fn redo(state: &mut State) -> Vec<Effect> {
         let boundary = *boundary;
         state.history.undo.push(step);
         return split::replay(state, boundary, false);
+    }
+    if let [
+        Change {
+            target: Target::Remark(index),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let index = *index;
+        state.history.undo.push(step);
+        return super::remark::replay(state, index, false);
     }
     let effects = replay_step(state, &step, |change| change.after.clone());
     say_replayed(state, "redone", &step, step[0].after.as_ref());
@@ -361,7 +389,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
         Target::Sentence {
             article, sentence, ..
         } => go(state, article, sentence),
-        Target::Orphan(_) | Target::Boundary(_) => Vec::new(),
+        Target::Orphan(_) | Target::Boundary(_) | Target::Remark(_) => Vec::new(),
     };
     effects.push(apply(state, target, labels));
     if state.view == View::Review {
@@ -370,7 +398,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
                 state.model.find(article, span, state.model.me())
             }
             Target::Orphan(id) => Some(id),
-            Target::Boundary(_) => None,
+            Target::Boundary(_) | Target::Remark(_) => None,
         };
         if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
             state.select_row(row);

@@ -20,6 +20,8 @@ pub enum Target {
     Orphan(u32),
     /// A sentence boundary the analyst split or merged: no labels change.
     Boundary(BoundaryStep),
+    /// A flag or note, by its number in [`History::remarks`]: no labels change.
+    Remark(u32),
 }
 
 /// A boundary override made in the session, with what was at its offset before.
@@ -50,6 +52,8 @@ pub struct Change {
 pub struct History {
     pub(super) undo: Vec<Vec<Change>>,
     pub(super) redo: Vec<Vec<Change>>,
+    /// The flags and notes that [`Target::Remark`] steps name, in the order made.
+    pub(super) remarks: Vec<super::remark::RemarkStep>,
 }
 
 impl History {

@@ -31,6 +31,7 @@ pub mod paste;
 pub mod picker;
 pub mod preview;
 mod recreate;
+pub mod remark;
 mod review;
 pub mod review_list;
 mod saving;

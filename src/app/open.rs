@@ -94,6 +94,7 @@ impl State {
             origin: crate::store::Origin::Typed,
             agreement: None,
             adjudication: Default::default(),
+            remarks: setup.remarks,
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

@@ -39,6 +39,8 @@ pub enum PanelId {
     Adjudicate,
     /// The article's metadata in full, over either view.
     Metadata,
+    /// The note prompt, over the article view.
+    Note,
 }
 
 impl PanelId {
@@ -61,6 +63,7 @@ impl State {
             Mode::Guidelines { .. } => PanelId::Guidelines,
             Mode::GoTo(_) => PanelId::GoTo,
             Mode::Metadata { .. } => PanelId::Metadata,
+            Mode::Note { .. } => PanelId::Note,
             _ => self.view_panel(),
         }
     }

@@ -19,6 +19,7 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::GoTo => &super::goto::GoToPanel,
         PanelId::Adjudicate => &super::adjudication::AdjudicationPanel,
         PanelId::Metadata => &super::metadata::MetadataPanel,
+        PanelId::Note => &super::remark::NotePanel,
     }
 }
 

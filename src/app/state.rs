@@ -17,7 +17,7 @@ use super::screen::Screen;
 use super::sentences::Sentences;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::{Event, Overrides};
+use crate::store::{Event, Overrides, Remarks};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
@@ -52,6 +52,8 @@ pub struct Setup {
     /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
     /// articles that fewer have finished.
     pub overlap: usize,
+    /// The store's flags and notes, every annotator's.
+    pub remarks: Remarks,
 }
 
 impl Setup {
@@ -72,6 +74,7 @@ impl Setup {
             read_only: None,
             boundaries: Overrides::default(),
             overlap: 1,
+            remarks: Remarks::default(),
         }
     }
 }
@@ -137,6 +140,13 @@ pub enum Mode {
         /// The first line on screen.
         top: usize,
     },
+    /// Typing a note on the current sentence, or on its article.
+    Note {
+        /// The note as typed so far.
+        text: String,
+        /// The note is the article's, not the sentence's.
+        article: bool,
+    },
 }
 
 /// A line for the status bar.
@@ -197,6 +207,8 @@ pub struct State {
     pub(super) agreement: Option<crate::agree::Agreement>,
     /// The adjudication view: disputed sentences, filters, the labels being chosen.
     pub(super) adjudication: super::adjudication::Adjudication,
+    /// The store's flags and notes, with the session's own.
+    pub(super) remarks: Remarks,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

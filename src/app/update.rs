@@ -160,6 +160,8 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                     | Action::Ignore
                     | Action::SplitSentence
                     | Action::MergeSentence
+                    | Action::Flag
+                    | Action::Note
             ) || (*action == Action::Confirm && state.view == View::Article);
             return if edits { refused(state) } else { None };
         }

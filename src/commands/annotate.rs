@@ -146,6 +146,7 @@ pub(crate) fn session_as(
         read_only,
         boundaries: store.boundaries().clone(),
         overlap: args.overlap,
+        remarks: store.remarks().clone(),
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
     let shown = reattached

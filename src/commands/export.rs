@@ -76,6 +76,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         },
         meta: None,
         boundaries: Default::default(),
+        remarks: store.remarks().clone(),
     };
     options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
     options.boundaries = store.boundaries().clone();

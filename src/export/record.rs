@@ -28,6 +28,20 @@ pub struct Record<'a> {
     pub context: Option<Context<'a>>,
     /// The article's values of the `--meta` fields, when `--meta` is given.
     pub meta: Option<MetaValues<'a>>,
+    /// Flags and notes of the sentence and its article, every annotator's.
+    pub remarks: RemarkFields,
+}
+
+/// A sentence's flags and notes as exported: each note `annotator: note`, several joined
+/// by ` | `.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemarkFields {
+    /// Some annotator flagged the sentence for discussion.
+    pub flagged: bool,
+    /// The sentence's notes.
+    pub note: Option<String>,
+    /// The article's notes.
+    pub article_note: Option<String>,
 }
 
 /// The article's values of the fields `--meta` names, in the order named; `None` where the

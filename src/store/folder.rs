@@ -22,6 +22,7 @@ use super::event::Event;
 use super::file_name::{annotator_of, journal_name};
 use super::folder_imports::{self, Pending};
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 
 /// The annotations of one corpus, one journal per annotator in a folder.
 #[derive(Debug)]
@@ -35,6 +36,8 @@ pub struct FolderStore {
     boundaries: Overrides,
     /// Imported decisions not yet copied into their annotators' journals.
     pending: Pending,
+    /// Every journal's flags and notes as one.
+    remarks: Remarks,
 }
 
 impl FolderStore {
@@ -67,6 +70,7 @@ impl FolderStore {
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
             pending: Pending::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
         Ok(store)
@@ -84,6 +88,7 @@ impl FolderStore {
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
             pending: Pending::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
         if let Some((name, own)) = store.own.as_mut() {
@@ -200,6 +205,9 @@ impl FolderStore {
             .values()
             .map(|(_, journal)| journal.boundaries());
         self.boundaries = Overrides::merged(own.chain(others));
+        let own = self.own.iter().map(|(_, own)| own.remarks());
+        let others = self.others.values().map(|(_, journal)| journal.remarks());
+        self.remarks = Remarks::merged(own.chain(others));
     }
 
     fn bad(&self, reason: String) -> StoreError {
@@ -335,6 +343,31 @@ impl Store for FolderStore {
 
     fn boundaries(&self) -> &Overrides {
         &self.boundaries
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        let Some((annotator, own)) = self.own.as_mut() else {
+            return Err(StoreError::ReadOnly {
+                path: self.folder.clone(),
+            });
+        };
+        if remark.annotator != *annotator {
+            return Err(StoreError::InvalidEvent {
+                path: own.path().to_owned(),
+                reason: format!(
+                    "a flag or note by {:?} cannot go into the journal of {annotator:?}: \
+                     each annotator writes only their own",
+                    remark.annotator
+                ),
+            });
+        }
+        Store::append_remark(own, remark)?;
+        self.merge_boundaries();
+        Ok(())
+    }
+
+    fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 
     fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {

@@ -13,6 +13,7 @@ use super::event::Event;
 use super::folder::FolderStore;
 use super::overrides::{BoundaryChange, Overrides};
 use super::pg::PgStore;
+use super::remarks::{Remark, Remarks};
 
 /// How the annotations at a store path are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +186,14 @@ impl Store for OpenedStore {
 
     fn boundaries(&self) -> &Overrides {
         self.inner().boundaries()
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        self.inner_mut().append_remark(remark)
+    }
+
+    fn remarks(&self) -> &Remarks {
+        self.inner().remarks()
     }
 }
 

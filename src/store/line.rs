@@ -33,6 +33,9 @@ pub(crate) struct Line<'a> {
     /// The boundary's offset, on boundary lines only (format version 3).
     #[serde(default)]
     pub(crate) at: Option<usize>,
+    /// The note, on `note` and `article_note` lines only (format version 4).
+    #[serde(default, borrow)]
+    pub(crate) note: Option<Str<'a>>,
 }
 
 impl Line<'_> {
@@ -49,6 +52,24 @@ impl Line<'_> {
             annotator: self.annotator.get().into_owned(),
             ts: self.ts,
             text: self.text.get().into_owned(),
+        })
+    }
+}
+
+impl Line<'_> {
+    /// The flag or note line this is, once [`super::remarks::invalid`] found it valid.
+    pub(crate) fn remark(&self) -> Option<super::remarks::RemarkEvent> {
+        self.op.is_remark().then(|| super::remarks::RemarkEvent {
+            v: self.v,
+            op: self.op,
+            article: self.article.get().into_owned(),
+            start: self.start,
+            end: self.end,
+            fp: self.fp.get().into_owned(),
+            annotator: self.annotator.get().into_owned(),
+            ts: self.ts,
+            text: self.text.get().into_owned(),
+            note: self.note.as_ref().map(|n| n.get().into_owned()),
         })
     }
 }

@@ -32,7 +32,8 @@
 //!   a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
-//! - Compaction writes one line per live boundary override, then one `set` per live annotation (orphans too: they are ordinary
+//! - Compaction writes one line per live boundary override, one per live flag, note and
+//!   article note, then one `set` per live annotation (orphans too: they are ordinary
 //!   annotations) to `<store>.compact-tmp`, syncs it, renames it over the journal and
 //!   syncs the folder. A leftover temporary file is removed by the next writer's open:
 //!   the journal beside it is complete, since the rename is the last step. Compaction
@@ -78,6 +79,7 @@ mod orphans;
 mod overrides;
 pub mod pg;
 pub mod registry;
+mod remarks;
 mod replay;
 mod session;
 mod state;
@@ -104,6 +106,7 @@ pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
 pub use pg::PgStore;
 pub use session::SessionStore;
+pub use remarks::{Remark, RemarkChange, RemarkEvent, Remarks, SentenceRemark};
 
 use lock::Lock;
 use state::Annotations;
@@ -118,6 +121,7 @@ pub struct LabelStore {
     path: PathBuf,
     annotations: Annotations,
     overrides: Overrides,
+    remarks: Remarks,
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
@@ -152,6 +156,7 @@ impl LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
             overrides: replay.overrides,
+            remarks: replay.remarks,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: Some(Writer::new(
@@ -165,7 +170,7 @@ impl LabelStore {
             retry_as: None,
             followed: None,
         };
-        let live = store.annotations.len() + store.overrides.len();
+        let live = store.annotations.len() + store.overrides.len() + store.remarks.len();
         let superseded = replay.events - live;
         if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > live {
             // The journal is complete whether or not this succeeds.
@@ -187,6 +192,7 @@ impl LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
             overrides: replay.overrides,
+            remarks: replay.remarks,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
@@ -292,6 +298,35 @@ impl LabelStore {
         &self.overrides
     }
 
+    /// Writes a flag or note line and syncs it; on success (only) [`LabelStore::remarks`]
+    /// includes it. On error the journal holds exactly what it held before.
+    pub fn append_remark(&mut self, event: RemarkEvent) -> Result<(), StoreError> {
+        let invalid = |reason| StoreError::InvalidEvent {
+            path: self.path.clone(),
+            reason,
+        };
+        if !event.op.is_remark() || event.v != event.op.since_version() {
+            return Err(invalid(format!(
+                "op {:?} with version {} is not a flag or note line",
+                event.op, event.v
+            )));
+        }
+        let note = event.note.is_some();
+        if let Some(reason) = remarks::invalid(event.op, event.start, event.end, note, false) {
+            return Err(invalid(reason));
+        }
+        replay::check(event.start, event.end).map_err(invalid)?;
+        self.take_for_writing()?;
+        self.writer_mut()?.append_boundary(&event)?;
+        self.remarks.apply(&event);
+        Ok(())
+    }
+
+    /// The live flags and notes of this journal.
+    pub fn remarks(&self) -> &Remarks {
+        &self.remarks
+    }
+
     /// Refuses an event whose version is not the one its fields need, or whose span is
     /// backwards.
     fn check(&self, event: &Event) -> Result<(), StoreError> {
@@ -348,7 +383,8 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.compact(&self.overrides.events(), self.annotations.iter())
+        let side = (self.overrides.events(), self.remarks.events());
+        writer.compact(&side.0, &side.1, self.annotations.iter())
     }
 
     /// Writes everything this store knows back at its path after another process
@@ -368,7 +404,8 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.recreate(&self.overrides.events(), self.annotations.iter())
+        let side = (self.overrides.events(), self.remarks.events());
+        writer.recreate(&side.0, &side.1, self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.

@@ -23,6 +23,7 @@ use super::folder::journal_path;
 use super::layout::{Layout, OpenedStore, layout_of};
 use super::lock::{Lock, lock_path};
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 
 /// A writing session's store: open for writing, or read until its first write creates it.
 #[derive(Debug)]
@@ -146,6 +147,15 @@ impl Store for SessionStore {
 
     fn boundaries(&self) -> &Overrides {
         self.store.boundaries()
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        self.create()?;
+        self.store.append_remark(remark)
+    }
+
+    fn remarks(&self) -> &Remarks {
+        self.store.remarks()
     }
 }
 

@@ -269,8 +269,9 @@ impl Annotations {
                     self.squeeze_if_sparse();
                 }
             }
-            // Boundary lines hold no annotation: stores keep them apart.
+            // Boundary, flag and note lines hold no annotation: stores keep them apart.
             Op::Split | Op::Merge | Op::Restore => {}
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => {}
         }
     }
 
@@ -280,6 +281,7 @@ impl Annotations {
         let slot = match op {
             Op::Set | Op::Ignore => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
             Op::Clear | Op::Split | Op::Merge | Op::Restore => CLEARED,
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => CLEARED,
         };
         match self.index.entry(key) {
             Entry::Occupied(_) => false,

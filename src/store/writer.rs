@@ -11,6 +11,7 @@ use super::event::Event;
 use super::journal;
 use super::lock::{Lock, same_file};
 use super::overrides::BoundaryEvent;
+use super::remarks::RemarkEvent;
 
 /// The journal's writing end, held only with the lock.
 #[derive(Debug)]
@@ -71,9 +72,13 @@ impl Writer {
         self.append_encoded(encode_all(events))
     }
 
-    /// Appends a boundary line and syncs it, as [`Writer::append_all`] does events.
-    pub(crate) fn append_boundary(&mut self, event: &BoundaryEvent) -> Result<(), StoreError> {
-        let mut line = Vec::with_capacity(256 + event.text.len());
+    /// Appends a boundary line (or a flag or note line) and syncs it, as
+    /// [`Writer::append_all`] does events.
+    pub(crate) fn append_boundary<E: serde::Serialize>(
+        &mut self,
+        event: &E,
+    ) -> Result<(), StoreError> {
+        let mut line = Vec::with_capacity(512);
         journal::encode(event, &mut line);
         self.append_encoded(line)
     }
@@ -140,13 +145,14 @@ impl Writer {
     pub(crate) fn compact<'a>(
         &mut self,
         boundaries: &[BoundaryEvent],
+        remarks: &[RemarkEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<(), StoreError> {
         // Renaming over a file another process put at the path would destroy it.
         self.check_still_ours()?;
         self.keep_torn_aside()?;
         crate::fault::crash_point("compact:torn-kept");
-        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, remarks, annotations)?;
         crate::fault::crash_point("compact:renamed");
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
@@ -160,6 +166,7 @@ impl Writer {
     pub(crate) fn recreate<'a>(
         &mut self,
         boundaries: &[BoundaryEvent],
+        remarks: &[RemarkEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<Option<PathBuf>, StoreError> {
         journal::create_folders_of(&self.real)?;
@@ -171,7 +178,7 @@ impl Writer {
         } else {
             journal::move_aside(&self.real)?
         };
-        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, remarks, annotations)?;
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
         Ok(aside)

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::position;
 use crate::app::{Action, Position};
-use crate::store::{BoundaryChange, Decision, Store};
+use crate::store::{BoundaryChange, Decision, Remark, Store};
 
 /// How often an idle worker asks the store for others' decisions.
 const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
@@ -32,6 +32,8 @@ enum Job {
     Recreate,
     /// Append a boundary override, then report `Saved(seq)` or `SaveFailed`.
     Boundary { seq: u64, change: BoundaryChange },
+    /// Append a flag or note, then report `Saved(seq)` or `SaveFailed`.
+    Remark { seq: u64, remark: Remark },
 }
 
 /// What waits for the session's first successful write: a session that only reads leaves
@@ -108,6 +110,12 @@ impl StoreWorker {
     /// with the decisions.
     pub fn save_boundary(&self, seq: u64, change: BoundaryChange) {
         self.send(Job::Boundary { seq, change });
+    }
+
+    /// Queues a flag or note; it is reported back once synced (or failed), in order with
+    /// the decisions.
+    pub fn save_remark(&self, seq: u64, remark: Remark) {
+        self.send(Job::Remark { seq, remark });
     }
 
     /// Queues decisions to be written as one atomic step; each is reported back once the
@@ -236,6 +244,14 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &mut Places, reports: &Sen
             },
         },
         Job::Boundary { seq, change } => match store.append_boundary(&change) {
+            Ok(()) => Action::Saved(seq),
+            Err(err) => Action::SaveFailed {
+                seq,
+                reason: err.to_string(),
+                recreate: err.needs_recreate(),
+            },
+        },
+        Job::Remark { seq, remark } => match store.append_remark(&remark) {
             Ok(()) => Action::Saved(seq),
             Err(err) => Action::SaveFailed {
                 seq,

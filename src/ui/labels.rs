@@ -7,6 +7,7 @@ use ratatui::style::{Color, Modifier, Style};
 use super::{colour, rect, text_width, thousands, truncate};
 use crate::app::State;
 use crate::app::layout::{sanitize, word_wrap};
+use crate::app::remark::shown_note;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
@@ -31,11 +32,38 @@ fn current_decision(state: &State) -> (String, Style) {
         Some(labels) if crate::store::is_ignore(labels) => ("ignored".to_owned(), Style::new()),
         Some(labels) => (labels.join(", "), Style::new().add_modifier(Modifier::BOLD)),
     };
+    let text = format!("{text}{}", remark_words(state, sentence));
     if unsaved {
         let red = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
         return (format!("{text} (NOT SAVED)"), red);
     }
     (text, style)
+}
+
+/// The flag and note of the current sentence, after its decision: ` · flagged · note: …`,
+/// and others' (`bob flagged`, `bob's note: …`) while their decisions are shown.
+fn remark_words(state: &State, sentence: usize) -> String {
+    let mut words = String::new();
+    if let Some(remark) = state.remark_on(sentence) {
+        if remark.flagged {
+            words.push_str(" · ⚑ flagged");
+        }
+        if let Some(note) = &remark.note {
+            words.push_str(&format!(" · note: {}", shown_note(note)));
+        }
+    }
+    if state.shows_others() {
+        for (who, remark) in state.others_remarks_on(sentence) {
+            let who = sanitize(who);
+            if remark.flagged {
+                words.push_str(&format!(" · ⚑ {who} flagged"));
+            }
+            if let Some(note) = &remark.note {
+                words.push_str(&format!(" · {who}'s note: {}", shown_note(note)));
+            }
+        }
+    }
+    words
 }
 
 /// The other annotators' decisions on the current sentence, one `name: labels` each; empty

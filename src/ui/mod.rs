@@ -11,6 +11,7 @@ mod guidelines;
 mod help;
 mod labels;
 mod metadata;
+mod note;
 mod picker;
 mod preview;
 mod review;
@@ -82,6 +83,7 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::GoTo => goto::render(state, buf),
         PanelId::Adjudicate => adjudication::render(state, buf),
         PanelId::Metadata => metadata::render(state, buf),
+        PanelId::Note => note::render(state, buf),
     }
 }
 

@@ -27,6 +27,7 @@ use super::decision::Decision;
 use super::error::StoreError;
 use super::event::Event;
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 use super::replay::{JournalLine, parse_event};
 use super::state::Annotations;
 pub use url::{PgUrl, is_url, is_url_path, masked};
@@ -45,6 +46,8 @@ pub struct PgStore {
     writer: Option<String>,
     annotations: Annotations,
     overrides: Overrides,
+    /// Every annotator's flags and notes, newest line winning.
+    remarks: Remarks,
     /// The last sequence number taken into `annotations`.
     last_seq: i64,
     /// Others' decisions met while catching up inside an append, not yet handed out.
@@ -133,6 +136,7 @@ impl PgStore {
             writer: None,
             annotations: Annotations::default(),
             overrides: Overrides::default(),
+            remarks: Remarks::default(),
             last_seq: 0,
             arrived: Vec::new(),
             unacked: Vec::new(),
@@ -310,7 +314,6 @@ impl PgStore {
                 .map_err(|reason| self.fail(format!("event {seq}: {reason}")))?;
             // This session's decisions went into the view when their commit returned.
             let mine = self.own.remove(uid);
-            #[allow(unreachable_patterns)]
             match parsed {
                 JournalLine::Decision(event) if !mine => {
                     others.push(event.clone());
@@ -318,7 +321,7 @@ impl PgStore {
                 }
                 JournalLine::Decision(_) => {}
                 JournalLine::Boundary(event) => self.overrides.apply(&event),
-                _ => {}
+                JournalLine::Remark(event) => self.remarks.apply(&event),
             }
             self.last_seq = seq;
         }
@@ -513,6 +516,24 @@ impl Store for PgStore {
 
     fn boundaries(&self) -> &Overrides {
         &self.overrides
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        self.check_writer([remark.annotator.clone()])?;
+        let event = remark.event(super::now_ms());
+        let uid = self.next_uid();
+        let line = encode(&event);
+        self.insert(vec![(
+            uid,
+            remark.annotator.clone(),
+            remark.article.clone(),
+            line,
+        )])
+        .map(|_| ())
+    }
+
+    fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 }
 

@@ -231,6 +231,7 @@ fn decision(
         labels,
         origin: state.origin,
         annotator: state.annotator.clone(),
+        scores: None,
     }
 }
 

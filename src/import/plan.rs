@@ -88,6 +88,7 @@ impl Plan {
                 labels: Some(labels),
                 origin: Origin::Imported,
                 annotator: key.3.clone(),
+                scores: None,
             };
             match self.keys.get(&key) {
                 Some(&at) => {

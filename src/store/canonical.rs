@@ -76,6 +76,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
         origin,
         text,
         at: None,
+        scores: None,
     })
 }
 

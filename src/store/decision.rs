@@ -34,6 +34,9 @@ pub struct Decision {
     pub origin: Origin,
     /// Who decided.
     pub annotator: String,
+    /// The model's scores the analyst accepted, with origin `suggestion` (journal format
+    /// version 4); `None` for every other decision.
+    pub scores: Option<super::Scores>,
 }
 
 impl Decision {
@@ -60,6 +63,7 @@ impl Decision {
             ts,
             origin: self.origin,
             text: self.text.clone(),
+            scores: self.scores.clone(),
         };
         event.v = event.version_needed();
         event
@@ -69,6 +73,7 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Scores;
     use crate::store::event::NEWEST_JOURNAL_VERSION;
 
     #[test]
@@ -81,6 +86,7 @@ mod tests {
             labels: Some(vec!["diplomatic".into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
         assert_eq!(
@@ -107,12 +113,43 @@ mod tests {
             labels: Some(vec![IGNORE.into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
-        assert_eq!(
-            (event.op, event.v, event.labels.len()),
-            (Op::Ignore, NEWEST_JOURNAL_VERSION, 0)
+        assert_eq!((event.op, event.v, event.labels.len()), (Op::Ignore, 3, 0));
+        assert!(NEWEST_JOURNAL_VERSION >= 3);
+    }
+
+    #[test]
+    fn an_accepted_suggestion_with_scores_is_a_version_4_event() {
+        let decision = Decision {
+            article: "a".into(),
+            start: 0,
+            end: 14,
+            text: "Talks resumed.".into(),
+            labels: Some(vec!["diplomatic".into()]),
+            origin: Origin::Suggestion,
+            annotator: "ana".into(),
+            scores: Some(Scores::new(["diplomatic", "sanctions"], &[0.91234, 0.1])),
+        };
+        let event = decision.event(7);
+        assert_eq!(event.v, 4);
+        let line = serde_json::to_string(&event).unwrap();
+        assert!(
+            line.ends_with(
+                r#""text":"Talks resumed.","scores":{"diplomatic":0.9123,"sanctions":0.1}}"#
+            ),
+            "{line}"
         );
-        assert_eq!(NEWEST_JOURNAL_VERSION, 3);
+        let plain = Decision {
+            origin: Origin::Suggestion,
+            scores: None,
+            ..decision
+        };
+        let line = serde_json::to_string(&plain.event(7)).unwrap();
+        assert!(
+            !line.contains("scores") && line.starts_with(r#"{"v":1,"#),
+            "{line}"
+        );
     }
 }

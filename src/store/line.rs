@@ -33,6 +33,9 @@ pub(crate) struct Line<'a> {
     /// The boundary's offset, on boundary lines only (format version 3).
     #[serde(default)]
     pub(crate) at: Option<usize>,
+    /// The scores of an accepted suggestion (format version 4).
+    #[serde(default)]
+    pub(crate) scores: Option<super::Scores>,
 }
 
 impl Line<'_> {
@@ -68,6 +71,7 @@ impl Line<'_> {
             ts: self.ts,
             origin: self.origin,
             text: self.text.get().into_owned(),
+            scores: self.scores,
         }
     }
 }

@@ -77,6 +77,7 @@ mod orphans;
 mod overrides;
 pub mod registry;
 mod replay;
+mod scores;
 mod state;
 mod tail;
 mod writer;
@@ -98,6 +99,7 @@ pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
+pub use scores::Scores;
 
 use lock::Lock;
 use state::Annotations;

@@ -185,6 +185,15 @@ pub enum Action {
     /// In the review list: make the selected row's labels the session annotator's decision
     /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
     TakeAnswer,
+    /// Decide the model's suggestion for the sentence (none suggested is "no stance"),
+    /// journaled as an accepted suggestion with its scores, and move on.
+    AcceptSuggestion,
+    /// The model worker finished training and learned from this much.
+    #[strum(disabled)]
+    ModelTrained(super::assist::Learned),
+    /// The model worker's scores for a sentence.
+    #[strum(disabled)]
+    Suggested(super::assist::Scored),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -334,6 +343,10 @@ impl Action {
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),
             Action::TakeAnswer => Description::review_only("take this row's labels; next"),
+            Action::AcceptSuggestion => {
+                Description::article_only("accept the model's suggestion; next")
+            }
+            Action::ModelTrained(_) | Action::Suggested(_) => return None,
         };
         Some(description)
     }

@@ -102,6 +102,7 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(step(state, 1));
             effects
         }
+        Action::AcceptSuggestion => super::assist::accept(state),
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
         Action::NextUnannotated => next_unannotated(state),

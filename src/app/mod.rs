@@ -8,6 +8,7 @@ mod adjudicate;
 pub mod annotations;
 mod article_list;
 mod article_view;
+pub mod assist;
 mod clock;
 mod edit;
 mod finish;

@@ -92,6 +92,7 @@ impl State {
             overlap: setup.overlap.max(1),
             origin: crate::store::Origin::Typed,
             agreement: None,
+            assist: Default::default(),
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

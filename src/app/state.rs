@@ -185,6 +185,8 @@ pub struct State {
     pub(super) origin: crate::store::Origin,
     /// Agreement over the model, computed when the statistics panel opens.
     pub(super) agreement: Option<crate::agree::Agreement>,
+    /// The model's scores for the current sentence and what it learned from.
+    pub(super) assist: super::assist::Assist,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

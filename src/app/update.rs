@@ -61,6 +61,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.take_arrivals(&events);
             return Vec::new();
         }
+        report @ (Action::ModelTrained(_) | Action::Suggested(_)) => {
+            return super::assist::reported(state, report);
+        }
         Action::CorpusCounted(total) => {
             state.sentences.counted(total);
             return Vec::new();
@@ -148,6 +151,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                     | Action::NoStance
                     | Action::Clear
                     | Action::Ignore
+                    | Action::AcceptSuggestion
                     | Action::SplitSentence
                     | Action::MergeSentence
             ) || (*action == Action::Confirm && state.view == View::Article);

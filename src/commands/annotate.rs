@@ -113,6 +113,9 @@ pub(crate) fn session_as(
         }
     };
     let hidden = corpus.hidden;
+    // What `stance suggest` would train from, taken before the store moves to its worker.
+    let trained_from: Vec<crate::store::Event> =
+        store.annotations().map(|a| a.to_event()).collect();
     let reattached = Reattached::find(
         &corpus.articles,
         store.boundaries(),
@@ -142,10 +145,18 @@ pub(crate) fn session_as(
     if adjudicate {
         state.adjudicate();
     }
+    let model = terminal::model_worker::ModelInput {
+        articles: std::sync::Arc::clone(state.articles()),
+        schema: state.schema().clone(),
+        boundaries: store.boundaries().clone(),
+        events: trained_from,
+        hidden,
+    };
     terminal::run(Session {
         state,
         store: Box::new(store),
         position_file,
+        model: Some(model),
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -89,9 +89,11 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::Confirm => {
+            // With `preselect`, an undecided sentence confirms the suggestion shown (typed).
             let labels = state
                 .annotation(cursor.sentence)
                 .cloned()
+                .or_else(|| state.preselected())
                 .unwrap_or_default();
             let mut effects = decide(state, Some(labels));
             effects.extend(step(state, 1));
@@ -149,6 +151,7 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
     let mut labels = state
         .annotation(state.cursor.sentence)
         .cloned()
+        .or_else(|| state.preselected())
         .unwrap_or_default();
     // A label given to an ignored sentence makes it one to train on again.
     if is_ignore(&labels) {

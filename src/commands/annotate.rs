@@ -48,6 +48,8 @@ pub(crate) fn session_as(
         None => None,
     };
     let (keymap, mut warnings) = keymap();
+    let (preselect, problem) = preselect();
+    warnings.extend(problem);
     warnings.extend(corpus.warnings.iter().cloned());
     warnings.extend(choice.as_ref().and_then(|c| c.note.clone()));
     for warning in &warnings {
@@ -142,6 +144,7 @@ pub(crate) fn session_as(
         .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
+    state.set_preselect(preselect);
     if adjudicate {
         state.adjudicate();
     }
@@ -228,6 +231,35 @@ fn keymap() -> (Keymap, Vec<String>) {
         }
         Err(err) if is_not_found(&err) => (keymap, Vec::new()),
         Err(err) => (keymap, vec![format!("{err:#}; using the default keys")]),
+    }
+}
+
+/// `preselect = true` in config.toml (off by default, and when the file is missing or
+/// unreadable, which [`keymap`] already reports); a value that is not true or false is
+/// reported and taken as false.
+fn preselect() -> (bool, Option<String>) {
+    let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
+        return (false, None);
+    };
+    if crate::special::refuse(&path).is_err() {
+        return (false, None);
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (false, None);
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else {
+        return (false, None);
+    };
+    match table.get("preselect") {
+        None => (false, None),
+        Some(toml::Value::Boolean(on)) => (*on, None),
+        Some(_) => (
+            false,
+            Some(format!(
+                "{}: preselect must be true or false; suggestions are not pre-selected",
+                escape::path(&path)
+            )),
+        ),
     }
 }
 

@@ -252,7 +252,7 @@ fn side(state: &State, buf: &mut Buffer) {
         return;
     };
     y += 1;
-    for line in wrap(&model, width, 2) {
+    for line in wrap(&model, width.saturating_sub(1), 2) {
         row(buf, &mut y, &line, Style::new().fg(Color::Cyan), "");
     }
     if let Some(scores) = state.suggestion() {

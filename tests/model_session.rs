@@ -134,3 +134,69 @@ fn the_session_shows_suggests_scores_and_y_journals_them_as_an_accepted_suggesti
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }
+
+#[test]
+fn order_uncertain_sends_space_to_the_sentence_suggest_ranks_first() {
+    let home = Home::new();
+    let labels = home.labels();
+    let labels = labels.to_str().unwrap();
+    label_thirty(&home, labels);
+    let run = |args: &[&str]| -> Vec<Value> {
+        let out = home.run(args);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let doubted = run(&[
+        "suggest",
+        "--labels",
+        labels,
+        "--json",
+        "--order",
+        "uncertain",
+    ])
+    .remove(0);
+    // The article's number in the corpus, from every sentence in corpus order.
+    let mut ids: Vec<String> = Vec::new();
+    for line in run(&["suggest", "--labels", labels, "--json", "--all"]) {
+        let id = line["article_id"].as_str().unwrap().to_owned();
+        if !ids.contains(&id) {
+            ids.push(id);
+        }
+    }
+    let article = 1 + ids
+        .iter()
+        .position(|id| *id == doubted["article_id"])
+        .unwrap();
+    let sentence = 1 + doubted["sentence_index"].as_u64().unwrap();
+    let place = format!("article {article}/{} · sentence {sentence}/", ids.len());
+
+    let mut term = Terminal::spawn(
+        &home,
+        &["annotate", "--labels", labels, "--order", "uncertain"],
+        80,
+        24,
+    );
+    term.wait_for("suggested (y)");
+    // Until the corpus is ranked Space goes in corpus order and says so: then try again.
+    let screen = loop {
+        term.send(" ");
+        let screen = term.wait_until("where Space went", |s| {
+            s.contains("least sure first") || s.contains("not ranked yet")
+        });
+        if screen.contains("least sure first") {
+            break screen;
+        }
+        term.send(":1\r");
+    };
+    assert!(screen.contains(&place), "expected {place} in\n{screen}");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}

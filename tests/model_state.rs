@@ -214,3 +214,34 @@ fn a_label_on_patterns_alone_says_so() {
     assert!(screen.contains("0.00%-"), "{screen}");
     assert!(screen.contains("(p: patterns only)"), "{screen}");
 }
+
+#[test]
+fn space_in_uncertain_order_goes_to_the_least_sure_sentence_not_decided() {
+    let mut state = with_model(80, 24);
+    state.order_by_uncertainty();
+    run(&mut state, [Action::NextUnannotated]);
+    assert!(
+        message(&state).contains("not ranked yet"),
+        "{}",
+        message(&state)
+    );
+    // Article c's second sentence, then article a's third: ranked least sure first.
+    let c = three_articles()[2].text.clone();
+    let a = three_articles()[0].text.clone();
+    let span = |text: &str, sentence: &str| {
+        let start = text.find(sentence).unwrap();
+        (start, start + sentence.len())
+    };
+    let (c1, c2) = span(&c, "Exports were banned.");
+    let (a1, a2) = span(&a, "Troops stayed home.");
+    run(&mut state, [Action::Ranked(vec![(2, c1, c2), (0, a1, a2)])]);
+    run(&mut state, [Action::FirstSentence, Action::NextUnannotated]);
+    assert_eq!((state.cursor().article, state.cursor().sentence), (2, 1));
+    assert!(message(&state).contains("least sure first"));
+    run(&mut state, [Action::NoStance, Action::NextUnannotated]);
+    assert_eq!((state.cursor().article, state.cursor().sentence), (0, 2));
+    run(&mut state, [Action::NoStance, Action::NextUnannotated]);
+    // Every ranked sentence decided: corpus order from the cursor.
+    assert!(state.annotation_at(0, 2).is_some());
+    assert!(!message(&state).contains("least sure first"));
+}

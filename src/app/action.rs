@@ -194,6 +194,10 @@ pub enum Action {
     /// The model worker's scores for a sentence.
     #[strum(disabled)]
     Suggested(super::assist::Scored),
+    /// Every sentence of the corpus, the one the model is least sure of first (ties in
+    /// corpus order), for `--order uncertain`.
+    #[strum(disabled)]
+    Ranked(Vec<super::state::SentenceKey>),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -346,7 +350,7 @@ impl Action {
             Action::AcceptSuggestion => {
                 Description::article_only("accept the model's suggestion; next")
             }
-            Action::ModelTrained(_) | Action::Suggested(_) => return None,
+            Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_) => return None,
         };
         Some(description)
     }

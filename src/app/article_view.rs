@@ -68,6 +68,7 @@ fn search_prompt(state: &mut State, action: Action, mut query: String) -> Vec<Ef
 
 /// What the keys do in the article view with no prompt open.
 fn article(state: &mut State, action: Action) -> Vec<Effect> {
+    use super::assist::Uncertain;
     let cursor = state.cursor;
     let last_sentence = state.sentence_count().saturating_sub(1);
     match action {
@@ -107,7 +108,18 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::AcceptSuggestion => super::assist::accept(state),
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
-        Action::NextUnannotated => next_unannotated(state),
+        Action::NextUnannotated => match super::assist::next_uncertain(state) {
+            Uncertain::Went(effects) => effects,
+            Uncertain::NotRanked => {
+                let mut effects = next_unannotated(state);
+                effects.extend(say(
+                    state,
+                    "not ranked yet: the model is still scoring the corpus; corpus order",
+                ));
+                effects
+            }
+            Uncertain::Corpus => next_unannotated(state),
+        },
         Action::Search => {
             state.mode = Mode::Search(String::new());
             Vec::new()

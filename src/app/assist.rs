@@ -73,6 +73,10 @@ pub struct Assist {
     pub(super) preselect: bool,
     /// A model worker runs for this session, so the label pane shows its state.
     pub(super) attached: bool,
+    /// `Space` goes to the sentence the model is least sure of (`--order uncertain`).
+    pub(super) uncertain_order: bool,
+    /// Every sentence, the least sure first, once the worker ranked the corpus.
+    pub(super) ranked: Option<Vec<SentenceKey>>,
 }
 
 impl State {
@@ -102,6 +106,11 @@ impl State {
     /// that it is training) from now on.
     pub fn attach_model(&mut self) {
         self.assist.attached = true;
+    }
+
+    /// Makes `Space` go to the not-yet-annotated sentence the model is least sure of.
+    pub fn order_by_uncertainty(&mut self) {
+        self.assist.uncertain_order = true;
     }
 
     /// Whether a model worker runs for this session.
@@ -148,6 +157,7 @@ pub(super) fn reported(state: &mut State, action: Action) -> Vec<Effect> {
     match action {
         Action::ModelTrained(learned) => state.assist.learned = Some(learned),
         Action::Suggested(scored) => state.assist.current = Some(scored),
+        Action::Ranked(order) => state.assist.ranked = Some(order),
         _ => {}
     }
     Vec::new()
@@ -183,4 +193,47 @@ pub(super) fn origin_of(state: &State) -> (Origin, Option<Scores>) {
         Some(scores) => (Origin::Suggestion, Some(scores.clone())),
         None => (state.origin, None),
     }
+}
+
+/// Where `Space` went with `--order uncertain`.
+pub(super) enum Uncertain {
+    /// Corpus order: `--order uncertain` was not given, or nothing is left undecided.
+    Corpus,
+    /// The worker has not ranked the corpus yet.
+    NotRanked,
+    /// To the least sure sentence not decided.
+    Went(Vec<Effect>),
+}
+
+/// `Space` with `--order uncertain`: the sentence you have not decided that the model is
+/// least sure of, in its article.
+pub(super) fn next_uncertain(state: &mut State) -> Uncertain {
+    if !state.assist.uncertain_order {
+        return Uncertain::Corpus;
+    }
+    let Some(ranked) = state.assist.ranked.take() else {
+        return Uncertain::NotRanked;
+    };
+    let me = state.model.me();
+    let found = ranked.iter().copied().find(|&(article, start, end)| {
+        let span = crate::corpus::Span { start, end };
+        state.model.labels_of(article, span, me).is_none()
+    });
+    state.assist.ranked = Some(ranked);
+    let Some((article, start, end)) = found else {
+        return Uncertain::Corpus;
+    };
+    let Some(sentence) = state
+        .spans(article)
+        .iter()
+        .position(|s| s.start == start && s.end == end)
+    else {
+        return Uncertain::Corpus;
+    };
+    let mut effects = super::navigate::go(state, article, sentence);
+    effects.extend(say(
+        state,
+        "least sure first: the sentence the model doubts most (--order uncertain)",
+    ));
+    Uncertain::Went(effects)
 }

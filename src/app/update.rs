@@ -61,7 +61,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             state.take_arrivals(&events);
             return Vec::new();
         }
-        report @ (Action::ModelTrained(_) | Action::Suggested(_)) => {
+        report @ (Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_)) => {
             return super::assist::reported(state, report);
         }
         Action::CorpusCounted(total) => {

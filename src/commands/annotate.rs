@@ -145,6 +145,9 @@ pub(crate) fn session_as(
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
     state.set_preselect(preselect);
+    if args.order == crate::cli::SuggestOrder::Uncertain {
+        state.order_by_uncertainty();
+    }
     if adjudicate {
         state.adjudicate();
     }
@@ -154,6 +157,7 @@ pub(crate) fn session_as(
         boundaries: store.boundaries().clone(),
         events: trained_from,
         hidden,
+        rank: args.order == crate::cli::SuggestOrder::Uncertain,
     };
     terminal::run(Session {
         state,

@@ -34,6 +34,9 @@ pub struct ModelInput {
     pub events: Vec<Event>,
     /// Ids of the articles `--where` leaves out, whose annotations are not learned from.
     pub hidden: HashSet<String>,
+    /// Rank every sentence of the corpus by uncertainty, after training and after each
+    /// decision learned (`--order uncertain`).
+    pub rank: bool,
 }
 
 enum Job {
@@ -104,6 +107,7 @@ pub fn train(input: &ModelInput) -> Model {
 fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
     let mut model = train(&input);
     let schema = input.schema;
+    let (articles, boundaries, rank) = (input.articles, input.boundaries, input.rank);
     drop(input.events);
     let learned = |model: &Model| Learned {
         counts: model.counts(),
@@ -111,8 +115,28 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
     if reports.send(Action::ModelTrained(learned(&model))).is_err() {
         return;
     }
-    while let Ok(first) = queue.recv() {
-        let mut waiting = vec![first];
+    // Jobs that came while the corpus was being ranked, carried out before ranking again.
+    let mut early: Vec<Job> = Vec::new();
+    let mut stale = rank;
+    loop {
+        if stale && early.is_empty() {
+            match ranking(&mut model, &articles, &boundaries, queue) {
+                Ranking::Done(order) => {
+                    stale = false;
+                    if reports.send(Action::Ranked(order)).is_err() {
+                        return;
+                    }
+                }
+                Ranking::Interrupted(job) => early.push(job),
+            }
+        }
+        let mut waiting = std::mem::take(&mut early);
+        if waiting.is_empty() {
+            match queue.recv() {
+                Ok(job) => waiting.push(job),
+                Err(_) => return,
+            }
+        }
         waiting.extend(queue.try_iter());
         let mut newest = None;
         let mut taught = false;
@@ -138,6 +162,7 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
         if taught && reports.send(Action::ModelTrained(learned(&model))).is_err() {
             return;
         }
+        stale |= taught && rank;
         if let Some((key, text)) = newest {
             let suggestion = model.suggest(&text);
             if reports
@@ -148,4 +173,39 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
             }
         }
     }
+}
+
+/// The end of ranking the corpus: every sentence in order, or a job that came meanwhile.
+enum Ranking {
+    /// Every sentence's key, the least sure first, ties in corpus order.
+    Done(Vec<SentenceKey>),
+    /// A job arrived: it goes first, and ranking starts again after it.
+    Interrupted(Job),
+}
+
+/// Sentences scored between two looks at the queue while ranking.
+const RANK_STEP: usize = 256;
+
+/// Scores every sentence of the corpus and orders them as `stance suggest --order
+/// uncertain` does: by uncertainty, the highest first, ties in corpus order.
+fn ranking(
+    model: &mut Model,
+    articles: &[Article],
+    boundaries: &Overrides,
+    queue: &Receiver<Job>,
+) -> Ranking {
+    let mut scored: Vec<(SentenceKey, f64)> = Vec::new();
+    for (a, article) in articles.iter().enumerate() {
+        for span in crate::boundary::sentences(article, boundaries) {
+            let suggestion = model.suggest(&article.text[span.start..span.end]);
+            scored.push(((a, span.start, span.end), suggestion.uncertainty));
+            if scored.len().is_multiple_of(RANK_STEP)
+                && let Ok(job) = queue.try_recv()
+            {
+                return Ranking::Interrupted(job);
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+    Ranking::Done(scored.into_iter().map(|(key, _)| key).collect())
 }

@@ -245,3 +245,25 @@ fn space_in_uncertain_order_goes_to_the_least_sure_sentence_not_decided() {
     assert!(state.annotation_at(0, 2).is_some());
     assert!(!message(&state).contains("least sure first"));
 }
+
+#[test]
+fn the_statistics_panel_shows_what_the_model_learned_and_how_often_suggestions_were_taken() {
+    let mut state = with_model(80, 24);
+    scored(&mut state, [0.9, 0.1, 0.1]);
+    run(&mut state, [Action::AcceptSuggestion]);
+    run(&mut state, [Action::NoStance]);
+    // Back to the accepted sentence, decided otherwise now.
+    run(&mut state, [Action::FirstSentence, Action::ToggleLabel(2)]);
+    let tally = state.tally();
+    assert_eq!((tally.decided, tally.accepted, tally.changed), (3, 1, 1));
+    run(&mut state, [Action::Stats]);
+    let screen = format!("{:?}", draw(&state, 80, 24).backend());
+    assert!(
+        screen.contains("Model: diplomatic 6+/9- · sanctions 5+/10- · military 0+/15- (not yet)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Suggestions accepted this session: 1 of 3 (33%) · changed: 1"),
+        "{screen}"
+    );
+}

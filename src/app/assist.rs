@@ -77,6 +77,21 @@ pub struct Assist {
     pub(super) uncertain_order: bool,
     /// Every sentence, the least sure first, once the worker ranked the corpus.
     pub(super) ranked: Option<Vec<SentenceKey>>,
+    /// How the session's decisions were made.
+    pub(super) tally: Tally,
+}
+
+/// The session's decisions on sentences, and how many were accepted suggestions.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Tally {
+    /// Decisions made (labels or no stance; clears and undos not counted).
+    pub decided: usize,
+    /// Of them, accepted suggestions (`y`).
+    pub accepted: usize,
+    /// Accepted suggestions whose sentence was later decided otherwise in the session.
+    pub changed: usize,
+    /// Sentences whose decision now is an accepted suggestion.
+    pub(super) standing: std::collections::HashSet<SentenceKey>,
 }
 
 impl State {
@@ -111,6 +126,11 @@ impl State {
     /// Makes `Space` go to the not-yet-annotated sentence the model is least sure of.
     pub fn order_by_uncertainty(&mut self) {
         self.assist.uncertain_order = true;
+    }
+
+    /// How the session's decisions were made: accepted suggestions and their changes.
+    pub fn tally(&self) -> &Tally {
+        &self.assist.tally
     }
 
     /// Whether a model worker runs for this session.
@@ -236,4 +256,21 @@ pub(super) fn next_uncertain(state: &mut State) -> Uncertain {
         "least sure first: the sentence the model doubts most (--order uncertain)",
     ));
     Uncertain::Went(effects)
+}
+
+/// Counts a new decision on the sentence `key` (not an undo or a redo).
+pub(super) fn count(state: &mut State, key: SentenceKey, labels: Option<&[String]>) {
+    let tally = &mut state.assist.tally;
+    let accepted = state.assist.accepting.is_some();
+    let was_accepted = tally.standing.remove(&key);
+    if labels.is_none() {
+        return;
+    }
+    tally.decided += 1;
+    if accepted {
+        tally.accepted += 1;
+        tally.standing.insert(key);
+    } else if was_accepted {
+        tally.changed += 1;
+    }
 }

@@ -50,6 +50,9 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
     if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
         state.clock.decided((article, span.start, span.end));
     }
+    if let Target::Sentence { article, span, .. } = target {
+        super::assist::count(state, (article, span.start, span.end), after.as_deref());
+    }
     let accepted = state.assist.accepting.clone();
     let how = if accepted.is_some() {
         "accepted suggestion: "

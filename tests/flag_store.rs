@@ -30,6 +30,7 @@ fn decision(who: &str) -> Decision {
         labels: Some(vec!["military".into()]),
         origin: Origin::Typed,
         annotator: who.into(),
+        scores: None,
     }
 }
 

@@ -189,6 +189,7 @@ fn a_crash_between_journals_leaves_the_whole_import_seen_and_the_next_session_fi
         labels: None,
         origin: Origin::Typed,
         annotator: "ben".into(),
+        scores: None,
     };
     Store::append(&mut ben, &withdraw).unwrap();
     drop(ben);

@@ -24,6 +24,7 @@ fn decision(annotator: &str, i: usize) -> Decision {
         labels: Some(vec![["diplomatic", "sanctions", "military"][i % 3].into()]),
         origin: Origin::Typed,
         annotator: annotator.into(),
+        scores: None,
     }
 }
 

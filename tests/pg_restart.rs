@@ -19,6 +19,7 @@ fn decision(i: usize) -> Decision {
         labels: Some(vec!["military".into()]),
         origin: Origin::Typed,
         annotator: "ana".into(),
+        scores: None,
     }
 }
 

@@ -156,6 +156,7 @@ fn decision(article: &str, start: usize, text: &str, annotator: &str) -> Decisio
         labels: Some(vec!["diplomatic".into()]),
         origin: Origin::Typed,
         annotator: annotator.into(),
+        scores: None,
     }
 }
 

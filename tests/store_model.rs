@@ -54,6 +54,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
                     Origin::Suggestion
                 },
                 text,
+                scores: None,
             };
             event.v = event.version_needed();
             event

@@ -231,6 +231,7 @@ fn another_sessions_decisions_arrive_through_the_worker() {
         labels: Some(vec!["military".into()]),
         origin: stance::store::Origin::Typed,
         annotator: "bob".into(),
+        scores: None,
     };
     bob.append(&decision).unwrap();
     let arrived = loop {

@@ -71,6 +71,7 @@ fn event(spec: &Spec) -> Event {
             Origin::Typed
         },
         text: spec.text.clone(),
+        scores: None,
     }
 }
 

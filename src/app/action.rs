@@ -202,6 +202,19 @@ pub enum Action {
     Note,
     /// In the review list: show only flagged sentences, or all again.
     FilterFlagged,
+    /// Decide the model's suggestion for the sentence (none suggested is "no stance"),
+    /// journaled as an accepted suggestion with its scores, and move on.
+    AcceptSuggestion,
+    /// The model worker finished training and learned from this much.
+    #[strum(disabled)]
+    ModelTrained(super::assist::Learned),
+    /// The model worker's scores for a sentence.
+    #[strum(disabled)]
+    Suggested(super::assist::Scored),
+    /// Every sentence of the corpus, the one the model is least sure of first (ties in
+    /// corpus order), for `--order uncertain`.
+    #[strum(disabled)]
+    Ranked(Vec<super::state::SentenceKey>),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -357,6 +370,10 @@ impl Action {
             Action::Flag => Description::article_only("flag for discussion / unflag"),
             Action::Note => Description::article_only("note on the sentence (Tab: article)"),
             Action::FilterFlagged => Description::review_only("flagged only / all"),
+            Action::AcceptSuggestion => {
+                Description::article_only("accept the model's suggestion; next")
+            }
+            Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_) => return None,
         };
         Some(description)
     }

@@ -43,22 +43,33 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
     let after = after.map(|l| in_schema_order(&state.schema, l));
     let before = labels_of(state, target);
     let unsaved = state.saving.is_unsaved(&key_of(target));
-    if before == after && !unsaved {
+    // Accepting a suggestion that matches the labels is still journaled: its origin is news.
+    if before == after && !unsaved && state.assist.accepting.is_none() {
         return Vec::new();
     }
     if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
         state.clock.decided((article, span.start, span.end));
     }
+    if let Target::Sentence { article, span, .. } = target {
+        super::assist::count(state, (article, span.start, span.end), after.as_deref());
+    }
+    let accepted = state.assist.accepting.clone();
+    let how = if accepted.is_some() {
+        "accepted suggestion: "
+    } else {
+        ""
+    };
     state.history.record(Change {
         target,
         before,
         after: after.clone(),
+        accepted,
     });
     let effects = vec![apply(state, target, after.clone())];
     // What was decided, said in the status bar until the next key, so a stray `Enter` or
     // `0` shows at once what it decided; `saved: …` once the store has it.
     let said = match &after {
-        Some(_) => format!("{} · {}", words(after.as_ref()), place(target)),
+        Some(_) => format!("{how}{} · {}", words(after.as_ref()), place(target)),
         None => format!("cleared · {}", place(target)),
     };
     say_decided(state, said, last_seq(&effects));
@@ -222,21 +233,24 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
     }
 }
 
-/// A decision by the session's annotator, typed.
+/// A decision by the session's annotator: typed (or the session's origin), unless it is an
+/// accepted suggestion being written.
 fn decision(
     state: &State,
     (article, span): (&str, Span),
     text: &str,
     labels: Option<Labels>,
 ) -> Decision {
+    let (origin, scores) = super::assist::origin_of(state);
     Decision {
         article: article.to_owned(),
         start: span.start,
         end: span.end,
         text: text.to_owned(),
         labels,
-        origin: state.origin,
+        origin,
         annotator: state.annotator.clone(),
+        scores,
     }
 }
 
@@ -300,7 +314,11 @@ pub(super) fn redo(state: &mut State) -> Vec<Effect> {
         state.history.undo.push(step);
         return super::remark::replay(state, index, false);
     }
+    if let [change] = step.as_slice() {
+        state.assist.accepting = change.accepted.clone();
+    }
     let effects = replay_step(state, &step, |change| change.after.clone());
+    state.assist.accepting = None;
     say_replayed(state, "redone", &step, step[0].after.as_ref());
     state.history.undo.push(step);
     effects
@@ -352,6 +370,7 @@ pub(super) fn decide_all(
             target,
             before,
             after: after.clone(),
+            accepted: None,
         });
         saves.push(apply(state, target, after.clone()));
     }

@@ -43,6 +43,9 @@ pub struct Change {
     pub(super) target: Target,
     pub(super) before: Option<Labels>,
     pub(super) after: Option<Labels>,
+    /// The scores `after` was accepted with, when it was an accepted suggestion: a redo
+    /// journals it as one again.
+    pub(super) accepted: Option<crate::store::Scores>,
 }
 
 /// The decisions of the session, for undo and redo: a new decision drops what was undone.

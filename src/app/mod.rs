@@ -10,6 +10,7 @@ pub mod annotations;
 mod article_list;
 pub mod article_order;
 mod article_view;
+pub mod assist;
 mod clock;
 pub mod colour;
 mod edit;

@@ -95,6 +95,7 @@ impl State {
             agreement: None,
             adjudication: Default::default(),
             remarks: setup.remarks,
+            assist: Default::default(),
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

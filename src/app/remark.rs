@@ -165,6 +165,7 @@ fn record(
         target: Target::Remark(index),
         before: None,
         after: None,
+        accepted: None,
     });
     let (effect, seq) = set(state, &step, after.clone());
     let said = format!("{} · {}", words(&after), where_is(&step));

@@ -209,6 +209,8 @@ pub struct State {
     pub(super) adjudication: super::adjudication::Adjudication,
     /// The store's flags and notes, with the session's own.
     pub(super) remarks: Remarks,
+    /// The model's scores for the current sentence and what it learned from.
+    pub(super) assist: super::assist::Assist,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

@@ -64,6 +64,9 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             picker::arrived(state);
             return Vec::new();
         }
+        report @ (Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_)) => {
+            return super::assist::reported(state, report);
+        }
         Action::CorpusCounted(total) => {
             state.sentences.counted(total);
             return Vec::new();
@@ -158,6 +161,7 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                     | Action::NoStance
                     | Action::Clear
                     | Action::Ignore
+                    | Action::AcceptSuggestion
                     | Action::SplitSentence
                     | Action::MergeSentence
                     | Action::Flag

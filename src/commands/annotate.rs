@@ -48,6 +48,8 @@ pub(crate) fn session_as(
         None => None,
     };
     let (keymap, mut warnings) = keymap();
+    let (preselect, problem) = preselect();
+    warnings.extend(problem);
     warnings.extend(corpus.warnings.iter().cloned());
     warnings.extend(choice.as_ref().and_then(|c| c.note.clone()));
     for warning in &warnings {
@@ -126,6 +128,9 @@ pub(crate) fn session_as(
         }
     };
     let hidden = corpus.hidden;
+    // What `stance suggest` would train from, taken before the store moves to its worker.
+    let trained_from: Vec<crate::store::Event> =
+        store.annotations().map(|a| a.to_event()).collect();
     let reattached = Reattached::find(
         &corpus.articles,
         store.boundaries(),
@@ -154,9 +159,21 @@ pub(crate) fn session_as(
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
     state.set_colour(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    state.set_preselect(preselect);
+    if args.order == crate::cli::SuggestOrder::Uncertain {
+        state.order_by_uncertainty();
+    }
     if adjudicate {
         state.adjudicate();
     }
+    let model = terminal::model_worker::ModelInput {
+        articles: std::sync::Arc::clone(state.articles()),
+        schema: state.schema().clone(),
+        boundaries: store.boundaries().clone(),
+        events: trained_from,
+        hidden,
+        rank: args.order == crate::cli::SuggestOrder::Uncertain,
+    };
     let store: Box<dyn Store> = match session {
         Ok(session) => Box::new(session),
         Err(reader) => Box::new(reader),
@@ -169,6 +186,7 @@ pub(crate) fn session_as(
             side_files,
             store_existed,
         },
+        model: Some(model),
     })?;
     Ok(ExitCode::SUCCESS)
 }
@@ -267,6 +285,35 @@ fn keymap() -> (Keymap, Vec<String>) {
         }
         Err(err) if is_not_found(&err) => (keymap, Vec::new()),
         Err(err) => (keymap, vec![format!("{err:#}; using the default keys")]),
+    }
+}
+
+/// `preselect = true` in config.toml (off by default, and when the file is missing or
+/// unreadable, which [`keymap`] already reports); a value that is not true or false is
+/// reported and taken as false.
+fn preselect() -> (bool, Option<String>) {
+    let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
+        return (false, None);
+    };
+    if crate::special::refuse(&path).is_err() {
+        return (false, None);
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (false, None);
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else {
+        return (false, None);
+    };
+    match table.get("preselect") {
+        None => (false, None),
+        Some(toml::Value::Boolean(on)) => (*on, None),
+        Some(_) => (
+            false,
+            Some(format!(
+                "{}: preselect must be true or false; suggestions are not pre-selected",
+                escape::path(&path)
+            )),
+        ),
     }
 }
 

@@ -95,6 +95,7 @@ impl Plan {
                 labels: Some(labels),
                 origin: Origin::Imported,
                 annotator: self.annotators[who].clone(),
+                scores: None,
             };
             match self.keys.get(&key) {
                 Some(&at) => {

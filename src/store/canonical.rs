@@ -77,6 +77,7 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
         text,
         at: None,
         note: None,
+        scores: None,
     })
 }
 

@@ -34,6 +34,9 @@ pub struct Decision {
     pub origin: Origin,
     /// Who decided.
     pub annotator: String,
+    /// The model's scores the analyst accepted, with origin `suggestion` (journal format
+    /// version 4); `None` for every other decision.
+    pub scores: Option<super::Scores>,
 }
 
 impl Decision {
@@ -66,6 +69,7 @@ impl Decision {
             ts,
             origin: self.origin,
             text: self.text,
+            scores: self.scores,
         };
         event.v = event.version_needed();
         event
@@ -75,6 +79,7 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::Scores;
 
     #[test]
     fn a_typed_decision_is_a_version_1_event_with_the_text_fingerprint() {
@@ -86,6 +91,7 @@ mod tests {
             labels: Some(vec!["diplomatic".into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
         assert_eq!(
@@ -112,8 +118,42 @@ mod tests {
             labels: Some(vec![IGNORE.into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
         assert_eq!((event.op, event.v, event.labels.len()), (Op::Ignore, 3, 0));
+    }
+
+    #[test]
+    fn an_accepted_suggestion_with_scores_is_a_version_4_event() {
+        let decision = Decision {
+            article: "a".into(),
+            start: 0,
+            end: 14,
+            text: "Talks resumed.".into(),
+            labels: Some(vec!["diplomatic".into()]),
+            origin: Origin::Suggestion,
+            annotator: "ana".into(),
+            scores: Some(Scores::new(["diplomatic", "sanctions"], &[0.91234, 0.1])),
+        };
+        let event = decision.event(7);
+        assert_eq!(event.v, 4);
+        let line = serde_json::to_string(&event).unwrap();
+        assert!(
+            line.ends_with(
+                r#""text":"Talks resumed.","scores":{"diplomatic":0.9123,"sanctions":0.1}}"#
+            ),
+            "{line}"
+        );
+        let plain = Decision {
+            origin: Origin::Suggestion,
+            scores: None,
+            ..decision
+        };
+        let line = serde_json::to_string(&plain.event(7)).unwrap();
+        assert!(
+            !line.contains("scores") && line.starts_with(r#"{"v":1,"#),
+            "{line}"
+        );
     }
 }

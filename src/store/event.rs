@@ -108,6 +108,10 @@ pub struct Event {
     /// The sentence as it was, so an orphaned annotation can still be shown.
     #[serde(default)]
     pub text: String,
+    /// The model's scores shown when the analyst accepted its suggestion (format version
+    /// 4); only with origin `suggestion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<super::Scores>,
 }
 
 impl Event {
@@ -133,13 +137,18 @@ impl Event {
             ts,
             origin: Origin::Typed,
             text: text.to_owned(),
+            scores: None,
         }
     }
 
     /// The lowest format version that can carry this event: lines are written with it, so a
     /// journal that uses nothing newer stays readable by an older stance.
     pub fn version_needed(&self) -> u32 {
-        self.origin.since_version().max(self.op.since_version())
+        let scored = if self.scores.is_some() { 4 } else { 1 };
+        self.origin
+            .since_version()
+            .max(self.op.since_version())
+            .max(scored)
     }
 }
 
@@ -159,6 +168,8 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// the op `ignore` (a sentence decided as not one to train on; its `labels` is empty).
 /// Version 4 adds flags and notes: the ops `flag`, `unflag`, `note` and `article_note`, the
 /// last two carrying the note in `note` (see `store::remarks`).
+/// Version 4 adds `scores` (label name to score, 4 decimals) on a decision whose origin is
+/// `suggestion`: the model's scores the analyst saw when accepting them.
 pub const NEWEST_JOURNAL_VERSION: u32 = 4;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the

@@ -36,6 +36,9 @@ pub(crate) struct Line<'a> {
     /// The note, on `note` and `article_note` lines only (format version 4).
     #[serde(default, borrow)]
     pub(crate) note: Option<Str<'a>>,
+    /// The scores of an accepted suggestion (format version 4).
+    #[serde(default)]
+    pub(crate) scores: Option<super::Scores>,
 }
 
 impl Line<'_> {
@@ -89,6 +92,7 @@ impl Line<'_> {
             ts: self.ts,
             origin: self.origin,
             text: self.text.get().into_owned(),
+            scores: self.scores,
         }
     }
 }

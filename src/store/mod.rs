@@ -81,6 +81,7 @@ pub mod pg;
 pub mod registry;
 mod remarks;
 mod replay;
+mod scores;
 mod session;
 mod state;
 mod tail;
@@ -105,8 +106,9 @@ pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
 pub use pg::PgStore;
-pub use session::SessionStore;
 pub use remarks::{Remark, RemarkChange, RemarkEvent, Remarks, SentenceRemark};
+pub use scores::Scores;
+pub use session::SessionStore;
 
 use lock::Lock;
 use state::Annotations;

@@ -13,7 +13,7 @@ use serde_json::error::Category;
 
 use super::canonical;
 use super::error::StoreError;
-use super::event::{NEWEST_JOURNAL_VERSION, Op};
+use super::event::{NEWEST_JOURNAL_VERSION, Op, Origin};
 use super::line::Line;
 use super::lines;
 use super::overrides::{self, BoundaryEvent, Overrides};
@@ -183,6 +183,16 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             line.op.since_version(),
             line.v
         )),
+        Ok(line) if line.scores.is_some() && line.v < 4 => Parsed::Bad(format!(
+            "\"scores\" needs journal format version 4 but the line says {}",
+            line.v
+        )),
+        Ok(line)
+            if line.scores.is_some()
+                && (line.op != Op::Set || line.origin != Origin::Suggestion) =>
+        {
+            Parsed::Bad("\"scores\" belongs only on a set with origin \"suggestion\"".into())
+        }
         Ok(line) if line.op == Op::Ignore && line.labels.iter().next().is_some() => {
             Parsed::Bad("op \"ignore\" carries no labels".into())
         }

@@ -17,6 +17,7 @@ mod preview;
 mod review;
 mod stats_panel;
 mod status;
+mod suggestion;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;

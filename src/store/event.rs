@@ -167,9 +167,9 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`, and
 /// the op `ignore` (a sentence decided as not one to train on; its `labels` is empty).
 /// Version 4 adds flags and notes: the ops `flag`, `unflag`, `note` and `article_note`, the
-/// last two carrying the note in `note` (see `store::remarks`).
-/// Version 4 adds `scores` (label name to score, 4 decimals) on a decision whose origin is
-/// `suggestion`: the model's scores the analyst saw when accepting them.
+/// last two carrying the note in `note` (see `store::remarks`), and `scores` (label name to
+/// score, 4 decimals) on a decision whose origin is `suggestion`: the model's scores the
+/// analyst saw when accepting them.
 pub const NEWEST_JOURNAL_VERSION: u32 = 4;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the

@@ -217,7 +217,7 @@ fn with_flags_and_notes() -> export_support::Fixture {
 }
 
 #[test]
-fn flags_and_notes_go_into_jsonl_and_nowhere_else_yet() {
+fn flags_and_notes_go_into_every_format_where_it_has_a_place() {
     let fixture = with_flags_and_notes();
     let out = fixture.export(&["--format", "jsonl"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -233,21 +233,66 @@ fn flags_and_notes_go_into_jsonl_and_nowhere_else_yet() {
         .collect();
     assert_eq!(flagged.len(), 1, "{text}");
     assert_eq!(flagged[0]["text"], "Officials declined to comment.");
-    assert_eq!(
-        flagged[0]["note"],
-        "ana: a \"no comment\" is not no stance? | bo: agree with ana"
-    );
+    let notes = "ana: a \"no comment\" is not no stance? | bo: agree with ana";
+    assert_eq!(flagged[0]["note"], notes);
+    let article_note = "ana: wire copy, check the date";
     let of_article = lines
         .iter()
         .filter(|l| l["article_id"] == "wire-001")
-        .all(|l| l["article_note"] == "ana: wire copy, check the date");
+        .all(|l| l["article_note"] == article_note);
     assert!(of_article, "{text}");
-    // The other formats are as without flags and notes.
+    // prodigy: in `meta`; doccano: top-level fields; spacy: in `meta`.
+    for (format, name, place) in [
+        ("prodigy", "flagged.prodigy.jsonl", Some("meta")),
+        ("doccano", "flagged.doccano.jsonl", None),
+        ("spacy", "flagged.spacy.jsonl", Some("meta")),
+    ] {
+        let out = fixture.export(&["--format", format]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_golden(name, &out.stdout);
+        let text = String::from_utf8(out.stdout).unwrap();
+        let fields = |line: &serde_json::Value| match place {
+            Some(place) => line[place].clone(),
+            None => line.clone(),
+        };
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| fields(&serde_json::from_str(l).unwrap()))
+            .collect();
+        let flagged: Vec<_> = lines.iter().filter(|l| l["flagged"] == true).collect();
+        assert_eq!(flagged.len(), 1, "{format}: {text}");
+        assert_eq!(flagged[0]["note"], notes, "{format}: {text}");
+        let noted = lines
+            .iter()
+            .filter(|l| l["article_note"] == article_note)
+            .count();
+        assert!(noted > 1, "{format}: {text}");
+    }
+    // csv: three columns, read back by a CSV reader.
+    let out = fixture.export(&["--format", "csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_golden("flagged.csv", &out.stdout);
+    let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (flag, note, article) = (column("flagged"), column("note"), column("article_note"));
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let flagged: Vec<_> = rows.iter().filter(|r| &r[flag] == "1").collect();
+    assert_eq!(flagged.len(), 1);
+    assert_eq!(&flagged[0][note], notes);
+    assert!(rows.iter().filter(|r| &r[article] == article_note).count() > 1);
+    assert!(rows.iter().all(|r| &r[flag] == "1" || &r[flag] == "0"));
+}
+
+#[test]
+fn a_store_without_flags_or_notes_exports_as_before() {
+    let fixture = export_support::Fixture::new(&GOLDEN);
     for (format, name) in [
         ("csv", "default.csv"),
         ("spacy", "default.spacy.jsonl"),
         ("prodigy", "default.prodigy.jsonl"),
         ("doccano", "default.doccano.jsonl"),
+        ("jsonl", "default.jsonl"),
     ] {
         let out = fixture.export(&["--format", format]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -242,15 +242,30 @@ fn meta_fields(
             unique
         }
     };
+    // Where the format puts flags and notes beside the metadata.
+    let remarks = (!options.remarks.is_empty())
+        .then_some(["flagged", "note", "article_note"])
+        .into_iter()
+        .flatten();
     let taken: Vec<&str> = match options.format {
         Format::Csv => ["article_id", "sentence_index", "text", "labels"]
             .into_iter()
             .chain(options.labels.names())
             .chain(options.split.map(|_| "split"))
+            .chain(options.include_ignored.then_some("ignored"))
+            .chain(remarks)
             .collect(),
-        Format::Prodigy => vec!["article_id", "sentence_index"],
-        Format::Doccano => vec!["text", "label"],
-        Format::Jsonl | Format::Spacy => Vec::new(),
+        Format::Prodigy => ["article_id", "sentence_index"]
+            .into_iter()
+            .chain(remarks)
+            .collect(),
+        Format::Doccano => ["text", "label"]
+            .into_iter()
+            .chain(options.include_ignored.then_some("ignored"))
+            .chain(remarks)
+            .collect(),
+        Format::Spacy => remarks.collect(),
+        Format::Jsonl => Vec::new(),
     };
     if let Some(clash) = names.iter().find(|name| taken.contains(&name.as_str())) {
         bail!(

@@ -259,6 +259,7 @@ impl<'l, W: Write> Sink<'l, W> {
                     labels,
                     options.split.is_some(),
                     options.include_ignored,
+                    !options.remarks.is_empty(),
                     options.meta.as_deref(),
                 )?),
                 labels,

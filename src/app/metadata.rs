@@ -53,21 +53,11 @@ impl Panel for MetadataPanel {
         let Mode::Metadata { top } = state.mode else {
             return Vec::new();
         };
-        let page = state.metadata_rows().saturating_sub(1).max(1);
-        let top = match action {
-            Action::NextSentence => top + 1,
-            Action::PreviousSentence => top.saturating_sub(1),
-            Action::ScrollDown => top + page,
-            Action::ScrollUp => top.saturating_sub(page),
-            Action::FirstSentence => 0,
-            Action::LastSentence => usize::MAX,
-            _ => {
-                state.mode = Mode::Normal;
-                return Vec::new();
-            }
+        let rows = state.metadata_rows();
+        state.mode = match super::panel::scrolled(top, &action, rows, state.metadata_last_top()) {
+            Some(top) => Mode::Metadata { top },
+            None => Mode::Normal,
         };
-        let last = state.metadata_last_top();
-        state.mode = Mode::Metadata { top: top.min(last) };
         Vec::new()
     }
 }

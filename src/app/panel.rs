@@ -77,3 +77,20 @@ impl State {
         }
     }
 }
+
+/// Where a scrolling overlay (guidelines, metadata) starts after `action`, from `top`, with
+/// `rows` lines on screen and `last` the last top that still fills it; `None` when the
+/// action closes the overlay.
+pub(super) fn scrolled(top: usize, action: &Action, rows: usize, last: usize) -> Option<usize> {
+    let page = rows.saturating_sub(1).max(1);
+    let top = match action {
+        Action::NextSentence => top + 1,
+        Action::PreviousSentence => top.saturating_sub(1),
+        Action::ScrollDown => top + page,
+        Action::ScrollUp => top.saturating_sub(page),
+        Action::FirstSentence => 0,
+        Action::LastSentence => usize::MAX,
+        _ => return None,
+    };
+    Some(top.min(last))
+}

@@ -229,6 +229,30 @@ fn thousands(n: usize) -> String {
     out
 }
 
+/// The bottom border of a scrolling overlay showing `rows` of `total` lines from `top`:
+/// `fits` when all show, else which lines show, with the scroll keys and `scrolls` when
+/// that fits in `width` cells.
+fn scroll_footer(
+    state: &State,
+    width: u16,
+    (top, rows, total): (usize, usize, usize),
+    fits: &str,
+    scrolls: &str,
+) -> String {
+    if total <= rows {
+        return format!(" {fits} ");
+    }
+    let last = (top + rows).min(total);
+    let place = format!("{}–{last} of {total}", top + 1);
+    let full = state
+        .help_scroll_keys()
+        .map(|keys| format!(" {place} · {keys} scroll · {scrolls} "));
+    match full {
+        Some(full) if text_width(&full) + 2 <= width => full,
+        _ => format!(" {place} "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -644,3 +644,21 @@ fn random() -> u64 {
     hasher.write_u32(std::process::id());
     hasher.finish()
 }
+
+/// A connection of its own to `url`'s server, made as a session's is (TLS when the server
+/// offers it), for a tool that works on stance's tables directly (`stance store copy`).
+pub fn connect_to(url: &PgUrl) -> Result<Client, postgres::Error> {
+    connect(url)
+}
+
+/// The session-level advisory lock key that a session writing as `annotator` holds in
+/// `store`: whoever takes it keeps such sessions out.
+pub fn writer_lock_key(store: &str, annotator: &str) -> i64 {
+    lock_key(store, annotator)
+}
+
+/// Who holds the advisory lock `key` (their application name, address and server process),
+/// for a refusal that names them.
+pub fn lock_holder(client: &mut Client, key: i64) -> Option<String> {
+    holder(client, key)
+}

@@ -456,6 +456,11 @@ fn a_copy_killed_half_way_leaves_the_journal_as_it_was() {
     let mut want = vec![own];
     want.extend(source_lines());
     assert_eq!(journal_lines(&dir.join("dst.jsonl")), want);
+    assert_eq!(
+        temporary(),
+        None,
+        "the killed copy's temporary file was left"
+    );
 }
 
 // ---- PostgreSQL ----

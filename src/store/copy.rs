@@ -428,6 +428,7 @@ fn into_journals(parts: &[(PathBuf, Vec<Line>)], dry_run: bool) -> Result<Vec<Li
             journal::create_folders_of(path)?;
             let real = journal::resolve(path)?;
             let lock = Lock::take(&real, LOCK_NAME)?;
+            remove_killed_copies(&real)?;
             (real, Some(lock))
         };
         let held = read_journal(&real, false)?;
@@ -442,6 +443,43 @@ fn into_journals(parts: &[(PathBuf, Vec<Line>)], dry_run: bool) -> Result<Vec<Li
         added.extend(new);
     }
     Ok(added)
+}
+
+/// Removes what a copy killed before its rename left beside the journal: the temporary
+/// file `.<journal name>.<pid>-<n>.tmp`. Under the journal's lock nothing else writes one.
+fn remove_killed_copies(real: &Path) -> Result<(), StoreError> {
+    let (Some(folder), Some(name)) = (real.parent(), real.file_name().and_then(|n| n.to_str()))
+    else {
+        return Ok(());
+    };
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let prefix = format!(".{name}.");
+    let listing = |e| StoreError::io(folder, "read label store folder", e);
+    for entry in fs::read_dir(folder).map_err(listing)? {
+        let entry = entry.map_err(listing)?;
+        let file = entry.file_name();
+        let Some(middle) = file
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|f| f.strip_suffix(".tmp"))
+        else {
+            continue;
+        };
+        let temporary = middle.split_once('-').is_some_and(|(pid, n)| {
+            [pid, n]
+                .iter()
+                .all(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        });
+        if temporary {
+            let path = entry.path();
+            fs::remove_file(&path).map_err(|e| StoreError::io(&path, "remove", e))?;
+        }
+    }
+    Ok(())
 }
 
 /// Writes `held`'s complete lines and then `new` as a complete new journal renamed over

@@ -342,7 +342,7 @@ fn a_target_with_other_events_keeps_them_and_gets_the_source_after_them() {
 }
 
 #[test]
-fn a_session_holding_the_target_refuses_the_copy_and_keeps_writing() {
+fn a_session_holding_the_target_refuses_the_copy_until_it_ends() {
     let home = home_with_source();
     let dir = home.dir.path();
     copy(&home, "src.jsonl", "team");
@@ -591,4 +591,34 @@ fn a_postgresql_session_holding_an_annotator_refuses_the_copy() {
         support::count_events(&server, &store),
         source_lines().len() as i64
     );
+}
+
+#[test]
+fn torn_last_lines_are_not_events_and_the_target_s_is_kept_aside() {
+    let home = home_with_source();
+    let dir = home.dir.path();
+    let torn = "{\"v\":1,\"op\":\"set\",\"article\":\"a1\",\"sta";
+    home.write("src.jsonl", &(source_lines().concat() + torn));
+    let own = line(&set("a2", 2, &["military"], "erin", 5));
+    home.write("dst.jsonl", &(own.clone() + torn));
+    let said = copy(&home, "src.jsonl", "dst.jsonl");
+    assert!(
+        said.contains("ends in a line cut short by a crash"),
+        "{said}"
+    );
+    let n = source_lines().len();
+    assert!(
+        said.contains(&format!("{n} events read, {n} added")),
+        "{said}"
+    );
+    let mut want = vec![own];
+    want.extend(source_lines());
+    assert_eq!(journal_lines(&dir.join("dst.jsonl")), want);
+    let kept: Vec<String> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("dst.jsonl.torn-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    assert_eq!(fs::read_to_string(dir.join(&kept[0])).unwrap(), torn);
 }

@@ -168,16 +168,17 @@ pub fn copy(from: &Path, to: &Path, dry_run: bool) -> Result<Copied, StoreError>
         torn_skipped,
         schema: schema.as_ref().map_or(SchemaCopy::None, |s| s.1),
     };
-    if let Some((text, SchemaCopy::Copied)) = &schema
-        && !dry_run
-    {
-        write_schema(&target.schema_path(), text)?;
-    }
     let added = match &target {
         Side::Journal(path) => into_journals(&[(path.clone(), lines)], dry_run)?,
         Side::Folder(folder) => into_folder(folder, lines, dry_run)?,
         Side::Postgres(url) => copy_pg::write(url, lines, dry_run)?,
     };
+    // After the events: a refused copy (a session holding the target) writes nothing.
+    if let Some((text, SchemaCopy::Copied)) = &schema
+        && !dry_run
+    {
+        write_schema(&target.schema_path(), text)?;
+    }
     copied.added = added.len();
     copied.already = copied.read - copied.added;
     for line in &added {

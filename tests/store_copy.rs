@@ -622,3 +622,37 @@ fn torn_last_lines_are_not_events_and_the_target_s_is_kept_aside() {
     assert_eq!(kept.len(), 1, "{kept:?}");
     assert_eq!(fs::read_to_string(dir.join(&kept[0])).unwrap(), torn);
 }
+
+#[test]
+fn a_bad_postgresql_row_is_named_with_the_address_masked() {
+    let Some((server, store, url)) = pg_target("copy_bad_row") else {
+        return;
+    };
+    let home = home_with_source();
+    copy(&home, "src.jsonl", &url);
+    support::admin_sql(
+        &server,
+        "stance",
+        &format!(
+            "INSERT INTO stance_events (store, annotator, article, uid, line) \
+             VALUES ('{store}', 'zed', 'a1', 'bad-1', '{{\"v\":1,\"op\":\"nope\"}}')"
+        ),
+    );
+    let out = home.run(&["store", "copy", &url, "back.jsonl"]);
+    assert_eq!(out.status.code(), Some(1));
+    let said = stderr(&out);
+    assert_eq!(said.lines().count(), 1, "{said}");
+    assert!(said.contains("stance_writer:***@"), "{said}");
+    assert!(!said.contains("writer-pw"), "{said}");
+    assert!(said.contains(": event "), "{said}");
+    assert!(!home.dir.path().join("back.jsonl").exists());
+    let out = home.run(&[
+        "store",
+        "copy",
+        "postgresql://ana:pw@127.0.0.1:1/db",
+        "x.jsonl",
+    ]);
+    let said = stderr(&out);
+    assert!(said.contains("no store named (add ?store=NAME)"), "{said}");
+    assert!(!said.contains(":pw@"), "{said}");
+}

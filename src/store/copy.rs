@@ -118,9 +118,12 @@ impl Side {
             Layout::Journal(path) => Side::Journal(path),
             Layout::Folder(path) => Side::Folder(path),
             Layout::Postgres(address) => {
+                let location = pg::masked(&address, None);
                 let url = PgUrl::parse(&address).map_err(|reason| StoreError::Database {
-                    location: pg::masked(&address, None),
-                    reason,
+                    reason: reason
+                        .strip_prefix(&format!("{location}: "))
+                        .map_or_else(|| reason.clone(), str::to_owned),
+                    location,
                 })?;
                 Side::Postgres(Box::new(url))
             }

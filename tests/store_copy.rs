@@ -260,6 +260,11 @@ fn journal_to_folder_to_journal_keeps_every_line_and_every_output() {
         "{said}"
     );
     assert!(said.contains("the kept schema was copied"), "{said}");
+    let again = copy(&home, "src.jsonl", "team");
+    assert!(
+        again.contains(&format!("0 added, {n} already there")),
+        "{again}"
+    );
     copy(&home, "team", "back.jsonl");
     let dir = home.dir.path();
     let source = source_lines();

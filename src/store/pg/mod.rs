@@ -12,6 +12,7 @@
 //! `application_name` names who holds it. Each decision carries a unique id: a commit
 //! whose acknowledgement was lost and is sent again is not written twice.
 
+pub mod side;
 pub mod tables;
 pub mod url;
 
@@ -571,38 +572,6 @@ impl Store for PgStore {
     fn remarks(&self) -> &Remarks {
         &self.remarks
     }
-}
-
-/// For a PostgreSQL address, the file on this machine that holds what a journal keeps
-/// beside itself (`suffix`: the kept schema, the positions): in the data folder, named after
-/// the server, database and store, so each store has its own.
-pub fn side_file(store: &std::path::Path, suffix: &str) -> Option<PathBuf> {
-    let address = store.to_str().filter(|s| is_url(s))?;
-    let url = PgUrl::parse(address).ok();
-    let name = match &url {
-        Some(url) => format!(
-            "{}-{}-{}",
-            url.server(),
-            url.config.get_dbname().unwrap_or_default(),
-            url.store
-        ),
-        None => address.to_owned(),
-    };
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let dir = super::labels_dir()
-        .unwrap_or_else(|_| std::env::temp_dir())
-        .join("postgresql");
-    let _ = std::fs::create_dir_all(&dir);
-    Some(dir.join(format!("{safe}.{suffix}")))
 }
 
 /// A journal line without its newline.

@@ -12,6 +12,7 @@
 //! `application_name` names who holds it. Each decision carries a unique id: a commit
 //! whose acknowledgement was lost and is sent again is not written twice.
 
+mod service;
 pub mod side;
 pub mod tables;
 pub mod url;
@@ -31,7 +32,7 @@ use super::overrides::{BoundaryChange, Overrides};
 use super::remarks::{Remark, Remarks};
 use super::replay::{JournalLine, parse_event};
 use super::state::Annotations;
-pub use url::{PgUrl, is_url, is_url_path, masked};
+pub use url::{PgUrl, Verify, is_url, is_url_path, masked};
 
 /// The channel writers notify after each commit, with the store's name as payload.
 const CHANNEL: &str = "stance_events";
@@ -586,10 +587,29 @@ fn connect(url: &PgUrl) -> Result<Client, postgres::Error> {
     use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
     let mut builder =
         SslConnector::builder(SslMethod::tls()).expect("OpenSSL can make a TLS client context");
-    // libpq's `prefer` and `require` encrypt without checking the certificate.
-    builder.set_verify(SslVerifyMode::NONE);
-    let tls = postgres_openssl::MakeTlsConnector::new(builder.build());
-    let _ = url.require_tls;
+    let tls = match url.verify {
+        // libpq's `prefer` and `require` encrypt without checking the certificate.
+        Verify::Nothing => {
+            builder.set_verify(SslVerifyMode::NONE);
+            postgres_openssl::MakeTlsConnector::new(builder.build())
+        }
+        verify => {
+            builder.set_verify(SslVerifyMode::PEER);
+            // Read and checked when the address was parsed; should it fail now, no root is
+            // trusted and the certificate check refuses the server.
+            if let Some(root) = &url.root_cert {
+                let _ = builder.set_ca_file(root);
+            }
+            let mut tls = postgres_openssl::MakeTlsConnector::new(builder.build());
+            if verify == Verify::Chain {
+                tls.set_callback(|config, _| {
+                    config.set_verify_hostname(false);
+                    Ok(())
+                });
+            }
+            tls
+        }
+    };
     url.config.connect(tls)
 }
 

@@ -161,3 +161,41 @@ fn decisions_made_while_the_server_is_down_turn_saved_by_themselves_once_it_is_b
         ]
     );
 }
+
+#[test]
+fn a_session_cannot_open_while_the_server_is_down_and_says_so_in_one_line() {
+    let Some(server) = server() else { return };
+    let _turn = server_to_myself();
+    let home = Home::new();
+    home.write("news.jsonl", CORPUS);
+    let address = with_store(&server.writer, &fresh_store("down"));
+    ctl(&server, "stop");
+    let restart = Restart(&server);
+    let outs: Vec<_> = [
+        vec!["annotate", "news.jsonl", "--labels", &address],
+        vec!["review", "news.jsonl", "--labels", &address],
+        vec![
+            "export",
+            "news.jsonl",
+            "--labels",
+            &address,
+            "--format",
+            "csv",
+        ],
+    ]
+    .iter()
+    .map(|args| home.run(args))
+    .collect();
+    drop(restart);
+    for out in outs {
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("postgresql://stance_writer:***@127.0.0.1:")
+                && err.contains("cannot connect")
+                && !err.contains("writer-pw"),
+            "{err}"
+        );
+    }
+}

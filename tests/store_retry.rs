@@ -86,6 +86,7 @@ struct Rig {
     worker: StoreWorker,
     reports: Receiver<Action>,
     state: State,
+    position_file: std::path::PathBuf,
 }
 
 fn rig() -> Rig {
@@ -104,7 +105,7 @@ fn rig() -> Rig {
     let position = dir.path().join("labels.position.json");
     // The folder outlives the test: the worker may write the position file into it.
     std::mem::forget(dir);
-    let worker = StoreWorker::spawn(Box::new(line), position, "alice".into(), tx);
+    let worker = StoreWorker::spawn(Box::new(line), position.clone(), "alice".into(), tx);
     Rig {
         memory,
         cut,
@@ -113,6 +114,7 @@ fn rig() -> Rig {
         worker,
         reports,
         state: session(three_articles()),
+        position_file: position,
     }
 }
 
@@ -234,5 +236,40 @@ fn quitting_with_writes_waiting_asks_and_their_landing_takes_the_question_back()
     // The question is gone: the next key is an ordinary key, and q quits at once.
     let effects = update(&mut rig.state, Action::Quit);
     assert!(effects.contains(&Effect::Quit), "{effects:?}");
+    rig.worker.finish();
+}
+
+#[test]
+fn the_position_waits_behind_the_writes_and_is_written_once_they_land() {
+    let mut rig = rig();
+    rig.press(Action::ToggleLabel(0));
+    assert!(matches!(rig.report(), Action::SaveFailed { seq: 0, .. }));
+    rig.worker.save_position(stance::app::Position {
+        article: "a2".into(),
+        start: 0,
+        end: 5,
+        ts: 0,
+    });
+    // A write sent after the position: once it is reported, the position was handled.
+    rig.press(Action::NextSentence);
+    rig.press(Action::ToggleLabel(1));
+    assert!(matches!(rig.report(), Action::SaveFailed { seq: 1, .. }));
+    assert!(
+        !rig.position_file.exists(),
+        "no position before the writes land"
+    );
+    rig.cut.store(false, Ordering::SeqCst);
+    assert_eq!(rig.report(), Action::Saved(0));
+    assert_eq!(rig.report(), Action::Saved(1));
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !rig.position_file.exists() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the position was never written"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let text = std::fs::read_to_string(&rig.position_file).unwrap();
+    assert!(text.contains("\"a2\""), "{text}");
     rig.worker.finish();
 }

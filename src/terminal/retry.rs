@@ -13,7 +13,7 @@ use std::collections::VecDeque;
 use std::sync::mpsc::Sender;
 use std::time::{Duration, Instant};
 
-use crate::app::Action;
+use crate::app::{Action, Position};
 use crate::store::{BoundaryChange, Decision, Remark, Store, StoreError};
 
 /// The first wait before sending again.
@@ -69,6 +69,8 @@ pub(super) struct Retries {
     due: Instant,
     /// Why the last attempt failed, for writes that join the queue.
     reason: String,
+    /// The annotator's newest position, held back while writes wait.
+    pub(super) position: Option<Position>,
 }
 
 impl Default for Retries {
@@ -78,6 +80,7 @@ impl Default for Retries {
             delay: FIRST_DELAY,
             due: Instant::now(),
             reason: String::new(),
+            position: None,
         }
     }
 }

@@ -206,11 +206,22 @@ fn work(
                 if retries.send_again(store.as_mut(), reports, true) {
                     places.wrote(reports);
                 }
+                if !retries.waiting()
+                    && let Some(position) = retries.position.take()
+                {
+                    let _ = position::write(&places.position_file, &places.annotator, position);
+                }
                 return;
             }
         }
         if retries.send_again(store.as_mut(), reports, false) {
             places.wrote(reports);
+        }
+        if !retries.waiting()
+            && let Some(position) = retries.position.take()
+            && let Err(err) = position::write(&places.position_file, &places.annotator, position)
+        {
+            let _ = reports.send(Action::Notice(format!("{err:#}")));
         }
         // While writes wait, sending them again is what reaches the store.
         if !retries.waiting() && polled.elapsed() >= ARRIVALS_EVERY {
@@ -260,6 +271,13 @@ fn carry_out(
         },
         // A session that wrote nothing to a new store leaves no position file either.
         Job::Position(_) if !places.written => return,
+        // The store cannot be reached: the position waits too (the newest wins), written
+        // once the writes before it are.
+        Job::Position(mut position) if retries.waiting() => {
+            position.ts = crate::store::now_ms();
+            retries.position = Some(position);
+            return;
+        }
         Job::Position(mut position) => {
             position.ts = crate::store::now_ms();
             match position::write(&places.position_file, &places.annotator, position) {

@@ -8,6 +8,7 @@
 pub mod model_worker;
 mod panic_report;
 pub mod position;
+mod retry;
 mod signals;
 pub mod worker;
 

@@ -109,7 +109,8 @@ impl Line {
 enum Side {
     Journal(PathBuf),
     Folder(PathBuf),
-    Postgres(Box<PgUrl>),
+    /// The parsed address and the address as given (with its password, for connecting).
+    Postgres(Box<PgUrl>, String),
 }
 
 impl Side {
@@ -125,7 +126,7 @@ impl Side {
                         .map_or_else(|| reason.clone(), str::to_owned),
                     location,
                 })?;
-                Side::Postgres(Box::new(url))
+                Side::Postgres(Box::new(url), address)
             }
         })
     }
@@ -133,15 +134,43 @@ impl Side {
     fn shown(&self) -> String {
         match self {
             Side::Journal(path) | Side::Folder(path) => path.display().to_string(),
-            Side::Postgres(url) => url.shown.clone(),
+            Side::Postgres(url, _) => url.shown.clone(),
         }
     }
 
-    /// Where the kept schema of this store is.
-    fn schema_path(&self) -> PathBuf {
+    /// The schema kept with this store, if any: a file beside a journal or folder, a row
+    /// of the database for PostgreSQL.
+    fn kept_schema(&self) -> Result<Option<String>, StoreError> {
         match self {
-            Side::Journal(path) | Side::Folder(path) => crate::kept_schema::path_for(path),
-            Side::Postgres(url) => crate::kept_schema::path_for(Path::new(&url.shown)),
+            Side::Journal(path) | Side::Folder(path) => {
+                let path = crate::kept_schema::path_for(path);
+                match fs::read_to_string(&path) {
+                    Ok(text) => Ok(Some(text)),
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
+                    Err(e) => Err(StoreError::io(&path, "read the kept schema", e)),
+                }
+            }
+            Side::Postgres(url, address) => {
+                pg::side::schema(address).map_err(|reason| StoreError::Database {
+                    location: url.shown.clone(),
+                    reason,
+                })
+            }
+        }
+    }
+
+    /// Keeps `text` as this store's schema, synced or committed before it returns.
+    fn keep_schema(&self, text: &str) -> Result<(), StoreError> {
+        match self {
+            Side::Journal(path) | Side::Folder(path) => {
+                write_schema(&crate::kept_schema::path_for(path), text)
+            }
+            Side::Postgres(url, address) => {
+                pg::side::keep_schema(address, text).map_err(|reason| StoreError::Database {
+                    location: url.shown.clone(),
+                    reason,
+                })
+            }
         }
     }
 }
@@ -158,7 +187,7 @@ pub fn copy(from: &Path, to: &Path, dry_run: bool) -> Result<Copied, StoreError>
             (read.lines, read.torn.is_some())
         }
         Side::Folder(path) => read_folder(path)?,
-        Side::Postgres(url) => (copy_pg::read(url)?, false),
+        Side::Postgres(url, _) => (copy_pg::read(url)?, false),
     };
     let schema = schema_plan(&source, &target)?;
     let mut copied = Copied {
@@ -174,13 +203,13 @@ pub fn copy(from: &Path, to: &Path, dry_run: bool) -> Result<Copied, StoreError>
     let added = match &target {
         Side::Journal(path) => into_journals(&[(path.clone(), lines)], dry_run)?,
         Side::Folder(folder) => into_folder(folder, lines, dry_run)?,
-        Side::Postgres(url) => copy_pg::write(url, lines, dry_run)?,
+        Side::Postgres(url, _) => copy_pg::write(url, lines, dry_run)?,
     };
     // After the events: a refused copy (a session holding the target) writes nothing.
     if let Some((text, SchemaCopy::Copied)) = &schema
         && !dry_run
     {
-        write_schema(&target.schema_path(), text)?;
+        target.keep_schema(text)?;
     }
     copied.added = added.len();
     copied.already = copied.read - copied.added;
@@ -223,13 +252,13 @@ fn refuse_same(source: &Side, target: &Side) -> Result<(), StoreError> {
         reason: format!("{why}; a copy onto itself is refused"),
     };
     match (source, target) {
-        (Side::Postgres(a), Side::Postgres(b)) => {
+        (Side::Postgres(a, _), Side::Postgres(b, _)) => {
             let db = |u: &PgUrl| u.config.get_dbname().unwrap_or_default().to_owned();
             if a.server() == b.server() && db(a) == db(b) && a.store == b.store {
                 return Err(refused("is the same PostgreSQL store as the source"));
             }
         }
-        (Side::Postgres(_), _) | (_, Side::Postgres(_)) => {}
+        (Side::Postgres(..), _) | (_, Side::Postgres(..)) => {}
         (Side::Journal(a) | Side::Folder(a), Side::Journal(b) | Side::Folder(b)) => {
             let (a, b) = (real(a), real(b));
             let same = |x: &Path, y: &Path| match (fs::metadata(x), fs::metadata(y)) {
@@ -256,24 +285,18 @@ fn real(path: &Path) -> PathBuf {
 /// The source's kept schema and what to do with it; a target that keeps another schema
 /// is refused before anything is written.
 fn schema_plan(source: &Side, target: &Side) -> Result<Option<(String, SchemaCopy)>, StoreError> {
-    let read = |path: &Path| match fs::read_to_string(path) {
-        Ok(text) => Ok(Some(text)),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(StoreError::io(path, "read the kept schema", e)),
-    };
-    let (from, to) = (source.schema_path(), target.schema_path());
-    let Some(text) = read(&from)? else {
+    let Some(text) = source.kept_schema()? else {
         return Ok(None);
     };
-    match read(&to)? {
+    match target.kept_schema()? {
         None => Ok(Some((text, SchemaCopy::Copied))),
         Some(kept) if kept == text => Ok(Some((text, SchemaCopy::Same))),
         Some(_) => Err(StoreError::Folder {
-            path: to.clone(),
+            path: PathBuf::from(target.shown()),
             reason: format!(
-                "the target keeps another schema than the source's {}: nothing was copied; \
+                "the target keeps another schema than the source's ({}): nothing was copied; \
                  make them the same (or move one away) and copy again",
-                from.display()
+                source.shown()
             ),
         }),
     }

@@ -12,6 +12,7 @@
 //! `application_name` names who holds it. Each decision carries a unique id: a commit
 //! whose acknowledgement was lost and is sent again is not written twice.
 
+mod read;
 pub mod tables;
 pub mod url;
 
@@ -284,11 +285,13 @@ impl PgStore {
             insert,
             since,
         });
-        let caught = self.catch_up()?;
         // What was there on opening is the store, not news; what others appended while
         // this session was cut off is.
         if self.reconnecting {
+            let caught = self.catch_up()?;
             self.arrived.extend(caught);
+        } else {
+            self.load()?;
         }
         self.reconnecting = true;
         Ok(())

@@ -14,7 +14,11 @@
 # STANCE_TEST_PG_DIR (for ctl.sh stop/start mid-test), and STANCE_TEST_PG_ROOTCERT (the
 # server's self-signed certificate, when openssl made one: ssl is on). Installs Debian's
 # postgresql-15 with apt-get only when its binaries are missing.
+# STANCE_TEST_PG_FSYNC=on starts the server with fsync on (benches/pg.rs measures that, as
+# a real server runs); the default stays off, for the tests.
 set -euo pipefail
+fsync=${STANCE_TEST_PG_FSYNC:-off}
+case $fsync in on|off) ;; *) echo "start.sh: STANCE_TEST_PG_FSYNC is on or off, not $fsync" >&2; exit 2 ;; esac
 dir=${1:?usage: start.sh DIR [PORT]}
 port=${2:-${STANCE_TEST_PG_PORT:-55432}}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -64,7 +68,8 @@ unix_socket_directories = '$dir'
 synchronous_commit = on
 # The tests check what stance does, not the disk: without fsync the 8x2,000 test stays
 # short. synchronous_commit stays on, so COMMIT still returns only once the server has it.
-fsync = off
+# STANCE_TEST_PG_FSYNC=on (the benchmarks) syncs as a real server does.
+fsync = $fsync
 max_connections = 100
 CONF
 # A port someone else holds: try the next few.

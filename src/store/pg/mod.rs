@@ -12,6 +12,7 @@
 //! `application_name` names who holds it. Each decision carries a unique id: a commit
 //! whose acknowledgement was lost and is sent again is not written twice.
 
+mod read;
 mod service;
 pub mod side;
 pub mod tables;
@@ -313,11 +314,13 @@ impl PgStore {
         // is this session's own, not an arrival (its retry makes it part of the view).
         self.own
             .extend(self.unacked.iter().map(|(_, uid, _)| uid.clone()));
-        let caught = self.catch_up()?;
         // What was there on opening is the store, not news; what others appended while
         // this session was cut off is.
         if self.reconnecting {
+            let caught = self.catch_up()?;
             self.arrived.extend(caught);
+        } else {
+            self.load()?;
         }
         self.reconnecting = true;
         Ok(())

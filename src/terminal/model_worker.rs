@@ -2,12 +2,13 @@
 //! each new decision, and scores the sentences the session asks about, so that no key and no
 //! frame ever waits for the model.
 //!
-//! At open it settles and trains exactly as `stance suggest` does ([`settle`] and
-//! [`Model::train`] on the same store and corpus), so the first scores it sends equal what
-//! `stance suggest` prints. Each decision then takes one incremental step at once, and a
+//! At open it settles as `stance suggest` does ([`settle`] on the same store and corpus)
+//! and trains one pass, so the first scores come soon; the trainer thread
+//! ([`super::retrain`]) at once trains as `stance suggest` does ([`Model::train`]) and its
+//! model replaces the first (with one pass the two are the same). Each decision then takes one incremental step at once, and a
 //! trainer thread ([`super::retrain`]) trains again from scratch on the store as it is now;
 //! its model replaces this one when done (with the steps of decisions it did not include
-//! taken again), so the scores come back to exactly what `stance suggest` prints. Jobs are
+//! taken again), so the scores come to exactly what `stance suggest` prints. Jobs are
 //! carried out in the order sent; of several scoring requests waiting at once only the
 //! newest is answered, since the cursor has moved past the others.
 
@@ -105,15 +106,31 @@ impl ModelWorker {
 
 /// Trains the model from `input` as `stance suggest` does.
 pub fn train(input: &ModelInput) -> Model {
+    Model::train(&input.schema, &examples(input))
+}
+
+/// The settled examples of `input`, as `stance suggest` settles them.
+fn examples(input: &ModelInput) -> Vec<crate::model::Example> {
     let annotations = input.events.iter().map(crate::store::Annotation::from);
-    let settled = settle(
+    settle(
         &input.articles,
         &input.boundaries,
         annotations,
         &input.schema,
         |id| input.hidden.contains(id),
-    );
-    Model::train(&input.schema, &settled.examples)
+    )
+    .examples
+}
+
+/// The model the session starts with, and whether it is the one `stance suggest` trains:
+/// one pass over the examples, so the first scores come soon; when `stance suggest` makes
+/// more passes the trainer thread makes them at once and its model replaces this one.
+fn first_model(input: &ModelInput) -> (Model, bool) {
+    let examples = examples(input);
+    let mut model = Model::new(&input.schema).with_max_epochs(1);
+    let exact = crate::model::epochs(examples.len(), crate::model::MAX_EPOCHS) == 1;
+    model.fit(&examples);
+    (model.with_max_epochs(crate::model::MAX_EPOCHS), exact)
 }
 
 /// A decision's incremental step, kept until a model trained from scratch includes it.
@@ -125,7 +142,7 @@ struct Step {
 }
 
 fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: &Sender<Action>) {
-    let mut model = train(&input);
+    let (mut model, exact) = first_model(&input);
     let schema = input.schema.clone();
     let (articles, boundaries, rank) = (
         Arc::clone(&input.articles),
@@ -146,6 +163,7 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
             hidden: input.hidden,
         },
         input.events,
+        exact,
         move |retrained| models.send(Job::Retrained(retrained)).is_ok(),
         reports.clone(),
     );
@@ -156,7 +174,9 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
     let mut last: Option<(SentenceKey, String)> = None;
     // Jobs that came while the corpus was being ranked, carried out before ranking again.
     let mut early: Vec<Job> = Vec::new();
-    let mut stale = rank;
+    // The corpus is ranked by `stance suggest`'s model, not by the first one-pass model:
+    // ranking takes long and the better order comes soon.
+    let mut stale = rank && exact;
     loop {
         if stale && early.is_empty() {
             match ranking(&mut model, &articles, &boundaries, queue) {

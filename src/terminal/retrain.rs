@@ -54,18 +54,19 @@ pub struct Trainer {
 
 impl Trainer {
     /// Starts the thread on the store's live annotations `events`, the ones the first model
-    /// was trained on (so it does not train again until something changes). Models go to
-    /// `models`, figures to `reports`.
+    /// was trained on; `exact` says it was trained as `stance suggest` trains, else the
+    /// thread trains at once. Models go to `models`, figures to `reports`.
     pub fn spawn(
         corpus: Corpus,
         events: Vec<Event>,
+        exact: bool,
         models: impl Fn(Retrained) -> bool + Send + 'static,
         reports: Sender<Action>,
     ) -> Trainer {
         let (changes, queue) = channel();
         std::thread::Builder::new()
             .name("model-trainer".into())
-            .spawn(move || work(&corpus, events, &queue, &models, &reports))
+            .spawn(move || work(&corpus, events, exact, &queue, &models, &reports))
             .expect("the system can start one more thread");
         Trainer { changes }
     }
@@ -167,6 +168,7 @@ pub fn evaluate(schema: &Schema, examples: &[Example]) -> Evaluated {
 fn work(
     corpus: &Corpus,
     events: Vec<Event>,
+    exact: bool,
     queue: &Receiver<Vec<Event>>,
     models: &dyn Fn(Retrained) -> bool,
     reports: &Sender<Action>,
@@ -178,17 +180,19 @@ fn work(
     {
         return;
     }
-    // The first model was trained on the annotations at open: change 0.
-    let mut trained = 0;
+    // The first model was trained on the annotations at open, change 0.
+    let mut trained = exact.then_some(0);
     let mut evaluated: Option<u64> = None;
-    let mut last_eval: Option<Instant> = None;
+    // The first evaluation waits too: the session's opening (first frame, first scores,
+    // segmenting the corpus) has the cores first.
+    let mut last_eval = Instant::now();
     let mut settled: Option<(u64, Vec<Example>)> = None;
     loop {
-        let eval_due = evaluated != Some(mirror.applied);
-        let wait = match (eval_due, last_eval) {
-            (false, _) => None,
-            (true, None) => Some(Duration::ZERO),
-            (true, Some(at)) => Some(EVAL_INTERVAL.saturating_sub(at.elapsed())),
+        let wait = if trained != Some(mirror.applied) {
+            Some(Duration::ZERO)
+        } else {
+            (evaluated != Some(mirror.applied))
+                .then(|| EVAL_INTERVAL.saturating_sub(last_eval.elapsed()))
         };
         let first = match wait {
             None => queue.recv().map_err(|_| RecvTimeoutError::Disconnected),
@@ -215,24 +219,24 @@ fn work(
             Some((at, examples)) if at == mirror.applied => examples,
             _ => examples(corpus, &mirror),
         };
-        if trained != mirror.applied {
+        if trained != Some(mirror.applied) {
             let model = Model::train(&corpus.schema, &examples);
-            trained = mirror.applied;
-            settled = Some((trained, examples));
+            trained = Some(mirror.applied);
+            settled = Some((mirror.applied, examples));
             if !models(Retrained {
                 model,
-                upto: trained,
+                upto: mirror.applied,
             }) {
                 return;
             }
             // Changes that came meanwhile go into the next training before any evaluation.
             continue;
         }
-        let due = last_eval.is_none_or(|at| at.elapsed() >= EVAL_INTERVAL);
+        let due = last_eval.elapsed() >= EVAL_INTERVAL;
         if evaluated != Some(mirror.applied) && due {
             let figures = evaluate(&corpus.schema, &examples);
             evaluated = Some(mirror.applied);
-            last_eval = Some(Instant::now());
+            last_eval = Instant::now();
             if reports.send(Action::ModelEvaluated(figures)).is_err() {
                 return;
             }

@@ -5,10 +5,11 @@
 //! At open it settles as `stance suggest` does ([`settle`] on the same store and corpus)
 //! and trains one pass, so the first scores come soon; the trainer thread
 //! ([`super::retrain`]) at once trains as `stance suggest` does ([`Model::train`]) and its
-//! model replaces the first (with one pass the two are the same). Each decision then takes one incremental step at once, and a
-//! trainer thread ([`super::retrain`]) trains again from scratch on the store as it is now;
-//! its model replaces this one when done (with the steps of decisions it did not include
-//! taken again), so the scores come to exactly what `stance suggest` prints. Jobs are
+//! model replaces the first (when `stance suggest` makes one pass too, the first is
+//! already the same). Each decision then takes one incremental step at once, and the
+//! trainer trains again from scratch on the store as it is now; its model replaces this
+//! one when done (with the steps of decisions it did not include taken again), so the
+//! scores come to exactly what `stance suggest` prints. Jobs are
 //! carried out in the order sent; of several scoring requests waiting at once only the
 //! newest is answered, since the cursor has moved past the others.
 

@@ -9,6 +9,7 @@ pub mod model_worker;
 mod panic_report;
 pub mod position;
 mod retry;
+pub mod retrain;
 mod signals;
 pub mod worker;
 
@@ -270,10 +271,8 @@ fn dispatch(
                 Effect::SaveAll(saves) => saves.iter().map(|(_, d)| d).collect(),
                 _ => Vec::new(),
             };
-            for decision in decisions {
-                model.learn(&decision.text, decision.labels.as_deref());
-                learned = true;
-            }
+            learned |= !decisions.is_empty();
+            model.learn(&decisions, now_ms());
         }
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),

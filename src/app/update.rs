@@ -69,7 +69,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             picker::arrived(state);
             return Vec::new();
         }
-        report @ (Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_)) => {
+        report @ (Action::ModelTrained(_)
+        | Action::Suggested(_)
+        | Action::Ranked(_)
+        | Action::ModelEvaluated(_)
+        | Action::SuggestionShare(_)) => {
             return super::assist::reported(state, report);
         }
         Action::CorpusCounted(total) => {

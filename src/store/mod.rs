@@ -114,7 +114,7 @@ pub use scores::Scores;
 pub use session::SessionStore;
 
 use lock::Lock;
-use state::Annotations;
+pub(crate) use state::Annotations;
 use writer::Writer;
 
 /// Superseded events a writer's open tolerates before compacting by itself.

@@ -95,31 +95,30 @@ struct Row {
     suggestion: Suggestion,
 }
 
+/// One sentence to be scored: its article, its position in it and its span.
+type Place = (usize, usize, crate::corpus::Span);
+
 /// Articles scored per round on every core before their rows are written: small enough
 /// that `--limit` stops soon and rows stream out, large enough to keep the cores busy.
 const ARTICLES_PER_ROUND: usize = 512;
 
-/// The rows of one article's sentences that are to be scored, with their suggestions.
-fn article_rows(
+/// Distinct sentence texts whose suggestions are kept for sentences that repeat them; past
+/// it the kept ones are dropped, which bounds the memory and changes no score.
+const KEPT_TEXTS: usize = 1 << 18;
+
+/// The sentences of one article that are to be scored.
+fn article_places(
     args: &SuggestArgs,
     boundaries: &Overrides,
     settled: &Settled,
-    model: &Model,
     a: usize,
     article: &crate::corpus::Article,
-) -> Vec<Row> {
-    let mut features = Vec::new();
+) -> Vec<Place> {
     crate::boundary::sentences(article, boundaries)
         .into_iter()
         .enumerate()
         .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
-        .map(|(s, span)| Row {
-            article: a,
-            sentence: s,
-            start: span.start,
-            end: span.end,
-            suggestion: model.suggest_with(&article.text[span.start..span.end], &mut features),
-        })
+        .map(|(s, span)| (a, s, span))
         .collect()
 }
 
@@ -145,6 +144,46 @@ fn on_every_core<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> V
     })
 }
 
+/// Scores a sentence once per distinct text: a suggestion depends on the text alone, and
+/// news repeats sentences (datelines, boilerplate), so a repeat costs one lookup.
+struct Scorer<'c> {
+    kept: std::collections::HashMap<&'c str, usize>,
+    suggestions: Vec<Suggestion>,
+}
+
+impl<'c> Scorer<'c> {
+    /// The suggestions of `texts`, in order, the new texts scored on every core.
+    fn score(&mut self, model: &Model, texts: &[&'c str]) -> Vec<Suggestion> {
+        if self.kept.len() > KEPT_TEXTS {
+            self.kept.clear();
+            self.suggestions.clear();
+        }
+        let mut new: Vec<&'c str> = Vec::new();
+        let at: Vec<usize> = texts
+            .iter()
+            .map(|&text| {
+                let next = self.suggestions.len() + new.len();
+                *self.kept.entry(text).or_insert_with(|| {
+                    new.push(text);
+                    next
+                })
+            })
+            .collect();
+        let chunks: Vec<&[&str]> = new.chunks(256).collect();
+        let scored = on_every_core(&chunks, |chunk| {
+            let mut features = Vec::new();
+            chunk
+                .iter()
+                .map(|text| model.suggest_with(text, &mut features))
+                .collect::<Vec<_>>()
+        });
+        self.suggestions.extend(scored.into_iter().flatten());
+        at.into_iter()
+            .map(|i| self.suggestions[i].clone())
+            .collect()
+    }
+}
+
 fn score(
     args: &SuggestArgs,
     corpus: &Corpus,
@@ -159,8 +198,12 @@ fn score(
     let mut kept: Vec<Row> = Vec::new();
     let mut written = 0usize;
     let model = &*model;
-    // Scoring is pure and per article, so articles are scored on every core; rows are then
-    // taken in corpus order, so the output is the same on any number of cores.
+    let mut scorer = Scorer {
+        kept: std::collections::HashMap::new(),
+        suggestions: Vec::new(),
+    };
+    // Segmenting and scoring are pure, so they run on every core; rows are then taken in
+    // corpus order, so the output is the same on any number of cores.
     'rounds: for (round, articles) in corpus.articles.chunks(ARTICLES_PER_ROUND).enumerate() {
         let first = round * ARTICLES_PER_ROUND;
         let indexed: Vec<(usize, &crate::corpus::Article)> = articles
@@ -168,10 +211,25 @@ fn score(
             .enumerate()
             .map(|(i, article)| (first + i, article))
             .collect();
-        let rows = on_every_core(&indexed, |&(a, article)| {
-            article_rows(args, boundaries, settled, model, a, article)
-        });
-        for row in rows.into_iter().flatten() {
+        let places: Vec<Place> = on_every_core(&indexed, |&(a, article)| {
+            article_places(args, boundaries, settled, a, article)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let texts: Vec<&str> = places
+            .iter()
+            .map(|&(a, _, span)| &corpus.articles[a].text[span.start..span.end])
+            .collect();
+        let suggestions = scorer.score(model, &texts);
+        for (&(article, sentence, span), suggestion) in places.iter().zip(suggestions) {
+            let row = Row {
+                article,
+                sentence,
+                start: span.start,
+                end: span.end,
+                suggestion,
+            };
             match args.order {
                 SuggestOrder::Corpus => {
                     if written == limit {

@@ -8,8 +8,8 @@
 pub mod model_worker;
 mod panic_report;
 pub mod position;
-mod retry;
 pub mod retrain;
+mod retry;
 mod signals;
 pub mod worker;
 

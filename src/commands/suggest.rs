@@ -122,28 +122,6 @@ fn article_places(
         .collect()
 }
 
-/// `f` of each item, in order, computed on every core.
-fn on_every_core<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 2 * threads {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
-}
-
 /// Scores a sentence once per distinct text: a suggestion depends on the text alone, and
 /// news repeats sentences (datelines, boilerplate), so a repeat costs one lookup.
 struct Scorer<'c> {
@@ -170,7 +148,7 @@ impl<'c> Scorer<'c> {
             })
             .collect();
         let chunks: Vec<&[&str]> = new.chunks(256).collect();
-        let scored = on_every_core(&chunks, |chunk| {
+        let scored = crate::cores::map(&chunks, |chunk| {
             let mut features = Vec::new();
             chunk
                 .iter()
@@ -211,7 +189,7 @@ fn score(
             .enumerate()
             .map(|(i, article)| (first + i, article))
             .collect();
-        let places: Vec<Place> = on_every_core(&indexed, |&(a, article)| {
+        let places: Vec<Place> = crate::cores::map(&indexed, |&(a, article)| {
             article_places(args, boundaries, settled, a, article)
         })
         .into_iter()

@@ -2,8 +2,9 @@
 //! settled annotations, that suggests labels and says how sure it is.
 //!
 //! Everything here is deterministic: fixed hashing ([`encoder`]), a fixed training order
-//! (the corpus order of the sentences) and no threads, so the same store and corpus give the
-//! same scores to the last digit on every run.
+//! (the corpus order of the sentences) and one learner (helper threads only encode, and
+//! hand their features over in that order), so the same store and corpus give the same
+//! scores to the last digit on every run, on any number of cores.
 
 pub mod encoder;
 pub mod eval;

@@ -183,21 +183,6 @@ fn fail(url: &PgUrl, reason: impl std::fmt::Display) -> StoreError {
 }
 
 fn db_error(url: &PgUrl, doing: &str, e: &postgres::Error) -> StoreError {
-    let reason = match e.as_db_error() {
-        Some(db) => db.message().to_owned(),
-        None => {
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                let more = s.to_string();
-                if !text.contains(&more) {
-                    text.push_str(": ");
-                    text.push_str(&more);
-                }
-                source = s.source();
-            }
-            text
-        }
-    };
+    let reason = pg::error_text(e);
     fail(url, format!("cannot {doing} ({}): {reason}", url.server()))
 }

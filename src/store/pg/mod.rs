@@ -195,22 +195,7 @@ impl PgStore {
             // The connection is gone (or in doubt): the next call connects again.
             self.client = None;
         }
-        let reason = match e.as_db_error() {
-            Some(db) => db.message().to_owned(),
-            None => {
-                let mut text = e.to_string();
-                let mut source = std::error::Error::source(e);
-                while let Some(s) = source {
-                    let more = s.to_string();
-                    if !text.contains(&more) {
-                        text.push_str(": ");
-                        text.push_str(&more);
-                    }
-                    source = s.source();
-                }
-                text
-            }
-        };
+        let reason = error_text(e);
         let reason = format!("cannot {doing} ({}): {reason}", self.url.server());
         if lost {
             self.unreachable(reason)
@@ -696,4 +681,23 @@ pub fn writer_lock_key(store: &str, annotator: &str) -> i64 {
 /// for a refusal that names them.
 pub fn lock_holder(client: &mut Client, key: i64) -> Option<String> {
     holder(client, key)
+}
+
+/// A client error in words: the server's message, else the error with every cause the
+/// text does not already hold (the driver's own text often leaves out the reason).
+pub fn error_text(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_owned();
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
 }

@@ -60,22 +60,7 @@ fn with_client<T>(
 }
 
 fn reason(url: &PgUrl, doing: &str, e: &postgres::Error) -> String {
-    let text = match e.as_db_error() {
-        Some(db) => db.message().to_owned(),
-        None => {
-            let mut text = e.to_string();
-            let mut source = std::error::Error::source(e);
-            while let Some(s) = source {
-                let more = s.to_string();
-                if !text.contains(&more) {
-                    text.push_str(": ");
-                    text.push_str(&more);
-                }
-                source = s.source();
-            }
-            text
-        }
-    };
+    let text = super::error_text(e);
     // The server's words are outside text.
     let text = crate::escape::escape(&text);
     format!("cannot {doing} ({}): {text}", url.server())

@@ -6,8 +6,14 @@ use std::thread;
 /// `f` of each item, in order, computed on every core (on the calling thread alone when
 /// there are fewer than two items per core, where threads would cost more than they save).
 pub fn map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    map_from(items, 0, f)
+}
+
+/// [`map`], on the calling thread alone below `small` items too: for work so light per item
+/// that only a large input repays starting threads.
+pub fn map_from<I: Sync, T: Send>(items: &[I], small: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 2 * threads {
+    if threads < 2 || items.len() < small.max(2 * threads) {
         return items.iter().map(f).collect();
     }
     let f = &f;

@@ -217,24 +217,7 @@ fn finish(
 /// digest reads other memory (the head and tail of a text) and the first frame waits.
 pub fn content_digests(articles: &[Article]) -> Vec<u64> {
     const SMALL: usize = 4096;
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let digest = |part: &[Article]| part.iter().map(|a| content_digest(&a.text)).collect();
-    if threads < 2 || articles.len() < SMALL {
-        return digest(articles);
-    }
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = articles
-            .chunks(articles.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || digest(part)))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::map_from(articles, SMALL, |a| content_digest(&a.text))
 }
 
 /// A quick hash of an article's text: its length and its first and last 64 bytes, read as

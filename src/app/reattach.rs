@@ -59,20 +59,14 @@ pub(super) fn found(state: &mut State, found: Found) {
     }
     let text = match (moved, hidden) {
         (0, 0) => format!(
-            "no gone annotation re-attached: none of the {searched} is one sentence of the corpus"
+            "none of the {searched} annotations whose article id is gone is one sentence of \
+             the corpus"
         ),
-        _ => {
-            let mut line = format!(
-                "{moved} annotations re-attached by their sentence text: their article id is \
-                 gone, and the text is one sentence of another article"
-            );
-            if hidden > 0 {
-                line.push_str(&format!(
-                    " ({hidden} more not shown: their annotator decided that sentence again)"
-                ));
-            }
-            line
-        }
+        (_, 0) => format!("{moved} annotations re-attached by their sentence text"),
+        _ => format!(
+            "{moved} annotations re-attached by their sentence text; {hidden} more not shown, \
+             their sentence was decided again"
+        ),
     };
     say(state, &text);
 }

@@ -53,6 +53,7 @@ pub fn spawn(input: ReattachInput, reports: Sender<Action>) {
         .name("reattach".into())
         .spawn(move || {
             if reports.send(Action::Reattaching(input.gone.len())).is_ok() {
+                crate::fault::hold_point("reattach:hold");
                 let _ = reports.send(Action::Reattached(search(&input)));
             }
         })

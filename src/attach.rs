@@ -129,6 +129,45 @@ pub fn classify<'a>(
         .collect()
 }
 
+/// For each fingerprint searched for: how many sentences of the corpus have it, and the
+/// first of them in corpus order (article index, span).
+pub type Places = HashMap<u64, (usize, usize, Span)>;
+
+/// The fingerprints of the gone annotations among `annotations` (article id not in
+/// `articles`, nor hidden by `--where`): what [`places`] looks for.
+pub fn wanted<'a>(
+    articles: &[Article],
+    hidden: &HashSet<String>,
+    annotations: impl IntoIterator<Item = Annotation<'a>>,
+) -> HashSet<u64> {
+    let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    annotations
+        .into_iter()
+        .filter(|a| !ids.contains(a.article()) && !hidden.contains(a.article()))
+        .filter_map(|a| a.fingerprint())
+        .collect()
+}
+
+/// Where the sentences with the `wanted` fingerprints are, as `overrides` correct the
+/// corpus's segmentation. Segments every article: on every core, joined in corpus order so
+/// the first place of a fingerprint is the same on any number of cores.
+pub fn places(articles: &[Article], overrides: &Overrides, wanted: &HashSet<u64>) -> Places {
+    let found_in: Vec<Vec<(u64, Span)>> = crate::cores::map(articles, |article| {
+        boundary::sentences(article, overrides)
+            .into_iter()
+            .map(|span| (fingerprint_u64(&article.text[span.start..span.end]), span))
+            .filter(|(fp, _)| wanted.contains(fp))
+            .collect()
+    });
+    let mut places = Places::new();
+    for (at, spans) in found_in.into_iter().enumerate() {
+        for (fp, span) in spans {
+            places.entry(fp).or_insert((0, at, span)).0 += 1;
+        }
+    }
+    places
+}
+
 /// Annotations whose article id is gone, re-attached to the one sentence of the corpus whose
 /// text has their fingerprint: what keeps labels when ids came from places (line numbers,
 /// file names) and the corpus was renamed, or an article's id changed. A fingerprint found
@@ -202,33 +241,27 @@ impl Reattached {
     where
         I: IntoIterator<Item = Annotation<'a>> + Clone,
     {
-        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-        let gone = |a: &Annotation<'_>| !ids.contains(a.article()) && !hidden.contains(a.article());
-        let wanted: HashSet<u64> = annotations
-            .clone()
-            .into_iter()
-            .filter(gone)
-            .filter_map(|a| a.fingerprint())
-            .collect();
+        let wanted = wanted(articles, hidden, annotations.clone());
         if wanted.is_empty() {
             return Reattached::default();
         }
-        // fingerprint -> (sentences with it, the first one's article and span)
-        // Segmenting the whole corpus dominates: on every core, joined in corpus order so
-        // the first place of a fingerprint is the same on any number of cores.
-        let found_in: Vec<Vec<(u64, Span)>> = crate::cores::map(articles, |article| {
-            boundary::sentences(article, overrides)
-                .into_iter()
-                .map(|span| (fingerprint_u64(&article.text[span.start..span.end]), span))
-                .filter(|(fp, _)| wanted.contains(fp))
-                .collect()
-        });
-        let mut places: HashMap<u64, (usize, usize, Span)> = HashMap::new();
-        for (at, spans) in found_in.into_iter().enumerate() {
-            for (fp, span) in spans {
-                places.entry(fp).or_insert((0, at, span)).0 += 1;
-            }
-        }
+        let places = places(articles, overrides, &wanted);
+        Reattached::with_places(articles, hidden, &places, annotations)
+    }
+
+    /// [`Reattached::find`] with the corpus already searched: `places` holds the sentences
+    /// of every fingerprint wanted ([`places`]'s answer, or a checked copy of it).
+    pub fn with_places<'a, I>(
+        articles: &[Article],
+        hidden: &HashSet<String>,
+        places: &Places,
+        annotations: I,
+    ) -> Self
+    where
+        I: IntoIterator<Item = Annotation<'a>> + Clone,
+    {
+        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let gone = |a: &Annotation<'_>| !ids.contains(a.article()) && !hidden.contains(a.article());
         type Key<'k> = (&'k str, usize, usize, &'k str);
         // New place -> the latest gone annotation for it.
         let mut targets: HashMap<Key<'_>, Annotation<'a>> = HashMap::new();

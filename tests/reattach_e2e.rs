@@ -106,10 +106,32 @@ fn the_first_frame_comes_first_then_the_labels_arrive() {
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
     let after = std::fs::read_to_string(home.labels()).expect("the journal");
-    assert_eq!(after, before, "re-attaching writes nothing");
+    assert_eq!(after, before, "re-attaching writes nothing to the journal");
     let stats = stats(&home, &wire);
     assert_eq!(stats["annotated"], 3, "{stats}");
     assert_eq!(stats["orphaned"], 0, "{stats}");
+    // The places found are kept beside the store for the next session, which finds them
+    // there.
+    let index = home.dir.path().join("labels.reattach.json");
+    let kept = std::fs::read_to_string(&index).expect("the index");
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&kept).unwrap()["found"]
+            .as_array()
+            .map(Vec::len),
+        Some(3),
+        "{kept}"
+    );
+    let mut term = Terminal::spawn(
+        &home,
+        &["annotate", s(&wire), "--labels", s(&home.labels())],
+        100,
+        30,
+    );
+    let screen = term.wait_for("3 annotations re-attached by their sentence text");
+    assert!(screen.contains("this sentence: diplomatic"), "{screen}");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_eq!(std::fs::read_to_string(home.labels()).unwrap(), before);
 }
 
 #[test]

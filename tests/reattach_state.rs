@@ -34,6 +34,7 @@ fn open_with(articles: Vec<stance::corpus::Article>, events: Vec<Event>) -> (Sta
         &Overrides::default(),
         &HashSet::new(),
         events.iter().map(stance::store::Annotation::from),
+        None,
     )
     .expect("two annotations are gone");
     let found = search(&input);
@@ -141,6 +142,7 @@ fn nothing_gone_means_no_search() {
         &Overrides::default(),
         &HashSet::new(),
         events.iter().map(stance::store::Annotation::from),
+        None,
     );
     assert!(input.is_none());
 }

@@ -134,7 +134,13 @@ pub(crate) fn session_as(
     let articles = Arc::new(corpus.articles);
     // Found after the first frame (src/terminal/reattach.rs): the search segments the whole
     // corpus.
-    let reattach = ReattachInput::of(&articles, store.boundaries(), &hidden, store.annotations());
+    let reattach = ReattachInput::of(
+        &articles,
+        store.boundaries(),
+        &hidden,
+        store.annotations(),
+        terminal::reattach::index::path_for(&store_path),
+    );
     let setup = Setup {
         articles,
         schema,

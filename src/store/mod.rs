@@ -71,6 +71,7 @@ pub mod event;
 mod file_name;
 mod folder;
 mod folder_imports;
+mod held;
 mod journal;
 mod layout;
 mod line;

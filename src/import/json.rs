@@ -35,10 +35,15 @@ pub(super) fn each_line<T: Send>(
             .map(|(at, line)| read(at, line))
             .collect::<Result<Vec<T>, ParseError>>()
     });
-    if parts.len() == 1 {
-        return parts.into_iter().next().expect("one part");
-    }
-    let mut all = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+    let total = parts
+        .iter()
+        .map(|p| p.as_ref().map_or(0, Vec::len))
+        .sum::<usize>();
+    let mut parts = parts.into_iter();
+    // The first part grows in place (a big allocation is remapped, not copied), so only
+    // the later parts are copied.
+    let mut all = parts.next().expect("at least one part")?;
+    all.reserve(total - all.len());
     for part in parts {
         all.extend(part?);
     }

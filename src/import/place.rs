@@ -100,9 +100,13 @@ impl<'a> Index<'a> {
     /// places each of `imported` without changing the index.
     pub fn prepare(&mut self, imported: &[super::Imported]) {
         let mut wanted = vec![false; self.articles.len()];
+        // A file in article order names each article many times in a row: looked up once.
+        let mut last: Option<&str> = None;
         for one in imported {
             match &one.article {
+                Some(id) if last == Some(id.as_str()) => {}
                 Some(id) => {
+                    last = Some(id);
                     if let Some(&i) = self.by_id.get(id.as_str()) {
                         wanted[i] = true;
                     }

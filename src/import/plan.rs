@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 use crate::hash::fingerprint_u64;
 use crate::store::{Annotation, Decision, Origin};
@@ -19,6 +20,10 @@ type Key = (usize, usize, usize, usize);
 #[derive(Debug, Default)]
 pub struct Plan {
     decisions: Vec<Decision>,
+    /// The key of each of `decisions`.
+    decision_keys: Vec<Key>,
+    /// Where each key's decision is, once a file's keys were not already in order: built
+    /// only when needed, as a file sorted by sentence (an export) has no key twice.
     keys: FxHashMap<Key, usize>,
     /// Every annotator named so far, so that a key holds a number rather than a name.
     annotators: Vec<String>,
@@ -82,8 +87,9 @@ impl Plan {
             place(index, imported, whos[i], &annotators[whos[i]], schema)
         });
         drop(whos);
+        let first = self.decisions.len();
         self.decisions.reserve(placed.len());
-        self.keys.reserve(placed.len());
+        self.decision_keys.reserve(placed.len());
         for placed in placed {
             let (key, decision, unknown) = match placed {
                 Ok(placed) => placed,
@@ -96,18 +102,46 @@ impl Plan {
             for label in unknown {
                 *self.unknown_labels.entry(label).or_default() += 1;
             }
-            match self.keys.get(&key) {
-                Some(&at) => {
-                    self.decisions[at] = decision;
+            self.decisions.push(decision);
+            self.decision_keys.push(key);
+        }
+        self.supersede(first);
+        Ok(())
+    }
+
+    /// Keeps one decision per key among those from `first` on: the last one given, at the
+    /// place of the first. Keys in strictly increasing order (a file sorted by sentence,
+    /// into an empty plan) are all different and need no map.
+    fn supersede(&mut self, first: usize) {
+        let added = &self.decision_keys[first..];
+        if first == 0 && added.windows(2).all(|pair| pair[0] < pair[1]) {
+            return;
+        }
+        if self.keys.len() < first {
+            self.keys.clear();
+            self.keys.reserve(self.decisions.len());
+            for (at, &key) in self.decision_keys[..first].iter().enumerate() {
+                self.keys.insert(key, at);
+            }
+        }
+        let mut kept = first;
+        for at in first..self.decisions.len() {
+            let key = self.decision_keys[at];
+            match self.keys.entry(key) {
+                Entry::Occupied(earlier) => {
+                    self.decisions.swap(*earlier.get(), at);
                     self.superseded += 1;
                 }
-                None => {
-                    self.keys.insert(key, self.decisions.len());
-                    self.decisions.push(decision);
+                Entry::Vacant(place) => {
+                    place.insert(kept);
+                    self.decisions.swap(kept, at);
+                    self.decision_keys.swap(kept, at);
+                    kept += 1;
                 }
             }
         }
-        Ok(())
+        self.decisions.truncate(kept);
+        self.decision_keys.truncate(kept);
     }
 
     fn annotator_number(&mut self, name: &str) -> usize {
@@ -130,10 +164,20 @@ impl Plan {
             return;
         }
         let before = self.decisions.len();
-        self.decisions.retain(|d| {
-            let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
-            !current.get(&key).is_some_and(|a| same(a, d))
-        });
+        let keep: Vec<bool> = self
+            .decisions
+            .iter()
+            .map(|d| {
+                let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
+                !current.get(&key).is_some_and(|a| same(a, d))
+            })
+            .collect();
+        let mut kept = keep.iter();
+        self.decisions
+            .retain(|_| *kept.next().expect("one flag a decision"));
+        let mut kept = keep.iter();
+        self.decision_keys
+            .retain(|_| *kept.next().expect("one flag a decision"));
         self.already += before - self.decisions.len();
         self.keys.clear();
     }
@@ -146,6 +190,7 @@ impl Plan {
     /// Takes the decisions to append out of the plan, which keeps its counts.
     pub fn take_decisions(&mut self) -> Vec<Decision> {
         self.keys.clear();
+        self.decision_keys.clear();
         std::mem::take(&mut self.decisions)
     }
 }
@@ -199,4 +244,96 @@ fn place(
         scores: None,
     };
     Ok((key, decision, unknown))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Article;
+
+    fn article(id: &str, text: &str) -> Article {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            text: text.into(),
+            meta: Vec::new(),
+            source: id.into(),
+        }
+    }
+
+    fn one(line: usize, article: &str, text: &str, label: &str) -> Imported {
+        Imported {
+            at: At::Line(line),
+            text: text.into(),
+            labels: vec![label.into()],
+            annotator: Some("ana".into()),
+            article: Some(article.into()),
+            sentence_index: None,
+            span: None,
+        }
+    }
+
+    fn file(annotations: Vec<Imported>) -> Parsed {
+        Parsed {
+            annotations,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// (article, text, labels) of each decision, in order.
+    fn shown(plan: &Plan) -> Vec<(String, String, Vec<String>)> {
+        plan.decisions()
+            .iter()
+            .map(|d| {
+                let labels = d.labels.clone().unwrap_or_default();
+                (d.article.clone(), d.text.clone(), labels)
+            })
+            .collect()
+    }
+
+    fn row(article: &str, text: &str, label: &str) -> (String, String, Vec<String>) {
+        (article.into(), text.into(), vec![label.into()])
+    }
+
+    #[test]
+    fn a_later_record_replaces_an_earlier_one_in_its_place_within_and_across_files() {
+        let articles = [
+            article("a", "Talks resumed. Troops moved."),
+            article("b", "Officials declined to comment."),
+        ];
+        let schema: Vec<String> = ["m", "n", "o"].map(String::from).to_vec();
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        let mut plan = Plan::new();
+        // In sentence order, each sentence once: kept as given.
+        let sorted = vec![
+            one(1, "a", "Talks resumed.", "m"),
+            one(2, "a", "Troops moved.", "m"),
+        ];
+        plan.add(0, file(sorted), &mut index, None, &schema)
+            .unwrap();
+        assert_eq!(plan.superseded, 0);
+        // Out of order, with a sentence of the first file and one given twice.
+        let unsorted = vec![
+            one(1, "b", officials, "m"),
+            one(2, "a", "Talks resumed.", "n"),
+            one(3, "b", officials, "o"),
+        ];
+        plan.add(1, file(unsorted), &mut index, None, &schema)
+            .unwrap();
+        assert_eq!(
+            shown(&plan),
+            [
+                row("a", "Talks resumed.", "n"),
+                row("a", "Troops moved.", "m"),
+                row("b", officials, "o"),
+            ]
+        );
+        assert_eq!((plan.attached, plan.superseded), (5, 2));
+        // A third file still finds every earlier sentence.
+        let again = vec![one(1, "a", "Troops moved.", "o")];
+        plan.add(2, file(again), &mut index, None, &schema).unwrap();
+        assert_eq!(shown(&plan)[1], row("a", "Troops moved.", "o"));
+        assert_eq!((plan.decisions().len(), plan.superseded), (3, 3));
+    }
 }

@@ -62,48 +62,37 @@ impl Plan {
         self.skipped
             .extend(parsed.skipped.into_iter().map(|(at, why)| (file, at, why)));
         index.prepare(&parsed.annotations);
-        // Numbers in file order, so that they do not depend on how the work is shared.
-        let mut whos = Vec::with_capacity(parsed.annotations.len());
-        let mut last: Option<(&str, usize)> = None;
-        for imported in &parsed.annotations {
-            let name = match imported.annotator.as_deref().or(annotator) {
-                Some(name) => name,
-                None => {
-                    return Err(ParseError::record(
-                        imported.at,
-                        "the file names no annotator; give --annotator NAME",
-                    ));
-                }
-            };
-            let who = match last {
-                Some((previous, who)) if previous == name => who,
-                _ => self.annotator_number(name),
-            };
-            last = Some((name, who));
-            whos.push(who);
-        }
+        let mut annotations = parsed.annotations;
+        let whos = self.number_annotators(&annotations, annotator)?;
         let (index, annotators) = (&*index, &self.annotators);
-        let placed = super::parallel::map_into(parsed.annotations, 4096, |i, imported| {
-            place(index, imported, whos[i], &annotators[whos[i]], schema)
-        });
-        drop(whos);
-        let first = self.decisions.len();
-        self.decisions.reserve(placed.len());
-        self.decision_keys.reserve(placed.len());
-        for placed in placed {
-            let (key, decision, unknown) = match placed {
-                Ok(placed) => placed,
-                Err((at, miss)) => {
-                    self.missed.push((file, at, miss));
-                    continue;
+        let parts = super::parallel::fold_parts(
+            &mut annotations,
+            4096,
+            Placed::with_capacity,
+            |part, i, imported| {
+                let who = whos[i];
+                match place(index, take(imported), who, &annotators[who], schema) {
+                    Ok((key, decision, unknown)) => {
+                        part.keys.push(key);
+                        part.decisions.push(decision);
+                        part.unknown.extend(unknown);
+                    }
+                    Err(missed) => part.missed.push(missed),
                 }
-            };
-            self.attached += 1;
-            for label in unknown {
+            },
+        );
+        drop((whos, annotations));
+        let first = self.decisions.len();
+        let total = first + parts.iter().map(|p| p.decisions.len()).sum::<usize>();
+        for part in parts {
+            self.attached += part.decisions.len();
+            for label in part.unknown {
                 *self.unknown_labels.entry(label).or_default() += 1;
             }
-            self.decisions.push(decision);
-            self.decision_keys.push(key);
+            let missed = part.missed.into_iter().map(|(at, miss)| (file, at, miss));
+            self.missed.extend(missed);
+            join(&mut self.decisions, part.decisions, total);
+            join(&mut self.decision_keys, part.keys, total);
         }
         self.supersede(first);
         Ok(())
@@ -142,6 +131,48 @@ impl Plan {
         }
         self.decisions.truncate(kept);
         self.decision_keys.truncate(kept);
+    }
+
+    /// Each annotation's annotator by number (the file's, else `annotator`), numbered in
+    /// file order so that the numbers do not depend on how the work is shared; each part
+    /// of the file is read on its own core.
+    fn number_annotators(
+        &mut self,
+        annotations: &[Imported],
+        annotator: Option<&str>,
+    ) -> Result<Vec<usize>, ParseError> {
+        let parts = super::parallel::parts(annotations, 4096);
+        let named = super::parallel::map(&parts, 1, |part| {
+            // The part's names in the order it first gives them, and each one's of them.
+            let (mut names, mut numbers) = (Vec::new(), FxHashMap::default());
+            let mut whos = Vec::with_capacity(part.len());
+            let mut last: Option<(&str, usize)> = None;
+            for imported in *part {
+                let Some(name) = imported.annotator.as_deref().or(annotator) else {
+                    return Err(ParseError::record(
+                        imported.at,
+                        "the file names no annotator; give --annotator NAME",
+                    ));
+                };
+                let who = match last {
+                    Some((previous, who)) if previous == name => who,
+                    _ => *numbers.entry(name).or_insert_with(|| {
+                        names.push(name);
+                        names.len() - 1
+                    }),
+                };
+                last = Some((name, who));
+                whos.push(who);
+            }
+            Ok((names, whos))
+        });
+        let mut whos = Vec::with_capacity(annotations.len());
+        for part in named {
+            let (names, local) = part?;
+            let numbers: Vec<usize> = names.iter().map(|n| self.annotator_number(n)).collect();
+            whos.extend(local.into_iter().map(|who| numbers[who]));
+        }
+        Ok(whos)
     }
 
     fn annotator_number(&mut self, name: &str) -> usize {
@@ -192,6 +223,48 @@ impl Plan {
         self.keys.clear();
         self.decision_keys.clear();
         std::mem::take(&mut self.decisions)
+    }
+}
+
+/// What one part of a file gives when placed: decisions with their keys, the annotations
+/// not placed, the labels the schema lacks.
+struct Placed {
+    decisions: Vec<Decision>,
+    keys: Vec<Key>,
+    missed: Vec<(At, Miss)>,
+    unknown: Vec<String>,
+}
+
+impl Placed {
+    fn with_capacity(annotations: usize) -> Placed {
+        Placed {
+            decisions: Vec::with_capacity(annotations),
+            keys: Vec::with_capacity(annotations),
+            missed: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+}
+
+/// `part` added to the end of `all`, which will hold `total`: the first part is taken as it
+/// is and grown in place, so only the later ones are copied.
+fn join<T>(all: &mut Vec<T>, part: Vec<T>, total: usize) {
+    if all.is_empty() {
+        *all = part;
+        all.reserve(total - all.len());
+    } else {
+        all.extend(part);
+    }
+}
+
+/// The annotation, what it owns moved out of `slot` rather than copied.
+fn take(slot: &mut Imported) -> Imported {
+    Imported {
+        text: std::mem::take(&mut slot.text),
+        labels: std::mem::take(&mut slot.labels),
+        annotator: slot.annotator.take(),
+        article: slot.article.take(),
+        ..*slot
     }
 }
 

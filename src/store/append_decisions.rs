@@ -75,3 +75,45 @@ fn take(slot: &mut Decision) -> Decision {
         ..*slot
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Origin;
+
+    fn decision(i: usize) -> Decision {
+        Decision {
+            article: format!("a{}", i / 25),
+            start: (i % 25) * 20,
+            end: (i % 25) * 20 + 14,
+            text: format!("Talks {i:08}."),
+            labels: Some(vec!["m".into()]),
+            origin: Origin::Imported,
+            annotator: "ana".into(),
+            scores: None,
+        }
+    }
+
+    #[test]
+    fn a_big_batch_writes_the_lines_of_its_events_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (by_events, by_decisions) = (dir.path().join("e.jsonl"), dir.path().join("d.jsonl"));
+        let decisions: Vec<Decision> = (0..BIG + 1001).map(decision).collect();
+        let events: Vec<_> = decisions.iter().map(|d| d.event(7)).collect();
+        let store = LabelStore::open_as(&by_events, "ana").unwrap();
+        store.append_all_and_close(&events).unwrap();
+        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
+        store.append_decisions_and_close(decisions, 7).unwrap();
+        let written = std::fs::read(&by_decisions).unwrap();
+        assert_eq!(written, std::fs::read(&by_events).unwrap());
+
+        // An invalid decision near the end: nothing of the batch is written.
+        let mut more: Vec<Decision> = (0..BIG + 1001).map(decision).collect();
+        let last = more.len() - 2;
+        more[last].end = more[last].start - 1;
+        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
+        let err = store.append_decisions_and_close(more, 8).unwrap_err();
+        assert!(matches!(err, StoreError::InvalidEvent { .. }), "{err}");
+        assert_eq!(std::fs::read(&by_decisions).unwrap(), written);
+    }
+}

@@ -99,23 +99,31 @@ impl<'a> Index<'a> {
     /// everywhere, and then keys every sentence by its text); after it, [`Index::find`]
     /// places each of `imported` without changing the index.
     pub fn prepare(&mut self, imported: &[super::Imported]) {
-        let mut wanted = vec![false; self.articles.len()];
-        for one in imported {
-            match &one.article {
-                Some(id) => {
-                    if let Some(&i) = self.by_id.get(id.as_str()) {
-                        wanted[i] = true;
+        // Each part of the file looked at on its own core; a file in article order names
+        // each article many times in a row, looked up once.
+        let by_id = &self.by_id;
+        let found = super::parallel::map(&super::parallel::parts(imported, 4096), 1, |part| {
+            let (mut named, mut last) = (Vec::new(), None);
+            for one in *part {
+                match &one.article {
+                    Some(id) if last == Some(id.as_str()) => {}
+                    Some(id) => {
+                        last = Some(id.as_str());
+                        named.extend(by_id.get(id.as_str()).copied());
                     }
-                }
-                None => {
-                    wanted.fill(true);
-                    break;
+                    None => return None,
                 }
             }
+            Some(named)
+        });
+        let anywhere = found.iter().any(Option::is_none);
+        let mut wanted = vec![anywhere; self.articles.len()];
+        for i in found.into_iter().flatten().flatten() {
+            wanted[i] = true;
         }
         let todo: Vec<usize> = (0..self.articles.len()).filter(|&i| wanted[i]).collect();
         self.prepare_all(&todo);
-        if self.by_text.is_none() && imported.iter().any(|one| one.article.is_none()) {
+        if self.by_text.is_none() && anywhere {
             self.index_texts();
         }
     }

@@ -73,6 +73,12 @@ impl Writer {
         self.append_encoded(encode_all(events))
     }
 
+    /// Appends lines already encoded (whole lines, each with its newline, in pieces to write
+    /// in order), as [`Writer::append_all`] appends its events.
+    pub(crate) fn append_pieces(&mut self, pieces: Vec<Vec<u8>>) -> Result<(), StoreError> {
+        self.append_encoded(pieces)
+    }
+
     /// Appends a boundary line (or a flag or note line) and syncs it, as
     /// [`Writer::append_all`] does events.
     pub(crate) fn append_boundary<E: serde::Serialize>(

@@ -139,8 +139,8 @@ struct Scratch {
 struct WordCache {
     /// The settings (`bits`, `chars`) the keys were made with.
     made_for: Option<(u32, bool)>,
-    /// Lowercased word to its entry.
-    entries: rustc_hash::FxHashMap<Box<[u8]>, CachedWord>,
+    /// Lowercased word (see [`packed`]) to its entry.
+    entries: rustc_hash::FxHashMap<u128, CachedWord>,
     /// Every cached word's keys, one word after another: its unigram key, then its
     /// character n-gram keys.
     keys: Vec<u32>,
@@ -157,12 +157,20 @@ struct CachedWord {
     bigram: u64,
 }
 
-/// Words cached at most; past it the cache starts again, which bounds its memory (a few
-/// megabytes per thread) and changes no feature.
-const CACHED_WORDS: usize = 1 << 16;
+/// A word of at most 16 bytes as one number, for a cache key compared without a call to
+/// `memcmp`: its bytes padded with zeros, which no word holds (words are letters and digits).
+fn packed(word: &[u8]) -> Option<u128> {
+    let mut bytes = [0u8; 16];
+    bytes.get_mut(..word.len())?.copy_from_slice(word);
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// Words cached at most; past it the cache starts again, which bounds its memory (about
+/// 3 MB per thread at most) and changes no feature.
+const CACHED_WORDS: usize = 1 << 14;
 
 /// Keys cached at most, for the same reason.
-const CACHED_KEYS: usize = 1 << 20;
+const CACHED_KEYS: usize = 1 << 18;
 
 /// The low bit of a key that marks a character n-gram.
 const CHAR_GROUP: u32 = 1;
@@ -193,7 +201,10 @@ impl HashedNgrams {
         let bigram_kind = kind_hash(Kind::Bigram);
         for (i, &(from, to)) in words.iter().enumerate() {
             let word = &lower.as_bytes()[from..to];
-            let entry = match cache.entries.get(word) {
+            let key = packed(word);
+            // Longer words are rare: hashed afresh each time, into the cache's keys all the
+            // same.
+            let entry = match key.and_then(|key| cache.entries.get(&key)) {
                 Some(&entry) => entry,
                 None => {
                     let from = cache.keys.len();
@@ -203,7 +214,9 @@ impl HashedNgrams {
                         to: cache.keys.len() as u32,
                         bigram: fnv1a64_extend(fnv1a64_extend(bigram_kind, word), b" "),
                     };
-                    cache.entries.insert(word.into(), entry);
+                    if let Some(key) = key {
+                        cache.entries.insert(key, entry);
+                    }
                     entry
                 }
             };
@@ -531,7 +544,8 @@ mod tests {
             HashedNgrams::new(18),
             HashedNgrams::variant(18, false, true),
         );
-        let text = "Talks resumed; TALKS stalled. Straße straße talks";
+        let text = "Talks resumed; TALKS stalled. Straße straße talks talk abcdefghijklmnop \
+                    abcdefghijklmnopq internationalisation internationalisation";
         let mut out = Vec::new();
         // Each sentence is encoded after the others filled the cache, under other settings
         // too, and once more after the cache overflowed and started again.

@@ -353,7 +353,11 @@ impl HashedNgrams {
         let keys = &sorted[..];
         // Count equal keys and log-scale the counts; each group's squared length is summed
         // in ascending slot order, the order the groups were first summed in apart.
+        // Written by position into buffers sized once, rather than pushed: a push per key
+        // reloads the vector's length and capacity through the scratch space.
         counted.clear();
+        counted.resize(keys.len(), (0, 0.0));
+        let mut distinct = 0;
         let (mut word_squares, mut char_squares) = (0.0f32, 0.0f32);
         let mut i = 0;
         while i < keys.len() {
@@ -374,9 +378,11 @@ impl HashedNgrams {
             let is_char = key & CHAR_GROUP != 0;
             word_squares += if is_char { 0.0 } else { square };
             char_squares += if is_char { square } else { 0.0 };
-            counted.push((key, value));
+            counted[distinct] = (key, value);
+            distinct += 1;
             i = j;
         }
+        let counted = &counted[..distinct];
         let squares = [word_squares, char_squares];
         // Without character n-grams the word n-grams are the only group.
         let groups = if any_chars { 2.0f32 } else { 1.0 };
@@ -391,21 +397,25 @@ impl HashedNgrams {
                 1.0
             }
         });
-        out.reserve(counted.len() + 1);
-        out.push(Feature {
+        let bias = Feature {
             index: 0,
             value: 1.0,
-        });
+        };
+        out.resize(counted.len() + 1, bias);
         // A word n-gram and a character n-gram of the same slot add into one feature, the
-        // word's value first.
-        for &(key, value) in counted.iter() {
+        // word's value first; no slot is 0, the bias's.
+        let mut last = 0;
+        for &(key, value) in counted {
             let index = key >> 1;
             let value = value * scales[(key & CHAR_GROUP) as usize];
-            match out.last_mut() {
-                Some(last) if last.index == index => last.value += value,
-                _ => out.push(Feature { index, value }),
+            if out[last].index == index {
+                out[last].value += value;
+            } else {
+                last += 1;
+                out[last] = Feature { index, value };
             }
         }
+        out.truncate(last + 1);
     }
 }
 

@@ -110,20 +110,6 @@ impl Weights {
 pub struct Table {
     labels: usize,
     slots: Vec<[f32; 2]>,
-    /// Scratch space of AdaGrad's steps, kept between steps to save allocations (boxed: a
-    /// model is moved between threads whole).
-    steps: Box<Steps>,
-}
-
-/// What [`adagrad_batched`] computes between its passes over a sentence's weights.
-#[derive(Debug, Clone, Default)]
-struct Steps {
-    /// The labels whose weights the step moves, ascending.
-    labels: Vec<usize>,
-    /// One gradient per feature and moved label (feature-major), then the step it makes.
-    gradients: Vec<f32>,
-    /// The squared-gradient sums after the step, in the same order.
-    sums: Vec<f32>,
 }
 
 impl Table {
@@ -132,7 +118,6 @@ impl Table {
         Table {
             labels,
             slots: vec![[0.0; 2]; labels * dimension],
-            steps: Box::default(),
         }
     }
 
@@ -210,15 +195,22 @@ impl Table {
                 }
             }
             Optimizer::AdaGrad { rate, l2 } => {
+                if l2 == 0.0 && errors.iter().all(|&error| error == 0.0) {
+                    // Nothing would move: see `adagrad_update`.
+                    return;
+                }
                 let slots = &mut self.slots;
-                if features.windows(2).all(|w| w[0].index < w[1].index) {
-                    adagrad_batched(slots, n, features, errors, rate, l2, &mut self.steps);
-                } else {
-                    // A slot twice in one sentence: its second step must see its first.
-                    for f in features {
-                        let at = f.index as usize * n;
-                        for (slot, &error) in slots[at..at + n].iter_mut().zip(errors.iter()) {
-                            adagrad_step(slot, error * f.value, rate, l2);
+                match n {
+                    1 => adagrad_update::<1>(slots, features, errors, rate, l2),
+                    2 => adagrad_lanes::<2>(slots, features, errors, rate, l2),
+                    3 => adagrad_lanes::<3>(slots, features, errors, rate, l2),
+                    4 => adagrad_lanes::<4>(slots, features, errors, rate, l2),
+                    _ => {
+                        for f in features {
+                            let at = f.index as usize * n;
+                            for (slot, &error) in slots[at..at + n].iter_mut().zip(errors.iter()) {
+                                adagrad_step(slot, error * f.value, rate, l2);
+                            }
                         }
                     }
                 }
@@ -250,63 +242,84 @@ fn adagrad_logits<const N: usize>(slots: &[[f32; 2]], features: &[Feature], out:
     out[..N].copy_from_slice(&sums);
 }
 
-/// [`Table::update`] for AdaGrad when every slot of `features` is distinct: the arithmetic
-/// of [`adagrad_step`] on every weight, in three passes so that the square roots and
-/// divisions, the bulk of the work, run on contiguous numbers the compiler does four at a
-/// time. Each weight gets the same operations on the same numbers as one step at a time
-/// gives it (no slot is touched twice, so none reads another's result), hence the same bits.
+/// [`Table::update`] for AdaGrad and `N` labels, known when compiled.
 ///
-/// A label whose error is 0 is skipped when there is no L2 decay: its gradients are then 0,
-/// so its step adds 0 to the sum of squares and subtracts a 0 from the weight, which leaves
-/// both as they were (neither is ever -0: both start at +0, and a difference of floats is
-/// -0 only when its first term already is).
-fn adagrad_batched(
+/// A step whose errors are all 0 with no L2 decay changes nothing, so [`Table::update`]
+/// skips it: its gradients are then 0, so it adds 0 to each sum of squares and subtracts a
+/// 0 from each weight, which leaves both as they were (neither is ever -0: both start at
+/// +0, and a difference or sum of floats is -0 only when its first term already is).
+fn adagrad_update<const N: usize>(
     slots: &mut [[f32; 2]],
-    labels: usize,
     features: &[Feature],
     errors: &[f32],
     rate: f32,
     l2: f32,
-    steps: &mut Steps,
 ) {
-    let Steps {
-        labels: moved,
-        gradients,
-        sums,
-    } = steps;
-    moved.clear();
-    moved.extend((0..labels).filter(|&label| errors[label] != 0.0 || l2 != 0.0));
-    let width = moved.len();
-    if width == 0 {
-        return;
-    }
-    gradients.clear();
-    gradients.resize(features.len() * width, 0.0);
-    sums.clear();
-    sums.resize(features.len() * width, 0.0);
-    let moved = &moved[..];
-    let rows = gradients
-        .chunks_exact_mut(width)
-        .zip(sums.chunks_exact_mut(width));
-    for (f, (gradients, sums)) in features.iter().zip(rows) {
-        let row = &mut slots[f.index as usize * labels..][..labels];
-        for ((&label, gradient), sum) in moved.iter().zip(gradients).zip(sums) {
-            let [w, squares] = &mut row[label];
-            let g = errors[label] * f.value + l2 * *w;
-            *squares += g * g;
-            *gradient = g;
-            *sum = *squares;
+    let errors: [f32; N] = errors[..N].try_into().expect("N errors");
+    for f in features {
+        let at = f.index as usize * N;
+        let row: &mut [[f32; 2]; N] = (&mut slots[at..at + N]).try_into().expect("N slots");
+        for (slot, &error) in row.iter_mut().zip(&errors) {
+            adagrad_step(slot, error * f.value, rate, l2);
         }
     }
-    for (g, &sum) in gradients.iter_mut().zip(sums.iter()) {
-        *g = rate * *g / (sum.sqrt() + 1e-6);
-    }
-    for (f, steps) in features.iter().zip(gradients.chunks_exact(width)) {
-        let row = &mut slots[f.index as usize * labels..][..labels];
-        for (&label, step) in moved.iter().zip(steps) {
-            row[label][0] -= step;
+}
+
+/// [`adagrad_update`] for 2 to 4 labels with one feature's labels side by side in the
+/// lanes of one SSE register: one square root and one division per feature instead of one
+/// per label, the bulk of a step's work. SSE's square root and division round exactly as
+/// the scalar ones do, lane by lane, so every weight gets the same bits.
+#[cfg(target_arch = "x86_64")]
+fn adagrad_lanes<const N: usize>(
+    slots: &mut [[f32; 2]],
+    features: &[Feature],
+    errors: &[f32],
+    rate: f32,
+    l2: f32,
+) {
+    use std::arch::x86_64::{
+        _mm_add_ps, _mm_div_ps, _mm_loadu_ps, _mm_mul_ps, _mm_set1_ps, _mm_sqrt_ps, _mm_storeu_ps,
+    };
+    const { assert!(N >= 1 && N <= 4) };
+    let mut lane_errors = [0.0f32; 4];
+    lane_errors[..N].copy_from_slice(&errors[..N]);
+    for f in features {
+        let at = f.index as usize * N;
+        let row: &mut [[f32; 2]; N] = (&mut slots[at..at + N]).try_into().expect("N slots");
+        // Unused lanes hold zeros: their step is 0 / (0 + 1e-6), finite, and never stored.
+        let mut gradients = [0.0f32; 4];
+        let mut sums = [0.0f32; 4];
+        for (label, slot) in row.iter_mut().enumerate() {
+            let [w, sum] = slot;
+            let g = lane_errors[label] * f.value + l2 * *w;
+            *sum += g * g;
+            gradients[label] = g;
+            sums[label] = *sum;
+        }
+        let mut steps = [0.0f32; 4];
+        // SAFETY: SSE is part of every x86_64 processor, and the loads and the store read
+        // and write four floats of arrays of four.
+        unsafe {
+            let rate_times_g = _mm_mul_ps(_mm_set1_ps(rate), _mm_loadu_ps(gradients.as_ptr()));
+            let root = _mm_add_ps(_mm_sqrt_ps(_mm_loadu_ps(sums.as_ptr())), _mm_set1_ps(1e-6));
+            _mm_storeu_ps(steps.as_mut_ptr(), _mm_div_ps(rate_times_g, root));
+        }
+        for (slot, step) in row.iter_mut().zip(steps) {
+            slot[0] -= step;
         }
     }
+}
+
+/// Elsewhere, [`adagrad_update`] itself.
+#[cfg(not(target_arch = "x86_64"))]
+fn adagrad_lanes<const N: usize>(
+    slots: &mut [[f32; 2]],
+    features: &[Feature],
+    errors: &[f32],
+    rate: f32,
+    l2: f32,
+) {
+    adagrad_update::<N>(slots, features, errors, rate, l2);
 }
 
 /// FTRL-Proximal's weight of a slot holding `[z, n]`.
@@ -431,7 +444,7 @@ mod tests {
     }
 
     #[test]
-    fn labels_whose_error_rounds_to_zero_are_skipped_without_changing_a_bit() {
+    fn steps_whose_errors_round_to_zero_are_skipped_without_changing_a_bit() {
         let adagrad = Optimizer::AdaGrad { rate: 0.5, l2: 0.0 };
         for labels in [1, 3, 4] {
             let largest = same_as_weights(adagrad, labels, Stream::Confident);

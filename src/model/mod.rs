@@ -376,15 +376,11 @@ fn for_each_encoded(
                 let (returner, returned) = std::sync::mpsc::channel::<Encoded>();
                 let chunks = &chunks;
                 scope.spawn(move || {
-                    let mut features = Vec::new();
                     for chunk in chunks.iter().skip(helper).step_by(helpers) {
                         let mut encoded = returned.try_recv().unwrap_or_default();
-                        encoded.features.clear();
-                        encoded.ends.clear();
-                        for example in *chunk {
-                            encoder.features(&example.text, &mut features);
-                            encoded.features.extend_from_slice(&features);
-                            encoded.ends.push(encoded.features.len());
+                        encoded.resize_with(chunk.len(), Vec::new);
+                        for (example, features) in chunk.iter().zip(&mut encoded) {
+                            encoder.features(&example.text, features);
                         }
                         if sender.send(encoded).is_err() {
                             return;
@@ -400,10 +396,8 @@ fn for_each_encoded(
             let Ok(encoded) = lane.receiver.recv() else {
                 break;
             };
-            let mut from = 0;
-            for (example, &to) in chunk.iter().zip(&encoded.ends) {
-                each(example, &encoded.features[from..to]);
-                from = to;
+            for (example, features) in chunk.iter().zip(&encoded) {
+                each(example, features);
             }
             // The helper may be done and gone; the chunk is then simply dropped.
             let _ = lane.returner.send(encoded);
@@ -411,13 +405,9 @@ fn for_each_encoded(
     });
 }
 
-/// The features of a chunk of examples, one example's after another's.
-#[derive(Default)]
-struct Encoded {
-    features: Vec<Feature>,
-    /// Where each example's features end in `features`.
-    ends: Vec<usize>,
-}
+/// The features of a chunk of examples, one list per example; the lists keep their memory
+/// when the chunk is filled again.
+type Encoded = Vec<Vec<Feature>>;
 
 /// The two channels between the learner and one encoding helper.
 struct Lane {

@@ -117,12 +117,12 @@ fn a_store_opens_with_what_the_same_lines_give_as_a_journal_in_the_same_order() 
     same_as_the_journal(&server, "read_same", &lines());
 }
 
-/// Rows enough for many chunks, parsed on several threads and taken in order.
+/// More than 4 MiB of rows: the streamed read holds many batches, replayed in order.
 #[test]
 fn a_store_of_many_chunks_opens_as_the_same_journal() {
     let Some(server) = server() else { return };
     let lines = lines_of(100);
-    assert!(bytes(&lines) > 4 << 20, "the lines make several chunks");
+    assert!(bytes(&lines) > 4 << 20, "the lines are more than 4 MiB");
     same_as_the_journal(&server, "read_chunks", &lines);
 }
 
@@ -151,7 +151,7 @@ fn same_as_the_journal(server: &support::Server, test: &str, lines: &[(String, S
     }
 }
 
-/// Bytes of the lines, which the reader hands on in chunks of 1 MiB.
+/// Bytes of the lines, to make sure a store is bigger than one batch of the streamed read.
 fn bytes(lines: &[(String, String, String)]) -> usize {
     lines.iter().map(|(_, _, l)| l.len()).sum()
 }
@@ -164,12 +164,12 @@ fn a_bad_row_is_named_by_its_sequence_number_the_oldest_first() {
     oldest_bad_row_named(&server, "read_bad", lines, [20, 35]);
 }
 
-/// The oldest bad row is read last, in another chunk than the newest, by another thread.
+/// The oldest bad row is read last, many rows after the newest bad one.
 #[test]
 fn a_bad_row_in_a_store_of_many_chunks_is_named_the_oldest_first() {
     let Some(server) = server() else { return };
     let lines = lines_of(100);
-    assert!(bytes(&lines) > 4 << 20, "the lines make several chunks");
+    assert!(bytes(&lines) > 4 << 20, "the lines are more than 4 MiB");
     let last = lines.len() - 10;
     oldest_bad_row_named(&server, "read_bad_chunks", lines, [10, last]);
 }

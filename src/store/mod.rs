@@ -72,7 +72,6 @@ pub mod event;
 mod file_name;
 mod folder;
 mod folder_imports;
-mod held;
 mod journal;
 mod layout;
 mod line;

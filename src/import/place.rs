@@ -266,16 +266,6 @@ mod tests {
     use super::*;
     use crate::import::At;
 
-    fn article(id: &str, text: &str) -> Article {
-        Article {
-            id: id.into(),
-            title: String::new(),
-            text: text.into(),
-            meta: Vec::new(),
-            source: id.into(),
-        }
-    }
-
     fn imported(text: &str, article: Option<&str>) -> Imported {
         Imported {
             at: At::Line(1),
@@ -291,8 +281,8 @@ mod tests {
     #[test]
     fn text_found_more_than_once_is_not_guessed_at() {
         let articles = [
-            article("a", "Talks resumed. Officials declined to comment."),
-            article(
+            Article::plain("a", "Talks resumed. Officials declined to comment."),
+            Article::plain(
                 "b",
                 "Troops moved. Officials  declined\nto comment. Officials declined to comment.",
             ),
@@ -325,7 +315,7 @@ mod tests {
 
     #[test]
     fn offsets_and_index_win_over_a_repeated_text_and_are_checked() {
-        let articles = [article(
+        let articles = [Article::plain(
             "b",
             "Troops moved. Officials declined to comment. Officials declined to comment.",
         )];

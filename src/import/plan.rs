@@ -324,16 +324,6 @@ mod tests {
     use super::*;
     use crate::corpus::Article;
 
-    fn article(id: &str, text: &str) -> Article {
-        Article {
-            id: id.into(),
-            title: String::new(),
-            text: text.into(),
-            meta: Vec::new(),
-            source: id.into(),
-        }
-    }
-
     fn one(line: usize, article: &str, text: &str, label: &str) -> Imported {
         Imported {
             at: At::Line(line),
@@ -371,8 +361,8 @@ mod tests {
     #[test]
     fn a_later_record_replaces_an_earlier_one_in_its_place_within_and_across_files() {
         let articles = [
-            article("a", "Talks resumed. Troops moved."),
-            article("b", "Officials declined to comment."),
+            Article::plain("a", "Talks resumed. Troops moved."),
+            Article::plain("b", "Officials declined to comment."),
         ];
         let schema: Vec<String> = ["m", "n", "o"].map(String::from).to_vec();
         let mut index = Index::new(&articles);

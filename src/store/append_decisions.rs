@@ -43,24 +43,9 @@ impl LabelStore {
             }
             Ok(lines)
         };
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        if threads < 2 || decisions.len() < BIG {
-            return Ok(vec![encode(decisions)?]);
-        }
-        let size = decisions.len().div_ceil(threads);
-        std::thread::scope(|scope| {
-            let parts: Vec<_> = decisions
-                .chunks_mut(size)
-                .map(|part| scope.spawn(|| encode(part)))
-                .collect();
-            parts
-                .into_iter()
-                .map(|part| {
-                    part.join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-                .collect()
-        })
+        crate::cores::parts_mut(decisions, BIG, encode)
+            .into_iter()
+            .collect()
     }
 }
 

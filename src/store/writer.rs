@@ -236,21 +236,5 @@ fn encode_all(events: &[Event]) -> Vec<Vec<u8>> {
         }
         line
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || events.len() < BIG {
-        return vec![encode(events)];
-    }
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = events
-            .chunks(events.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || encode(part)))
-            .collect();
-        parts
-            .into_iter()
-            .map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::parts(events, BIG, encode)
 }

@@ -7,27 +7,8 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::identity::{LABELS, NO_IDS};
 use common::pty::{Home, Terminal};
-
-/// Three articles without ids: each one's id is the file name and line.
-const NO_IDS: &str = concat!(
-    r#"{"title": "Talks", "text": "Envoys met in Geneva on Monday. The talks will resume next week."}"#,
-    "\n",
-    r#"{"title": "Coal", "text": "The EU banned coal imports from the country. Officials said more measures could follow."}"#,
-    "\n",
-    r#"{"title": "Drill", "text": "Troops moved to the border at dawn. Jets flew over the capital."}"#,
-    "\n",
-);
-
-/// doccano lines for three sentences, one of each article.
-const LABELS: &str = concat!(
-    r#"{"text": "Envoys met in Geneva on Monday.", "label": ["diplomatic"]}"#,
-    "\n",
-    r#"{"text": "The EU banned coal imports from the country.", "label": ["sanctions"]}"#,
-    "\n",
-    r#"{"text": "Jets flew over the capital.", "label": ["military"]}"#,
-    "\n",
-);
 
 fn s(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 path")

@@ -48,22 +48,7 @@ impl Weights {
     }
 
     fn weight(&self, optimizer: &Optimizer, slot: usize) -> f32 {
-        match *optimizer {
-            Optimizer::Ftrl {
-                alpha,
-                beta,
-                l1,
-                l2,
-            } => {
-                let [z, n] = self.slots[slot];
-                if z.abs() <= l1 {
-                    0.0
-                } else {
-                    -(z - z.signum() * l1) / ((beta + n.sqrt()) / alpha + l2)
-                }
-            }
-            Optimizer::AdaGrad { .. } => self.slots[slot][0],
-        }
+        slot_weight(optimizer, self.slots[slot])
     }
 
     /// The log-odds of the label for these features.
@@ -151,7 +136,7 @@ impl Table {
                 for f in features {
                     let at = f.index as usize * n;
                     for (sum, slot) in out.iter_mut().zip(&self.slots[at..at + n]) {
-                        *sum += f64::from(ftrl_weight(optimizer, *slot) * f.value);
+                        *sum += f64::from(slot_weight(optimizer, *slot) * f.value);
                     }
                 }
             }
@@ -186,7 +171,7 @@ impl Table {
                     let at = f.index as usize * n;
                     for (slot, &error) in self.slots[at..at + n].iter_mut().zip(errors.iter()) {
                         let g = error * f.value;
-                        let w = ftrl_weight(optimizer, *slot);
+                        let w = slot_weight(optimizer, *slot);
                         let [z, squares] = slot;
                         let sigma = ((*squares + g * g).sqrt() - squares.sqrt()) / alpha;
                         *z += g - sigma * w;
@@ -322,8 +307,8 @@ fn adagrad_lanes<const N: usize>(
     adagrad_update::<N>(slots, features, errors, rate, l2);
 }
 
-/// FTRL-Proximal's weight of a slot holding `[z, n]`.
-fn ftrl_weight(optimizer: &Optimizer, [z, n]: [f32; 2]) -> f32 {
+/// The weight of a slot: from its `[z, n]` for FTRL-Proximal, its first value for AdaGrad.
+fn slot_weight(optimizer: &Optimizer, [z, n]: [f32; 2]) -> f32 {
     match *optimizer {
         Optimizer::Ftrl {
             alpha,

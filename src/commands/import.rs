@@ -127,8 +127,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                 // Nothing to write; the store is left to the process's end, as below.
                 std::mem::forget(store);
             } else {
-                store.append_decisions_and_close(decisions, store::now_ms())?;
+                store.append_decisions_and_close(&decisions, store::now_ms())?;
             }
+            // Synced and closed: the process ends soon, and freeing a million decisions
+            // one by one would only delay it (the system takes the memory back at exit).
+            std::mem::forget(decisions);
             None
         }
         Layout::Folder(folder) => {

@@ -188,21 +188,38 @@ impl Plan {
     /// Leaves out the decisions equal to the annotator's current annotation in `existing`
     /// (same text, same label set), so importing a file twice adds nothing.
     pub fn drop_existing<'a>(&mut self, existing: impl Iterator<Item = Annotation<'a>>) {
-        let current: FxHashMap<(&str, usize, usize, &str), Annotation<'a>> = existing
-            .map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a))
-            .collect();
+        let mut current: FxHashMap<(&str, usize, usize, &str), Annotation<'a>> =
+            FxHashMap::default();
+        current.reserve(existing.size_hint().0);
+        current.extend(existing.map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a)));
         if current.is_empty() {
             return;
         }
+        self.drop_existing_by(|article, start, end, annotator| {
+            current.get(&(article, start, end, annotator)).copied()
+        });
+    }
+
+    /// [`Plan::drop_existing`] with the annotator's current annotation found by `current`
+    /// of (article, start, end, annotator): a store's own index, so that no map of a
+    /// million annotations is built; the decisions are looked up on every core.
+    pub fn drop_existing_by<'s>(
+        &mut self,
+        current: impl Fn(&str, usize, usize, &str) -> Option<Annotation<'s>> + Sync,
+    ) {
+        let parts = super::parallel::parts(&self.decisions, 4096);
+        let flags = super::parallel::map(&parts, 1, |part| {
+            part.iter()
+                .map(|d| {
+                    !current(&d.article, d.start, d.end, &d.annotator).is_some_and(|a| same(&a, d))
+                })
+                .collect::<Vec<bool>>()
+        });
+        let keep: Vec<bool> = flags.into_iter().flatten().collect();
+        if keep.iter().all(|&kept| kept) {
+            return;
+        }
         let before = self.decisions.len();
-        let keep: Vec<bool> = self
-            .decisions
-            .iter()
-            .map(|d| {
-                let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
-                !current.get(&key).is_some_and(|a| same(a, d))
-            })
-            .collect();
         let mut kept = keep.iter();
         self.decisions
             .retain(|_| *kept.next().expect("one flag a decision"));
@@ -269,19 +286,27 @@ fn take(slot: &mut Imported) -> Imported {
 }
 
 fn same(annotation: &Annotation<'_>, decision: &Decision) -> bool {
-    let mut stored: Vec<&str> = annotation.labels().iter().map(String::as_str).collect();
-    let mut given: Vec<&str> = decision
-        .labels
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    stored.sort_unstable();
-    given.sort_unstable();
+    let given: &[String] = decision.labels.as_deref().unwrap_or_default();
     // A stored fingerprint that is not 16 hex digits matches no text, as its string would not.
     !annotation.is_ignored()
-        && stored == given
+        && same_labels(annotation.labels(), given)
         && annotation.fingerprint() == Some(fingerprint_u64(&decision.text))
+}
+
+/// Whether two label lists hold the same labels, each as often, in any order: in the same
+/// order (as stance writes them, in schema order) without sorting copies of them.
+fn same_labels(stored: &[String], given: &[String]) -> bool {
+    if stored.len() != given.len() {
+        return false;
+    }
+    if stored == given {
+        return true;
+    }
+    let mut stored: Vec<&str> = stored.iter().map(String::as_str).collect();
+    let mut given: Vec<&str> = given.iter().map(String::as_str).collect();
+    stored.sort_unstable();
+    given.sort_unstable();
+    stored == given
 }
 
 /// One annotation placed and made a decision by `who` (named `annotator`), with its key and

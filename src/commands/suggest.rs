@@ -129,9 +129,9 @@ enum Part {
     Rows(Vec<Row>),
 }
 
-fn score<'c>(
+fn score(
     args: &SuggestArgs,
-    corpus: &'c Corpus,
+    corpus: &Corpus,
     boundaries: &Overrides,
     schema: &Schema,
     settled: &Settled,
@@ -148,7 +148,9 @@ fn score<'c>(
     // Set before the workers are told to score: they segment their first round meanwhile.
     let trained: OnceLock<Model> = OnceLock::new();
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let kept = super::suggest_texts::Kept::new(KEPT_TEXTS);
+    // Per distinct text, its suggestion (to sort by) or its lines' tail (to copy).
+    let suggestions = super::suggest_texts::Kept::<Arc<Suggestion>>::new(KEPT_TEXTS);
+    let tails = super::suggest_texts::Kept::<(Box<[u8]>, bool)>::new(KEPT_TEXTS);
     let stop = AtomicBool::new(false);
     let lines = &table.lines;
     let rounds: Vec<&[crate::corpus::Article]> =
@@ -169,7 +171,8 @@ fn score<'c>(
                 // memory already mapped instead of fresh pages.
                 let (used, spare) = mpsc::channel::<Vec<u8>>();
                 give_back.push(used);
-                let (kept, stop, rounds, trained) = (&kept, &stop, &rounds, &trained);
+                let (suggestions, tails) = (&suggestions, &tails);
+                let (stop, rounds, trained) = (&stop, &rounds, &trained);
                 scope.spawn(move || {
                     let mut memo = Memo::default();
                     let mut places = Vec::new();
@@ -200,9 +203,6 @@ fn score<'c>(
                                 *model.insert(trained.get().expect("trained before the signal"))
                             }
                         };
-                        let suggestion_of = |text: &'c str, memo: &mut Memo| {
-                            kept.get_or_insert_with(text, || model.suggest_with(text, memo))
-                        };
                         let part = if uncertain {
                             Part::Rows(
                                 places
@@ -214,7 +214,11 @@ fn score<'c>(
                                             sentence,
                                             start: span.start,
                                             end: span.end,
-                                            suggestion: suggestion_of(text, &mut memo),
+                                            suggestion: suggestions.with(
+                                                text,
+                                                || Arc::new(model.suggest_with(text, &mut memo)),
+                                                Arc::clone,
+                                            ),
                                         }
                                     })
                                     .collect(),
@@ -226,14 +230,23 @@ fn score<'c>(
                             for &(a, sentence, span) in &places {
                                 let article = &corpus.articles[a];
                                 let text = &article.text[span.start..span.end];
-                                let suggestion = suggestion_of(text, &mut memo);
-                                lines.row(
-                                    &mut bytes,
-                                    article,
-                                    sentence,
-                                    (span.start, span.end),
-                                    &suggestion,
-                                );
+                                let make = || {
+                                    let suggestion = model.suggest_with(text, &mut memo);
+                                    let mut tail = Vec::new();
+                                    let beyond_ascii = lines.tail(&mut tail, text, &suggestion);
+                                    (tail.into_boxed_slice(), beyond_ascii)
+                                };
+                                let span = (span.start, span.end);
+                                tails.with(text, make, |(tail, beyond_ascii)| {
+                                    lines.line(
+                                        &mut bytes,
+                                        article,
+                                        sentence,
+                                        span,
+                                        tail,
+                                        *beyond_ascii,
+                                    )
+                                });
                                 ends.push(bytes.len());
                             }
                             Part::Lines { bytes, ends }
@@ -293,7 +306,8 @@ fn score<'c>(
     // The command ends the process: freeing every kept suggestion one by one took a
     // quarter of a second on one core after the last line.
     std::mem::forget(rows);
-    std::mem::forget(kept);
+    std::mem::forget(suggestions);
+    std::mem::forget(tails);
     Ok(())
 }
 

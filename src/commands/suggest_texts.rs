@@ -3,9 +3,7 @@
 //! boilerplate), so a repeat costs one look-up instead of a score.
 
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::{Arc, Mutex};
-
-use crate::model::Suggestion;
+use std::sync::Mutex;
 
 /// A text and its hash, computed once.
 #[derive(Clone, Copy)]
@@ -45,45 +43,50 @@ const SHARDS: usize = 64;
 /// One shard, on cache lines of its own: two threads locking neighbouring shards would
 /// otherwise pass one line back and forth.
 #[repr(align(128))]
-#[derive(Default)]
-struct Shard<'c>(Mutex<rustc_hash::FxHashMap<TextKey<'c>, Arc<Suggestion>>>);
+struct Shard<'c, V>(Mutex<rustc_hash::FxHashMap<TextKey<'c>, V>>);
 
-/// Suggestions kept per distinct text, at most about `most` of them (a full shard is
+impl<V> Default for Shard<'_, V> {
+    fn default() -> Self {
+        Shard(Mutex::default())
+    }
+}
+
+/// What is kept per distinct text (its suggestion, or its lines' tail), at most about `most` of them (a full shard is
 /// emptied), which bounds the memory and changes no score.
-pub struct Kept<'c> {
-    shards: Vec<Shard<'c>>,
+pub struct Kept<'c, V> {
+    shards: Vec<Shard<'c, V>>,
     per_shard: usize,
 }
 
-impl<'c> Kept<'c> {
+impl<'c, V> Kept<'c, V> {
     /// An empty table for about `most` texts.
-    pub fn new(most: usize) -> Kept<'c> {
+    pub fn new(most: usize) -> Kept<'c, V> {
         Kept {
             shards: (0..SHARDS).map(|_| Shard::default()).collect(),
             per_shard: most.div_ceil(SHARDS).max(1),
         }
     }
 
-    /// The suggestion kept for `text`, else `score()` of it, kept. Two threads may score one
-    /// new text at once; both get the same suggestion, as scores depend on the text alone.
-    pub fn get_or_insert_with(
+    /// `read` of what is kept for `text`, else of `make()` of it, then kept. Two threads may
+    /// make one new text's at once; both get the same, as it depends on the text alone.
+    pub fn with<R>(
         &self,
         text: &'c str,
-        score: impl FnOnce() -> Suggestion,
-    ) -> Arc<Suggestion> {
+        make: impl FnOnce() -> V,
+        read: impl FnOnce(&V) -> R,
+    ) -> R {
         let key = TextKey::new(text);
         // The hash's top bits: the map's own probing uses its low ones.
         let shard = &self.shards[(key.hash >> 58) as usize % SHARDS].0;
         if let Some(kept) = lock(shard).get(&key) {
-            return Arc::clone(kept);
+            return read(kept);
         }
-        let suggestion = Arc::new(score());
+        let made = make();
         let mut map = lock(shard);
         if map.len() >= self.per_shard {
             map.clear();
         }
-        map.insert(key, Arc::clone(&suggestion));
-        suggestion
+        read(map.entry(key).or_insert(made))
     }
 }
 
@@ -99,15 +102,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 mod tests {
     use super::*;
 
-    fn suggestion(uncertainty: f64) -> Suggestion {
-        Suggestion {
-            scores: Vec::new(),
-            sources: Vec::new(),
-            suggested: Vec::new(),
-            uncertainty,
-        }
-    }
-
     #[test]
     fn equal_texts_give_equal_keys_and_others_differ() {
         let keys: Vec<TextKey> = ["a", "b", "a", "", "ab"].map(TextKey::new).to_vec();
@@ -116,22 +110,19 @@ mod tests {
     }
 
     #[test]
-    fn a_kept_text_is_not_scored_again_and_a_full_shard_is_emptied() {
+    fn a_kept_text_is_not_made_again_and_a_full_shard_is_emptied() {
         let kept = Kept::new(1);
-        let first = kept.get_or_insert_with("text", || suggestion(0.25));
-        let again = kept.get_or_insert_with("text", || panic!("scored twice"));
-        assert!(Arc::ptr_eq(&first, &again));
+        assert_eq!(kept.with("text", || 1, |&v| v), 1);
+        assert_eq!(kept.with("text", || panic!("made twice"), |&v| v), 1);
         let texts: Vec<String> = (0..2000).map(|i| format!("t{i}")).collect();
         for text in &texts {
-            kept.get_or_insert_with(text, || suggestion(0.5));
+            kept.with(text, || 2, |_| ());
         }
         assert!(kept.shards.iter().all(|shard| lock(&shard.0).len() <= 1));
-        let scored = std::cell::Cell::new(false);
-        let after = kept.get_or_insert_with("text", || {
-            scored.set(true);
-            suggestion(0.25)
-        });
-        assert!(scored.get(), "emptied shards forget the text");
-        assert_eq!(after.uncertainty, 0.25);
+        assert_eq!(
+            kept.with("text", || 3, |&v| v),
+            3,
+            "emptied shards forget the text"
+        );
     }
 }

@@ -73,9 +73,8 @@ fn replay_rows(client: &mut Client, store: &str) -> Result<(Replay, Option<i64>)
     })
 }
 
-/// The rows newest first, as `COPY`'s binary stream: a row is a message of its own that the
-/// client hands over as bytes, where a query's rows are each built into a row value on
-/// entering the client's runtime, and that per-row work was most of this thread's.
+/// The rows newest first, read as `COPY`'s binary stream: the client hands each row over as
+/// bytes, without the row value, column look-up and type checks a query's row costs it.
 const ROWS: &str = "SELECT seq, line FROM stance_events WHERE store = {store} ORDER BY seq DESC";
 
 /// Streams the rows newest first into `send`, a chunk at a time.

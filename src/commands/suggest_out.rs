@@ -220,19 +220,10 @@ fn percent(out: &mut Vec<u8>, value: f64) {
     // A score's percentage is a whole number of at most three digits after rounding, ties
     // to even as the formatter rounds; anything else takes the general formatter.
     if (0.0..=100.0).contains(&value) && value.is_sign_positive() {
-        let whole = value.round_ties_even() as u32;
-        let mut digits = [b' '; 9];
-        let mut at = digits.len();
-        let mut rest = whole;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        out.extend_from_slice(&digits);
+        let whole = value.round_ties_even() as u64;
+        let digits = 1 + usize::from(whole >= 10) + usize::from(whole >= 100);
+        pad(out, 9 - digits);
+        json_bytes::whole(out, whole);
     } else {
         let _ = write!(out, "{value:>9.0}");
     }

@@ -178,6 +178,43 @@ fn a_store_named_with_a_quote_and_a_backslash_opens_with_its_own_rows() {
     assert_eq!(from_pg, from_file);
 }
 
+/// The rows come over a connection of the read's own; a role that may hold only one
+/// connection at a time opens its stores all the same, the rows coming over the session's.
+#[test]
+fn a_role_limited_to_one_connection_opens_the_store_as_the_journal() {
+    let Some(server) = server() else { return };
+    let lines = lines();
+    let written = fill(&server, "read_one_connection", &lines);
+    let role = fresh_store("one");
+    support::admin_sql(
+        &server,
+        "stance",
+        &format!(
+            "CREATE ROLE {role} LOGIN PASSWORD 'one-pw' CONNECTION LIMIT 1; \
+             GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"
+        ),
+    );
+    let (_, at) = written.split_once('@').expect("an address with a host");
+    let address = format!("postgresql://{role}:one-pw@{at}");
+    let opened = PgStore::open_read_only(&address).expect("the store opens");
+    // The store's session holds the role's one connection: no other is let in meanwhile.
+    let second = postgres::Client::connect(address.split_once('?').unwrap().0, postgres::NoTls);
+    let refused = second.err().expect("a second connection is refused");
+    let refused = refused.as_db_error().map(|e| e.message().to_owned());
+    let refused = refused.unwrap_or_default();
+    assert!(refused.contains("too many connections"), "{refused}");
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("labels.jsonl");
+    let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
+    std::fs::write(&journal, text).unwrap();
+    let file = LabelStore::open_read_only(&journal).expect("the journal opens");
+    let from_pg: Vec<Event> = opened.annotations_iter().map(|a| a.to_event()).collect();
+    let from_file: Vec<Event> = file.annotations().map(|a| a.to_event()).collect();
+    assert!(from_file.len() > 100, "the lines leave annotations");
+    assert_eq!(from_pg, from_file);
+    assert_eq!(opened.remarks(), file.remarks());
+}
+
 /// Bytes of the lines, to make sure a store is bigger than one batch of the streamed read.
 fn bytes(lines: &[(String, String, String)]) -> usize {
     lines.iter().map(|(_, _, l)| l.len()).sum()

@@ -572,10 +572,15 @@ pub fn encode(event: &impl serde::Serialize) -> String {
 }
 
 fn connect(url: &PgUrl) -> Result<Client, postgres::Error> {
+    postgres::Config::from(url.config.clone()).connect(tls(url))
+}
+
+/// The TLS connector for `url`'s `sslmode` (whether TLS is used at all, the address says).
+fn tls(url: &PgUrl) -> postgres_openssl::MakeTlsConnector {
     use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
     let mut builder =
         SslConnector::builder(SslMethod::tls()).expect("OpenSSL can make a TLS client context");
-    let tls = match url.verify {
+    match url.verify {
         // libpq's `prefer` and `require` encrypt without checking the certificate.
         Verify::Nothing => {
             builder.set_verify(SslVerifyMode::NONE);
@@ -597,8 +602,7 @@ fn connect(url: &PgUrl) -> Result<Client, postgres::Error> {
             }
             tls
         }
-    };
-    url.config.connect(tls)
+    }
 }
 
 /// Whether the server ended the connection or cannot take one yet (shutting down, starting

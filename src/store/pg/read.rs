@@ -3,11 +3,17 @@
 //! older ones are checked without being built (no strings per event, and the rows are never
 //! held all at once).
 //! Rows are replayed as they arrive, while the next ones are received and the server sends
-//! more.
+//! more. They are received on a connection of the read's own, driven by one pass of the
+//! client's runtime for the whole read rather than one entry into it per row (the session's
+//! connection, which the synchronous client drives, enters it once per message: the server
+//! sends one message per row); when that connection cannot be made (a role's connection
+//! limit, say) they come over the session's.
+
+use std::sync::mpsc::{Receiver, Sender, SyncSender};
 
 use postgres::Client;
 
-use super::PgStore;
+use super::{PgStore, PgUrl};
 use crate::store::error::StoreError;
 use crate::store::replay::{Replay, parse_line, take};
 
@@ -25,7 +31,7 @@ impl PgStore {
     /// a bad row is an error naming the oldest bad one, as a journal names its first bad line.
     pub(super) fn load(&mut self) -> Result<(), StoreError> {
         let conn = self.client.as_mut().expect("connected before loading");
-        match replay_rows(&mut conn.client, &self.url.store) {
+        match replay_rows(&self.url, &mut conn.client) {
             Ok((out, newest)) => {
                 self.annotations = out.annotations;
                 self.overrides = out.overrides;
@@ -53,17 +59,38 @@ struct Chunk {
     rows: Vec<(i64, usize)>,
 }
 
+impl Chunk {
+    /// An empty chunk that holds a full one without growing (a row past [`CHUNK`] aside).
+    fn sized() -> Chunk {
+        Chunk {
+            lines: Vec::with_capacity(CHUNK + (CHUNK >> 4)),
+            rows: Vec::with_capacity(CHUNK >> 7),
+        }
+    }
+}
+
 /// The store's rows replayed, and the newest sequence number (`None`: no rows). One thread
 /// receives rows (the client's decoding) while this one parses and keeps them, so with the
-/// server's own work three stages run at once.
-fn replay_rows(client: &mut Client, store: &str) -> Result<(Replay, Option<i64>), Failed> {
+/// server's own work three stages run at once. Replayed chunks go back to be filled again,
+/// so their memory is not asked of the system (and zeroed by it) anew for every chunk.
+fn replay_rows(url: &PgUrl, client: &mut Client) -> Result<(Replay, Option<i64>), Failed> {
     let (send, chunks) = std::sync::mpsc::sync_channel::<Chunk>(4);
+    let (give_back, spare) = std::sync::mpsc::channel::<Chunk>();
     std::thread::scope(|scope| {
         let receiver = std::thread::Builder::new()
             .name("store read".into())
-            .spawn_scoped(scope, move || receive(client, store, &send))
+            .spawn_scoped(scope, move || {
+                let mut feed = Feed {
+                    split: Split::default(),
+                    pending: Vec::new(),
+                    send,
+                    spare,
+                };
+                feed.split.chunk = Chunk::sized();
+                receive(url, client, feed)
+            })
             .expect("the system can start one more thread");
-        let replayed = replay(chunks);
+        let replayed = replay(chunks, &give_back);
         let received = receiver
             .join()
             .expect("the receiving thread does not panic");
@@ -77,51 +104,128 @@ fn replay_rows(client: &mut Client, store: &str) -> Result<(Replay, Option<i64>)
 /// bytes, without the row value, column look-up and type checks a query's row costs it.
 const ROWS: &str = "SELECT seq, line FROM stance_events WHERE store = {store} ORDER BY seq DESC";
 
-/// Streams the rows newest first into `send`, a chunk at a time.
-fn receive(
-    client: &mut Client,
-    store: &str,
-    send: &std::sync::mpsc::SyncSender<Chunk>,
-) -> Result<(), Failed> {
+/// The `COPY` of `store`'s rows; `COPY` takes no parameters, so the name is spelt as a
+/// literal.
+fn copy_of(store: &str) -> String {
+    let query = ROWS.replace("{store}", &literal(store));
+    format!("COPY ({query}) TO STDOUT (FORMAT binary)")
+}
+
+/// `text` as an SQL string literal, spelt as the server's `quote_literal` spells it: quotes
+/// and backslashes doubled, and an escape string (`E'…'`) when a backslash is in it, which
+/// reads the same whatever `standard_conforming_strings` says.
+fn literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 3);
+    if text.contains('\\') {
+        out.push('E');
+    }
+    out.push('\'');
+    for c in text.chars() {
+        if c == '\'' || c == '\\' {
+            out.push(c);
+        }
+        out.push(c);
+    }
+    out.push('\'');
+    out
+}
+
+/// Streams the rows newest first into the replay, a chunk at a time: over a connection of
+/// its own, else over the session's `client`.
+fn receive(url: &PgUrl, client: &mut Client, mut feed: Feed) -> Result<(), Failed> {
+    let copy = copy_of(&url.store);
+    if let Some(read) = receive_own(url, &copy, &mut feed) {
+        return read.and_then(|()| feed.end());
+    }
     use std::io::BufRead;
-    // `COPY` takes no parameters: the server spells the name as a literal it reads back.
-    let quoted: String = client
-        .query_one("SELECT quote_literal($1::text)", &[&store])
-        .map_err(Failed::Server)?
-        .get(0);
-    let query = ROWS.replace("{store}", &quoted);
-    let mut reader = client
-        .copy_out(&format!("COPY ({query}) TO STDOUT (FORMAT binary)"))
-        .map_err(Failed::Server)?;
-    let mut split = Split::default();
-    // A row cut between two messages waits here for the rest.
-    let mut pending = Vec::new();
+    let mut reader = client.copy_out(&copy).map_err(Failed::Server)?;
     loop {
         let got = reader.fill_buf().map_err(copy_failed)?;
         if got.is_empty() {
             break;
         }
         let taken = got.len();
-        if pending.is_empty() {
-            let used = split.rows(got)?;
-            pending.extend_from_slice(&got[used..]);
-        } else {
-            pending.extend_from_slice(got);
-            let used = split.rows(&pending)?;
-            pending.drain(..used);
-        }
-        reader.consume(taken);
-        if split.chunk.lines.len() >= CHUNK && send.send(std::mem::take(&mut split.chunk)).is_err()
-        {
-            // The replay stopped: nothing more to read.
+        if !feed.take(got)? {
             return Ok(());
         }
+        reader.consume(taken);
     }
-    if !split.ended || !pending.is_empty() {
-        return Err(Failed::Stream("the rows ended inside a row".into()));
+    feed.end()
+}
+
+/// The rows read over a connection of this read's own, in one pass of a runtime of its
+/// own; `None` when that connection cannot be made (nothing was read then).
+fn receive_own(url: &PgUrl, copy: &str, feed: &mut Feed) -> Option<Result<(), Failed>> {
+    use futures_util::TryStreamExt;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .ok()?;
+    runtime.block_on(async {
+        let (client, connection) = url.config.connect(super::tls(url)).await.ok()?;
+        let connection = tokio::spawn(connection);
+        let read = async {
+            let rows = client.copy_out(copy).await.map_err(Failed::Server)?;
+            let mut rows = std::pin::pin!(rows);
+            while let Some(message) = rows.try_next().await.map_err(Failed::Server)? {
+                if !feed.take(&message)? {
+                    return Ok(false);
+                }
+            }
+            Ok(true)
+        }
+        .await;
+        drop(client);
+        match read {
+            // The connection says goodbye to the server and ends.
+            Ok(true) => {
+                let _ = connection.await;
+            }
+            // Rows the server still sends are not waited for.
+            _ => connection.abort(),
+        }
+        Some(read.map(|_| ()))
+    })
+}
+
+/// Cuts received bytes into rows and hands them to the replay a chunk at a time.
+struct Feed {
+    split: Split,
+    /// A row cut between two messages waits here for the rest.
+    pending: Vec<u8>,
+    send: SyncSender<Chunk>,
+    /// Chunks the replay is done with, to fill again.
+    spare: Receiver<Chunk>,
+}
+
+impl Feed {
+    /// Takes the next bytes of the stream; `false` once the replay stopped (nothing more
+    /// needs reading).
+    fn take(&mut self, got: &[u8]) -> Result<bool, Failed> {
+        if self.pending.is_empty() {
+            let used = self.split.rows(got)?;
+            self.pending.extend_from_slice(&got[used..]);
+        } else {
+            self.pending.extend_from_slice(got);
+            let used = self.split.rows(&self.pending)?;
+            self.pending.drain(..used);
+        }
+        if self.split.chunk.lines.len() < CHUNK {
+            return Ok(true);
+        }
+        let next = self.spare.try_recv().unwrap_or_else(|_| Chunk::sized());
+        let full = std::mem::replace(&mut self.split.chunk, next);
+        Ok(self.send.send(full).is_ok())
     }
-    let _ = send.send(split.chunk);
-    Ok(())
+
+    /// Checks that the stream ended after a whole row, and hands over the last rows.
+    fn end(self) -> Result<(), Failed> {
+        if !self.split.ended || !self.pending.is_empty() {
+            return Err(Failed::Stream("the rows ended inside a row".into()));
+        }
+        let _ = self.send.send(self.split.chunk);
+        Ok(())
+    }
 }
 
 /// The server's error inside the `COPY` reader's I/O error.
@@ -208,8 +312,12 @@ fn be_u32(bytes: &[u8]) -> u32 {
     u32::from_be_bytes(bytes[..4].try_into().expect("4 bytes"))
 }
 
-/// Replays received rows, met newest first, as a journal's backward pass does.
-fn replay(chunks: std::sync::mpsc::Receiver<Chunk>) -> Result<(Replay, Option<i64>), Failed> {
+/// Replays received rows, met newest first, as a journal's backward pass does; each chunk
+/// replayed goes back, emptied, through `give_back`.
+fn replay(
+    chunks: Receiver<Chunk>,
+    give_back: &Sender<Chunk>,
+) -> Result<(Replay, Option<i64>), Failed> {
     let mut out = Replay::default();
     let (mut boundaries, mut remarks) = (Vec::new(), Vec::new());
     let mut newest = None;
@@ -225,6 +333,10 @@ fn replay(chunks: std::sync::mpsc::Receiver<Chunk>) -> Result<(Replay, Option<i6
             }
             from = end;
         }
+        let mut chunk = chunk;
+        chunk.lines.clear();
+        chunk.rows.clear();
+        let _ = give_back.send(chunk);
     }
     if let Some(bad) = first_bad {
         return Err(bad);
@@ -264,31 +376,60 @@ mod tests {
 
     /// Feeds `bytes` in pieces of `size` as `receive` does; the rows, or the error.
     fn split_in(bytes: &[u8], size: usize) -> Result<Vec<(i64, Vec<u8>)>, String> {
-        let mut split = Split::default();
-        let mut pending = Vec::new();
+        let (send, chunks) = std::sync::mpsc::sync_channel(1 << 10);
+        let (give_back, spare) = std::sync::mpsc::channel();
+        // One spare chunk, as the replay gives them back.
+        give_back.send(Chunk::sized()).unwrap();
+        let mut feed = Feed {
+            split: Split::default(),
+            pending: Vec::new(),
+            send,
+            spare,
+        };
+        let reason = |e| match e {
+            Failed::Stream(reason) => reason,
+            _ => unreachable!("splitting meets no server"),
+        };
         for piece in bytes.chunks(size) {
-            pending.extend_from_slice(piece);
-            let used = split.rows(&pending).map_err(|e| match e {
-                Failed::Stream(reason) => reason,
-                _ => unreachable!("splitting meets no server"),
-            })?;
-            pending.drain(..used);
+            assert!(feed.take(piece).map_err(reason)?, "the replay listens");
         }
-        assert!(
-            split.ended && pending.is_empty(),
-            "the whole stream is used"
-        );
-        let mut from = 0;
-        Ok(split
-            .chunk
-            .rows
-            .iter()
-            .map(|&(seq, end)| {
-                let line = split.chunk.lines[from..end].to_vec();
+        feed.end().map_err(reason)?;
+        let mut out = Vec::new();
+        for chunk in chunks.try_iter() {
+            let mut from = 0;
+            for &(seq, end) in &chunk.rows {
+                out.push((seq, chunk.lines[from..end].to_vec()));
                 from = end;
-                (seq, line)
-            })
-            .collect())
+            }
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn rows_filling_several_chunks_come_out_in_order() {
+        let line = vec![b'x'; 5000];
+        let rows: Vec<(i64, &[u8])> = (0..700).rev().map(|seq| (seq, &line[..])).collect();
+        let bytes = stream(0, &rows);
+        assert!(bytes.len() > 3 * CHUNK, "more than three chunks");
+        let got = split_in(&bytes, 8192).unwrap();
+        let seqs: Vec<i64> = got.iter().map(|(seq, _)| *seq).collect();
+        assert_eq!(seqs, (0..700).rev().collect::<Vec<_>>());
+        assert!(got.iter().all(|(_, l)| *l == line));
+    }
+
+    #[test]
+    fn a_stream_cut_inside_a_row_is_an_error() {
+        let bytes = stream(0, &[(1, b"a line")]);
+        let err = split_in(&bytes[..bytes.len() - 4], 64).unwrap_err();
+        assert!(err.contains("ended inside a row"), "{err}");
+    }
+
+    #[test]
+    fn a_name_is_spelt_as_the_server_quotes_it() {
+        assert_eq!(literal("news"), "'news'");
+        assert_eq!(literal("it's"), "'it''s'");
+        assert_eq!(literal(r"a\b'c"), r"E'a\\b''c'");
+        assert_eq!(literal(""), "''");
     }
 
     #[test]

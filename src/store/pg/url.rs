@@ -138,7 +138,7 @@ pub struct PgUrl {
     /// The address as shown: never a password in it.
     pub shown: String,
     /// The connection settings, password included.
-    pub config: postgres::Config,
+    pub config: tokio_postgres::Config,
     /// The store's name in the database.
     pub store: String,
     /// `sslmode=require`: TLS or no connection, as libpq does it (the certificate is not
@@ -202,7 +202,7 @@ impl PgUrl {
             plain.push('?');
             plain.push_str(&kept.join("&"));
         }
-        let mut config: postgres::Config = plain
+        let mut config: tokio_postgres::Config = plain
             .parse()
             .map_err(|e| format!("not a PostgreSQL address: {e}"))?;
         let store = store
@@ -232,7 +232,7 @@ impl PgUrl {
             tls.root_cert = Some(root);
         }
         if config.get_user().is_none() {
-            config.user(&login_name());
+            config.user(login_name());
         }
         if config.get_dbname().is_none() {
             let user = config.get_user().unwrap_or_default().to_owned();
@@ -266,9 +266,9 @@ impl PgUrl {
     /// The host and port shown in messages.
     pub fn server(&self) -> String {
         let host = match self.config.get_hosts().first() {
-            Some(postgres::config::Host::Tcp(h)) => h.clone(),
+            Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
             #[cfg(unix)]
-            Some(postgres::config::Host::Unix(p)) => p.display().to_string(),
+            Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
             None => "localhost".into(),
         };
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
@@ -315,7 +315,7 @@ fn check_root(root: &Path) -> Result<(), String> {
 /// Sets what a service's `settings` say and the address did not (host, port, dbname, user,
 /// sslmode, sslrootcert); returns its password, to come after the address's own.
 fn apply_service(
-    config: &mut postgres::Config,
+    config: &mut tokio_postgres::Config,
     tls: &mut Tls,
     settings: BTreeMap<String, String>,
 ) -> Result<Option<String>, String> {
@@ -344,9 +344,9 @@ fn apply_service(
             "password" => password = Some(value),
             "sslmode" if tls.verify.is_none() => {
                 let mode = match tls.mode(&value) {
-                    "disable" => postgres::config::SslMode::Disable,
-                    "prefer" => postgres::config::SslMode::Prefer,
-                    "require" => postgres::config::SslMode::Require,
+                    "disable" => tokio_postgres::config::SslMode::Disable,
+                    "prefer" => tokio_postgres::config::SslMode::Prefer,
+                    "require" => tokio_postgres::config::SslMode::Require,
                     other => {
                         return Err(format!(
                             "sslmode {} is not known",
@@ -371,7 +371,7 @@ fn login_name() -> String {
 
 /// `PGPASSWORD`, else the first matching line of the password file (`PGPASSFILE`, else
 /// `~/.pgpass`), as libpq reads them.
-fn password_from_env(config: &postgres::Config) -> Option<String> {
+fn password_from_env(config: &tokio_postgres::Config) -> Option<String> {
     if let Ok(pw) = std::env::var("PGPASSWORD")
         && !pw.is_empty()
     {
@@ -391,7 +391,7 @@ fn password_from_env(config: &postgres::Config) -> Option<String> {
         }
     }
     let host = match config.get_hosts().first() {
-        Some(postgres::config::Host::Tcp(h)) => h.clone(),
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
         _ => "localhost".into(),
     };
     let port = config

@@ -100,8 +100,9 @@ type Place = (usize, usize, crate::corpus::Span);
 /// that `--limit` stops soon and rows stream out, large enough to keep the cores busy.
 const ARTICLES_PER_ROUND: usize = 512;
 
-/// Distinct sentence texts whose suggestions are kept for sentences that repeat them; past
-/// it the kept ones are dropped, which bounds the memory and changes no score.
+/// Distinct sentence texts whose suggestions (or lines' tails) are kept for sentences that
+/// repeat them; past it the kept ones are dropped (or new ones not kept), which bounds the
+/// memory and changes no score. A power of two, the size of the tails' table.
 const KEPT_TEXTS: usize = 1 << 18;
 
 /// Appends the sentences of one article that are to be scored to `places`.
@@ -150,7 +151,7 @@ fn score(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Per distinct text, its suggestion (to sort by) or its lines' tail (to copy).
     let suggestions = super::suggest_texts::Kept::<Arc<Suggestion>>::new(KEPT_TEXTS);
-    let tails = super::suggest_texts::Kept::<(Box<[u8]>, bool)>::new(KEPT_TEXTS);
+    let tails = super::suggest_texts::Tails::new(KEPT_TEXTS);
     let stop = AtomicBool::new(false);
     let lines = &table.lines;
     let rounds: Vec<&[crate::corpus::Article]> =
@@ -230,21 +231,19 @@ fn score(
                             for &(a, sentence, span) in &places {
                                 let article = &corpus.articles[a];
                                 let text = &article.text[span.start..span.end];
-                                let make = || {
+                                let make = |tail: &mut Vec<u8>| {
                                     let suggestion = model.suggest_with(text, &mut memo);
-                                    let mut tail = Vec::new();
-                                    let beyond_ascii = lines.tail(&mut tail, text, &suggestion);
-                                    (tail.into_boxed_slice(), beyond_ascii)
+                                    lines.tail(tail, text, &suggestion)
                                 };
                                 let span = (span.start, span.end);
-                                tails.with(text, make, |(tail, beyond_ascii)| {
+                                tails.with(text, make, |tail, beyond_ascii| {
                                     lines.line(
                                         &mut bytes,
                                         article,
                                         sentence,
                                         span,
                                         tail,
-                                        *beyond_ascii,
+                                        beyond_ascii,
                                     )
                                 });
                                 ends.push(bytes.len());

@@ -88,7 +88,9 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
 fn open_segmenting(
     spec: &corpus::CorpusSpec,
 ) -> anyhow::Result<(Corpus, std::thread::JoinHandle<Vec<Vec<Span>>>)> {
-    let (send, texts) = mpsc::channel::<String>();
+    // Bounded, so that copies waiting for a slow segmenter stay few instead of a second
+    // corpus in memory: the reading then waits for it, as the workers would have.
+    let (send, texts) = mpsc::sync_channel::<String>(256);
     let segmenter = std::thread::spawn(move || {
         texts
             .into_iter()

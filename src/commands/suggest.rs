@@ -218,7 +218,14 @@ fn score(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Per distinct text, its suggestion (to sort by) or its lines' tail (to copy).
     let suggestions = super::suggest_texts::Kept::<Arc<Suggestion>>::new(KEPT_TEXTS);
-    let tails = super::suggest_texts::Tails::new(KEPT_TEXTS);
+    // Slots for at most one text per 32 bytes of the corpus: a small corpus neither
+    // allocates nor touches the whole table.
+    let bytes: usize = corpus.articles.iter().map(|a| a.text.len()).sum();
+    let slots = match uncertain {
+        true => 1,
+        false => (bytes / 32).next_power_of_two().clamp(1 << 10, KEPT_TEXTS),
+    };
+    let tails = super::suggest_texts::Tails::new(slots);
     let stop = AtomicBool::new(false);
     let lines = &table.lines;
     let rounds: Vec<&[crate::corpus::Article]> =

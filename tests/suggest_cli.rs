@@ -598,3 +598,38 @@ fn many_rounds_come_out_in_corpus_order_and_limit_cuts_across_them() {
     corpus_lines.sort_unstable();
     assert!(sorted_lines == corpus_lines, "the same lines, reordered");
 }
+
+#[test]
+fn articles_left_out_after_reading_leave_every_other_sentence_its_own() {
+    // Sentences are found while the corpus is read, before a repeated id or `--where`
+    // leaves an article out: the articles after it must still get their own sentences.
+    let setup = setup(30, 10);
+    let plain = setup.ok(&["--json", "--all"]);
+    assert_eq!(plain.lines().count(), 30 * 6);
+    let lines: Vec<String> = fs::read_to_string(&setup.corpus)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    let other = serde_json::json!({
+        "id": "other",
+        "text": "A wholly different opening line. It has two sentences of its own, and more words."
+    });
+    let mut corpus = vec![other.to_string(), lines[0].clone(), lines[0].clone()];
+    corpus.extend(lines[1..].iter().cloned());
+    fs::write(&setup.corpus, corpus.join("\n") + "\n").unwrap();
+    let output = setup.run(&["--json", "--all", "--where", "id=art-*"]);
+    assert!(output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("repeats with the same text"),
+        "the repeat is read and left out"
+    );
+    assert_eq!(String::from_utf8(output.stdout).unwrap(), plain);
+    // Without the filter, the other article comes first, then the same lines.
+    let all = setup.ok(&["--json", "--all"]);
+    let (first, rest): (Vec<&str>, Vec<&str>) = all
+        .lines()
+        .partition(|line| line.contains("\"article_id\":\"other\""));
+    assert_eq!(first.len(), 2);
+    assert_eq!(rest, plain.lines().collect::<Vec<_>>());
+}

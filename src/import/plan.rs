@@ -31,6 +31,9 @@ pub struct Plan {
     /// Decisions found already there, kept until the plan goes (at the process's end, for
     /// the command) rather than freed one by one while the import runs.
     left_out: Vec<Vec<Decision>>,
+    /// Each file's annotations once made decisions (what they owned moved out), kept
+    /// with `left_out` for the same reason.
+    spent: Vec<Vec<Imported>>,
     /// Annotations placed on a sentence.
     pub attached: usize,
     /// Placed annotations that a later one of the same sentence and annotator replaced.
@@ -84,7 +87,10 @@ impl Plan {
                 }
             },
         );
-        drop((whos, annotations));
+        drop(whos);
+        // Emptied, but still a million to look at one by one when dropped: kept as
+        // `left_out` is.
+        self.spent.push(annotations);
         let first = self.decisions.len();
         let total = first + parts.iter().map(|p| p.decisions.len()).sum::<usize>();
         for part in parts {
@@ -233,7 +239,12 @@ impl Plan {
             }
         }
         self.already += self.decisions.len() - kept;
-        self.left_out.push(self.decisions.split_off(kept));
+        // None kept (a file imported again): the whole list is set aside, not copied.
+        let left_out = match kept {
+            0 => std::mem::take(&mut self.decisions),
+            _ => self.decisions.split_off(kept),
+        };
+        self.left_out.push(left_out);
         self.decision_keys.truncate(kept);
         self.keys.clear();
     }

@@ -17,6 +17,7 @@ use crate::export::record::fold_whitespace;
 use crate::store::Overrides;
 
 use super::Imported;
+use super::texts::{Found, Texts};
 
 /// Why an annotation was not placed on a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,14 +59,8 @@ pub struct Index<'a> {
     by_id: HashMap<&'a str, usize>,
     spans: Vec<Option<Vec<Span>>>,
     /// Cut by [`shard`] of the hash, one part a core, so that it is built on every core.
-    by_text: Option<Vec<HashMap<u64, Sentences>>>,
+    by_text: Option<Vec<Texts>>,
     boundaries: Overrides,
-}
-
-/// The sentences (article, index) whose folded text has one hash: nearly always one.
-enum Sentences {
-    One(usize, usize),
-    Many(Vec<(usize, usize)>),
 }
 
 /// The hash `by_text` keys a folded sentence by.
@@ -73,9 +68,9 @@ fn text_hash(folded: &str) -> u64 {
     FxBuildHasher.hash_one(folded)
 }
 
-/// The part of `by_text` (of `parts`) that holds `hash`: told by bits that neither the
-/// table's bucket (the low bits) nor its tag (the top seven) is chosen by, so that each
-/// part's keys still spread over all its buckets.
+/// The part of `by_text` (of `parts`) that holds `hash`: told by bits that the table's
+/// slot (the low bits) is not chosen by, so that each part's keys still spread over all
+/// its slots.
 fn shard(hash: u64, parts: usize) -> usize {
     ((hash >> 32) as usize) % parts
 }
@@ -234,10 +229,10 @@ impl<'a> Index<'a> {
         };
         let one = |at: (usize, usize)| Ok((at.0, sentence(&at)));
         let hash = text_hash(wanted);
-        match by_text[shard(hash, by_text.len())].get(&hash) {
-            Some(Sentences::One(article, i)) if same(&(*article, *i)) => one((*article, *i)),
-            None | Some(Sentences::One(..)) => Err(Miss::TextNotFound),
-            Some(Sentences::Many(many)) => {
+        match by_text[shard(hash, by_text.len())].get(hash) {
+            Found::One(article, i) if same(&(article, i)) => one((article, i)),
+            Found::None | Found::One(..) => Err(Miss::TextNotFound),
+            Found::Many(many) => {
                 let mut found = many.iter().filter(|at| same(at));
                 match (found.next(), found.count()) {
                     (Some(&at), 0) => one(at),
@@ -269,22 +264,12 @@ impl<'a> Index<'a> {
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
         let parts: Vec<usize> = (0..if sentences < 1 << 16 { 1 } else { threads }).collect();
         let by_text = super::parallel::map(&parts, 1, |&part| {
-            let mut by_text: HashMap<u64, Sentences> =
-                HashMap::with_capacity_and_hasher(sentences / parts.len() + 1, FxBuildHasher);
+            let mut by_text = Texts::with_room(sentences / parts.len() + 1);
             for (article, hashes) in hashes.iter().enumerate() {
                 for (i, &hash) in hashes.iter().enumerate() {
-                    if shard(hash, parts.len()) != part {
-                        continue;
+                    if shard(hash, parts.len()) == part {
+                        by_text.add(hash, article, i);
                     }
-                    by_text
-                        .entry(hash)
-                        .and_modify(|found| match found {
-                            Sentences::One(a, j) => {
-                                *found = Sentences::Many(vec![(*a, *j), (article, i)])
-                            }
-                            Sentences::Many(many) => many.push((article, i)),
-                        })
-                        .or_insert(Sentences::One(article, i));
                 }
             }
             by_text

@@ -31,9 +31,6 @@ pub struct Plan {
     /// Decisions found already there, kept until the plan goes (at the process's end, for
     /// the command) rather than freed one by one while the import runs.
     left_out: Vec<Vec<Decision>>,
-    /// Each file's annotations once made decisions (what they owned moved out), kept
-    /// with `left_out` for the same reason.
-    spent: Vec<Vec<Imported>>,
     /// Annotations placed on a sentence.
     pub attached: usize,
     /// Placed annotations that a later one of the same sentence and annotator replaced.
@@ -87,10 +84,8 @@ impl Plan {
                 }
             },
         );
-        drop(whos);
-        // Emptied, but still a million to look at one by one when dropped: kept as
-        // `left_out` is.
-        self.spent.push(annotations);
+        // Freed before the parts are joined, so that the join's copy reuses their memory.
+        drop((whos, annotations));
         let first = self.decisions.len();
         let total = first + parts.iter().map(|p| p.decisions.len()).sum::<usize>();
         for part in parts {

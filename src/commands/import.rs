@@ -28,6 +28,13 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         let path = path.clone();
         std::thread::spawn(move || import::parse_file(&path, given))
     });
+    // A store named by path is read from the start, while the corpus and the first file
+    // are (a million events take a core for a second): its errors still come after theirs.
+    let named = named_store(args.labels.as_deref());
+    let mut early = named.clone().map(|path| {
+        let annotator = args.annotator.clone();
+        std::thread::spawn(move || open_existing(&path, annotator.as_deref()))
+    });
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
@@ -45,9 +52,15 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .collect();
 
     // The store is read while the files are: placing needs its boundary overrides.
-    let opening = {
-        let (path, annotator) = (store_path.clone(), args.annotator.clone());
-        std::thread::spawn(move || open_existing(&path, annotator.as_deref()))
+    let opening = match early.take() {
+        Some(early) if named.as_ref() == Some(&store_path) => early,
+        other => {
+            // Not the store chosen after all: its lock is let go before the right one is
+            // taken.
+            drop(other.map(std::thread::JoinHandle::join));
+            let (path, annotator) = (store_path.clone(), args.annotator.clone());
+            std::thread::spawn(move || open_existing(&path, annotator.as_deref()))
+        }
     };
     let mut locked = false;
     let mut opening = Some(opening);
@@ -76,16 +89,19 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             format.name(),
             parsed.annotations.len()
         );
+        let index = index.get_or_insert_with(|| Index::new(&corpus.articles));
         if let Some(opening) = opening.take() {
+            // Segmented while the store is still read; the few articles its boundary
+            // overrides touch are segmented again below.
+            index.prepare(&parsed.annotations);
             let store;
             (store, locked) = opening
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             // Placed on the sentences the store's sessions see, boundary overrides applied.
-            index = Some(Index::new(&corpus.articles).with_boundaries(store.boundaries().clone()));
+            index.set_boundaries(store.boundaries().clone());
             existing = Some(store);
         }
-        let index = index.as_mut().expect("made with the first file");
         plan.add(file, parsed, index, args.annotator.as_deref(), &names)
             .with_context(|| shown.clone())?;
     }
@@ -204,6 +220,19 @@ fn open_existing(
         return Ok((OpenedStore::Journal(store), true));
     }
     Ok((OpenedStore::open_read_only(path)?, false))
+}
+
+/// The store `--labels` (else `STANCE_LABELS`) names by path, as [`super::store_of`] takes
+/// it; `None` when the registry chooses the store or it is a PostgreSQL address, which
+/// need the corpus first.
+fn named_store(labels: Option<&Path>) -> Option<std::path::PathBuf> {
+    let from_env = std::env::var_os(super::LABELS_ENV)
+        .filter(|v| !v.is_empty())
+        .map(std::path::PathBuf::from);
+    labels
+        .map(Path::to_owned)
+        .or(from_env)
+        .filter(|path| !store::pg::is_url_path(path))
 }
 
 /// The journal opened for writing as `annotator`, else as the login name.

@@ -67,9 +67,13 @@ pub(super) fn each_line_from<T: Send>(
     };
     let pieces = super::parallel::pieces(bytes);
     let parts = super::parallel::map(&pieces, 1, |&(before, piece)| {
-        lines_after(piece, start.0 + before)
-            .map(|(at, line)| read(at, line))
-            .collect::<Result<Vec<T>, ParseError>>()
+        // Sized once for every line, so that a big piece's list is not grown (and
+        // copied) again and again.
+        let mut part = Vec::with_capacity(memchr::memchr_iter(b'\n', piece).count() + 1);
+        for (at, line) in lines_after(piece, start.0 + before) {
+            part.push(read(at, line)?);
+        }
+        Ok::<_, ParseError>(part)
     });
     let total = parts
         .iter()

@@ -15,6 +15,7 @@ mod plan;
 mod prodigy;
 mod spacy;
 mod stream;
+mod texts;
 
 use std::fmt;
 

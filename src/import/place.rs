@@ -17,6 +17,7 @@ use crate::export::record::fold_whitespace;
 use crate::store::Overrides;
 
 use super::Imported;
+use super::texts::{Found, Texts};
 
 /// Why an annotation was not placed on a sentence.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -57,19 +58,21 @@ pub struct Index<'a> {
     articles: &'a [Article],
     by_id: HashMap<&'a str, usize>,
     spans: Vec<Option<Vec<Span>>>,
-    by_text: Option<HashMap<u64, Sentences>>,
+    /// Cut by [`shard`] of the hash, one part a core, so that it is built on every core.
+    by_text: Option<Vec<Texts>>,
     boundaries: Overrides,
-}
-
-/// The sentences (article, index) whose folded text has one hash: nearly always one.
-enum Sentences {
-    One(usize, usize),
-    Many(Vec<(usize, usize)>),
 }
 
 /// The hash `by_text` keys a folded sentence by.
 fn text_hash(folded: &str) -> u64 {
     FxBuildHasher.hash_one(folded)
+}
+
+/// The part of `by_text` (of `parts`) that holds `hash`: told by bits that the table's
+/// slot (the low bits) is not chosen by, so that each part's keys still spread over all
+/// its slots.
+fn shard(hash: u64, parts: usize) -> usize {
+    ((hash >> 32) as usize) % parts
 }
 
 impl<'a> Index<'a> {
@@ -90,8 +93,26 @@ impl<'a> Index<'a> {
 
     /// The same index with sentences corrected by a store's boundary overrides, as the
     /// store's sessions see them.
-    pub fn with_boundaries(self, boundaries: Overrides) -> Index<'a> {
-        Index { boundaries, ..self }
+    pub fn with_boundaries(mut self, boundaries: Overrides) -> Index<'a> {
+        self.set_boundaries(boundaries);
+        self
+    }
+
+    /// Corrects the sentences by a store's boundary overrides from now on: the articles
+    /// already segmented that the overrides touch are segmented again when next needed, so
+    /// that a file can be segmented while the store is still being read.
+    pub fn set_boundaries(&mut self, boundaries: Overrides) {
+        let mut changed = false;
+        for (id, _) in boundaries.iter().chain(self.boundaries.iter()) {
+            if let Some(&i) = self.by_id.get(id) {
+                changed |= self.spans[i].take().is_some();
+            }
+        }
+        if changed {
+            // Keyed by sentences that may have moved: keyed again when next needed.
+            self.by_text = None;
+        }
+        self.boundaries = boundaries;
     }
 
     /// Segments, on every core, the articles `imported` names that are not segmented yet
@@ -143,9 +164,9 @@ impl<'a> Index<'a> {
     /// are placed at once on every core: after [`Index::prepare`] of them (an article not
     /// prepared is segmented for this call alone).
     pub fn find(&self, imported: &Imported) -> Result<(usize, Span), Miss> {
-        let wanted = fold_whitespace(imported.text.trim());
+        let given = imported.text.trim();
         let Some(id) = &imported.article else {
-            return self.anywhere(&wanted);
+            return self.anywhere(given, &fold_whitespace(given));
         };
         let article = *self
             .by_id
@@ -161,7 +182,14 @@ impl<'a> Index<'a> {
                 &segmented
             }
         };
-        let same = |span: &Span| fold_whitespace(&text[span.start..span.end]) == wanted;
+        // A text equal as given is equal folded: most are (an export folds as it writes),
+        // and neither is folded then.
+        let wanted = std::cell::OnceCell::new();
+        let same = |span: &Span| {
+            let sentence = &text[span.start..span.end];
+            sentence == given
+                || fold_whitespace(sentence) == *wanted.get_or_init(|| fold_whitespace(given))
+        };
         if let Some((start, end)) = imported.span
             && let Ok(i) = check_span(spans, start, end)
             && same(&spans[i])
@@ -181,7 +209,8 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn anywhere(&self, wanted: &str) -> Result<(usize, Span), Miss> {
+    /// The one sentence of the corpus whose text is `given` (`wanted` folded).
+    fn anywhere(&self, given: &str, wanted: &str) -> Result<(usize, Span), Miss> {
         let by_text = self
             .by_text
             .as_ref()
@@ -191,22 +220,26 @@ impl<'a> Index<'a> {
         let sentence = |&(article, i): &(usize, usize)| {
             spans[article].as_ref().expect("segmented for the index")[i]
         };
-        // Equal hashes are checked against the text: only equal texts count.
+        // Equal hashes are checked against the text: only equal texts count (equal as
+        // given is equal folded).
         let same = |at: &(usize, usize)| {
             let span = sentence(at);
-            fold_whitespace(&articles[at.0].text[span.start..span.end]) == wanted
+            let text = &articles[at.0].text[span.start..span.end];
+            text == given || fold_whitespace(text) == wanted
         };
-        let found: Vec<(usize, usize)> = match by_text.get(&text_hash(wanted)) {
-            None => Vec::new(),
-            Some(Sentences::One(article, i)) => {
-                [(*article, *i)].into_iter().filter(|at| same(at)).collect()
+        let one = |at: (usize, usize)| Ok((at.0, sentence(&at)));
+        let hash = text_hash(wanted);
+        match by_text[shard(hash, by_text.len())].get(hash) {
+            Found::One(article, i) if same(&(article, i)) => one((article, i)),
+            Found::None | Found::One(..) => Err(Miss::TextNotFound),
+            Found::Many(many) => {
+                let mut found = many.iter().filter(|at| same(at));
+                match (found.next(), found.count()) {
+                    (Some(&at), 0) => one(at),
+                    (Some(_), more) => Err(Miss::FoundTimes(more + 1)),
+                    (None, _) => Err(Miss::TextNotFound),
+                }
             }
-            Some(Sentences::Many(many)) => many.iter().copied().filter(|at| same(at)).collect(),
-        };
-        match found.as_slice() {
-            [one] => Ok((one.0, sentence(one))),
-            [] => Err(Miss::TextNotFound),
-            many => Err(Miss::FoundTimes(many.len())),
         }
     }
 
@@ -225,22 +258,22 @@ impl<'a> Index<'a> {
                 .map(|span| text_hash(&fold_whitespace(&text[span.start..span.end])))
                 .collect::<Vec<u64>>()
         });
-        let sentences = hashes.iter().map(Vec::len).sum();
-        let mut by_text: HashMap<u64, Sentences> =
-            HashMap::with_capacity_and_hasher(sentences, FxBuildHasher);
-        for (article, hashes) in hashes.into_iter().enumerate() {
-            for (i, hash) in hashes.into_iter().enumerate() {
-                by_text
-                    .entry(hash)
-                    .and_modify(|found| match found {
-                        Sentences::One(a, j) => {
-                            *found = Sentences::Many(vec![(*a, *j), (article, i)])
-                        }
-                        Sentences::Many(many) => many.push((article, i)),
-                    })
-                    .or_insert(Sentences::One(article, i));
+        let sentences: usize = hashes.iter().map(Vec::len).sum();
+        // One part a core when there are many sentences, each part built on its own core
+        // from every hash (reading them all is cheap; inserting is what costs).
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let parts: Vec<usize> = (0..if sentences < 1 << 16 { 1 } else { threads }).collect();
+        let by_text = super::parallel::map(&parts, 1, |&part| {
+            let mut by_text = Texts::with_room(sentences / parts.len() + 1);
+            for (article, hashes) in hashes.iter().enumerate() {
+                for (i, &hash) in hashes.iter().enumerate() {
+                    if shard(hash, parts.len()) == part {
+                        by_text.add(hash, article, i);
+                    }
+                }
             }
-        }
+            by_text
+        });
         self.by_text = Some(by_text);
     }
 
@@ -309,6 +342,85 @@ mod tests {
         );
         assert_eq!(
             index.place(&imported("Talks", None)),
+            Err(Miss::TextNotFound)
+        );
+    }
+
+    #[test]
+    fn boundaries_given_after_segmenting_place_on_the_corrected_sentences() {
+        let text = "Talks resumed. Troops moved.";
+        let articles = [
+            Article::plain("a", text),
+            Article::plain("b", "Aid arrived."),
+        ];
+        let merge = crate::store::BoundaryChange {
+            article: "a".into(),
+            kind: Some(crate::store::BoundaryKind::Merge),
+            start: 0,
+            end: text.len(),
+            at: text.find("Troops").unwrap(),
+            text: text.into(),
+            annotator: "ana".into(),
+        };
+        let mut overrides = Overrides::default();
+        overrides.apply(&merge.event(1));
+        // Segmented (and keyed by text) before the store's overrides are known.
+        let mut index = Index::new(&articles);
+        index.prepare(&[imported("Talks resumed.", Some("a")), imported(text, None)]);
+        assert_eq!(index.find(&imported(text, None)), Err(Miss::TextNotFound));
+        index.set_boundaries(overrides.clone());
+        let whole = Span {
+            start: 0,
+            end: text.len(),
+        };
+        for article in [Some("a"), None] {
+            assert_eq!(index.place(&imported(text, article)), Ok((0, whole)));
+            assert_eq!(
+                index.place(&imported("Talks resumed.", article)),
+                Err(Miss::TextNotFound)
+            );
+        }
+        // As an index made with them from the start places them.
+        let mut from_start = Index::new(&articles).with_boundaries(overrides);
+        assert_eq!(from_start.place(&imported(text, None)), Ok((0, whole)));
+        // Overrides taken away again: the segmenter's sentences are back.
+        index.set_boundaries(Overrides::default());
+        assert_eq!(
+            index
+                .place(&imported("Troops moved.", None))
+                .map(|(a, s)| (a, s.start)),
+            Ok((0, 15))
+        );
+    }
+
+    #[test]
+    fn texts_keyed_in_parts_on_every_core_are_all_found() {
+        // Enough sentences for the key table to be built in parts.
+        let articles: Vec<Article> = (0..700)
+            .map(|a| {
+                let text: Vec<String> = (0..100).map(|s| format!("Item {a} {s} moved.")).collect();
+                Article::plain(&format!("a{a}"), &text.join(" "))
+            })
+            .chain([Article::plain("twice", "Item 5 5 moved.")])
+            .collect();
+        let mut index = Index::new(&articles);
+        index.prepare(&[imported("Item 0 0 moved.", None)]);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(index.by_text.as_ref().map(Vec::len), Some(threads));
+        for (a, s) in [(0, 0), (699, 99), (350, 42), (123, 7)] {
+            let sentence = format!("Item {a} {s} moved.");
+            let (at, span) = index.find(&imported(&sentence, None)).unwrap();
+            assert_eq!(
+                (at, &articles[at].text[span.start..span.end]),
+                (a, &*sentence)
+            );
+        }
+        assert_eq!(
+            index.find(&imported("Item  5 5\nmoved.", None)),
+            Err(Miss::FoundTimes(2))
+        );
+        assert_eq!(
+            index.find(&imported("Item 700 0 moved.", None)),
             Err(Miss::TextNotFound)
         );
     }

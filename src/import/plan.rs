@@ -84,6 +84,7 @@ impl Plan {
                 }
             },
         );
+        // Freed before the parts are joined, so that the join's copy reuses their memory.
         drop((whos, annotations));
         let first = self.decisions.len();
         let total = first + parts.iter().map(|p| p.decisions.len()).sum::<usize>();
@@ -233,7 +234,12 @@ impl Plan {
             }
         }
         self.already += self.decisions.len() - kept;
-        self.left_out.push(self.decisions.split_off(kept));
+        // None kept (a file imported again): the whole list is set aside, not copied.
+        let left_out = match kept {
+            0 => std::mem::take(&mut self.decisions),
+            _ => self.decisions.split_off(kept),
+        };
+        self.left_out.push(left_out);
         self.decision_keys.truncate(kept);
         self.keys.clear();
     }

@@ -175,6 +175,34 @@ mod tests {
     }
 
     #[test]
+    fn a_batch_handed_to_the_disk_while_written_is_still_all_or_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let (by_events, by_decisions) = (dir.path().join("e.jsonl"), dir.path().join("d.jsonl"));
+        // Several times the bytes handed to the disk at a time.
+        let long = |i: usize| Decision {
+            text: format!("Talks {i:08} {}.", "went on ".repeat(100)),
+            ..decision(i)
+        };
+        let decisions: Vec<Decision> = (0..BIG + 3).map(long).collect();
+        let lines: usize = decisions.iter().map(|d| d.text.len()).sum();
+        assert!(lines as u64 > 3 * crate::store::writeback::STEP);
+        let events: Vec<_> = decisions.iter().map(|d| d.event(7)).collect();
+        let store = LabelStore::open_as(&by_events, "ana").unwrap();
+        store.append_all_and_close(&events).unwrap();
+        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
+        store.append_decisions_and_close(&decisions, 7).unwrap();
+        let written = std::fs::read(&by_decisions).unwrap();
+        assert_eq!(written, std::fs::read(&by_events).unwrap());
+        // The last decision invalid: every byte handed on before it is cut back.
+        let mut more: Vec<Decision> = (0..BIG + 3).map(long).collect();
+        more.last_mut().unwrap().start = 999_999;
+        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
+        let err = store.append_decisions_and_close(&more, 8).unwrap_err();
+        assert!(err.to_string().contains("start 999999"), "{err}");
+        assert_eq!(std::fs::read(&by_decisions).unwrap(), written);
+    }
+
+    #[test]
     fn a_big_batch_writes_the_lines_of_its_events_or_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let (by_events, by_decisions) = (dir.path().join("e.jsonl"), dir.path().join("d.jsonl"));

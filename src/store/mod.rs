@@ -89,6 +89,7 @@ mod scores;
 mod session;
 mod state;
 mod tail;
+mod writeback;
 mod writer;
 
 use std::fs::File;

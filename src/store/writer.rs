@@ -121,11 +121,17 @@ impl Writer {
         let (path, file) = (&self.real, &mut self.file);
         let failed = |e| StoreError::io(path, "append to label store", e);
         let mut written = 0u64;
+        // Bytes from `start + handed` on are not yet handed to the disk (see writeback).
+        let mut handed = 0u64;
         let needs_newline = self.needs_newline;
         let result = (|| {
             let mut sink = |piece: &[u8]| {
                 io::Write::write_all(file, piece).map_err(failed)?;
                 written += piece.len() as u64;
+                if written - handed >= super::writeback::STEP {
+                    super::writeback::start(file, start + handed, written - handed);
+                    handed = written;
+                }
                 Ok(())
             };
             if needs_newline {

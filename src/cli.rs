@@ -434,6 +434,10 @@ pub struct SuggestArgs {
     /// Also the learning curves at 50, 100, 200, ... annotations, in corpus and uncertain order.
     #[arg(long, requires = "eval")]
     pub curve: bool,
+    /// A sentence-transformers model folder (BERT family): the model reads its sentence
+    /// embeddings beside the n-grams. Embeddings are cached beside the store.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// Runs the parsed command line; the exit code on success, an error otherwise.

@@ -5,6 +5,7 @@
 //! (the corpus order of the sentences) and no threads, so the same store and corpus give the
 //! same scores to the last digit on every run.
 
+pub mod embed;
 pub mod encoder;
 pub mod eval;
 pub mod examples;

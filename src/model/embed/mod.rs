@@ -1,0 +1,325 @@
+//! Sentence embeddings from a sentence-transformers model folder on disk (BERT family, such
+//! as all-MiniLM-L6-v2), computed in-process on the CPU: the tokenizer of `tokenizer.json`,
+//! the BERT of `config.json` and `model.safetensors`, mean pooling over the attention mask,
+//! L2 normalisation, truncation at `sentence_bert_config.json`'s `max_seq_length`. Nothing is
+//! ever downloaded.
+
+pub mod cache;
+pub mod features;
+pub mod setup;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use candle_core::{DType, Device, Tensor};
+use candle_nn::VarBuilder;
+use candle_transformers::models::bert::{BertModel, Config};
+use serde::Deserialize;
+use tokenizers::{Tokenizer, TruncationParams};
+
+use crate::escape;
+use crate::hash::fmix64;
+
+/// Sentences run through the model together: long enough to keep the matrix products
+/// busy, short enough that padding to the longest of them wastes little.
+pub const BATCH: usize = 32;
+
+/// Why a model folder cannot be used: always names the file at fault.
+#[derive(Debug)]
+pub struct LoadError {
+    /// The file (or folder) at fault.
+    pub path: PathBuf,
+    /// What is wrong with it.
+    pub reason: String,
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "encoder {}: {}",
+            escape::path(&self.path),
+            escape::escape(&self.reason)
+        )
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+fn fail(path: &Path, reason: impl fmt::Display) -> LoadError {
+    LoadError {
+        path: path.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+/// A loaded sentence encoder; shareable between threads (inference takes `&self`).
+pub struct SentenceEncoder {
+    model: BertModel,
+    tokenizer: Tokenizer,
+    dimension: usize,
+    max_seq_length: usize,
+    identity: u64,
+    folder: PathBuf,
+}
+
+#[derive(Deserialize)]
+struct Module {
+    path: String,
+    #[serde(rename = "type")]
+    kind: String,
+}
+
+#[derive(Deserialize)]
+struct Pooling {
+    word_embedding_dimension: usize,
+    #[serde(default)]
+    pooling_mode_cls_token: bool,
+    #[serde(default)]
+    pooling_mode_mean_tokens: bool,
+    #[serde(default)]
+    pooling_mode_max_tokens: bool,
+    #[serde(default)]
+    pooling_mode_mean_sqrt_len_tokens: bool,
+}
+
+#[derive(Deserialize)]
+struct SentenceBertConfig {
+    max_seq_length: usize,
+}
+
+/// Only what is checked before the full BERT config is read, so that a model of another
+/// family says so instead of naming a missing field.
+#[derive(Deserialize)]
+struct Family {
+    #[serde(default)]
+    model_type: Option<String>,
+    #[serde(default)]
+    architectures: Vec<String>,
+}
+
+fn read(path: &Path) -> Result<Vec<u8>, LoadError> {
+    std::fs::read(path).map_err(|e| {
+        let why = if e.kind() == std::io::ErrorKind::NotFound {
+            "missing: a sentence-transformers folder has config.json, model.safetensors, \
+             tokenizer.json, modules.json, 1_Pooling/config.json and sentence_bert_config.json"
+                .to_owned()
+        } else {
+            e.to_string()
+        };
+        fail(path, why)
+    })
+}
+
+fn json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<(T, Vec<u8>), LoadError> {
+    let bytes = read(path)?;
+    let value = serde_json::from_slice(&bytes).map_err(|e| fail(path, e))?;
+    Ok((value, bytes))
+}
+
+/// Mixes `bytes` into `hash`, eight bytes at a time (fast enough for 90 MB of weights even
+/// in a debug build).
+fn mix(mut hash: u64, bytes: &[u8]) -> u64 {
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("chunks of 8"));
+        hash = fmix64(hash ^ word).wrapping_add(0x9e37_79b9_7f4a_7c15);
+    }
+    for &byte in chunks.remainder() {
+        hash = fmix64(hash ^ u64::from(byte));
+    }
+    fmix64(hash ^ bytes.len() as u64)
+}
+
+impl SentenceEncoder {
+    /// Loads the model folder `dir`, checking every file it needs.
+    pub fn load(dir: &Path) -> Result<SentenceEncoder, LoadError> {
+        if !dir.is_dir() {
+            return Err(fail(
+                dir,
+                "not a folder (give a sentence-transformers model folder)",
+            ));
+        }
+        let (modules, modules_bytes) = json::<Vec<Module>>(&dir.join("modules.json"))?;
+        let kinds: Vec<&str> = modules.iter().map(|m| m.kind.as_str()).collect();
+        let supported = matches!(
+            kinds.as_slice(),
+            [
+                "sentence_transformers.models.Transformer",
+                "sentence_transformers.models.Pooling"
+            ] | [
+                "sentence_transformers.models.Transformer",
+                "sentence_transformers.models.Pooling",
+                "sentence_transformers.models.Normalize"
+            ]
+        );
+        if !supported {
+            return Err(fail(
+                &dir.join("modules.json"),
+                format!(
+                    "unsupported modules {kinds:?}: stance reads Transformer, Pooling and \
+                     optionally Normalize"
+                ),
+            ));
+        }
+        let pooling_path = dir.join(&modules[1].path).join("config.json");
+        let (pooling, pooling_bytes) = json::<Pooling>(&pooling_path)?;
+        if !pooling.pooling_mode_mean_tokens
+            || pooling.pooling_mode_cls_token
+            || pooling.pooling_mode_max_tokens
+            || pooling.pooling_mode_mean_sqrt_len_tokens
+        {
+            return Err(fail(
+                &pooling_path,
+                "unsupported pooling: stance reads mean pooling only",
+            ));
+        }
+        let sbert_path = dir.join("sentence_bert_config.json");
+        let (sbert, sbert_bytes) = json::<SentenceBertConfig>(&sbert_path)?;
+        let config_path = dir.join("config.json");
+        let (family, config_bytes) = json::<Family>(&config_path)?;
+        let bert = family.model_type.as_deref() == Some("bert")
+            || family.architectures.iter().any(|a| a.starts_with("Bert"));
+        if !bert {
+            return Err(fail(
+                &config_path,
+                format!(
+                    "unsupported architecture {:?} {:?}: stance runs BERT models",
+                    family.model_type.unwrap_or_default(),
+                    family.architectures
+                ),
+            ));
+        }
+        let config: Config =
+            serde_json::from_slice(&config_bytes).map_err(|e| fail(&config_path, e))?;
+        if pooling.word_embedding_dimension != config.hidden_size {
+            return Err(fail(
+                &pooling_path,
+                format!(
+                    "word_embedding_dimension {} is not config.json's hidden_size {}",
+                    pooling.word_embedding_dimension, config.hidden_size
+                ),
+            ));
+        }
+        let max_seq_length = sbert.max_seq_length.min(config.max_position_embeddings);
+        if max_seq_length < 2 {
+            return Err(fail(&sbert_path, "max_seq_length must be at least 2"));
+        }
+        let tokenizer_path = dir.join("tokenizer.json");
+        let tokenizer_bytes = read(&tokenizer_path)?;
+        let mut tokenizer =
+            Tokenizer::from_bytes(&tokenizer_bytes).map_err(|e| fail(&tokenizer_path, e))?;
+        tokenizer.with_padding(None);
+        tokenizer
+            .with_truncation(Some(TruncationParams {
+                max_length: max_seq_length,
+                ..TruncationParams::default()
+            }))
+            .map_err(|e| fail(&tokenizer_path, e))?;
+        let weights_path = dir.join("model.safetensors");
+        let weights = read(&weights_path)?;
+        let mut identity = 0x5354_414e_4345_0001; // "STANCE", then a layout number
+        for bytes in [
+            &modules_bytes,
+            &pooling_bytes,
+            &sbert_bytes,
+            &config_bytes,
+            &tokenizer_bytes,
+            &weights,
+        ] {
+            identity = mix(identity, bytes);
+        }
+        let tensors = candle_core::safetensors::load_buffer(&weights, &Device::Cpu)
+            .map_err(|e| fail(&weights_path, e))?;
+        drop(weights);
+        let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
+        let model = BertModel::load(vb, &config).map_err(|e| {
+            fail(
+                &weights_path,
+                format!("does not hold the BERT that config.json describes: {e}"),
+            )
+        })?;
+        Ok(SentenceEncoder {
+            model,
+            tokenizer,
+            dimension: config.hidden_size,
+            max_seq_length,
+            identity,
+            folder: dir.to_owned(),
+        })
+    }
+
+    /// Length of every embedding.
+    pub fn dimension(&self) -> usize {
+        self.dimension
+    }
+
+    /// Tokens a sentence is cut to, its `[CLS]` and `[SEP]` included.
+    pub fn max_seq_length(&self) -> usize {
+        self.max_seq_length
+    }
+
+    /// A hash of every file the encoder was loaded from: two folders with the same identity
+    /// give the same embeddings, so the embedding cache is keyed by it.
+    pub fn identity(&self) -> u64 {
+        self.identity
+    }
+
+    /// The folder it was loaded from.
+    pub fn folder(&self) -> &Path {
+        &self.folder
+    }
+
+    /// The unit-length embeddings of `texts`, in their order; batches of [`BATCH`] sentences
+    /// of similar length.
+    pub fn embed(&self, texts: &[&str]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let mut encodings = Vec::with_capacity(texts.len());
+        for text in texts {
+            let encoding = self
+                .tokenizer
+                .encode(*text, true)
+                .map_err(|e| anyhow::anyhow!("tokenizing a sentence: {e}"))?;
+            encodings.push(encoding.get_ids().to_vec());
+        }
+        // Similar lengths together, so that little of a batch is padding; a sentence's
+        // embedding does not depend on the batch it is in, since padding is masked out.
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| (encodings[i].len(), i));
+        let mut out = vec![Vec::new(); texts.len()];
+        for batch in order.chunks(BATCH) {
+            let rows: Vec<&[u32]> = batch.iter().map(|&i| encodings[i].as_slice()).collect();
+            for (&i, embedding) in batch.iter().zip(self.embed_batch(&rows)?) {
+                out[i] = embedding;
+            }
+        }
+        Ok(out)
+    }
+
+    fn embed_batch(&self, rows: &[&[u32]]) -> anyhow::Result<Vec<Vec<f32>>> {
+        let width = rows.iter().map(|r| r.len()).max().unwrap_or(0).max(1);
+        let mut ids = Vec::with_capacity(rows.len() * width);
+        let mut mask = Vec::with_capacity(rows.len() * width);
+        for row in rows {
+            ids.extend_from_slice(row);
+            ids.extend(std::iter::repeat_n(0, width - row.len()));
+            mask.extend(std::iter::repeat_n(1u32, row.len()));
+            mask.extend(std::iter::repeat_n(0u32, width - row.len()));
+        }
+        let shape = (rows.len(), width);
+        let ids = Tensor::from_vec(ids, shape, &Device::Cpu)?;
+        let mask = Tensor::from_vec(mask, shape, &Device::Cpu)?;
+        let types = ids.zeros_like()?;
+        let hidden = self.model.forward(&ids, &types, Some(&mask))?;
+        let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
+        let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
+        let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;
+        let mean = summed.broadcast_div(&counts)?;
+        let norm = mean.sqr()?.sum_keepdim(1)?.sqrt()?.clamp(1e-12, f64::MAX)?;
+        Ok(mean.broadcast_div(&norm)?.to_vec2::<f32>()?)
+    }
+}
+
+/// The cosine of two unit-length embeddings.
+pub fn cosine(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}

@@ -1,0 +1,137 @@
+#!/usr/bin/env python3
+"""The sentence encoder against an independent Python reference (encoder_ref.py), and the
+model with the encoder beside scikit-learn's logistic regression over the reference's
+embeddings, on the same folds of the hand-labeled news (tests/data/model-eval).
+
+usage: encoder_eval.py --encoder DIR [--stance BINARY]
+
+Fails when an embedding stance cached differs from the reference's (cosine below 0.9999),
+when a sentence stance learned from has no embedding in the cache, or when two runs of
+`stance suggest --eval --json --curve --encoder DIR` differ in any byte. It prints, and never
+fails on, how stance's micro-F1 compares with scikit-learn's.
+"""
+
+import argparse
+import json
+import struct
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+import model_eval as me
+from encoder_ref import Reference
+
+MAGIC = b"STEMB\x001\n"
+
+
+def fail(message):
+    print(f"encoder_eval: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def fnv1a64(data):
+    h = 0xCBF29CE484222325
+    for b in data:
+        h = ((h ^ b) * 0x100000001B3) & 0xFFFFFFFFFFFFFFFF
+    return h
+
+
+def read_cache(folder):
+    """Fingerprint -> embedding from stance's cache files (README, "The sentence encoder")."""
+    files = sorted(Path(folder).glob("*.emb"))
+    if len(files) != 1:
+        fail(f"{folder}: expected one cache file, found {[f.name for f in files]}")
+    data = files[0].read_bytes()
+    if data[:8] != MAGIC:
+        fail(f"{files[0]}: not a stance embedding cache")
+    (dim,) = struct.unpack_from("<Q", data, 16)
+    record = 8 + 4 * dim + 8
+    out = {}
+    for at in range(24, len(data) - record + 1, record):
+        (fp,) = struct.unpack_from("<Q", data, at)
+        out[fp] = np.frombuffer(data, dtype="<f4", count=dim, offset=at + 8).astype(np.float64)
+    return out
+
+
+def sentence_texts(corpus_path, annotations):
+    """The sentences as stance reads them: the article text between the byte offsets."""
+    texts = {}
+    for article in me.read_jsonl(corpus_path):
+        texts[str(article["id"])] = article["text"].encode("utf-8")
+    return [texts[a["article_id"]][a["start"] : a["end"]].decode("utf-8") for a in annotations]
+
+
+def sklearn_on_embeddings(annotations, folds, embeddings):
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+
+    truth, predicted = [], []
+    x = np.array(embeddings)
+    for k in range(me.FOLDS):
+        train = [i for i, a in enumerate(annotations) if folds[a["article_id"]] != k]
+        test = [i for i, a in enumerate(annotations) if folds[a["article_id"]] == k]
+        if not test:
+            continue
+        y = me.indicator([annotations[i] for i in train])
+        model = OneVsRestClassifier(LogisticRegression(max_iter=1000))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            model.fit(x[train], y)
+        truth.append(me.indicator([annotations[i] for i in test]))
+        predicted.append(np.asarray(model.predict(x[test])))
+    _, micro, macro = me.scores(np.vstack(truth), np.vstack(predicted))
+    return micro, macro
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", default=str(me.DATA / "corpus.jsonl"))
+    parser.add_argument("--gold", default=str(me.DATA / "gold.jsonl"))
+    parser.add_argument("--stance", default=str(me.HERE.parent.parent / "target" / "debug" / "stance"))
+    parser.add_argument("--encoder", required=True)
+    args = parser.parse_args()
+
+    annotations, order = me.settled_annotations(args.corpus, args.gold)
+    folds = me.fold_of_articles(annotations, order)
+    texts = sentence_texts(args.corpus, annotations)
+    ref = Reference(args.encoder)
+    reference = [ref.embed(t) for t in texts]
+
+    with tempfile.TemporaryDirectory() as work:
+        store = Path(work) / "labels.jsonl"
+        me.run([args.stance, "import", args.corpus, "--labels", store, "--from", args.gold, "--format", "jsonl"])
+        cmd = [args.stance, "suggest", args.corpus, "--labels", store, "--eval", "--json", "--curve",
+               "--encoder", args.encoder]
+        first = me.run(cmd)
+        second = me.run(cmd)
+        cached = read_cache(str(store) + ".embeddings")
+    if first != second:
+        fail("stance suggest --eval --encoder is not reproducible: the two outputs differ")
+    worst = 1.0
+    for text, expected in zip(texts, reference):
+        got = cached.get(fnv1a64(text.encode("utf-8")))
+        if got is None:
+            fail(f"no cached embedding for {text!r}")
+        cos = float(got @ expected / (np.linalg.norm(got) * np.linalg.norm(expected)))
+        worst = min(worst, cos)
+        if cos < 0.9999:
+            fail(f"embedding of {text!r}: cosine {cos:.6f} with the reference, below 0.9999")
+    print(f"encoder_eval: {len(texts)} embeddings match the reference, lowest cosine {worst:.7f}")
+    report = json.loads(first)
+    micro, macro = sklearn_on_embeddings(annotations, folds, reference)
+    print(f"{'':<34}{'micro F1':>9}{'macro F1':>9}")
+    print(f"{'scikit-learn LR on embeddings':<34}{me.cell(micro):>9}{me.cell(macro):>9}")
+    print(f"{'stance --encoder':<34}{me.cell(report['micro_f1']):>9}{me.cell(report['macro_f1']):>9}")
+    for p in report["curve"]:
+        print(f"  stance --encoder, {p['order']:<9} {p['annotations']:>4}: "
+              f"{me.cell(p['micro_f1'])} / {me.cell(p['macro_f1'])}")
+    print("encoder_eval: 2 passed, 0 failed")
+
+
+if __name__ == "__main__":
+    main()

@@ -93,6 +93,7 @@ fn options(format: Format) -> Options {
         meta: None,
         boundaries: Default::default(),
         include_ignored: false,
+        remarks: Default::default(),
     }
 }
 

@@ -1,6 +1,7 @@
 //! What recognising a corpus adds to opening it (the 50 MB synthetic wire CSV, 21,417
 //! articles): the article digests `corpus::open` makes, and the store choice of a corpus
-//! whose own store is missing (moved), which reads every store record of the data folder.
+//! whose own store is missing (moved), which reads every store record of the data folder;
+//! the session store's open, and the record a session writes after its first write.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
@@ -67,6 +68,17 @@ fn identity(c: &mut Criterion) {
             let choice = registry::choose(black_box(&opened)).expect("a choice");
             assert_eq!(choice.key, "moved-000000000000");
             choice
+        })
+    });
+    // What a session pays before its first frame now that the record waits for its first
+    // write: the session lock, and reading a store that does not exist yet.
+    let new_store = labels.join("new-000000000000");
+    group.bench_function("open_new_session_store", |b| {
+        b.iter(|| {
+            let (store, _) = stance::store::SessionStore::open(black_box(&new_store), "alice")
+                .expect("a new store opens");
+            assert!(store.is_pending());
+            store
         })
     });
     group.bench_function("remember", |b| {

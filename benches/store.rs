@@ -105,6 +105,7 @@ fn decision(rng: &mut Rng, ts: u64) -> Event {
         ts,
         origin: Origin::Typed,
         text: if clear { String::new() } else { text },
+        scores: None,
     }
 }
 
@@ -194,6 +195,7 @@ fn benches(c: &mut Criterion) {
                     text: event.text,
                     origin: event.origin,
                     annotator: event.annotator,
+                    scores: None,
                 },
             );
             loop {

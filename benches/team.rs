@@ -25,6 +25,7 @@ fn decision(annotator: &str, n: u64) -> Decision {
         labels: Some(vec!["sanctions".into()]),
         origin: Origin::Typed,
         annotator: annotator.into(),
+        scores: None,
     }
 }
 

@@ -174,6 +174,10 @@ pub struct AnnotateArgs {
     /// annotators have finished (and you have not).
     #[arg(long, value_name = "K", default_value_t = 1, value_parser = overlap)]
     pub overlap: usize,
+    /// Where Space goes: the next sentence not yet annotated in corpus order, or the one
+    /// the model is least sure of (`uncertain`), across the corpus.
+    #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus)]
+    pub order: SuggestOrder,
 }
 
 /// `--overlap K`: a whole number of annotators, at least 1.
@@ -216,6 +220,10 @@ pub struct StatsArgs {
     /// Print one JSON object instead of a table.
     #[arg(long)]
     pub json: bool,
+    /// Count only this annotator's decisions (repeat it to count several annotators'
+    /// together); the JSON then lists them as "only_annotators". Default: everyone's.
+    #[arg(long, value_name = "NAME")]
+    pub annotator: Vec<String>,
 }
 
 /// Training-data formats that `stance export` writes.

@@ -4,7 +4,15 @@
 
 /// 64-bit FNV-1a (offset 0xcbf29ce484222325, prime 0x100000001b3) over `bytes` in order.
 pub fn fnv1a64<'a>(bytes: impl IntoIterator<Item = &'a u8>) -> u64 {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    fnv1a64_extend(FNV1A64_OFFSET, bytes)
+}
+
+/// [`fnv1a64`]'s starting value: the hash of no bytes.
+pub const FNV1A64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// Continues an [`fnv1a64`] hash with more bytes: `fnv1a64_extend(fnv1a64(a), b)` is
+/// `fnv1a64(a ++ b)`, so the hashes of a string's prefixes cost one pass.
+pub fn fnv1a64_extend<'a>(mut hash: u64, bytes: impl IntoIterator<Item = &'a u8>) -> u64 {
     for &byte in bytes {
         hash ^= u64::from(byte);
         hash = hash.wrapping_mul(0x0100_0000_01b3);

@@ -41,6 +41,9 @@ pub struct Chosen {
 
 /// `<store stem>.schema.toml` in the store's folder.
 pub fn path_for(store: &Path) -> PathBuf {
+    if let Some(side) = crate::store::pg::side_file(store, "schema.toml") {
+        return side;
+    }
     let stem = store
         .file_stem()
         .map_or_else(|| "labels".into(), |s| s.to_string_lossy().into_owned());

@@ -5,6 +5,7 @@
 //! decision is reported `Saved` to the state only after the store's append returned, that
 //! is after the line is synced, and in the order the decisions were made.
 
+pub mod model_worker;
 mod panic_report;
 pub mod position;
 mod signals;
@@ -23,6 +24,8 @@ use crate::app::keymap::SUSPEND;
 use crate::app::{Action, Effect, Key, KeyCode, SaveState, State, action_for, update};
 use crate::corpus::Article;
 use crate::store::{Overrides, Store};
+use model_worker::{ModelInput, ModelWorker};
+pub use worker::FirstWrite;
 use worker::StoreWorker;
 
 /// A session ready to run: the state, the store it writes to, the position file.
@@ -33,6 +36,10 @@ pub struct Session {
     pub store: Box<dyn Store>,
     /// Where the position is kept between sessions.
     pub position_file: PathBuf,
+    /// What the session's first write brings with it.
+    pub first_write: FirstWrite,
+    /// What the model trains from at open; `None` runs the session without a model.
+    pub model: Option<ModelInput>,
 }
 
 /// Fails unless there is a terminal to draw on and read keys from, naming `command` (the
@@ -68,17 +75,25 @@ pub fn run(session: Session) -> anyhow::Result<()> {
         mut state,
         store,
         position_file,
+        first_write,
+        model,
     } = session;
     let articles = std::sync::Arc::clone(state.articles());
     let boundaries = state.boundaries().clone();
     let (tx, rx) = channel();
     panic_report::name_store_on_panic(&store.location());
-    let worker = StoreWorker::spawn(
+    let worker = StoreWorker::spawn_with(
         store,
         position_file,
         state.annotator().to_owned(),
+        first_write,
         tx.clone(),
     );
+    // Trained aside too: the first frame never waits for the model.
+    let model = model.map(|input| ModelWorker::spawn(input, tx.clone()));
+    if model.is_some() {
+        state.attach_model();
+    }
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
     std::thread::spawn(move || segment_in_background(&articles, &boundaries, &tx));
@@ -90,7 +105,7 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     }));
     let result = ratatui::run(|terminal| {
         signals::enter_modes()?;
-        let result = event_loop(terminal, &mut state, &worker, &rx);
+        let result = event_loop(terminal, &mut state, &worker, model.as_ref(), &rx);
         signals::leave_modes()?;
         result
     });
@@ -107,6 +122,7 @@ fn event_loop(
     terminal: &mut DefaultTerminal,
     state: &mut State,
     worker: &StoreWorker,
+    model: Option<&ModelWorker>,
     background: &Receiver<Action>,
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
@@ -117,6 +133,8 @@ fn event_loop(
     let mut last_tick: Option<Instant> = None;
     let mut counted = false;
     let mut last_count_draw = Instant::now();
+    // The sentence the model worker was last asked to score.
+    let mut asked = None;
     loop {
         if last_tick.is_none_or(|t| t.elapsed() >= TICK) {
             pending.push(Action::Tick(now_ms()));
@@ -128,11 +146,23 @@ fn event_loop(
         let changed = !pending.is_empty() || std::mem::take(&mut counted);
         let mut clear = false;
         for action in pending.drain(..) {
-            match dispatch(state, worker, action) {
+            if let (Some(model), Action::Arrived(events)) = (model, &action) {
+                model.learn_arrivals(events);
+                asked = None;
+            }
+            match dispatch(state, worker, model, action) {
                 Next::Quit => return Ok(()),
                 Next::Clear => clear = true,
+                Next::Learned => asked = None,
                 Next::Go => {}
             }
+        }
+        if let Some(model) = model
+            && let Some((key, text)) = state.wanted_suggestion()
+            && asked != Some(key)
+        {
+            model.score(key, text);
+            asked = Some(key);
         }
         if clear {
             // Clears the screen and forgets what ratatui believes is on it, so the draw below
@@ -155,9 +185,13 @@ fn event_loop(
         }
         // While a save is under way its report is awaited often, so `saved` shows at once.
         // A long article's lines are counted in steps while no key waits.
+        let awaiting_model =
+            model.is_some() && state.wanted_suggestion().is_some() && state.suggestion().is_none();
         let wait = match state.save_state() {
             _ if state.counting_lines() => Duration::ZERO,
             SaveState::Saving => Duration::from_millis(5),
+            // Scores are awaited often too, so they show as soon as the worker has them.
+            _ if awaiting_model => Duration::from_millis(5),
             _ => Duration::from_millis(200),
         };
         if event::poll(wait)? {
@@ -213,23 +247,46 @@ enum Next {
     Go,
     /// Clear the terminal before the next frame, which then draws every cell.
     Clear,
+    /// The model learned a decision: the current sentence is to be scored again.
+    Learned,
     /// End the session.
     Quit,
 }
 
 /// Runs an action and hands its effects on; says whether the session goes on.
-fn dispatch(state: &mut State, worker: &StoreWorker, action: Action) -> Next {
+fn dispatch(
+    state: &mut State,
+    worker: &StoreWorker,
+    model: Option<&ModelWorker>,
+    action: Action,
+) -> Next {
     let mut next = Next::Go;
+    let mut learned = false;
     for effect in update(state, action) {
+        if let Some(model) = model {
+            let decisions: Vec<&crate::store::Decision> = match &effect {
+                Effect::Save { decision, .. } => vec![decision],
+                Effect::SaveAll(saves) => saves.iter().map(|(_, d)| d).collect(),
+                _ => Vec::new(),
+            };
+            for decision in decisions {
+                model.learn(&decision.text, decision.labels.as_deref());
+                learned = true;
+            }
+        }
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),
             Effect::SaveBoundary { seq, change } => worker.save_boundary(seq, change),
+            Effect::SaveRemark { seq, remark } => worker.save_remark(seq, remark),
             Effect::SaveAll(saves) => worker.save_all(saves),
             Effect::SavePosition(position) => worker.save_position(position),
             Effect::RecreateStore => worker.recreate(),
             Effect::Redraw => next = Next::Clear,
             Effect::Quit => return Next::Quit,
         }
+    }
+    if learned && next == Next::Go {
+        next = Next::Learned;
     }
     next
 }

@@ -60,26 +60,40 @@ fn a_lead_adjudicates_every_disagreement_and_the_export_has_them() {
         100,
         30,
     );
-    let screen = term.wait_for("4 match");
-    assert!(screen.contains("disagreements only"), "{screen}");
-    // Not among the rows (the preview below them may show it dimmed, as context).
-    let rows: Vec<&str> = screen.lines().take(8).collect();
+    let screen = term.wait_for("0 of 2 adjudicated");
+    assert!(
+        screen.contains("│1 ana") && screen.contains("│2 bob"),
+        "{screen}"
+    );
+    // Agreed on by both: not among the rows (the rows end where the rule over the sentence
+    // starts).
+    let rows: Vec<&str> = screen
+        .lines()
+        .take_while(|l| !l.contains("── article"))
+        .collect();
     assert!(
         !rows
             .iter()
             .any(|row| row.contains("Sanctions were discussed.")),
         "{screen}"
     );
-    // On ana's row of the first: take her answer; the selection goes to the next sentence.
-    term.send("t");
+    // Take ana's answer (column 1) on the first; the selection goes to the next sentence.
+    term.send("t1");
     term.wait_until("the first decision saved", |s| {
-        s.contains("review · row 4/5") && s.contains("saved")
+        s.contains("row 2/2 · 1 of 2 adjudicated") && s.contains("saved: diplomatic")
     });
-    // Bob's row of the second: his labels, toggled from the keyboard (sanctions off, on).
-    term.send("j");
-    term.wait_for("review · row 5/5");
-    term.send("22");
-    term.wait_until("the second decision shown", |s| s.contains("row 6/6"));
+    // Choose sanctions on the second and save it with Enter.
+    term.send("2");
+    term.wait_for("final: sanctions (Enter saves)");
+    term.send("\r");
+    term.wait_until("the second decision saved", |s| {
+        s.contains("2 of 2 adjudicated") && s.contains("saved: sanctions")
+    });
+    // Undo takes it back; redo makes it again.
+    term.send("u");
+    term.wait_for("1 of 2 adjudicated");
+    term.send("\x12");
+    term.wait_for("2 of 2 adjudicated");
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 

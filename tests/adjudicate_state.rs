@@ -69,21 +69,21 @@ fn team_setup() -> stance::app::Setup {
 fn a_lead_settles_each_disputed_sentence_as_an_adjudicated_decision_and_can_undo() {
     let mut s = open(team_setup(), 80, 24);
     s.adjudicate();
-    assert_eq!(s.view(), View::Review);
+    assert_eq!(s.view(), View::Adjudicate);
     assert_eq!(s.origin(), Origin::Adjudicated);
+    let units: Vec<&str> = s
+        .adjudication()
+        .rows()
+        .map(|u| &s.articles()[u.article].text[u.span.start..u.span.end])
+        .collect();
     assert_eq!(
-        shown(&s),
-        [
-            row("Envoys met in Geneva.", "ana"),
-            row("Envoys met in Geneva.", "bob"),
-            row("Ships left port.", "ana"),
-            row("Ships left port.", "cy"),
-        ],
+        units,
+        ["Envoys met in Geneva.", "Ships left port."],
         "ana and bob agree on Tariffs rose again."
     );
 
-    // `t` on ana's row takes her answer as it is, and moves to the next sentence.
-    let took = saves(&press(&mut s, "t"));
+    // `t` then column 1 takes ana's answer as it is, and moves to the next sentence.
+    let took = saves(&press(&mut s, "t1"));
     assert_eq!(took.len(), 1);
     assert_eq!(
         (took[0].op, took[0].annotator.as_str(), took[0].origin),
@@ -91,11 +91,14 @@ fn a_lead_settles_each_disputed_sentence_as_an_adjudicated_decision_and_can_undo
     );
     assert_eq!(took[0].labels, labels(&["diplomatic"]));
     assert_eq!(took[0].text, "Envoys met in Geneva.");
-    let selected = s.review().selected_id().unwrap();
-    assert_eq!(s.review().text(selected, s.articles()), "Ships left port.");
+    assert_eq!(s.adjudication().selected(), 1);
 
-    // A label key on ana's "no stance" row sets the lead's labels from hers.
-    let set = saves(&press(&mut s, "3"));
+    // A label key chooses, Enter saves the lead's labels.
+    assert!(
+        saves(&press(&mut s, "3")).is_empty(),
+        "nothing saved before Enter"
+    );
+    let set = saves(&run(&mut s, [stance::app::Action::Confirm]));
     assert_eq!(
         (set[0].labels.clone(), set[0].origin, set[0].text.as_str()),
         (
@@ -104,12 +107,14 @@ fn a_lead_settles_each_disputed_sentence_as_an_adjudicated_decision_and_can_undo
             "Ships left port."
         )
     );
+    assert_eq!(s.adjudication().progress(), (2, 2));
     // Undo withdraws the lead's decision again, still as the lead.
     let undone = saves(&press(&mut s, "u"));
     assert_eq!(
         (undone[0].op, undone[0].annotator.as_str()),
         (Op::Clear, "lead")
     );
+    assert_eq!(s.adjudication().progress(), (1, 2));
 }
 
 #[test]

@@ -23,6 +23,7 @@ fn decision(
         labels: labels.map(|l| l.iter().map(|s| (*s).to_owned()).collect()),
         origin: Origin::Typed,
         annotator: who.into(),
+        scores: None,
     }
 }
 

@@ -61,6 +61,10 @@ impl Run {
                     self.outstanding += 1;
                     self.worker.save_boundary(*seq, change.clone());
                 }
+                Effect::SaveRemark { seq, remark } => {
+                    self.outstanding += 1;
+                    self.worker.save_remark(*seq, remark.clone());
+                }
                 Effect::SavePosition(position) => self.worker.save_position(position.clone()),
                 Effect::Redraw | Effect::Quit => {}
             }

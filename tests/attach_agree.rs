@@ -92,6 +92,7 @@ impl World {
             Op::Set | Op::Ignore => self.expected.insert(key, verdict),
             Op::Clear => self.expected.remove(&key),
             Op::Split | Op::Merge | Op::Restore => None,
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
         };
         self.journal.push(event);
     }

@@ -25,6 +25,7 @@ fn decision(start: usize, end: usize, label: &str, who: &str) -> Decision {
         labels: Some(vec![label.into()]),
         origin: Origin::Typed,
         annotator: who.into(),
+        scores: None,
     }
 }
 

@@ -31,6 +31,7 @@ fn decision() -> Decision {
         labels: Some(vec!["military".into()]),
         origin: Origin::Typed,
         annotator: "alice".into(),
+        scores: None,
     }
 }
 

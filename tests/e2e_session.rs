@@ -141,18 +141,29 @@ fn killed_right_after_saved_loses_nothing_and_resumes_after_the_sentence() {
 #[test]
 fn reopening_resumes_where_the_analyst_left_off() {
     let home = Home::new();
+    let position_file = home.dir.path().join("labels.position.json");
     let mut term = annotate(&home, &[]);
     term.wait_for("article 1/2");
     term.send("njj");
     term.wait_for("sentence 2/2");
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
-    assert!(
-        journal(&home.labels()).is_empty(),
-        "moving writes no labels"
-    );
-    let position = std::fs::read_to_string(home.dir.path().join("labels.position.json"))
-        .expect("the position file is beside the store");
+    // A new store is created by its first write: moving alone leaves neither it nor a
+    // position behind.
+    assert!(!home.labels().exists(), "moving writes no labels");
+    assert!(!position_file.exists(), "nor a position");
+
+    let mut term = annotate(&home, &[]);
+    term.wait_for("article 1/2");
+    term.send("1");
+    term.wait_for("saved");
+    term.send("njj");
+    term.wait_for("sentence 2/2");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+    assert_eq!(journal(&home.labels()).len(), 1, "moving writes no labels");
+    let position =
+        std::fs::read_to_string(&position_file).expect("the position file is beside the store");
     assert!(position.contains("\"alice\""), "{position}");
 
     let mut term = annotate(&home, &[]);

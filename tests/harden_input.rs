@@ -91,6 +91,9 @@ fn a_fifo_as_the_position_file_is_not_read_and_is_replaced_on_quit() {
         16,
     );
     term.wait_for("not a regular file (a FIFO); starting from the last decision");
+    // A position is kept only once a decision exists.
+    term.send("\r");
+    term.wait_for("saved:");
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
     let saved: serde_json::Value =

@@ -35,6 +35,7 @@ fn event(start: usize) -> Event {
         ts: 1_717_171_717_000,
         origin: Origin::Typed,
         text,
+        scores: None,
     }
 }
 

@@ -13,6 +13,7 @@ fn decision(start: usize, text: &str, labels: &[&str]) -> Decision {
         labels: Some(labels.iter().map(|l| l.to_string()).collect()),
         origin: Origin::Imported,
         annotator: "ana".into(),
+        scores: None,
     }
 }
 

@@ -255,8 +255,8 @@ fn a_corrupt_middle_line_is_an_error_naming_it_and_the_file_is_unchanged() {
 #[test]
 fn an_unknown_format_version_is_an_error_naming_the_line() {
     let e = serde_json::to_string(&event("a1", 30, 40, "alice", &[])).unwrap();
-    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":4"#), "version 4");
-    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":4"#), "newer stance");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":5"#), "version 5");
+    assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":5"#), "newer stance");
     assert_bad_second_line(&e.replace(r#""v":1"#, r#""v":0"#), "version 0");
     assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "version 7");
     assert_bad_second_line(r#"{"v":7,"sentence":{"id":3}}"#, "upgrade stance");
@@ -599,6 +599,7 @@ fn a_large_journal_whose_sentences_recur_throughout_replays_as_the_model_says() 
             Op::Set | Op::Ignore => model.insert((article, start, who.to_owned()), e.clone()),
             Op::Clear => model.remove(&(article, start, who.to_owned())),
             Op::Split | Op::Merge | Op::Restore => None,
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
         };
         lines.push(serde_json::to_string(&e).unwrap());
     }

@@ -54,6 +54,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
                     Origin::Suggestion
                 },
                 text,
+                scores: None,
             };
             event.v = event.version_needed();
             event
@@ -72,6 +73,7 @@ fn model_of(events: &[Event]) -> Model {
                 model.remove(&key);
             }
             Op::Split | Op::Merge | Op::Restore => {}
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => {}
         }
     }
     model

@@ -56,6 +56,14 @@ impl Store for Gated {
     fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError> {
         self.inner.append_boundary(change)
     }
+    fn append_remark(&mut self, remark: &stance::store::Remark) -> Result<(), StoreError> {
+        self.inner.append_remark(remark)
+    }
+
+    fn remarks(&self) -> &stance::store::Remarks {
+        self.inner.remarks()
+    }
+
     fn boundaries(&self) -> &Overrides {
         self.inner.boundaries()
     }
@@ -223,6 +231,7 @@ fn another_sessions_decisions_arrive_through_the_worker() {
         labels: Some(vec!["military".into()]),
         origin: stance::store::Origin::Typed,
         annotator: "bob".into(),
+        scores: None,
     };
     bob.append(&decision).unwrap();
     let arrived = loop {

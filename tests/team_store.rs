@@ -19,6 +19,7 @@ fn decision(start: usize, labels: &[&str], who: &str) -> Decision {
         labels: Some(labels.iter().map(|l| (*l).to_owned()).collect()),
         origin: Origin::Typed,
         annotator: who.into(),
+        scores: None,
     }
 }
 

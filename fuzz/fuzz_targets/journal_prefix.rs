@@ -71,6 +71,7 @@ fn event(spec: &Spec) -> Event {
             Origin::Typed
         },
         text: spec.text.clone(),
+        scores: None,
     }
 }
 
@@ -102,6 +103,7 @@ fn apply(state: &mut State, event: &Event) {
         Op::Clear => state.remove(&key),
         // The target writes only decisions; boundary lines change no annotation.
         Op::Split | Op::Merge | Op::Restore => None,
+        Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
     };
 }
 

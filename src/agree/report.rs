@@ -113,17 +113,24 @@ impl Ratings {
             })
             .collect();
 
-        let mut table = Table::new(raters, sets.len());
-        table.push_cells(self.cells().iter().copied());
         Agreement {
             annotators: self.annotators().to_vec(),
             units,
             labels,
-            set: SetAgreement {
-                units,
-                percent_exact: table.percent_exact(),
-                alpha_masi: table.alpha_with(|j, k| masi_distance(&sets[j], &sets[k])),
-            },
+            set: self.set_agreement(),
+        }
+    }
+
+    /// The agreement on the label set alone, as [`Ratings::agreement`] computes it, without
+    /// the per-label coefficients (for many small groups of units, e.g. one per article).
+    pub fn set_agreement(&self) -> SetAgreement {
+        let sets = self.sets();
+        let mut table = Table::new(self.annotators().len(), sets.len());
+        table.push_cells(self.cells().iter().copied());
+        SetAgreement {
+            units: self.units(),
+            percent_exact: table.percent_exact(),
+            alpha_masi: table.alpha_with(|j, k| masi_distance(&sets[j], &sets[k])),
         }
     }
 }

@@ -5,7 +5,7 @@ use strum::{EnumIter, EnumString, IntoStaticStr};
 
 use super::vocabulary::LabelFilter;
 use crate::corpus::Span;
-use crate::store::{BoundaryChange, Decision, Event};
+use crate::store::{BoundaryChange, Decision, Event, Remark};
 
 /// One thing that happens to the session. The variants without `strum(disabled)` can be named
 /// in the keymap file, by their snake_case name, and the help lists them in this order; the
@@ -185,6 +185,36 @@ pub enum Action {
     /// In the review list: make the selected row's labels the session annotator's decision
     /// as they are (in `stance adjudicate`, the final answer), and go to the next sentence.
     TakeAnswer,
+    /// In the adjudication view: show the annotators' columns from this many further right
+    /// (negative: left).
+    #[strum(disabled)]
+    ScrollColumns(isize),
+    /// In the article list: sort by the next order in turn (corpus, lowest agreement first,
+    /// needing this annotator first).
+    #[strum(disabled)]
+    CycleArticleOrder,
+    /// Show every metadata field of the current article (the selected row's in the review
+    /// list) in full, wrapped and scrollable.
+    ShowMetadata,
+    /// Flag the current sentence for discussion, or withdraw the flag: not a decision.
+    Flag,
+    /// Open a prompt for the current sentence's note (Tab there switches to the article's).
+    Note,
+    /// In the review list: show only flagged sentences, or all again.
+    FilterFlagged,
+    /// Decide the model's suggestion for the sentence (none suggested is "no stance"),
+    /// journaled as an accepted suggestion with its scores, and move on.
+    AcceptSuggestion,
+    /// The model worker finished training and learned from this much.
+    #[strum(disabled)]
+    ModelTrained(super::assist::Learned),
+    /// The model worker's scores for a sentence.
+    #[strum(disabled)]
+    Suggested(super::assist::Scored),
+    /// Every sentence of the corpus, the one the model is least sure of first (ties in
+    /// corpus order), for `--order uncertain`.
+    #[strum(disabled)]
+    Ranked(Vec<super::state::SentenceKey>),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -329,11 +359,21 @@ impl Action {
             | Action::Notice(_)
             | Action::Arrived(_)
             | Action::MoveWord(_)
-            | Action::Paste(_) => return None,
+            | Action::Paste(_)
+            | Action::ScrollColumns(_)
+            | Action::CycleArticleOrder => return None,
             Action::SplitSentence => Description::article_only("split the sentence at a word"),
             Action::MergeSentence => Description::article_only("merge with the next sentence"),
             Action::FilterDisagreements => Description::review_only("disagreements only / all"),
             Action::TakeAnswer => Description::review_only("take this row's labels; next"),
+            Action::ShowMetadata => Description::both("fields of the article, in full"),
+            Action::Flag => Description::article_only("flag for discussion / unflag"),
+            Action::Note => Description::article_only("note on the sentence (Tab: article)"),
+            Action::FilterFlagged => Description::review_only("flagged only / all"),
+            Action::AcceptSuggestion => {
+                Description::article_only("accept the model's suggestion; next")
+            }
+            Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_) => return None,
         };
         Some(description)
     }
@@ -383,6 +423,14 @@ pub enum Effect {
     /// Hand these decisions to the label store as one atomic write (all kept or none), then
     /// report `Saved` or `SaveFailed` for each number.
     SaveAll(Vec<(u64, Decision)>),
+    /// Hand this flag or note to the label store, then report `Saved(seq)` or `SaveFailed`,
+    /// as [`Effect::Save`] does.
+    SaveRemark {
+        /// Number of the write, echoed back in the report.
+        seq: u64,
+        /// The flag, unflag or note; the store adds the version, fingerprint and time.
+        remark: Remark,
+    },
 }
 
 #[cfg(test)]

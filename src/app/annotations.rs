@@ -560,6 +560,7 @@ fn labels_of_event(schema: &Schema, event: Annotation<'_>) -> Option<Labels> {
         Op::Ignore => Some(vec![IGNORE.to_owned()]),
         // Boundary lines are overrides, never annotations.
         Op::Clear | Op::Split | Op::Merge | Op::Restore => None,
+        Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
     }
 }
 

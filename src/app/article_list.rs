@@ -13,6 +13,11 @@ pub struct Picker {
     /// Why the metadata condition typed does not apply yet (it is incomplete or names a
     /// field no article has); the list then shows every article.
     pub(super) problem: Option<String>,
+    /// The order the matches are sorted in.
+    pub(super) order: super::article_order::ListOrder,
+    /// Each article's agreement on its sentences, computed when the list opens and again
+    /// when others' decisions arrive while it is open.
+    pub(super) agreements: Vec<Option<crate::agree::SetAgreement>>,
 }
 
 impl Picker {
@@ -39,6 +44,16 @@ impl Picker {
     /// Why the metadata condition typed does not apply (yet).
     pub fn problem(&self) -> Option<&str> {
         self.problem.as_deref()
+    }
+
+    /// The order the matches are sorted in.
+    pub fn order(&self) -> super::article_order::ListOrder {
+        self.order
+    }
+    /// An article's agreement on the label set over its sentences two or more annotators
+    /// decided; `None` without such a sentence (or before the list was opened).
+    pub fn agreement(&self, article: usize) -> Option<&crate::agree::SetAgreement> {
+        self.agreements.get(article)?.as_ref()
     }
 
     pub(super) fn select(&mut self, index: usize, height: usize) {

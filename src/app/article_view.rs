@@ -68,6 +68,7 @@ fn search_prompt(state: &mut State, action: Action, mut query: String) -> Vec<Ef
 
 /// What the keys do in the article view with no prompt open.
 fn article(state: &mut State, action: Action) -> Vec<Effect> {
+    use super::assist::Uncertain;
     let cursor = state.cursor;
     let last_sentence = state.sentence_count().saturating_sub(1);
     match action {
@@ -89,9 +90,11 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects
         }
         Action::Confirm => {
+            // With `preselect`, an undecided sentence confirms the suggestion shown (typed).
             let labels = state
                 .annotation(cursor.sentence)
                 .cloned()
+                .or_else(|| state.preselected())
                 .unwrap_or_default();
             let mut effects = decide(state, Some(labels));
             effects.extend(step(state, 1));
@@ -102,9 +105,21 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
             effects.extend(step(state, 1));
             effects
         }
+        Action::AcceptSuggestion => super::assist::accept(state),
         Action::Clear if state.annotation(cursor.sentence).is_some() => decide(state, None),
         Action::Clear => say(state, "this sentence is not annotated"),
-        Action::NextUnannotated => next_unannotated(state),
+        Action::NextUnannotated => match super::assist::next_uncertain(state) {
+            Uncertain::Went(effects) => effects,
+            Uncertain::NotRanked => {
+                let mut effects = next_unannotated(state);
+                effects.extend(say(
+                    state,
+                    "not ranked yet: the model is still scoring the corpus; corpus order",
+                ));
+                effects
+            }
+            Uncertain::Corpus => next_unannotated(state),
+        },
         Action::Search => {
             state.mode = Mode::Search(String::new());
             Vec::new()
@@ -129,6 +144,8 @@ fn article(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Click { column, row } => click(state, column, row),
         Action::SplitSentence => split::open(state),
         Action::MergeSentence => split::merge(state),
+        Action::Flag => super::remark::flag(state),
+        Action::Note => super::remark::open(state),
         _ => Vec::new(),
     }
 }
@@ -148,6 +165,7 @@ fn toggle(state: &mut State, label: usize) -> Vec<Effect> {
     let mut labels = state
         .annotation(state.cursor.sentence)
         .cloned()
+        .or_else(|| state.preselected())
         .unwrap_or_default();
     // A label given to an ignored sentence makes it one to train on again.
     if is_ignore(&labels) {

@@ -43,22 +43,33 @@ pub(super) fn decide_on(state: &mut State, target: Target, after: Option<Labels>
     let after = after.map(|l| in_schema_order(&state.schema, l));
     let before = labels_of(state, target);
     let unsaved = state.saving.is_unsaved(&key_of(target));
-    if before == after && !unsaved {
+    // Accepting a suggestion that matches the labels is still journaled: its origin is news.
+    if before == after && !unsaved && state.assist.accepting.is_none() {
         return Vec::new();
     }
     if let (Target::Sentence { article, span, .. }, Some(_)) = (target, &after) {
         state.clock.decided((article, span.start, span.end));
     }
+    if let Target::Sentence { article, span, .. } = target {
+        super::assist::count(state, (article, span.start, span.end), after.as_deref());
+    }
+    let accepted = state.assist.accepting.clone();
+    let how = if accepted.is_some() {
+        "accepted suggestion: "
+    } else {
+        ""
+    };
     state.history.record(Change {
         target,
         before,
         after: after.clone(),
+        accepted,
     });
     let effects = vec![apply(state, target, after.clone())];
     // What was decided, said in the status bar until the next key, so a stray `Enter` or
     // `0` shows at once what it decided; `saved: …` once the store has it.
     let said = match &after {
-        Some(_) => format!("{} · {}", words(after.as_ref()), place(target)),
+        Some(_) => format!("{how}{} · {}", words(after.as_ref()), place(target)),
         None => format!("cleared · {}", place(target)),
     };
     say_decided(state, said, last_seq(&effects));
@@ -81,6 +92,7 @@ fn place(target: Target) -> String {
         Target::Sentence { sentence, .. } => format!("sentence {}", sentence + 1),
         Target::Orphan(_) => "an orphaned annotation".to_owned(),
         Target::Boundary(_) => "a sentence boundary".to_owned(),
+        Target::Remark(_) => "a flag or note".to_owned(),
     }
 }
 
@@ -106,7 +118,7 @@ pub(super) fn labels_of(state: &State, target: Target) -> Option<Labels> {
             .labels_of(article, span, state.model.me())
             .cloned(),
         Target::Orphan(id) => state.model.entry(id).labels.clone(),
-        Target::Boundary(_) => None,
+        Target::Boundary(_) | Target::Remark(_) => None,
     }
 }
 
@@ -116,6 +128,7 @@ fn key_of(target: Target) -> SentenceKey {
         // Orphans may have no article: their entry stands for them.
         Target::Orphan(id) => (GONE, id as usize, id as usize),
         Target::Boundary(step) => (split::BOUNDARY, step.article, step.at),
+        Target::Remark(index) => (super::remark::FLAG_WRITE, index as usize, usize::MAX),
     }
 }
 
@@ -125,6 +138,9 @@ pub(super) fn write_again(state: &mut State, key: SentenceKey) -> Effect {
     let (article, start, end) = key;
     if article == split::BOUNDARY {
         return split::write_again(state, key);
+    }
+    if super::remark::is_remark_key(&key) {
+        return super::remark::write_again(state, key);
     }
     let me = state.model.me();
     let event = match article {
@@ -208,6 +224,7 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
             event
         }
         Target::Boundary(_) => unreachable!("boundary targets are replayed by split.rs"),
+        Target::Remark(_) => unreachable!("flag and note targets are replayed by remark.rs"),
     };
     let seq = state.saving.begin(key_of(target));
     Effect::Save {
@@ -216,21 +233,24 @@ fn apply(state: &mut State, target: Target, labels: Option<Labels>) -> Effect {
     }
 }
 
-/// A decision by the session's annotator, typed.
+/// A decision by the session's annotator: typed (or the session's origin), unless it is an
+/// accepted suggestion being written.
 fn decision(
     state: &State,
     (article, span): (&str, Span),
     text: &str,
     labels: Option<Labels>,
 ) -> Decision {
+    let (origin, scores) = super::assist::origin_of(state);
     Decision {
         article: article.to_owned(),
         start: span.start,
         end: span.end,
         text: text.to_owned(),
         labels,
-        origin: state.origin,
+        origin,
         annotator: state.annotator.clone(),
+        scores,
     }
 }
 
@@ -249,6 +269,17 @@ pub(super) fn undo(state: &mut State) -> Vec<Effect> {
         let boundary = *boundary;
         state.history.redo.push(step);
         return split::replay(state, boundary, true);
+    }
+    if let [
+        Change {
+            target: Target::Remark(index),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let index = *index;
+        state.history.redo.push(step);
+        return super::remark::replay(state, index, true);
     }
     let effects = replay_step(state, &step, |change| change.before.clone());
     say_replayed(state, "undone", &step, step[0].after.as_ref());
@@ -272,7 +303,22 @@ pub(super) fn redo(state: &mut State) -> Vec<Effect> {
         state.history.undo.push(step);
         return split::replay(state, boundary, false);
     }
+    if let [
+        Change {
+            target: Target::Remark(index),
+            ..
+        },
+    ] = step.as_slice()
+    {
+        let index = *index;
+        state.history.undo.push(step);
+        return super::remark::replay(state, index, false);
+    }
+    if let [change] = step.as_slice() {
+        state.assist.accepting = change.accepted.clone();
+    }
     let effects = replay_step(state, &step, |change| change.after.clone());
+    state.assist.accepting = None;
     say_replayed(state, "redone", &step, step[0].after.as_ref());
     state.history.undo.push(step);
     effects
@@ -324,6 +370,7 @@ pub(super) fn decide_all(
             target,
             before,
             after: after.clone(),
+            accepted: None,
         });
         saves.push(apply(state, target, after.clone()));
     }
@@ -361,7 +408,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
         Target::Sentence {
             article, sentence, ..
         } => go(state, article, sentence),
-        Target::Orphan(_) | Target::Boundary(_) => Vec::new(),
+        Target::Orphan(_) | Target::Boundary(_) | Target::Remark(_) => Vec::new(),
     };
     effects.push(apply(state, target, labels));
     if state.view == View::Review {
@@ -370,7 +417,7 @@ fn replay(state: &mut State, target: Target, labels: Option<Labels>) -> Vec<Effe
                 state.model.find(article, span, state.model.me())
             }
             Target::Orphan(id) => Some(id),
-            Target::Boundary(_) => None,
+            Target::Boundary(_) | Target::Remark(_) => None,
         };
         if let Some(row) = id.and_then(|id| state.review.row_of(&state.model, id)) {
             state.select_row(row);

@@ -47,21 +47,11 @@ impl Panel for GuidelinesPanel {
         let Mode::Guidelines { top } = state.mode else {
             return Vec::new();
         };
-        let page = state.guidelines_rows().saturating_sub(1).max(1);
-        let top = match action {
-            Action::NextSentence => top + 1,
-            Action::PreviousSentence => top.saturating_sub(1),
-            Action::ScrollDown => top + page,
-            Action::ScrollUp => top.saturating_sub(page),
-            Action::FirstSentence => 0,
-            Action::LastSentence => usize::MAX,
-            _ => {
-                state.mode = Mode::Normal;
-                return Vec::new();
-            }
+        let rows = state.guidelines_rows();
+        state.mode = match super::panel::scrolled(top, &action, rows, state.guidelines_last_top()) {
+            Some(top) => Mode::Guidelines { top },
+            None => Mode::Normal,
         };
-        let last = state.guidelines_last_top();
-        state.mode = Mode::Guidelines { top: top.min(last) };
         Vec::new()
     }
 }

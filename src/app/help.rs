@@ -88,6 +88,10 @@ impl HelpFit {
 impl State {
     /// The help for the view shown: `(keys, what they do)`, the keys safe to draw.
     pub fn help_rows(&self) -> Vec<(String, String)> {
+        if self.view == View::Adjudicate {
+            let rows = super::adjudication::help_rows(self);
+            return rows.into_iter().map(|(k, w)| (sanitize(&k), w)).collect();
+        }
         self.keymap
             .help_for(&self.schema, self.view == View::Review)
             .into_iter()

@@ -20,6 +20,8 @@ pub enum Target {
     Orphan(u32),
     /// A sentence boundary the analyst split or merged: no labels change.
     Boundary(BoundaryStep),
+    /// A flag or note, by its number in [`History::remarks`]: no labels change.
+    Remark(u32),
 }
 
 /// A boundary override made in the session, with what was at its offset before.
@@ -41,6 +43,9 @@ pub struct Change {
     pub(super) target: Target,
     pub(super) before: Option<Labels>,
     pub(super) after: Option<Labels>,
+    /// The scores `after` was accepted with, when it was an accepted suggestion: a redo
+    /// journals it as one again.
+    pub(super) accepted: Option<crate::store::Scores>,
 }
 
 /// The decisions of the session, for undo and redo: a new decision drops what was undone.
@@ -50,6 +55,8 @@ pub struct Change {
 pub struct History {
     pub(super) undo: Vec<Vec<Change>>,
     pub(super) redo: Vec<Vec<Change>>,
+    /// The flags and notes that [`Target::Remark`] steps name, in the order made.
+    pub(super) remarks: Vec<super::remark::RemarkStep>,
 }
 
 impl History {

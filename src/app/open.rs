@@ -89,9 +89,13 @@ impl State {
             from_review: false,
             boundaries: setup.boundaries,
             others_shown: false,
+            monochrome: false,
             overlap: setup.overlap.max(1),
             origin: crate::store::Origin::Typed,
             agreement: None,
+            adjudication: Default::default(),
+            remarks: setup.remarks,
+            assist: Default::default(),
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

@@ -35,12 +35,21 @@ pub enum PanelId {
     Guidelines,
     /// The go-to-article prompt, over either view.
     GoTo,
+    /// The disputed sentences of `stance adjudicate`, side by side.
+    Adjudicate,
+    /// The article's metadata in full, over either view.
+    Metadata,
+    /// The note prompt, over the article view.
+    Note,
 }
 
 impl PanelId {
     /// True for the full views, which the overlays sit on.
     pub fn is_view(self) -> bool {
-        matches!(self, PanelId::Article | PanelId::Review)
+        matches!(
+            self,
+            PanelId::Article | PanelId::Review | PanelId::Adjudicate
+        )
     }
 }
 
@@ -53,6 +62,8 @@ impl State {
             Mode::Articles => PanelId::Articles,
             Mode::Guidelines { .. } => PanelId::Guidelines,
             Mode::GoTo(_) => PanelId::GoTo,
+            Mode::Metadata { .. } => PanelId::Metadata,
+            Mode::Note { .. } => PanelId::Note,
             _ => self.view_panel(),
         }
     }
@@ -62,6 +73,24 @@ impl State {
         match self.view() {
             View::Article => PanelId::Article,
             View::Review => PanelId::Review,
+            View::Adjudicate => PanelId::Adjudicate,
         }
     }
+}
+
+/// Where a scrolling overlay (guidelines, metadata) starts after `action`, from `top`, with
+/// `rows` lines on screen and `last` the last top that still fills it; `None` when the
+/// action closes the overlay.
+pub(super) fn scrolled(top: usize, action: &Action, rows: usize, last: usize) -> Option<usize> {
+    let page = rows.saturating_sub(1).max(1);
+    let top = match action {
+        Action::NextSentence => top + 1,
+        Action::PreviousSentence => top.saturating_sub(1),
+        Action::ScrollDown => top + page,
+        Action::ScrollUp => top.saturating_sub(page),
+        Action::FirstSentence => 0,
+        Action::LastSentence => usize::MAX,
+        _ => return None,
+    };
+    Some(top.min(last))
 }

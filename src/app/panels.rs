@@ -17,6 +17,9 @@ pub(super) fn panel(id: PanelId) -> &'static dyn Panel {
         PanelId::Help => &super::help::HelpPanel,
         PanelId::Guidelines => &super::guidelines::GuidelinesPanel,
         PanelId::GoTo => &super::goto::GoToPanel,
+        PanelId::Adjudicate => &super::adjudication::AdjudicationPanel,
+        PanelId::Metadata => &super::metadata::MetadataPanel,
+        PanelId::Note => &super::remark::NotePanel,
     }
 }
 

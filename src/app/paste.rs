@@ -11,9 +11,11 @@ pub const IGNORED: &str = "paste ignored: it goes only into a search or filter";
 /// outside a prompt, with the status bar saying the paste was ignored.
 pub(super) fn route(state: &mut State, text: &str) -> Option<Action> {
     match state.mode() {
-        Mode::Search(_) | Mode::FilterText { .. } | Mode::Articles | Mode::GoTo(_) => {
-            Some(Action::Paste(one_line(text)))
-        }
+        Mode::Search(_)
+        | Mode::FilterText { .. }
+        | Mode::Articles
+        | Mode::GoTo(_)
+        | Mode::Note { .. } => Some(Action::Paste(one_line(text))),
         // The quit question stays on screen: a paste is not an answer to it.
         Mode::ConfirmQuit => None,
         _ => {

@@ -20,6 +20,7 @@ impl Panel for ArticleList {
         match key.code {
             KeyCode::Char('n') if key.ctrl => Some(Action::NextSentence),
             KeyCode::Char('p') if key.ctrl => Some(Action::PreviousSentence),
+            KeyCode::Char('o') if key.ctrl => Some(Action::CycleArticleOrder),
             _ if plain_char(key).is_some() => plain_char(key).map(Action::Type),
             KeyCode::Backspace => Some(Action::Erase),
             KeyCode::Enter => Some(Action::Submit),
@@ -51,11 +52,27 @@ pub(super) fn open(state: &mut State) -> Vec<Effect> {
     state.picker.problem = None;
     state.picker.query.clear();
     state.picker.matches = (0..state.articles.len() as u32).collect();
+    state.picker.agreements = state.article_agreements();
+    state.sort_articles();
     state.picker.scroll = 0;
     let rows = rows(state);
-    state.picker.select(state.cursor.article, rows);
+    let at = state
+        .picker
+        .matches
+        .iter()
+        .position(|&a| a as usize == state.cursor.article)
+        .unwrap_or(0);
+    state.picker.select(at, rows);
     state.mode = Mode::Articles;
     Vec::new()
+}
+
+/// Others' decisions arrived while the list is open: the agreement figures follow them
+/// (the order stays until it is chosen again, so rows do not move under the selection).
+pub(super) fn arrived(state: &mut State) {
+    if state.mode == Mode::Articles {
+        state.picker.agreements = state.article_agreements();
+    }
 }
 
 /// Opens the article list with an empty metadata condition to type (every article shown).
@@ -102,6 +119,15 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
             picker.select(to, rows);
         }
         Action::Submit => return jump(state),
+        Action::CycleArticleOrder => {
+            let selected = state.picker.matches.get(state.picker.selected).copied();
+            state.picker.order = state.picker.order.next();
+            refilter(state);
+            let at = selected
+                .and_then(|a| state.picker.matches.iter().position(|&m| m == a))
+                .unwrap_or(0);
+            state.picker.select(at, rows);
+        }
         Action::Cancel => state.mode = Mode::Normal,
         _ => {}
     }
@@ -134,8 +160,15 @@ fn refilter(state: &mut State) {
     let query: Vec<char> = state.picker.query.chars().map(fold).collect();
     if query.is_empty() {
         state.picker.matches = (0..state.articles.len() as u32).collect();
+        state.sort_articles();
         state.picker.scroll = 0;
-        state.picker.select(state.cursor.article, rows);
+        let at = state
+            .picker
+            .matches
+            .iter()
+            .position(|&a| a as usize == state.cursor.article)
+            .unwrap_or(0);
+        state.picker.select(at, rows);
         return;
     }
     let mut buf = Vec::new();
@@ -156,6 +189,7 @@ fn refilter(state: &mut State) {
     // Whole-word matches, then word-prefix matches, then the fuzzy rest, each by score.
     scored.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     state.picker.matches = scored.into_iter().map(|(_, i)| i).collect();
+    state.sort_articles();
     state.picker.scroll = 0;
     state.picker.select(0, rows);
 }
@@ -194,6 +228,7 @@ fn refilter_metadata(state: &mut State) {
             }
         }
     }
+    state.sort_articles();
     state.picker.scroll = 0;
     state.picker.select(0, rows);
 }

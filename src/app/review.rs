@@ -110,6 +110,7 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::FilterOrphaned => refilter(state, |f| f.orphaned = !f.orphaned),
         Action::FilterDisagreements => refilter(state, |f| f.disagreements = !f.disagreements),
+        Action::FilterFlagged => refilter(state, |f| f.flagged = !f.flagged),
         Action::TakeAnswer => return edit_and_advance(state, |labels| labels),
         Action::ClearFilters => refilter(state, |f| *f = Filter::default()),
         Action::Click { column, row } => {
@@ -134,6 +135,12 @@ fn update(state: &mut State, action: Action) -> Vec<Effect> {
 fn refilter(state: &mut State, change: impl FnOnce(&mut Filter)) {
     let mut filter = state.review.filter().clone();
     change(&mut filter);
+    state.review.flagged = state
+        .remarks
+        .sentences()
+        .filter(|(_, r)| r.flagged)
+        .map(|((article, start, end, _), _)| (article.to_owned(), start, end))
+        .collect();
     state
         .review
         .set_filter(filter, &state.model, &state.articles, &state.schema);

@@ -143,6 +143,7 @@ fn make(state: &mut State, step: Step) -> Vec<Effect> {
         target: Target::Boundary(boundary),
         before: None,
         after: None,
+        accepted: None,
     });
     let mut effects = set(state, article, step.at, boundary.after);
     let what = match step.kind {

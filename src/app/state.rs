@@ -17,7 +17,7 @@ use super::screen::Screen;
 use super::sentences::Sentences;
 use crate::corpus::{Article, Span};
 use crate::schema::Schema;
-use crate::store::{Event, Overrides};
+use crate::store::{Event, Overrides, Remarks};
 
 pub use super::vocabulary::{Counts, LabelFilter, Labels, SentenceKey};
 
@@ -52,6 +52,8 @@ pub struct Setup {
     /// How many annotators each article should get (`--overlap`, at least 1): `Space` prefers
     /// articles that fewer have finished.
     pub overlap: usize,
+    /// The store's flags and notes, every annotator's.
+    pub remarks: Remarks,
 }
 
 impl Setup {
@@ -72,6 +74,7 @@ impl Setup {
             read_only: None,
             boundaries: Overrides::default(),
             overlap: 1,
+            remarks: Remarks::default(),
         }
     }
 }
@@ -93,6 +96,9 @@ pub enum View {
     Article,
     /// The list of saved annotations.
     Review,
+    /// The sentences where annotators disagree, each annotator's answer in a column, for a
+    /// lead to settle (`stance adjudicate`).
+    Adjudicate,
 }
 
 /// What the session is doing with the keyboard.
@@ -129,6 +135,18 @@ pub enum Mode {
     },
     /// Typing the number or id of an article to go to.
     GoTo(String),
+    /// The article's metadata is shown in full, from line `top`.
+    Metadata {
+        /// The first line on screen.
+        top: usize,
+    },
+    /// Typing a note on the current sentence, or on its article.
+    Note {
+        /// The note as typed so far.
+        text: String,
+        /// The note is the article's, not the sentence's.
+        article: bool,
+    },
 }
 
 /// A line for the status bar.
@@ -178,6 +196,8 @@ pub struct State {
     pub(super) boundaries: Overrides,
     /// The article view shows the other annotators' labels beside the session's own.
     pub(super) others_shown: bool,
+    /// Drawn without colour (`NO_COLOR`).
+    pub(super) monochrome: bool,
     /// Annotators each article should get; see [`Setup::overlap`].
     pub(super) overlap: usize,
     /// The origin the session's decisions are journaled with: `adjudicated` in
@@ -185,6 +205,12 @@ pub struct State {
     pub(super) origin: crate::store::Origin,
     /// Agreement over the model, computed when the statistics panel opens.
     pub(super) agreement: Option<crate::agree::Agreement>,
+    /// The adjudication view: disputed sentences, filters, the labels being chosen.
+    pub(super) adjudication: super::adjudication::Adjudication,
+    /// The store's flags and notes, with the session's own.
+    pub(super) remarks: Remarks,
+    /// The model's scores for the current sentence and what it learned from.
+    pub(super) assist: super::assist::Assist,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.

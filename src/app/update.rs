@@ -6,7 +6,7 @@ use super::navigate::{say, say_error};
 use super::panels::panel;
 use super::screen::Screen;
 use super::state::{Mode, State, View};
-use super::{finish, picker, recreate, review};
+use super::{adjudication, finish, picker, recreate, review};
 
 /// Applies one action; returns the writes and the quit the loop must carry out, in order.
 pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
@@ -18,6 +18,7 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             let row = state.review.selected();
             state.select_row(row);
             picker::refit(state);
+            adjudication::refresh(state);
             state.scroll_help_to(state.help_top);
             return Vec::new();
         }
@@ -59,7 +60,12 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         }
         Action::Arrived(events) => {
             state.take_arrivals(&events);
+            adjudication::refresh(state);
+            picker::arrived(state);
             return Vec::new();
+        }
+        report @ (Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_)) => {
+            return super::assist::reported(state, report);
         }
         Action::CorpusCounted(total) => {
             state.sentences.counted(total);
@@ -115,6 +121,10 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
             state.open_guidelines();
             Vec::new()
         }
+        Action::ShowMetadata => {
+            state.open_metadata();
+            Vec::new()
+        }
         Action::GoToArticle if state.articles.is_empty() => {
             say(state, "the corpus has no articles")
         }
@@ -128,8 +138,11 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
         }
         Action::Quit if state.saving.unsaved() > 0 => ask_to_quit(state),
         Action::Quit => quit(state),
-        Action::Undo => undo(state),
-        Action::Redo => redo(state),
+        Action::Undo => adjudication::after_replay(state, undo),
+        Action::Redo => adjudication::after_replay(state, redo),
+        Action::Review if state.origin == crate::store::Origin::Adjudicated => {
+            adjudication::switch(state)
+        }
         Action::Review if state.view == View::Review => {
             state.view = View::Article;
             Vec::new()
@@ -148,8 +161,11 @@ fn session_wide(state: &mut State, action: &Action) -> Option<Vec<Effect>> {
                     | Action::NoStance
                     | Action::Clear
                     | Action::Ignore
+                    | Action::AcceptSuggestion
                     | Action::SplitSentence
                     | Action::MergeSentence
+                    | Action::Flag
+                    | Action::Note
             ) || (*action == Action::Confirm && state.view == View::Article);
             return if edits { refused(state) } else { None };
         }

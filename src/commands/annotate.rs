@@ -13,8 +13,8 @@ use crate::corpus;
 use crate::escape;
 use crate::kept_schema;
 use crate::schema::Schema;
-use crate::store::{OpenedStore, Store, StoreError};
-use crate::terminal::{self, Session, position};
+use crate::store::{OpenedStore, SessionStore, Store, StoreError};
+use crate::terminal::{self, FirstWrite, Session, position};
 
 /// Runs `stance annotate`.
 pub fn run(args: &AnnotateArgs) -> anyhow::Result<ExitCode> {
@@ -48,6 +48,8 @@ pub(crate) fn session_as(
         None => None,
     };
     let (keymap, mut warnings) = keymap();
+    let (preselect, problem) = preselect();
+    warnings.extend(problem);
     warnings.extend(corpus.warnings.iter().cloned());
     warnings.extend(choice.as_ref().and_then(|c| c.note.clone()));
     for warning in &warnings {
@@ -60,8 +62,9 @@ pub(crate) fn session_as(
     };
     let stdin_is_corpus = args.corpus.corpus.iter().any(|p| p.as_os_str() == "-");
     terminal::ensure_terminal(command, stdin_is_corpus)?;
-    let (store, read_only) = match OpenedStore::open_or_wait_for_writable(&store_path, &annotator) {
-        Ok((store, None)) => (store, None),
+    // A writing session's store: created by its first write. A review refused it reads.
+    let (session, read_only) = match SessionStore::open(&store_path, &annotator) {
+        Ok((store, None)) => (Ok(store), None),
         Ok((store, Some(unwritable))) => {
             warnings.insert(
                 0,
@@ -70,16 +73,27 @@ pub(crate) fn session_as(
                      screen as NOT SAVED, Enter on one tries again"
                 ),
             );
-            (store, None)
+            (Ok(store), None)
         }
         Err(StoreError::Locked { pid, .. }) if review.is_some() => {
             let reason = format!("another session (process {pid}) is writing this label store");
             warnings.push(format!(
                 "{reason}: reviewing read-only, changes are not saved"
             ));
-            (OpenedStore::open_read_only(&store_path)?, Some(reason))
+            (Err(OpenedStore::open_read_only(&store_path)?), Some(reason))
+        }
+        Err(StoreError::Held { holder, .. }) if review.is_some() => {
+            let reason = format!("{holder} is writing this label store");
+            warnings.push(format!(
+                "{reason}: reviewing read-only, changes are not saved"
+            ));
+            (Err(OpenedStore::open_read_only(&store_path)?), Some(reason))
         }
         Err(err) => return Err(err.into()),
+    };
+    let store = match &session {
+        Ok(session) => session.opened(),
+        Err(reader) => reader,
     };
     let used = || {
         store
@@ -88,15 +102,16 @@ pub(crate) fn session_as(
     };
     chosen.check(used(), args.schema_change)?;
     let gaps = chosen.default_gaps(used());
-    if read_only.is_none() {
-        warnings.extend(super::remember(choice.as_ref(), &corpus));
-        if let Err(err) = kept_schema::keep(&chosen, gaps.is_some()) {
-            warnings.push(format!(
-                "{}: the schema could not be kept with the store: {err}",
-                escape::path(&chosen.path)
-            ));
-        }
-    }
+    let side_files = side_files(
+        read_only.is_none(),
+        super::remember_later(choice.as_ref(), &corpus),
+        chosen,
+        gaps.is_some(),
+    );
+    let store_existed = match &session {
+        Ok(session) => !session.is_pending(),
+        Err(_) => std::fs::symlink_metadata(&store_path).is_ok(),
+    };
     warnings.extend(gaps);
     if store.recovered_torn_line() {
         warnings.push(format!(
@@ -113,6 +128,9 @@ pub(crate) fn session_as(
         }
     };
     let hidden = corpus.hidden;
+    // What `stance suggest` would train from, taken before the store moves to its worker.
+    let trained_from: Vec<crate::store::Event> =
+        store.annotations().map(|a| a.to_event()).collect();
     let reattached = Reattached::find(
         &corpus.articles,
         store.boundaries(),
@@ -133,21 +151,71 @@ pub(crate) fn session_as(
         read_only,
         boundaries: store.boundaries().clone(),
         overlap: args.overlap,
+        remarks: store.remarks().clone(),
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
     let shown = reattached
         .annotations(store.annotations())
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
+    state.set_colour(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
+    state.set_preselect(preselect);
+    if args.order == crate::cli::SuggestOrder::Uncertain {
+        state.order_by_uncertainty();
+    }
     if adjudicate {
         state.adjudicate();
     }
+    let model = terminal::model_worker::ModelInput {
+        articles: std::sync::Arc::clone(state.articles()),
+        schema: state.schema().clone(),
+        boundaries: store.boundaries().clone(),
+        events: trained_from,
+        hidden,
+        rank: args.order == crate::cli::SuggestOrder::Uncertain,
+    };
+    let store: Box<dyn Store> = match session {
+        Ok(session) => Box::new(session),
+        Err(reader) => Box::new(reader),
+    };
     terminal::run(Session {
         state,
-        store: Box::new(store),
+        store,
         position_file,
+        first_write: FirstWrite {
+            side_files,
+            store_existed,
+        },
+        model: Some(model),
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// What a writing session writes beside the store once it has written to it: the store's
+/// registry record, and the schema kept with it (not when the default schema lacks labels
+/// the store has: `gaps`). Nothing for a session that cannot write.
+fn side_files(
+    writes: bool,
+    remember: Option<impl FnOnce() -> Option<String> + Send + 'static>,
+    chosen: kept_schema::Chosen,
+    gaps: bool,
+) -> Box<dyn FnOnce() -> Vec<String> + Send> {
+    if !writes {
+        return Box::new(Vec::new);
+    }
+    Box::new(move || {
+        let mut warnings: Vec<String> = remember
+            .and_then(|remember| remember())
+            .into_iter()
+            .collect();
+        if let Err(err) = kept_schema::keep(&chosen, gaps) {
+            warnings.push(format!(
+                "{}: the schema could not be kept with the store: {err}",
+                escape::path(&chosen.path)
+            ));
+        }
+        warnings
+    })
 }
 
 /// The filter `--label NAME` asks for: a label of the schema (any case), or `none` for
@@ -220,6 +288,35 @@ fn keymap() -> (Keymap, Vec<String>) {
     }
 }
 
+/// `preselect = true` in config.toml (off by default, and when the file is missing or
+/// unreadable, which [`keymap`] already reports); a value that is not true or false is
+/// reported and taken as false.
+fn preselect() -> (bool, Option<String>) {
+    let Some(path) = config_dir().map(|dir| dir.join("config.toml")) else {
+        return (false, None);
+    };
+    if crate::special::refuse(&path).is_err() {
+        return (false, None);
+    }
+    let Ok(text) = std::fs::read_to_string(&path) else {
+        return (false, None);
+    };
+    let Ok(table) = toml::from_str::<toml::Table>(&text) else {
+        return (false, None);
+    };
+    match table.get("preselect") {
+        None => (false, None),
+        Some(toml::Value::Boolean(on)) => (*on, None),
+        Some(_) => (
+            false,
+            Some(format!(
+                "{}: preselect must be true or false; suggestions are not pre-selected",
+                escape::path(&path)
+            )),
+        ),
+    }
+}
+
 fn is_not_found(err: &anyhow::Error) -> bool {
     err.downcast_ref::<std::io::Error>()
         .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
@@ -227,6 +324,9 @@ fn is_not_found(err: &anyhow::Error) -> bool {
 
 /// The path for the status bar, with the home folder as `~`.
 fn shown_path(path: &Path) -> String {
+    if crate::store::pg::is_url_path(path) {
+        return path.display().to_string();
+    }
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
     if let Some(home) = std::env::var_os("HOME").filter(|h| !h.is_empty())
         && let Ok(rest) = absolute.strip_prefix(&home)

@@ -36,7 +36,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     if let Some(note) = choice.and_then(|c| c.note) {
         eprintln!("stance: note: {note}");
     }
-    if !store_path.exists() {
+    if !store_path.exists() && !store::pg::is_url_path(&store_path) {
         bail!(
             "{}: no label store here (annotate first, or name one with --labels)",
             escape::path(&store_path)
@@ -76,6 +76,7 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
         },
         meta: None,
         boundaries: Default::default(),
+        remarks: store.remarks().clone(),
     };
     options.meta = meta_fields(args.meta.as_deref(), &corpus, &options)?;
     options.boundaries = store.boundaries().clone();
@@ -241,15 +242,30 @@ fn meta_fields(
             unique
         }
     };
+    // Where the format puts flags and notes beside the metadata.
+    let remarks = (!options.remarks.is_empty())
+        .then_some(["flagged", "note", "article_note"])
+        .into_iter()
+        .flatten();
     let taken: Vec<&str> = match options.format {
         Format::Csv => ["article_id", "sentence_index", "text", "labels"]
             .into_iter()
             .chain(options.labels.names())
             .chain(options.split.map(|_| "split"))
+            .chain(options.include_ignored.then_some("ignored"))
+            .chain(remarks)
             .collect(),
-        Format::Prodigy => vec!["article_id", "sentence_index"],
-        Format::Doccano => vec!["text", "label"],
-        Format::Jsonl | Format::Spacy => Vec::new(),
+        Format::Prodigy => ["article_id", "sentence_index"]
+            .into_iter()
+            .chain(remarks)
+            .collect(),
+        Format::Doccano => ["text", "label"]
+            .into_iter()
+            .chain(options.include_ignored.then_some("ignored"))
+            .chain(remarks)
+            .collect(),
+        Format::Spacy => remarks.collect(),
+        Format::Jsonl => Vec::new(),
     };
     if let Some(clash) = names.iter().find(|name| taken.contains(&name.as_str())) {
         bail!(

@@ -14,7 +14,7 @@ use crate::corpus;
 use crate::escape;
 use crate::import::{self, Format, Index, Plan};
 use crate::kept_schema;
-use crate::store::{self, FolderStore, LabelStore, Layout, OpenedStore, Store};
+use crate::store::{self, LabelStore, Layout, OpenedStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
@@ -34,11 +34,14 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         .map(|l| l.name.clone())
         .collect();
 
-    // Placed on the sentences the store's sessions see, boundary overrides applied.
-    let boundaries = OpenedStore::open_read_only(&store_path)?
-        .boundaries()
-        .clone();
-    let mut index = Index::new(&corpus.articles).with_boundaries(boundaries);
+    // The store is read while the files are: placing needs its boundary overrides.
+    let opening = {
+        let path = store_path.clone();
+        std::thread::spawn(move || OpenedStore::open_read_only(&path))
+    };
+    let mut opening = Some(opening);
+    let mut existing = None;
+    let mut index = None;
     let mut plan = Plan::new();
     let mut report = String::new();
     for (file, path) in args.from.iter().enumerate() {
@@ -50,13 +53,23 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             other => format_of(other),
         };
         let parsed = import::parse(format, &bytes).with_context(|| shown.clone())?;
+        drop(bytes);
         let _ = writeln!(
             report,
             "{shown} ({}): {} annotations",
             format.name(),
             parsed.annotations.len()
         );
-        plan.add(file, parsed, &mut index, args.annotator.as_deref(), &names)
+        if let Some(opening) = opening.take() {
+            let store = opening
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+            // Placed on the sentences the store's sessions see, boundary overrides applied.
+            index = Some(Index::new(&corpus.articles).with_boundaries(store.boundaries().clone()));
+            existing = Some(store);
+        }
+        let index = index.as_mut().expect("made with the first file");
+        plan.add(file, parsed, index, args.annotator.as_deref(), &names)
             .with_context(|| shown.clone())?;
     }
     if !plan.unknown_labels.is_empty() && !args.keep_unknown_labels {
@@ -69,8 +82,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
 
     // The labels the store has must be in the schema (or `--schema-change` says so),
     // checked before anything is written.
+    let existing = match existing {
+        Some(existing) => existing,
+        None => OpenedStore::open_read_only(&store_path)?,
+    };
     let gaps = {
-        let existing = OpenedStore::open_read_only(&store_path)?;
         let used = || {
             Store::annotations(&existing)
                 .flat_map(|a| a.labels().iter().map(String::as_str))
@@ -79,21 +95,53 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         chosen.check(used(), args.schema_change)?;
         chosen.default_gaps(used())
     };
+    let added;
     let store = match store::layout_of(&store_path) {
         Layout::Journal(path) => {
-            let mut store = match &args.annotator {
+            // Opened again under the writer's lock: a session may have saved meanwhile.
+            drop(existing);
+            let store = match &args.annotator {
                 Some(name) => LabelStore::open_as(&path, name)?,
                 None => LabelStore::open(&path)?,
             };
             plan.drop_existing(store.annotations());
-            Store::append_all(&mut store, plan.decisions())?;
-            OpenedStore::Journal(store)
+            let decisions = plan.take_decisions();
+            added = decisions.len();
+            let ts = store::now_ms();
+            let events: Vec<_> = decisions.into_iter().map(|d| d.into_event(ts)).collect();
+            if events.is_empty() {
+                // Nothing to write; the store is left to the process's end, as below.
+                std::mem::forget(store);
+            } else {
+                store.append_all_and_close(&events)?;
+            }
+            // The process ends soon: freeing a million events one by one would only delay it.
+            std::mem::forget(events);
+            None
         }
         Layout::Folder(folder) => {
-            let existing = FolderStore::open_read_only(&folder)?;
             plan.drop_existing(Store::annotations(&existing));
-            append_to_folder(&folder, plan.decisions())?;
-            OpenedStore::Folder(existing)
+            let decisions = plan.take_decisions();
+            added = decisions.len();
+            if let Some(err) = store::import_into_folder(&folder, decisions)? {
+                eprintln!(
+                    "stance: warning: the import is complete, but copying it into an \
+                     annotator's journal failed ({err}); that annotator's next session copies it"
+                );
+            }
+            Some(existing)
+        }
+        Layout::Postgres(address) => {
+            let annotator = match &args.annotator {
+                Some(name) => name.clone(),
+                None => store::login_name(),
+            };
+            let mut store = store::PgStore::open_as(&address, &annotator)?;
+            plan.drop_existing(Store::annotations(&store));
+            let decisions = plan.take_decisions();
+            added = decisions.len();
+            Store::append_all(&mut store, &decisions)?;
+            Some(OpenedStore::Postgres(Box::new(store)))
         }
     };
     if let Some(warning) = super::remember(choice.as_ref(), &corpus) {
@@ -109,11 +157,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         );
     }
 
-    describe(&mut report, &plan, &args.from);
+    describe(&mut report, &plan, added, &args.from);
     let _ = writeln!(
         report,
-        "added {} decisions to {}",
-        plan.decisions().len(),
+        "added {added} decisions to {}",
         escape::path(&store_path)
     );
     // The decisions are saved: a report that cannot be printed must not undo the success.
@@ -122,29 +169,6 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget(index);
     std::mem::forget((plan, store, corpus));
     Ok(ExitCode::SUCCESS)
-}
-
-/// Appends each annotator's decisions to their journal in `folder`. Every journal's lock is
-/// taken before anything is written, so a session holding one refuses the whole import;
-/// each journal then takes its decisions all or none.
-fn append_to_folder(folder: &Path, decisions: &[store::Decision]) -> anyhow::Result<()> {
-    let mut by_annotator: std::collections::BTreeMap<&str, Vec<store::Decision>> =
-        std::collections::BTreeMap::new();
-    for decision in decisions {
-        by_annotator
-            .entry(&decision.annotator)
-            .or_default()
-            .push(decision.clone());
-    }
-    let mut journals = Vec::new();
-    for (annotator, decisions) in by_annotator {
-        let path = store::journal_path(folder, annotator)?;
-        journals.push((LabelStore::open_as(&path, annotator)?, decisions));
-    }
-    for (mut journal, decisions) in journals {
-        Store::append_all(&mut journal, &decisions)?;
-    }
-    Ok(())
 }
 
 /// The file's bytes; a FIFO or device is refused rather than read (it could block forever).
@@ -175,14 +199,11 @@ fn counted(counts: &BTreeMap<String, usize>) -> String {
 
 /// The totals, each annotation that was not attached with its reason, the skipped records
 /// and the labels the schema lacks.
-fn describe(report: &mut String, plan: &Plan, files: &[std::path::PathBuf]) {
+fn describe(report: &mut String, plan: &Plan, added: usize, files: &[std::path::PathBuf]) {
     let _ = writeln!(
         report,
-        "attached: {} ({} new, {} already there, {} replaced by a later record)",
-        plan.attached,
-        plan.decisions().len(),
-        plan.already,
-        plan.superseded
+        "attached: {} ({added} new, {} already there, {} replaced by a later record)",
+        plan.attached, plan.already, plan.superseded
     );
     let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
     for (_, _, miss) in &plan.missed {

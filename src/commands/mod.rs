@@ -15,14 +15,27 @@ use std::path::{Path, PathBuf};
 use crate::corpus::Corpus;
 use crate::store::registry::{self, Choice};
 
-/// The label store of `corpus`: `labels` (`--labels`) when given, else the store the
-/// registry chooses, with the choice (whose note says when it is not the corpus's own).
+/// The environment variable that names the label store when `--labels` is not given.
+pub const LABELS_ENV: &str = "STANCE_LABELS";
+
+/// The label store of `corpus`: `labels` (`--labels`) when given, else `STANCE_LABELS`,
+/// else the store the registry chooses, with the choice (whose note says when it is not
+/// the corpus's own). A PostgreSQL address comes back with its password masked (the
+/// connection still has it) and with `store=` set to the corpus key when it names none.
 pub(crate) fn store_of(
     labels: Option<&Path>,
     corpus: &Corpus,
 ) -> anyhow::Result<(PathBuf, Option<Choice>)> {
-    match labels {
-        Some(path) => Ok((path.to_owned(), None)),
+    let from_env = std::env::var_os(LABELS_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    match labels.map(Path::to_owned).or(from_env) {
+        Some(path) if crate::store::pg::is_url_path(&path) => {
+            let address = path.to_str().expect("an address is UTF-8");
+            let shown = crate::store::pg::masked(address, Some(&corpus.key));
+            Ok((PathBuf::from(shown), None))
+        }
+        Some(path) => Ok((path, None)),
         None => {
             let choice = registry::choose(corpus)?;
             Ok((choice.path.clone(), Some(choice)))
@@ -47,18 +60,40 @@ pub(crate) fn read_store(
     Ok((store_path, store, schema))
 }
 
+/// What [`remember`] does, made ready to run later (on the session's first write), with
+/// the warning it gives when the record cannot be written.
+pub(crate) fn remember_later(
+    choice: Option<&Choice>,
+    corpus: &Corpus,
+) -> Option<impl FnOnce() -> Option<String> + Send + use<>> {
+    let key = choice?.key.clone();
+    let (name, paths, digests) = (
+        corpus.name.clone(),
+        corpus.paths.clone(),
+        corpus.digests.clone(),
+    );
+    Some(move || {
+        let record = registry::record_of(name, paths, &digests, crate::store::now_ms());
+        registry::write_record(&key, &record)
+            .err()
+            .map(|err| not_remembered(&key, err))
+    })
+}
+
+fn not_remembered(key: &str, err: std::io::Error) -> String {
+    format!(
+        "the store record of {} could not be written: {err}",
+        crate::escape::quote(key)
+    )
+}
+
 /// Records `corpus` as the corpus of the chosen store, once the store is held for writing;
 /// a record that cannot be written is a warning, since the labels are safe without it.
 pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<String> {
     let choice = choice?;
     registry::remember(&choice.key, corpus, crate::store::now_ms())
         .err()
-        .map(|err| {
-            format!(
-                "the store record of {} could not be written: {err}",
-                crate::escape::quote(&choice.key)
-            )
-        })
+        .map(|err| not_remembered(&choice.key, err))
 }
 pub mod store;
 pub mod suggest;

@@ -65,6 +65,9 @@ pub struct Stats {
     /// Of the annotated, how many are ignored (not to train on; neither labels nor "no
     /// stance").
     pub ignored: usize,
+    /// With `--annotator`: the only annotators whose decisions every figure above counts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_annotators: Option<Vec<String>>,
 }
 
 /// The boundary overrides of a label store, as `stats --json` reports them.
@@ -162,6 +165,7 @@ impl Stats {
             per_article_annotators: BTreeMap::new(),
             label_order: Vec::new(),
             spans,
+            only_annotators: None,
         }
     }
 
@@ -268,6 +272,13 @@ impl Stats {
         }
         writeln!(out, "sentences  {}", self.sentences)?;
         writeln!(out, "store      {}", escape(&self.store))?;
+        if let Some(only) = &self.only_annotators {
+            writeln!(
+                out,
+                "only       {} (their decisions alone are counted)",
+                escape(&only.join(", "))
+            )?;
+        }
         writeln!(out, "annotated  {}", self.annotated)?;
         let names = self.label_order.iter().map(|n| escape(n).chars().count());
         let people = self.annotators.keys().map(|n| escape(n).chars().count());
@@ -358,6 +369,44 @@ pub(crate) fn on_every_core<T: Send>(
     })
 }
 
+/// The annotators `--annotator` names (`None` without it: everyone). A name with no
+/// decision in the store is a warning naming those it has, not an error: their count is 0.
+fn only_annotators(
+    names: &[String],
+    store: &OpenedStore,
+) -> anyhow::Result<Option<std::collections::BTreeSet<String>>> {
+    if names.is_empty() {
+        return Ok(None);
+    }
+    let mut only = std::collections::BTreeSet::new();
+    for name in names {
+        let name = name.trim();
+        anyhow::ensure!(
+            !name.is_empty() && !name.contains(char::is_control),
+            "--annotator: {} is not a usable name",
+            crate::escape::quote(name)
+        );
+        only.insert(name.to_owned());
+    }
+    let known: std::collections::BTreeSet<&str> =
+        store.annotations().map(|a| a.annotator()).collect();
+    for name in &only {
+        if !known.contains(name.as_str()) {
+            let has: Vec<&str> = known.iter().copied().collect();
+            eprintln!(
+                "stance: warning: --annotator {}: the label store has no decision by them \
+                 (it has {})",
+                crate::escape::quote(name),
+                match has.is_empty() {
+                    true => "none".to_owned(),
+                    false => escape(&has.join(", ")).into_owned(),
+                }
+            );
+        }
+    }
+    Ok(Some(only))
+}
+
 fn is_zero(n: &usize) -> bool {
     *n == 0
 }
@@ -399,22 +448,26 @@ pub fn run(args: &StatsArgs) -> anyhow::Result<ExitCode> {
         eprintln!("stance: warning: {gaps}");
     }
     let schema = chosen.schema;
+    let only = only_annotators(&args.annotator, &store)?;
+    let counted = || {
+        store.annotations().filter(|a| {
+            only.as_ref()
+                .is_none_or(|only| only.contains(a.annotator()))
+        })
+    };
     let reattached = Reattached::find(
         &corpus.articles,
         store.boundaries(),
         &corpus.hidden,
-        store.annotations(),
+        counted(),
     );
     if let Some(report) = reattached.report() {
         eprintln!("stance: note: {report}");
     }
     stats.reattached = reattached.moved_count();
     stats.store = store.path().display().to_string();
-    stats.count_labels(
-        reattached.annotations(store.annotations()),
-        &corpus,
-        &schema,
-    );
+    stats.count_labels(reattached.annotations(counted()), &corpus, &schema);
+    stats.only_annotators = only.map(|only| only.into_iter().collect());
     let mut out = io::stdout().lock();
     if args.json {
         let json = serde_json::to_string(&stats)?;

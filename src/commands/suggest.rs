@@ -147,6 +147,56 @@ struct Row {
     suggestion: Suggestion,
 }
 
+/// Articles scored per round on every core before their rows are written: small enough
+/// that `--limit` stops soon and rows stream out, large enough to keep the cores busy.
+const ARTICLES_PER_ROUND: usize = 512;
+
+/// The rows of one article's sentences that are to be scored, with their suggestions.
+fn article_rows(
+    args: &SuggestArgs,
+    boundaries: &Overrides,
+    settled: &Settled,
+    model: &Model,
+    a: usize,
+    article: &crate::corpus::Article,
+) -> Vec<Row> {
+    let mut features = Vec::new();
+    crate::boundary::sentences(article, boundaries)
+        .into_iter()
+        .enumerate()
+        .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
+        .map(|(s, span)| Row {
+            article: a,
+            sentence: s,
+            start: span.start,
+            end: span.end,
+            suggestion: model.suggest_with(&article.text[span.start..span.end], &mut features),
+        })
+        .collect()
+}
+
+/// `f` of each item, in order, computed on every core.
+fn on_every_core<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < 2 * threads {
+        return items.iter().map(f).collect();
+    }
+    let f = &f;
+    std::thread::scope(|scope| {
+        let parts: Vec<_> = items
+            .chunks(items.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
+            .collect();
+        parts
+            .into_iter()
+            .flat_map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    })
+}
+
 fn score(
     args: &SuggestArgs,
     corpus: &Corpus,
@@ -160,25 +210,24 @@ fn score(
     let mut table = Table::new(schema, args.json);
     let mut kept: Vec<Row> = Vec::new();
     let mut written = 0usize;
-    'articles: for (a, article) in corpus.articles.iter().enumerate() {
-        for (s, span) in crate::boundary::sentences(article, boundaries)
-            .into_iter()
+    let model = &*model;
+    // Scoring is pure and per article, so articles are scored on every core; rows are then
+    // taken in corpus order, so the output is the same on any number of cores.
+    'rounds: for (round, articles) in corpus.articles.chunks(ARTICLES_PER_ROUND).enumerate() {
+        let first = round * ARTICLES_PER_ROUND;
+        let indexed: Vec<(usize, &crate::corpus::Article)> = articles
+            .iter()
             .enumerate()
-        {
-            if !args.all && settled.annotated.contains(&(a, s)) {
-                continue;
-            }
-            let row = Row {
-                article: a,
-                sentence: s,
-                start: span.start,
-                end: span.end,
-                suggestion: model.suggest(&article.text[span.start..span.end]),
-            };
+            .map(|(i, article)| (first + i, article))
+            .collect();
+        let rows = on_every_core(&indexed, |&(a, article)| {
+            article_rows(args, boundaries, settled, model, a, article)
+        });
+        for row in rows.into_iter().flatten() {
             match args.order {
                 SuggestOrder::Corpus => {
                     if written == limit {
-                        break 'articles;
+                        break 'rounds;
                     }
                     table.write(out, corpus, &row)?;
                     written += 1;

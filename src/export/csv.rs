@@ -10,19 +10,22 @@ pub struct Table<W: Write> {
     out: ::csv::Writer<W>,
     with_split: bool,
     with_ignored: bool,
+    with_remarks: bool,
     labels_cell: String,
     index_cell: String,
 }
 
 impl<W: Write> Table<W> {
     /// Starts the table: `article_id,sentence_index,text,labels`, one column per label,
-    /// then `split` when splitting, `ignored` (1/0) with `--include-ignored`, then one
-    /// column per `--meta` field.
+    /// then `split` when splitting, `ignored` (1/0) with `--include-ignored`, `flagged`
+    /// (1/0), `note` and `article_note` when the store has flags or notes, then one column
+    /// per `--meta` field.
     pub fn new(
         out: W,
         labels: &LabelSet,
         with_split: bool,
         with_ignored: bool,
+        with_remarks: bool,
         meta: Option<&[String]>,
     ) -> io::Result<Table<W>> {
         let mut out = ::csv::WriterBuilder::new()
@@ -31,6 +34,10 @@ impl<W: Write> Table<W> {
         let fixed = ["article_id", "sentence_index", "text", "labels"];
         let split = with_split.then_some("split");
         let ignored = with_ignored.then_some("ignored");
+        let remarks = with_remarks
+            .then_some(["flagged", "note", "article_note"])
+            .into_iter()
+            .flatten();
         let meta = meta.unwrap_or_default().iter().map(String::as_str);
         out.write_record(
             fixed
@@ -38,6 +45,7 @@ impl<W: Write> Table<W> {
                 .chain(labels.names())
                 .chain(split)
                 .chain(ignored)
+                .chain(remarks)
                 .chain(meta),
         )
         .map_err(into_io)?;
@@ -45,6 +53,7 @@ impl<W: Write> Table<W> {
             out,
             with_split,
             with_ignored,
+            with_remarks,
             labels_cell: String::new(),
             index_cell: String::new(),
         })
@@ -80,6 +89,14 @@ impl<W: Write> Table<W> {
                 false => "0",
             }
         });
+        let remarks = self.with_remarks.then(|| {
+            let r = &record.remarks;
+            [
+                if r.flagged { "1" } else { "0" },
+                r.note.as_deref().unwrap_or(""),
+                r.article_note.as_deref().unwrap_or(""),
+            ]
+        });
         let fixed = [
             record.article_id,
             &self.index_cell,
@@ -99,6 +116,7 @@ impl<W: Write> Table<W> {
                     .chain(flags)
                     .chain(split)
                     .chain(ignored)
+                    .chain(remarks.into_iter().flatten())
                     .chain(meta),
             )
             .map_err(into_io)

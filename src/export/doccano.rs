@@ -19,6 +19,15 @@ struct Line<'a> {
     /// Only on an ignored sentence (with `--include-ignored`), which has no `label`.
     #[serde(skip_serializing_if = "Option::is_none")]
     ignored: Option<bool>,
+    /// Only on a sentence some annotator flagged for discussion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flagged: Option<bool>,
+    /// Only on a noted sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    /// Only on a sentence of a noted article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_note: Option<&'a str>,
 }
 
 /// Writes one sentence as one line.
@@ -35,6 +44,9 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
             .annotation
             .as_ref()
             .and_then(|a| a.ignored.then_some(true)),
+        flagged: record.remarks.flagged.then_some(true),
+        note: record.remarks.note.as_deref(),
+        article_note: record.remarks.article_note.as_deref(),
     };
     serde_json::to_writer(&mut *out, &line)?;
     out.write_all(b"\n")

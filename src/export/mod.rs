@@ -125,6 +125,8 @@ pub struct Options {
     pub boundaries: crate::store::Overrides,
     /// Also write sentences decided "ignore", marked as such where the format has a place.
     pub include_ignored: bool,
+    /// The store's flags and notes, written where the format has a place (`jsonl`).
+    pub remarks: crate::store::Remarks,
 }
 
 /// Why an export failed.

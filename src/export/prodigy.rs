@@ -26,6 +26,15 @@ struct Meta<'a> {
     sentence_index: usize,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     fields: Option<MetaValues<'a>>,
+    /// Only on a sentence some annotator flagged for discussion.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flagged: Option<bool>,
+    /// Only on a noted sentence.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    /// Only on a sentence of a noted article.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_note: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +94,9 @@ impl<'l> Tasks<'l> {
                 article_id: record.article_id,
                 sentence_index: record.sentence_index,
                 fields: record.meta,
+                flagged: record.remarks.flagged.then_some(true),
+                note: record.remarks.note.as_deref(),
+                article_note: record.remarks.article_note.as_deref(),
             },
             _input_hash: input_hash(&record.text),
             _task_hash: murmur3_32(&self.hashed, 0) as i32,

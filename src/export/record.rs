@@ -28,6 +28,20 @@ pub struct Record<'a> {
     pub context: Option<Context<'a>>,
     /// The article's values of the `--meta` fields, when `--meta` is given.
     pub meta: Option<MetaValues<'a>>,
+    /// Flags and notes of the sentence and its article, every annotator's.
+    pub remarks: RemarkFields,
+}
+
+/// A sentence's flags and notes as exported: each note `annotator: note`, several joined
+/// by ` | `.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RemarkFields {
+    /// Some annotator flagged the sentence for discussion.
+    pub flagged: bool,
+    /// The sentence's notes.
+    pub note: Option<String>,
+    /// The article's notes.
+    pub article_note: Option<String>,
 }
 
 /// The article's values of the fields `--meta` names, in the order named; `None` where the
@@ -108,6 +122,15 @@ impl Serialize for Cats<'_> {
 /// The sentence with every run of whitespace (line breaks of hard-wrapped text included)
 /// folded to one space; borrowed when there is nothing to fold.
 pub fn fold_whitespace(sentence: &str) -> Cow<'_, str> {
+    // Most sentences are ASCII with single spaces: checked byte by byte, without decoding.
+    let ascii_clean = sentence.is_ascii()
+        && !sentence
+            .bytes()
+            .any(|b| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+        && !sentence.contains("  ");
+    if ascii_clean {
+        return Cow::Borrowed(sentence);
+    }
     let mut previous_space = false;
     let clean = sentence.chars().all(|c| {
         let ok = c == ' ' && !previous_space || !c.is_whitespace();
@@ -143,5 +166,8 @@ mod tests {
         );
         assert_eq!(fold_whitespace("Talks\tresumed."), "Talks resumed.");
         assert_eq!(fold_whitespace("首尔 会谈 恢复。"), "首尔 会谈 恢复。");
+        // Every ASCII whitespace byte, the vertical tab included, folds.
+        assert_eq!(fold_whitespace("a\u{b}b\r\nc\x0cd "), "a b c d");
+        assert_eq!(fold_whitespace("a  b"), "a b");
     }
 }

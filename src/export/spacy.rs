@@ -16,12 +16,25 @@ enum CatsOrUnknown<'a> {
     Unknown(BTreeMap<&'a str, f64>),
 }
 
+/// `meta`: the `--meta` fields, and the sentence's flag and notes where it has them.
+#[derive(Serialize)]
+struct Meta<'a> {
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    fields: Option<MetaValues<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    flagged: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    article_note: Option<&'a str>,
+}
+
 #[derive(Serialize)]
 struct Line<'a> {
     text: &'a str,
     cats: CatsOrUnknown<'a>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    meta: Option<MetaValues<'a>>,
+    meta: Option<Meta<'a>>,
 }
 
 /// Writes one sentence as one line; an unannotated or ignored sentence gets `"cats": {}`.
@@ -37,8 +50,20 @@ pub fn write<W: Write>(out: &mut W, record: &Record<'_>, labels: &LabelSet) -> i
         &Line {
             text: &record.text,
             cats,
-            meta: record.meta,
+            meta: meta(record),
         },
     )?;
     out.write_all(b"\n")
+}
+
+/// Left out when there is nothing to put in it, as before flags and notes existed.
+fn meta<'a>(record: &'a Record<'_>) -> Option<Meta<'a>> {
+    let remarks = &record.remarks;
+    let any = remarks.flagged || remarks.note.is_some() || remarks.article_note.is_some();
+    (record.meta.is_some() || any).then(|| Meta {
+        fields: record.meta,
+        flagged: remarks.flagged.then_some(true),
+        note: remarks.note.as_deref(),
+        article_note: remarks.article_note.as_deref(),
+    })
 }

@@ -146,6 +146,12 @@ pub fn export<'a, W: Write>(
                     .context
                     .map(|n| context(&article.text, &spans, index, n)),
                 meta,
+                remarks: remarks_of(
+                    &options.remarks,
+                    &article.id,
+                    spans[index].start,
+                    spans[index].end,
+                ),
             };
             sink.write(&record)?;
             summary.wrote(record.annotation.as_ref(), split, &options.labels);
@@ -158,6 +164,34 @@ pub fn export<'a, W: Write>(
     }
     sink.finish()?;
     Ok(summary)
+}
+
+/// Every annotator's flag and notes on a sentence and its article, for the record.
+fn remarks_of(
+    remarks: &crate::store::Remarks,
+    article: &str,
+    start: usize,
+    end: usize,
+) -> super::record::RemarkFields {
+    let joined = |notes: Vec<String>| (!notes.is_empty()).then(|| notes.join(" | "));
+    let on = remarks.on_sentence(article, start, end);
+    let mut flagged = false;
+    let mut notes = Vec::new();
+    for (who, r) in on {
+        flagged |= r.flagged;
+        if let Some(note) = &r.note {
+            notes.push(format!("{who}: {note}"));
+        }
+    }
+    let article_notes = remarks
+        .article_notes(article)
+        .map(|(who, note)| format!("{who}: {note}"))
+        .collect();
+    super::record::RemarkFields {
+        flagged,
+        note: joined(notes),
+        article_note: joined(article_notes),
+    }
 }
 
 /// The decision as schema positions, or `None` (counted) when the schema cannot hold it.
@@ -225,6 +259,7 @@ impl<'l, W: Write> Sink<'l, W> {
                     labels,
                     options.split.is_some(),
                     options.include_ignored,
+                    !options.remarks.is_empty(),
                     options.meta.as_deref(),
                 )?),
                 labels,
@@ -307,6 +342,7 @@ mod tests {
             meta: None,
             boundaries: Default::default(),
             include_ignored: false,
+            remarks: Default::default(),
         }
     }
 

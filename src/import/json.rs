@@ -8,12 +8,47 @@ use super::{At, ParseError};
 /// Each line that is not blank, with its number from 1 (a byte-order mark before the first
 /// is left out).
 pub(super) fn lines(bytes: &[u8]) -> impl Iterator<Item = (At, &[u8])> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    lines_after(without_bom(bytes), 0)
+}
+
+fn without_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
+}
+
+/// The lines of `bytes` that are not blank, numbered as if `before` lines came first.
+fn lines_after(bytes: &[u8], before: usize) -> impl Iterator<Item = (At, &[u8])> {
     bytes
         .split(|&b| b == b'\n')
         .enumerate()
-        .map(|(i, line)| (At::Line(i + 1), line.strip_suffix(b"\r").unwrap_or(line)))
+        .map(move |(i, line)| {
+            (
+                At::Line(before + i + 1),
+                line.strip_suffix(b"\r").unwrap_or(line),
+            )
+        })
         .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+}
+
+/// `read` of each line that is not blank, in file order, as [`lines`] numbers them; a big
+/// file is read on every core. On failure, the error of the first failing line.
+pub(super) fn each_line<T: Send>(
+    bytes: &[u8],
+    read: impl Fn(At, &[u8]) -> Result<T, ParseError> + Sync,
+) -> Result<Vec<T>, ParseError> {
+    let pieces = super::parallel::pieces(without_bom(bytes));
+    let parts = super::parallel::map(&pieces, 1, |&(before, piece)| {
+        lines_after(piece, before)
+            .map(|(at, line)| read(at, line))
+            .collect::<Result<Vec<T>, ParseError>>()
+    });
+    if parts.len() == 1 {
+        return parts.into_iter().next().expect("one part");
+    }
+    let mut all = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
 }
 
 /// The type a field must have.

@@ -32,10 +32,9 @@ const FIELDS: &[json::Field] = &[
 
 /// Reads every line; `start` and `end` count only together.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let mut parsed = Parsed::default();
-    for (at, line) in json::lines(bytes) {
+    let annotations = json::each_line(bytes, |at, line| {
         let line: Line = json::decode(at, line, FIELDS)?;
-        parsed.annotations.push(Imported {
+        Ok(Imported {
             at,
             text: line.text.into_owned(),
             labels: line.labels,
@@ -43,7 +42,10 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             article: line.article_id,
             sentence_index: line.sentence_index,
             span: line.start.zip(line.end),
-        });
-    }
-    Ok(parsed)
+        })
+    })?;
+    Ok(Parsed {
+        annotations,
+        skipped: Vec::new(),
+    })
 }

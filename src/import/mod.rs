@@ -9,6 +9,7 @@ mod doccano;
 mod json;
 mod jsonl;
 mod label_studio;
+mod parallel;
 mod place;
 mod plan;
 mod prodigy;

@@ -6,8 +6,9 @@
 //! article is looked for in the whole corpus. Texts are compared with whitespace folded, as
 //! the exports fold it, and a text found more than once is not guessed at.
 
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 use std::fmt;
+use std::hash::BuildHasher;
 
 use crate::attach::check_span;
 use crate::boundary;
@@ -50,13 +51,25 @@ impl fmt::Display for Miss {
 }
 
 /// The corpus made searchable: articles by id, sentences found once per article when first
-/// needed, and (only when a file names no article) every sentence by its folded text.
+/// needed, and (only when a file names no article) every sentence by a hash of its folded
+/// text.
 pub struct Index<'a> {
     articles: &'a [Article],
     by_id: HashMap<&'a str, usize>,
     spans: Vec<Option<Vec<Span>>>,
-    by_text: Option<HashMap<String, Vec<(usize, usize)>>>,
+    by_text: Option<HashMap<u64, Sentences>>,
     boundaries: Overrides,
+}
+
+/// The sentences (article, index) whose folded text has one hash: nearly always one.
+enum Sentences {
+    One(usize, usize),
+    Many(Vec<(usize, usize)>),
+}
+
+/// The hash `by_text` keys a folded sentence by.
+fn text_hash(folded: &str) -> u64 {
+    FxBuildHasher.hash_one(folded)
 }
 
 impl<'a> Index<'a> {
@@ -81,6 +94,28 @@ impl<'a> Index<'a> {
         Index { boundaries, ..self }
     }
 
+    /// Segments, on every core, the articles `imported` names that are not segmented yet
+    /// (every article when one of them names none, since its text is looked for
+    /// everywhere); [`Index::place`] would otherwise segment them one by one.
+    pub fn prepare(&mut self, imported: &[super::Imported]) {
+        let mut wanted = vec![false; self.articles.len()];
+        for one in imported {
+            match &one.article {
+                Some(id) => {
+                    if let Some(&i) = self.by_id.get(id.as_str()) {
+                        wanted[i] = true;
+                    }
+                }
+                None => {
+                    wanted.fill(true);
+                    break;
+                }
+            }
+        }
+        let todo: Vec<usize> = (0..self.articles.len()).filter(|&i| wanted[i]).collect();
+        self.prepare_all(&todo);
+    }
+
     /// The article at `index` of the corpus.
     pub fn article(&self, index: usize) -> &'a Article {
         &self.articles[index]
@@ -95,7 +130,7 @@ impl<'a> Index<'a> {
 
     /// The article (its position in the corpus) and sentence span `imported` belongs to.
     pub fn place(&mut self, imported: &Imported) -> Result<(usize, Span), Miss> {
-        let wanted = fold_whitespace(imported.text.trim()).into_owned();
+        let wanted = fold_whitespace(imported.text.trim());
         let Some(id) = &imported.article else {
             return self.anywhere(&wanted);
         };
@@ -128,29 +163,80 @@ impl<'a> Index<'a> {
 
     fn anywhere(&mut self, wanted: &str) -> Result<(usize, Span), Miss> {
         if self.by_text.is_none() {
-            let mut by_text: HashMap<String, Vec<(usize, usize)>> = HashMap::default();
-            let articles = self.articles;
-            for (article, content) in articles.iter().enumerate() {
-                let text = content.text.as_str();
-                for (i, span) in self.spans(article).iter().enumerate() {
-                    by_text
-                        .entry(fold_whitespace(&text[span.start..span.end]).into_owned())
-                        .or_default()
-                        .push((article, i));
-                }
-            }
-            self.by_text = Some(by_text);
+            self.index_texts();
         }
         let by_text = self.by_text.as_ref().expect("built just above");
-        match by_text.get(wanted).map(Vec::as_slice) {
-            Some(&[(article, i)]) => {
-                let span = self.spans[article]
-                    .as_ref()
-                    .expect("segmented for the index")[i];
-                Ok((article, span))
+        let articles = self.articles;
+        let spans = &self.spans;
+        let sentence = |&(article, i): &(usize, usize)| {
+            spans[article].as_ref().expect("segmented for the index")[i]
+        };
+        // Equal hashes are checked against the text: only equal texts count.
+        let same = |at: &(usize, usize)| {
+            let span = sentence(at);
+            fold_whitespace(&articles[at.0].text[span.start..span.end]) == wanted
+        };
+        let found: Vec<(usize, usize)> = match by_text.get(&text_hash(wanted)) {
+            None => Vec::new(),
+            Some(Sentences::One(article, i)) => {
+                [(*article, *i)].into_iter().filter(|at| same(at)).collect()
             }
-            Some(many) if !many.is_empty() => Err(Miss::FoundTimes(many.len())),
-            _ => Err(Miss::TextNotFound),
+            Some(Sentences::Many(many)) => many.iter().copied().filter(|at| same(at)).collect(),
+        };
+        match found.as_slice() {
+            [one] => Ok((one.0, sentence(one))),
+            [] => Err(Miss::TextNotFound),
+            many => Err(Miss::FoundTimes(many.len())),
+        }
+    }
+
+    /// Segments every article and keys each sentence by the hash of its folded text (the
+    /// hashes computed on every core).
+    fn index_texts(&mut self) {
+        let all: Vec<usize> = (0..self.articles.len()).collect();
+        self.prepare_all(&all);
+        let (articles, spans) = (self.articles, &self.spans);
+        let hashes = super::parallel::map(&all, 64, |&article| {
+            let text = articles[article].text.as_str();
+            spans[article]
+                .as_ref()
+                .expect("segmented just above")
+                .iter()
+                .map(|span| text_hash(&fold_whitespace(&text[span.start..span.end])))
+                .collect::<Vec<u64>>()
+        });
+        let sentences = hashes.iter().map(Vec::len).sum();
+        let mut by_text: HashMap<u64, Sentences> =
+            HashMap::with_capacity_and_hasher(sentences, FxBuildHasher);
+        for (article, hashes) in hashes.into_iter().enumerate() {
+            for (i, hash) in hashes.into_iter().enumerate() {
+                by_text
+                    .entry(hash)
+                    .and_modify(|found| match found {
+                        Sentences::One(a, j) => {
+                            *found = Sentences::Many(vec![(*a, *j), (article, i)])
+                        }
+                        Sentences::Many(many) => many.push((article, i)),
+                    })
+                    .or_insert(Sentences::One(article, i));
+            }
+        }
+        self.by_text = Some(by_text);
+    }
+
+    /// Segments the articles at `todo` that are not yet, on every core.
+    fn prepare_all(&mut self, todo: &[usize]) {
+        let todo: Vec<usize> = todo
+            .iter()
+            .copied()
+            .filter(|&i| self.spans[i].is_none())
+            .collect();
+        let (articles, boundaries) = (self.articles, &self.boundaries);
+        let spans = super::parallel::map(&todo, 64, |&i| {
+            boundary::sentences(&articles[i], boundaries)
+        });
+        for (i, spans) in todo.into_iter().zip(spans) {
+            self.spans[i] = Some(spans);
         }
     }
 }

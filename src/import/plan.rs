@@ -2,7 +2,7 @@
 //! annotator (the file's last word on it), labels in schema order, none that the store
 //! already holds.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
@@ -10,14 +10,18 @@ use crate::store::{Annotation, Decision, Origin, fingerprint};
 
 use super::{At, Index, Miss, ParseError, Parsed};
 
-/// (article's position in the corpus, start, end, annotator): what one decision is about.
-type Key = (usize, usize, usize, String);
+/// (article's position in the corpus, start, end, annotator's number in `Plan::annotators`):
+/// what one decision is about.
+type Key = (usize, usize, usize, usize);
 
 /// What an import will do, file by file and in total.
 #[derive(Debug, Default)]
 pub struct Plan {
     decisions: Vec<Decision>,
     keys: FxHashMap<Key, usize>,
+    /// Every annotator named so far, so that a key holds a number rather than a name.
+    annotators: Vec<String>,
+    annotator_numbers: FxHashMap<String, usize>,
     /// Annotations placed on a sentence.
     pub attached: usize,
     /// Placed annotations that a later one of the same sentence and annotator replaced.
@@ -51,9 +55,12 @@ impl Plan {
     ) -> Result<(), ParseError> {
         self.skipped
             .extend(parsed.skipped.into_iter().map(|(at, why)| (file, at, why)));
+        index.prepare(&parsed.annotations);
+        self.decisions.reserve(parsed.annotations.len());
+        self.keys.reserve(parsed.annotations.len());
         for imported in parsed.annotations {
             let who = match imported.annotator.as_deref().or(annotator) {
-                Some(who) => who.to_owned(),
+                Some(who) => self.annotator_number(who),
                 None => {
                     return Err(ParseError::record(
                         imported.at,
@@ -87,7 +94,8 @@ impl Plan {
                 text: article.text[span.start..span.end].to_owned(),
                 labels: Some(labels),
                 origin: Origin::Imported,
-                annotator: key.3.clone(),
+                annotator: self.annotators[who].clone(),
+                scores: None,
             };
             match self.keys.get(&key) {
                 Some(&at) => {
@@ -103,10 +111,20 @@ impl Plan {
         Ok(())
     }
 
+    fn annotator_number(&mut self, name: &str) -> usize {
+        if let Some(&number) = self.annotator_numbers.get(name) {
+            return number;
+        }
+        self.annotators.push(name.to_owned());
+        self.annotator_numbers
+            .insert(name.to_owned(), self.annotators.len() - 1);
+        self.annotators.len() - 1
+    }
+
     /// Leaves out the decisions equal to the annotator's current annotation in `existing`
     /// (same text, same label set), so importing a file twice adds nothing.
     pub fn drop_existing<'a>(&mut self, existing: impl Iterator<Item = Annotation<'a>>) {
-        let current: HashMap<(&str, usize, usize, &str), Annotation<'a>> = existing
+        let current: FxHashMap<(&str, usize, usize, &str), Annotation<'a>> = existing
             .map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a))
             .collect();
         if current.is_empty() {
@@ -124,6 +142,12 @@ impl Plan {
     /// The decisions to append, in file order.
     pub fn decisions(&self) -> &[Decision] {
         &self.decisions
+    }
+
+    /// Takes the decisions to append out of the plan, which keeps its counts.
+    pub fn take_decisions(&mut self) -> Vec<Decision> {
+        self.keys.clear();
+        std::mem::take(&mut self.decisions)
     }
 }
 

@@ -20,8 +20,7 @@ const FIELDS: &[json::Field] = &[("text", Kind::Str, true), ("cats", Kind::Objec
 
 /// Reads every line; a score that is not a number is an error naming the category.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let mut parsed = Parsed::default();
-    for (at, line) in json::lines(bytes) {
+    let annotations = json::each_line(bytes, |at, line| {
         let line: Line = json::decode(at, line, FIELDS)?;
         let mut labels = Vec::new();
         // Ordered by name for a stable order; the schema orders them later.
@@ -34,7 +33,7 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
                 labels.push(name.clone());
             }
         }
-        parsed.annotations.push(Imported {
+        Ok(Imported {
             at,
             text: line.text.into_owned(),
             labels,
@@ -42,7 +41,10 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             article: None,
             sentence_index: None,
             span: None,
-        });
-    }
-    Ok(parsed)
+        })
+    })?;
+    Ok(Parsed {
+        annotations,
+        skipped: Vec::new(),
+    })
 }

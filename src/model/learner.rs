@@ -28,25 +28,23 @@ pub enum Optimizer {
 }
 
 /// One label's weights: two numbers per slot (FTRL's `z` and `n`; AdaGrad's weight and
-/// squared-gradient sum).
+/// squared-gradient sum), side by side so that an update reads one cache line per feature.
 #[derive(Debug, Clone)]
 pub struct Weights {
-    first: Vec<f32>,
-    second: Vec<f32>,
+    slots: Vec<[f32; 2]>,
 }
 
 impl Weights {
     /// Zero weights for `dimension` slots.
     pub fn new(dimension: usize) -> Weights {
         Weights {
-            first: vec![0.0; dimension],
-            second: vec![0.0; dimension],
+            slots: vec![[0.0; 2]; dimension],
         }
     }
 
     /// Bytes held, for the memory bound.
     pub fn bytes(&self) -> usize {
-        (self.first.len() + self.second.len()) * std::mem::size_of::<f32>()
+        self.slots.len() * std::mem::size_of::<[f32; 2]>()
     }
 
     fn weight(&self, optimizer: &Optimizer, slot: usize) -> f32 {
@@ -57,14 +55,14 @@ impl Weights {
                 l1,
                 l2,
             } => {
-                let z = self.first[slot];
+                let [z, n] = self.slots[slot];
                 if z.abs() <= l1 {
                     0.0
                 } else {
-                    -(z - z.signum() * l1) / ((beta + self.second[slot].sqrt()) / alpha + l2)
+                    -(z - z.signum() * l1) / ((beta + n.sqrt()) / alpha + l2)
                 }
             }
-            Optimizer::AdaGrad { .. } => self.first[slot],
+            Optimizer::AdaGrad { .. } => self.slots[slot][0],
         }
     }
 
@@ -80,22 +78,24 @@ impl Weights {
     pub fn update(&mut self, optimizer: &Optimizer, features: &[Feature], positive: bool) {
         let p = sigmoid(self.logit(optimizer, features));
         let error = (p - if positive { 1.0 } else { 0.0 }) as f32;
-        for f in features {
-            let slot = f.index as usize;
-            let g = error * f.value;
-            match *optimizer {
-                Optimizer::Ftrl { alpha, .. } => {
+        match *optimizer {
+            Optimizer::Ftrl { alpha, .. } => {
+                for f in features {
+                    let slot = f.index as usize;
+                    let g = error * f.value;
                     let w = self.weight(optimizer, slot);
-                    let n = self.second[slot];
-                    let sigma = ((n + g * g).sqrt() - n.sqrt()) / alpha;
-                    self.first[slot] += g - sigma * w;
-                    self.second[slot] = n + g * g;
+                    let [z, n] = &mut self.slots[slot];
+                    let sigma = ((*n + g * g).sqrt() - n.sqrt()) / alpha;
+                    *z += g - sigma * w;
+                    *n += g * g;
                 }
-                Optimizer::AdaGrad { rate, l2 } => {
-                    let w = self.first[slot];
-                    let g = g + l2 * w;
-                    self.second[slot] += g * g;
-                    self.first[slot] = w - rate * g / (self.second[slot].sqrt() + 1e-6);
+            }
+            Optimizer::AdaGrad { rate, l2 } => {
+                for f in features {
+                    let [w, sum] = &mut self.slots[f.index as usize];
+                    let g = error * f.value + l2 * *w;
+                    *sum += g * g;
+                    *w -= rate * g / (sum.sqrt() + 1e-6);
                 }
             }
         }

@@ -155,12 +155,16 @@ impl Model {
 
     /// Trains this (untrained) model on `examples`, in their order, [`epochs`] times over.
     pub fn fit(&mut self, examples: &[Example]) {
-        let mut features = Vec::new();
         for epoch in 0..self.epochs(examples.len()) {
-            for example in examples {
-                self.encoder.features(&example.text, &mut features);
-                self.learn(&features, &example.labels, epoch == 0);
-            }
+            let Model {
+                labels,
+                encoder,
+                optimizer,
+                ..
+            } = self;
+            for_each_encoded(&**encoder, examples, |example, features| {
+                learn(labels, optimizer, features, &example.labels, epoch == 0);
+            });
         }
     }
 
@@ -185,17 +189,7 @@ impl Model {
 
     /// One step on already encoded features (for simulations that encode once).
     pub fn learn(&mut self, features: &[Feature], labels: &[usize], count: bool) {
-        for (i, label) in self.labels.iter_mut().enumerate() {
-            let positive = labels.contains(&i);
-            label.weights.update(&self.optimizer, features, positive);
-            if count {
-                if positive {
-                    label.positives += 1;
-                } else {
-                    label.negatives += 1;
-                }
-            }
-        }
+        learn(&mut self.labels, &self.optimizer, features, labels, count);
     }
 
     /// The features of `text`, as the model reads them.
@@ -206,15 +200,26 @@ impl Model {
     /// Scores, suggestion and uncertainty for the sentence `text`.
     pub fn suggest(&mut self, text: &str) -> Suggestion {
         let mut features = std::mem::take(&mut self.scratch);
-        self.encoder.features(text, &mut features);
-        let words = if self.labels.iter().any(|l| !l.patterns.is_empty()) {
+        let suggestion = self.suggest_with(text, &mut features);
+        self.scratch = features;
+        suggestion
+    }
+
+    /// [`Model::suggest`] without changing the model, so that threads can score at once;
+    /// `features` is scratch space, kept between calls to save allocations.
+    pub fn suggest_with(&self, text: &str, features: &mut Vec<Feature>) -> Suggestion {
+        self.encoder.features(text, features);
+        // Only labels scored by their patterns read the words.
+        let words = if self
+            .labels
+            .iter()
+            .any(|l| !l.learned() && !l.patterns.is_empty())
+        {
             patterns::words(text)
         } else {
             Vec::new()
         };
-        let suggestion = self.suggest_encoded(&features, &words);
-        self.scratch = features;
-        suggestion
+        self.suggest_encoded(features, &words)
     }
 
     /// [`Model::suggest`] for features and pattern words already found.
@@ -276,6 +281,87 @@ impl Model {
     pub fn bytes(&self) -> usize {
         self.labels.iter().map(|l| l.weights.bytes()).sum()
     }
+}
+
+/// [`Model::learn`] on the label models alone, so that the encoder can be lent meanwhile.
+fn learn(
+    models: &mut [LabelModel],
+    optimizer: &Optimizer,
+    features: &[Feature],
+    labels: &[usize],
+    count: bool,
+) {
+    for (i, label) in models.iter_mut().enumerate() {
+        let positive = labels.contains(&i);
+        label.weights.update(optimizer, features, positive);
+        if count {
+            if positive {
+                label.positives += 1;
+            } else {
+                label.negatives += 1;
+            }
+        }
+    }
+}
+
+/// Examples encoded ahead of the learner per hand-off between threads.
+const CHUNK: usize = 256;
+
+/// Calls `each` with every example and its features, in order, while other threads encode
+/// the examples ahead: encoding is pure, so only the learning, which must keep its order
+/// to stay deterministic, waits on one core.
+fn for_each_encoded(
+    encoder: &dyn Encoder,
+    examples: &[Example],
+    mut each: impl FnMut(&Example, &[Feature]),
+) {
+    let helpers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .saturating_sub(1);
+    if helpers == 0 || examples.len() < 2 * CHUNK {
+        let mut features = Vec::new();
+        for example in examples {
+            encoder.features(&example.text, &mut features);
+            each(example, &features);
+        }
+        return;
+    }
+    let chunks: Vec<&[Example]> = examples.chunks(CHUNK).collect();
+    std::thread::scope(|scope| {
+        let receivers: Vec<std::sync::mpsc::Receiver<Vec<Vec<Feature>>>> = (0..helpers)
+            .map(|helper| {
+                // Two chunks in flight per helper: enough to keep the learner busy, and a
+                // bound on the memory of features not yet learned from.
+                let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+                let chunks = &chunks;
+                scope.spawn(move || {
+                    for chunk in chunks.iter().skip(helper).step_by(helpers) {
+                        let encoded = chunk
+                            .iter()
+                            .map(|example| {
+                                let mut features = Vec::new();
+                                encoder.features(&example.text, &mut features);
+                                features
+                            })
+                            .collect();
+                        if sender.send(encoded).is_err() {
+                            return;
+                        }
+                    }
+                });
+                receiver
+            })
+            .collect();
+        for (i, chunk) in chunks.iter().enumerate() {
+            // A helper that panicked drops its sender; the scope then re-raises its panic.
+            let Ok(encoded) = receivers[i % helpers].recv() else {
+                break;
+            };
+            for (example, features) in chunk.iter().zip(&encoded) {
+                each(example, features);
+            }
+        }
+    });
 }
 
 impl LabelModel {

@@ -117,7 +117,19 @@ impl<'a> Annotation<'a> {
 
     /// The lowest journal format version that can carry this annotation.
     fn version(&self) -> u32 {
-        self.origin().since_version().max(self.op().since_version())
+        let scored = if self.scores().is_some() { 4 } else { 1 };
+        self.origin()
+            .since_version()
+            .max(self.op().since_version())
+            .max(scored)
+    }
+
+    /// The model's scores, when this is an accepted suggestion journaled with them.
+    pub fn scores(&self) -> Option<&'a super::Scores> {
+        match self.0 {
+            Source::Store(_, s) => s.scores(),
+            Source::Event(e) => e.scores.as_ref(),
+        }
     }
 
     /// Ignored: not a sentence to train on (then [`Annotation::labels`] is empty).
@@ -140,6 +152,7 @@ impl<'a> Annotation<'a> {
                 ts: self.ts(),
                 origin: self.origin(),
                 text: self.text().to_owned(),
+                scores: self.scores().cloned(),
             },
             Source::Event(e) => e.clone(),
         }
@@ -159,6 +172,7 @@ impl<'a> Annotation<'a> {
             ts: self.ts(),
             origin: self.origin(),
             text: self.text(),
+            scores: self.scores(),
         }
     }
 }
@@ -177,6 +191,8 @@ pub(crate) struct Wire<'a> {
     ts: u64,
     origin: Origin,
     text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    scores: Option<&'a super::Scores>,
 }
 
 impl<'a> From<&'a Event> for Annotation<'a> {

@@ -14,6 +14,7 @@ use super::decision::Decision;
 use super::error::StoreError;
 use super::event::Event;
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 
 /// A place where annotations are kept. It is moved to the session's store worker, so it must
 /// be [`Send`]; every method may block (a disk sync, later a network round trip).
@@ -50,6 +51,14 @@ pub trait Store: Send {
 
     /// The live boundary overrides, every annotator's: they apply for everyone.
     fn boundaries(&self) -> &Overrides;
+
+    /// Writes a flag or note (or its withdrawal) of the remark's annotator durably, adding
+    /// the format version, the fingerprint and the time; as [`Store::append`], `Ok` only once
+    /// it is synced.
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError>;
+
+    /// The live flags and notes, every annotator's.
+    fn remarks(&self) -> &Remarks;
 }
 
 impl Store for LabelStore {
@@ -90,5 +99,13 @@ impl Store for LabelStore {
 
     fn boundaries(&self) -> &Overrides {
         LabelStore::boundaries(self)
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        LabelStore::append_remark(self, remark.event(super::now_ms()))
+    }
+
+    fn remarks(&self) -> &Remarks {
+        LabelStore::remarks(self)
     }
 }

@@ -76,6 +76,8 @@ pub(crate) fn parse(line: &[u8]) -> Option<Line<'_>> {
         origin,
         text,
         at: None,
+        note: None,
+        scores: None,
     })
 }
 

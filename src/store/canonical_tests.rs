@@ -41,6 +41,7 @@ fn event_strategy() -> impl Strategy<Value = Event> {
                     Origin::Suggestion
                 },
                 text,
+                scores: None,
             },
         )
 }

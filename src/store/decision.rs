@@ -34,12 +34,21 @@ pub struct Decision {
     pub origin: Origin,
     /// Who decided.
     pub annotator: String,
+    /// The model's scores the analyst accepted, with origin `suggestion` (journal format
+    /// version 4); `None` for every other decision.
+    pub scores: Option<super::Scores>,
 }
 
 impl Decision {
     /// The journal event for this decision made at `ts` (Unix milliseconds): the version is
     /// the lowest that can carry it, the fingerprint is that of `text`.
     pub fn event(&self, ts: u64) -> Event {
+        self.clone().into_event(ts)
+    }
+
+    /// As [`Decision::event`], moving the decision's strings into the event rather than
+    /// copying them (a million imported decisions are a million copies less).
+    pub fn into_event(self, ts: u64) -> Event {
         let ignored = self.labels.as_deref().is_some_and(is_ignore);
         let mut event = Event {
             v: 0,
@@ -48,18 +57,19 @@ impl Decision {
                 Some(_) => Op::Set,
                 None => Op::Clear,
             },
-            article: self.article.clone(),
+            article: self.article,
             start: self.start,
             end: self.end,
             fp: fingerprint(&self.text),
             labels: match ignored {
                 true => Vec::new(),
-                false => self.labels.clone().unwrap_or_default(),
+                false => self.labels.unwrap_or_default(),
             },
-            annotator: self.annotator.clone(),
+            annotator: self.annotator,
             ts,
             origin: self.origin,
-            text: self.text.clone(),
+            text: self.text,
+            scores: self.scores,
         };
         event.v = event.version_needed();
         event
@@ -69,7 +79,7 @@ impl Decision {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::event::NEWEST_JOURNAL_VERSION;
+    use crate::store::Scores;
 
     #[test]
     fn a_typed_decision_is_a_version_1_event_with_the_text_fingerprint() {
@@ -81,6 +91,7 @@ mod tests {
             labels: Some(vec!["diplomatic".into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
         assert_eq!(
@@ -107,12 +118,42 @@ mod tests {
             labels: Some(vec![IGNORE.into()]),
             origin: Origin::Typed,
             annotator: "ana".into(),
+            scores: None,
         };
         let event = decision.event(7);
-        assert_eq!(
-            (event.op, event.v, event.labels.len()),
-            (Op::Ignore, NEWEST_JOURNAL_VERSION, 0)
+        assert_eq!((event.op, event.v, event.labels.len()), (Op::Ignore, 3, 0));
+    }
+
+    #[test]
+    fn an_accepted_suggestion_with_scores_is_a_version_4_event() {
+        let decision = Decision {
+            article: "a".into(),
+            start: 0,
+            end: 14,
+            text: "Talks resumed.".into(),
+            labels: Some(vec!["diplomatic".into()]),
+            origin: Origin::Suggestion,
+            annotator: "ana".into(),
+            scores: Some(Scores::new(["diplomatic", "sanctions"], &[0.91234, 0.1])),
+        };
+        let event = decision.event(7);
+        assert_eq!(event.v, 4);
+        let line = serde_json::to_string(&event).unwrap();
+        assert!(
+            line.ends_with(
+                r#""text":"Talks resumed.","scores":{"diplomatic":0.9123,"sanctions":0.1}}"#
+            ),
+            "{line}"
         );
-        assert_eq!(NEWEST_JOURNAL_VERSION, 3);
+        let plain = Decision {
+            origin: Origin::Suggestion,
+            scores: None,
+            ..decision
+        };
+        let line = serde_json::to_string(&plain.event(7)).unwrap();
+        assert!(
+            !line.contains("scores") && line.starts_with(r#"{"v":1,"#),
+            "{line}"
+        );
     }
 }

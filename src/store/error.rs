@@ -127,6 +127,30 @@ pub enum StoreError {
         /// What is wrong, naming the file or the annotator.
         reason: String,
     },
+    /// A PostgreSQL store could not be reached, or refused what was asked; the address is
+    /// shown with its password masked.
+    #[error("label store {}: {}", escape::escape(location), escape::escape(reason))]
+    Database {
+        /// The store's address, password masked.
+        location: String,
+        /// What went wrong, naming the server.
+        reason: String,
+    },
+    /// Another session writes as the same annotator in a PostgreSQL store.
+    #[error(
+        "label store {} is in use by {} as {}: close that session first",
+        escape::escape(location),
+        escape::escape(holder),
+        escape::quote(annotator)
+    )]
+    Held {
+        /// The store's address, password masked.
+        location: String,
+        /// The annotator both sessions write as.
+        annotator: String,
+        /// Who holds it: the other session's name, host and process.
+        holder: String,
+    },
 }
 
 fn holder(pid: u32) -> String {

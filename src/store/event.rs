@@ -23,6 +23,15 @@ pub enum Op {
     /// Not a sentence to train on (a sign-off, a broken fragment): decided, but neither a
     /// label set nor a negative; carries no labels (format version 3).
     Ignore,
+    /// Flags the sentence for discussion: not a decision (format version 4).
+    Flag,
+    /// Withdraws the annotator's flag on the sentence (format version 4).
+    Unflag,
+    /// The annotator's note on the sentence, in `note`; empty withdraws it (format version 4).
+    Note,
+    /// The annotator's note on the article, in `note`, with `start` and `end` 0; empty
+    /// withdraws it (format version 4).
+    ArticleNote,
 }
 
 impl Op {
@@ -31,11 +40,17 @@ impl Op {
         matches!(self, Op::Split | Op::Merge | Op::Restore)
     }
 
+    /// Whether the op is a flag or a note rather than an annotation.
+    pub fn is_remark(self) -> bool {
+        matches!(self, Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote)
+    }
+
     /// The first journal format version that has this op.
     pub fn since_version(self) -> u32 {
         match self {
             Op::Set | Op::Clear => 1,
             Op::Split | Op::Merge | Op::Restore | Op::Ignore => 3,
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => 4,
         }
     }
 }
@@ -93,6 +108,10 @@ pub struct Event {
     /// The sentence as it was, so an orphaned annotation can still be shown.
     #[serde(default)]
     pub text: String,
+    /// The model's scores shown when the analyst accepted its suggestion (format version
+    /// 4); only with origin `suggestion`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scores: Option<super::Scores>,
 }
 
 impl Event {
@@ -118,13 +137,18 @@ impl Event {
             ts,
             origin: Origin::Typed,
             text: text.to_owned(),
+            scores: None,
         }
     }
 
     /// The lowest format version that can carry this event: lines are written with it, so a
     /// journal that uses nothing newer stays readable by an older stance.
     pub fn version_needed(&self) -> u32 {
-        self.origin.since_version().max(self.op.since_version())
+        let scored = if self.scores.is_some() { 4 } else { 1 };
+        self.origin
+            .since_version()
+            .max(self.op.since_version())
+            .max(scored)
     }
 }
 
@@ -142,7 +166,11 @@ pub const JOURNAL_VERSION: u32 = 1;
 /// it. Version 2 adds the origins `imported` and `adjudicated`. Version 3 adds the boundary
 /// ops `split`, `merge` and `restore`, whose lines carry the boundary's offset in `at`, and
 /// the op `ignore` (a sentence decided as not one to train on; its `labels` is empty).
-pub const NEWEST_JOURNAL_VERSION: u32 = 3;
+/// Version 4 adds flags and notes: the ops `flag`, `unflag`, `note` and `article_note`, the
+/// last two carrying the note in `note` (see `store::remarks`), and `scores` (label name to
+/// score, 4 decimals) on a decision whose origin is `suggestion`: the model's scores the
+/// analyst saw when accepting them.
+pub const NEWEST_JOURNAL_VERSION: u32 = 4;
 
 /// A stable 64-bit FNV-1a hash of the sentence text, as 16 lowercase hex digits: the
 /// journal's `fp` field ([`crate::hash::fingerprint_u64`] holds it as a number).

@@ -20,7 +20,9 @@ use super::decision::Decision;
 use super::error::StoreError;
 use super::event::Event;
 use super::file_name::{annotator_of, journal_name};
+use super::folder_imports::{self, Pending};
 use super::overrides::{BoundaryChange, Overrides};
+use super::remarks::{Remark, Remarks};
 
 /// The annotations of one corpus, one journal per annotator in a folder.
 #[derive(Debug)]
@@ -32,6 +34,10 @@ pub struct FolderStore {
     others: BTreeMap<String, (String, LabelStore)>,
     /// Every journal's boundary overrides as one: they apply for everyone.
     boundaries: Overrides,
+    /// Imported decisions not yet copied into their annotators' journals.
+    pending: Pending,
+    /// Every journal's flags and notes as one.
+    remarks: Remarks,
 }
 
 impl FolderStore {
@@ -63,6 +69,8 @@ impl FolderStore {
             own: None,
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            pending: Pending::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
         Ok(store)
@@ -79,8 +87,14 @@ impl FolderStore {
             own: Some((annotator.to_owned(), own)),
             others: BTreeMap::new(),
             boundaries: Overrides::default(),
+            pending: Pending::default(),
+            remarks: Remarks::default(),
         };
         store.find_new_journals()?;
+        if let Some((name, own)) = store.own.as_mut() {
+            // An import cut short by a crash is finished for this annotator before they write.
+            store.pending.absorb(&store.folder, name, own)?;
+        }
         Ok(store)
     }
 
@@ -101,7 +115,26 @@ impl FolderStore {
     pub fn annotations(&self) -> impl Iterator<Item = Annotation<'_>> + Clone {
         let own = self.own.iter().flat_map(|(_, own)| own.annotations());
         let others = self.others.values().flat_map(|(_, j)| j.annotations());
+        let pending = &self.pending;
+        let newer_in_journal = move |a: &Annotation<'_>| {
+            self.journal_of(a.annotator())
+                .and_then(|j| j.get(a.article(), a.start(), a.end(), a.annotator()))
+                .is_some_and(|mine| mine.ts() > a.ts())
+        };
         own.chain(others)
+            .filter(move |a| !pending.hides(a))
+            .chain(pending.annotations().filter(move |a| !newer_in_journal(a)))
+    }
+
+    /// `annotator`'s journal, when the folder has one.
+    fn journal_of(&self, annotator: &str) -> Option<&LabelStore> {
+        match &self.own {
+            Some((name, own)) if name == annotator => Some(own),
+            _ => self
+                .others
+                .get(&journal_name(annotator).ok()?)
+                .map(|(_, journal)| journal),
+        }
     }
 
     /// The annotators with a journal here, in file name order (the session's first).
@@ -119,6 +152,7 @@ impl FolderStore {
             Err(e) => return Err(StoreError::io(&self.folder, "read label store folder", e)),
         };
         let mut found = Vec::new();
+        let mut imports = Vec::new();
         for entry in entries {
             let entry =
                 entry.map_err(|e| StoreError::io(&self.folder, "read label store folder", e))?;
@@ -132,6 +166,10 @@ impl FolderStore {
                 }
                 continue;
             };
+            if folder_imports::is_import(name) {
+                imports.push(name.to_owned());
+                continue;
+            }
             let annotator = match annotator_of(name) {
                 None => continue,
                 Some(Err(reason)) => return Err(self.bad(reason)),
@@ -154,6 +192,7 @@ impl FolderStore {
             events.extend(journal.annotations().map(|a| a.to_event()));
             self.others.insert(name, (annotator, journal));
         }
+        events.extend(self.pending.read_new(&self.folder, &imports)?);
         self.merge_boundaries();
         Ok(events)
     }
@@ -166,6 +205,9 @@ impl FolderStore {
             .values()
             .map(|(_, journal)| journal.boundaries());
         self.boundaries = Overrides::merged(own.chain(others));
+        let own = self.own.iter().map(|(_, own)| own.remarks());
+        let others = self.others.values().map(|(_, journal)| journal.remarks());
+        self.remarks = Remarks::merged(own.chain(others));
     }
 
     fn bad(&self, reason: String) -> StoreError {
@@ -301,6 +343,31 @@ impl Store for FolderStore {
 
     fn boundaries(&self) -> &Overrides {
         &self.boundaries
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        let Some((annotator, own)) = self.own.as_mut() else {
+            return Err(StoreError::ReadOnly {
+                path: self.folder.clone(),
+            });
+        };
+        if remark.annotator != *annotator {
+            return Err(StoreError::InvalidEvent {
+                path: own.path().to_owned(),
+                reason: format!(
+                    "a flag or note by {:?} cannot go into the journal of {annotator:?}: \
+                     each annotator writes only their own",
+                    remark.annotator
+                ),
+            });
+        }
+        Store::append_remark(own, remark)?;
+        self.merge_boundaries();
+        Ok(())
+    }
+
+    fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 
     fn recreate(&mut self) -> Result<Option<PathBuf>, StoreError> {

@@ -12,6 +12,7 @@ use super::annotation::Annotation;
 use super::error::StoreError;
 use super::lock::sibling;
 use super::overrides::BoundaryEvent;
+use super::remarks::RemarkEvent;
 
 /// Suffix of the file a compaction writes before renaming it over the journal.
 pub(crate) const COMPACT_SUFFIX: &str = ".compact-tmp";
@@ -143,17 +144,18 @@ pub(crate) fn roll_back(file: &File, len: u64) -> io::Result<()> {
     file.sync_data()
 }
 
-/// Writes `boundaries` then `annotations` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
+/// Writes `boundaries`, `remarks` then `annotations` to `<journal>.compact-tmp`, syncs it and renames it over the journal;
 /// the caller then syncs the folder. Returns the new journal, open for appending, and its
 /// length. On failure the temporary file is removed and the journal is untouched.
 pub(crate) fn write_compacted<'a>(
     journal: &Path,
     boundaries: &[BoundaryEvent],
+    remarks: &[RemarkEvent],
     annotations: impl Iterator<Item = Annotation<'a>>,
 ) -> Result<(File, u64), StoreError> {
     let tmp = sibling(journal, COMPACT_SUFFIX);
     remove_leftover(journal)?;
-    let written = write_synced(&tmp, boundaries, annotations).map_err(|e| {
+    let written = write_synced(&tmp, (boundaries, remarks), annotations).map_err(|e| {
         let _ = fs::remove_file(&tmp);
         StoreError::io(&tmp, "write", e)
     })?;
@@ -168,7 +170,7 @@ pub(crate) fn write_compacted<'a>(
 /// followed), and returns it open for appending: once renamed, it is the journal.
 fn write_synced<'a>(
     tmp: &Path,
-    boundaries: &[BoundaryEvent],
+    (boundaries, remarks): (&[BoundaryEvent], &[RemarkEvent]),
     annotations: impl Iterator<Item = Annotation<'a>>,
 ) -> io::Result<(File, u64)> {
     let file = OpenOptions::new()
@@ -182,6 +184,12 @@ fn write_synced<'a>(
     for boundary in boundaries {
         line.clear();
         encode(boundary, &mut line);
+        out.write_all(&line)?;
+        written += line.len() as u64;
+    }
+    for remark in remarks {
+        line.clear();
+        encode(remark, &mut line);
         out.write_all(&line)?;
         written += line.len() as u64;
     }

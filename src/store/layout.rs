@@ -12,6 +12,8 @@ use super::error::StoreError;
 use super::event::Event;
 use super::folder::FolderStore;
 use super::overrides::{BoundaryChange, Overrides};
+use super::pg::PgStore;
+use super::remarks::{Remark, Remarks};
 
 /// How the annotations at a store path are kept.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,6 +22,8 @@ pub enum Layout {
     Journal(PathBuf),
     /// A folder with one journal per annotator; one writing session per annotator.
     Folder(PathBuf),
+    /// A PostgreSQL address (`postgresql://...`); one writing session per annotator.
+    Postgres(String),
 }
 
 /// The layout of the store at `path`: a folder there is a store folder, any other file a
@@ -27,6 +31,9 @@ pub enum Layout {
 /// converted); any other missing `.jsonl` path is a new journal, and any other missing path
 /// a new store folder.
 pub fn layout_of(path: &Path) -> Layout {
+    if let Some(address) = path.to_str().filter(|p| super::pg::is_url(p)) {
+        return Layout::Postgres(address.to_owned());
+    }
     if path.is_dir() {
         return Layout::Folder(path.to_owned());
     }
@@ -48,12 +55,16 @@ pub fn converted_folder(journal: &Path) -> Option<PathBuf> {
 }
 
 /// A label store opened in the layout its path names.
+// One value per opened store, moved once into the worker: the size difference costs nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum OpenedStore {
     /// One journal file.
     Journal(LabelStore),
     /// One journal per annotator.
     Folder(FolderStore),
+    /// A PostgreSQL database.
+    Postgres(Box<PgStore>),
 }
 
 impl OpenedStore {
@@ -62,6 +73,9 @@ impl OpenedStore {
         Ok(match layout_of(path) {
             Layout::Journal(path) => OpenedStore::Journal(LabelStore::open_read_only(&path)?),
             Layout::Folder(path) => OpenedStore::Folder(FolderStore::open_read_only(&path)?),
+            Layout::Postgres(address) => {
+                OpenedStore::Postgres(Box::new(PgStore::open_read_only(&address)?))
+            }
         })
     }
 
@@ -71,6 +85,9 @@ impl OpenedStore {
         Ok(match layout_of(path) {
             Layout::Journal(path) => OpenedStore::Journal(LabelStore::open_as(&path, annotator)?),
             Layout::Folder(path) => OpenedStore::Folder(FolderStore::open_as(&path, annotator)?),
+            Layout::Postgres(address) => {
+                OpenedStore::Postgres(Box::new(PgStore::open_as(&address, annotator)?))
+            }
         })
     }
 
@@ -89,14 +106,19 @@ impl OpenedStore {
                 let (store, why) = FolderStore::open_or_wait_for_writable(&path, annotator)?;
                 (OpenedStore::Folder(store), why)
             }
+            Layout::Postgres(address) => {
+                let (store, why) = PgStore::open_or_wait_for_writable(&address, annotator)?;
+                (OpenedStore::Postgres(Box::new(store)), why)
+            }
         })
     }
 
-    /// The journal file or the folder.
+    /// The journal file or the folder; a PostgreSQL store's address, password masked.
     pub fn path(&self) -> &Path {
         match self {
             OpenedStore::Journal(store) => store.path(),
             OpenedStore::Folder(store) => store.path(),
+            OpenedStore::Postgres(store) => Path::new(store.location()),
         }
     }
 
@@ -105,6 +127,7 @@ impl OpenedStore {
         match self {
             OpenedStore::Journal(store) => store.recovered_torn_line(),
             OpenedStore::Folder(store) => store.recovered_torn_line(),
+            OpenedStore::Postgres(_) => false,
         }
     }
 
@@ -113,6 +136,7 @@ impl OpenedStore {
         match self {
             OpenedStore::Journal(store) => Either::Journal(store.annotations()),
             OpenedStore::Folder(store) => Either::Folder(store.annotations()),
+            OpenedStore::Postgres(store) => Either::Postgres(store.annotations_iter()),
         }
     }
 
@@ -120,6 +144,7 @@ impl OpenedStore {
         match self {
             OpenedStore::Journal(store) => store,
             OpenedStore::Folder(store) => store,
+            OpenedStore::Postgres(store) => store.as_ref(),
         }
     }
 
@@ -127,6 +152,7 @@ impl OpenedStore {
         match self {
             OpenedStore::Journal(store) => store,
             OpenedStore::Folder(store) => store,
+            OpenedStore::Postgres(store) => store.as_mut(),
         }
     }
 }
@@ -163,22 +189,34 @@ impl Store for OpenedStore {
     fn boundaries(&self) -> &Overrides {
         self.inner().boundaries()
     }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        self.inner_mut().append_remark(remark)
+    }
+
+    fn remarks(&self) -> &Remarks {
+        self.inner().remarks()
+    }
 }
 
-/// One of two iterators of the same items, so [`OpenedStore::annotations`] stays `Clone`.
+/// One of three iterators of the same items, so [`OpenedStore::annotations`] stays `Clone`.
 #[derive(Clone)]
-enum Either<J, F> {
+enum Either<J, F, P> {
     Journal(J),
     Folder(F),
+    Postgres(P),
 }
 
-impl<T, J: Iterator<Item = T>, F: Iterator<Item = T>> Iterator for Either<J, F> {
+impl<T, J: Iterator<Item = T>, F: Iterator<Item = T>, P: Iterator<Item = T>> Iterator
+    for Either<J, F, P>
+{
     type Item = T;
 
     fn next(&mut self) -> Option<T> {
         match self {
             Either::Journal(it) => it.next(),
             Either::Folder(it) => it.next(),
+            Either::Postgres(it) => it.next(),
         }
     }
 }

@@ -33,6 +33,12 @@ pub(crate) struct Line<'a> {
     /// The boundary's offset, on boundary lines only (format version 3).
     #[serde(default)]
     pub(crate) at: Option<usize>,
+    /// The note, on `note` and `article_note` lines only (format version 4).
+    #[serde(default, borrow)]
+    pub(crate) note: Option<Str<'a>>,
+    /// The scores of an accepted suggestion (format version 4).
+    #[serde(default)]
+    pub(crate) scores: Option<super::Scores>,
 }
 
 impl Line<'_> {
@@ -54,6 +60,24 @@ impl Line<'_> {
 }
 
 impl Line<'_> {
+    /// The flag or note line this is, once [`super::remarks::invalid`] found it valid.
+    pub(crate) fn remark(&self) -> Option<super::remarks::RemarkEvent> {
+        self.op.is_remark().then(|| super::remarks::RemarkEvent {
+            v: self.v,
+            op: self.op,
+            article: self.article.get().into_owned(),
+            start: self.start,
+            end: self.end,
+            fp: self.fp.get().into_owned(),
+            annotator: self.annotator.get().into_owned(),
+            ts: self.ts,
+            text: self.text.get().into_owned(),
+            note: self.note.as_ref().map(|n| n.get().into_owned()),
+        })
+    }
+}
+
+impl Line<'_> {
     /// An owned copy, for an event read while following another process's journal.
     pub(crate) fn into_event(self) -> super::event::Event {
         super::event::Event {
@@ -68,6 +92,7 @@ impl Line<'_> {
             ts: self.ts,
             origin: self.origin,
             text: self.text.get().into_owned(),
+            scores: self.scores,
         }
     }
 }

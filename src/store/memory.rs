@@ -12,6 +12,7 @@ use super::decision::Decision;
 use super::error::StoreError;
 use super::event::{Event, NEWEST_JOURNAL_VERSION};
 use super::overrides::{BoundaryChange, BoundaryEvent, Overrides};
+use super::remarks::{Remark, RemarkEvent, Remarks};
 use super::state::Annotations;
 
 /// The events every session of one memory store has appended, in order.
@@ -20,6 +21,8 @@ struct Log {
     events: Vec<Event>,
     /// Boundary lines of every session, in order; recreation keeps them.
     boundaries: Vec<BoundaryEvent>,
+    /// Flag and note lines of every session, in order; recreation keeps them.
+    remarks: Vec<RemarkEvent>,
     /// The next append of any session fails with this reason (once), for tests.
     fail_next: Option<String>,
     /// Set by [`MemoryStore::replace_from_outside`]: what another process left in the
@@ -51,6 +54,9 @@ pub struct MemoryStore {
     /// Boundary lines of the log already in `overrides`.
     boundaries_seen: usize,
     overrides: Overrides,
+    /// Flag and note lines of the log already in `remarks`.
+    remarks_seen: usize,
+    remarks: Remarks,
 }
 
 impl MemoryStore {
@@ -80,6 +86,8 @@ impl MemoryStore {
             generation: 0,
             boundaries_seen: 0,
             overrides: Overrides::default(),
+            remarks_seen: 0,
+            remarks: Remarks::default(),
         }
     }
 
@@ -126,12 +134,18 @@ impl MemoryStore {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Takes the log's boundary lines past `boundaries_seen` into `overrides`.
+    /// Takes the log's boundary lines past `boundaries_seen` into `overrides`, and its flag
+    /// and note lines past `remarks_seen` into `remarks`.
     fn catch_up_boundaries(&mut self) {
         let boundaries: Vec<BoundaryEvent> = self.log().boundaries[self.boundaries_seen..].to_vec();
         self.boundaries_seen += boundaries.len();
         for event in &boundaries {
             self.overrides.apply(event);
+        }
+        let remarks: Vec<RemarkEvent> = self.log().remarks[self.remarks_seen..].to_vec();
+        self.remarks_seen += remarks.len();
+        for event in &remarks {
+            self.remarks.apply(event);
         }
     }
 
@@ -276,5 +290,32 @@ impl Store for MemoryStore {
 
     fn boundaries(&self) -> &Overrides {
         &self.overrides
+    }
+
+    fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
+        std::thread::sleep(self.delay);
+        self.clock += 1;
+        let event = remark.event(self.clock);
+        let mut log = self.log();
+        if log.displaced.is_some() {
+            return Err(StoreError::JournalReplaced {
+                path: self.name.clone().into(),
+            });
+        }
+        if let Some(reason) = log.fail_next.take() {
+            return Err(StoreError::io(
+                self.name.clone(),
+                "append to label store",
+                std::io::Error::other(reason),
+            ));
+        }
+        log.remarks.push(event);
+        drop(log);
+        self.catch_up_boundaries();
+        Ok(())
+    }
+
+    fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 }

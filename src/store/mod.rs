@@ -32,7 +32,8 @@
 //!   a valid event is a bad line, as below.
 //! - Any other bad line (complete, but not a valid event, or an unknown `v`) is
 //!   [`StoreError::BadLine`] naming the line; nothing is written.
-//! - Compaction writes one line per live boundary override, then one `set` per live annotation (orphans too: they are ordinary
+//! - Compaction writes one line per live boundary override, one per live flag, note and
+//!   article note, then one `set` per live annotation (orphans too: they are ordinary
 //!   annotations) to `<store>.compact-tmp`, syncs it, renames it over the journal and
 //!   syncs the folder. A leftover temporary file is removed by the next writer's open:
 //!   the journal beside it is complete, since the rename is the last step. Compaction
@@ -67,6 +68,7 @@ mod error;
 pub mod event;
 mod file_name;
 mod folder;
+mod folder_imports;
 mod journal;
 mod layout;
 mod line;
@@ -75,8 +77,12 @@ mod lock;
 mod memory;
 mod orphans;
 mod overrides;
+pub mod pg;
 pub mod registry;
+mod remarks;
 mod replay;
+mod scores;
+mod session;
 mod state;
 mod tail;
 mod writer;
@@ -94,10 +100,15 @@ pub use decision::{Decision, IGNORE, is_ignore};
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
 pub use folder::{FolderStore, journal_path};
+pub use folder_imports::import_into_folder;
 pub use layout::{Layout, OpenedStore, converted_folder, layout_of};
 pub use memory::MemoryStore;
 pub use orphans::orphans;
 pub use overrides::{BoundaryChange, BoundaryEvent, BoundaryKind, Override, Overrides};
+pub use pg::PgStore;
+pub use remarks::{Remark, RemarkChange, RemarkEvent, Remarks, SentenceRemark};
+pub use scores::Scores;
+pub use session::SessionStore;
 
 use lock::Lock;
 use state::Annotations;
@@ -112,6 +123,7 @@ pub struct LabelStore {
     path: PathBuf,
     annotations: Annotations,
     overrides: Overrides,
+    remarks: Remarks,
     events_replayed: usize,
     recovered_torn_line: bool,
     writer: Option<Writer>,
@@ -146,6 +158,7 @@ impl LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
             overrides: replay.overrides,
+            remarks: replay.remarks,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: Some(Writer::new(
@@ -159,7 +172,7 @@ impl LabelStore {
             retry_as: None,
             followed: None,
         };
-        let live = store.annotations.len() + store.overrides.len();
+        let live = store.annotations.len() + store.overrides.len() + store.remarks.len();
         let superseded = replay.events - live;
         if superseded >= AUTO_COMPACT_MIN_SUPERSEDED && superseded > live {
             // The journal is complete whether or not this succeeds.
@@ -181,6 +194,7 @@ impl LabelStore {
             path: path.to_owned(),
             annotations: replay.annotations,
             overrides: replay.overrides,
+            remarks: replay.remarks,
             events_replayed: replay.events,
             recovered_torn_line: replay.torn.is_some(),
             writer: None,
@@ -244,6 +258,20 @@ impl LabelStore {
         Ok(())
     }
 
+    /// Writes `events` as [`LabelStore::append_all`] does, then closes the store (its lock
+    /// released) without taking them into memory: for a writer that is done with the store,
+    /// such as an import of a million decisions.
+    pub fn append_all_and_close(mut self, events: &[Event]) -> Result<(), StoreError> {
+        if events.is_empty() {
+            return Ok(());
+        }
+        for event in events {
+            self.check(event)?;
+        }
+        self.take_for_writing()?;
+        self.writer_mut()?.append_all(events)
+    }
+
     /// Writes a boundary line and syncs it; on success (only) [`LabelStore::boundaries`]
     /// includes it. On error the journal holds exactly what it held before.
     pub fn append_boundary(&mut self, event: BoundaryEvent) -> Result<(), StoreError> {
@@ -270,6 +298,35 @@ impl LabelStore {
     /// The live boundary overrides, every annotator's.
     pub fn boundaries(&self) -> &Overrides {
         &self.overrides
+    }
+
+    /// Writes a flag or note line and syncs it; on success (only) [`LabelStore::remarks`]
+    /// includes it. On error the journal holds exactly what it held before.
+    pub fn append_remark(&mut self, event: RemarkEvent) -> Result<(), StoreError> {
+        let invalid = |reason| StoreError::InvalidEvent {
+            path: self.path.clone(),
+            reason,
+        };
+        if !event.op.is_remark() || event.v != event.op.since_version() {
+            return Err(invalid(format!(
+                "op {:?} with version {} is not a flag or note line",
+                event.op, event.v
+            )));
+        }
+        let note = event.note.is_some();
+        if let Some(reason) = remarks::invalid(event.op, event.start, event.end, note, false) {
+            return Err(invalid(reason));
+        }
+        replay::check(event.start, event.end).map_err(invalid)?;
+        self.take_for_writing()?;
+        self.writer_mut()?.append_boundary(&event)?;
+        self.remarks.apply(&event);
+        Ok(())
+    }
+
+    /// The live flags and notes of this journal.
+    pub fn remarks(&self) -> &Remarks {
+        &self.remarks
     }
 
     /// Refuses an event whose version is not the one its fields need, or whose span is
@@ -328,7 +385,8 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.compact(&self.overrides.events(), self.annotations.iter())
+        let side = (self.overrides.events(), self.remarks.events());
+        writer.compact(&side.0, &side.1, self.annotations.iter())
     }
 
     /// Writes everything this store knows back at its path after another process
@@ -348,7 +406,8 @@ impl LabelStore {
         let Some(writer) = self.writer.as_mut() else {
             return Err(read_only(&self.path));
         };
-        writer.recreate(&self.overrides.events(), self.annotations.iter())
+        let side = (self.overrides.events(), self.remarks.events());
+        writer.recreate(&side.0, &side.1, self.annotations.iter())
     }
 
     /// Valid events read when the store was opened, superseded ones included.
@@ -374,14 +433,14 @@ fn read_only(path: &Path) -> StoreError {
 }
 
 /// The time now in Unix milliseconds, the `ts` of a new event.
-pub(crate) fn now_ms() -> u64 {
+pub fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// The user name from the environment, for the lock file.
-fn login_name() -> String {
+pub(crate) fn login_name() -> String {
     ["USER", "LOGNAME", "USERNAME"]
         .iter()
         .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()))

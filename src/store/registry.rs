@@ -120,20 +120,36 @@ pub fn choose(corpus: &Corpus) -> anyhow::Result<Choice> {
 /// record or the new one). Called once the store is held for writing, so one writer at a
 /// time writes a store's record.
 pub fn remember(key: &str, corpus: &Corpus, now_ms: u64) -> io::Result<()> {
-    let dir = super::labels_dir().map_err(io::Error::other)?;
-    let record = Record {
+    let record = record_of(
+        corpus.name.clone(),
+        corpus.paths.clone(),
+        &corpus.digests,
+        now_ms,
+    );
+    write_record(key, &record)
+}
+
+/// The record of a corpus named `name`, opened from `paths`, whose articles have these
+/// content digests, last used at `now_ms`.
+pub fn record_of(name: String, paths: Vec<String>, digests: &[u64], now_ms: u64) -> Record {
+    Record {
         v: 1,
-        name: corpus.name.clone(),
-        paths: corpus.paths.clone(),
-        articles: corpus.digests.len(),
+        name,
+        paths,
+        articles: digests.len(),
         last_used: now_ms,
-        sketch: sketch(&corpus.digests)
+        sketch: sketch(digests)
             .into_iter()
             .map(crate::hash::format_fingerprint)
             .collect(),
-    };
+    }
+}
+
+/// Writes `record` as the record of the store `key`, as [`remember`] does.
+pub fn write_record(key: &str, record: &Record) -> io::Result<()> {
+    let dir = super::labels_dir().map_err(io::Error::other)?;
     let mut file = AtomicFile::create(&record_path(&dir, key))?;
-    let json = serde_json::to_string(&record).map_err(io::Error::other)?;
+    let json = serde_json::to_string(record).map_err(io::Error::other)?;
     writeln!(file.writer(), "{json}")?;
     file.commit()
 }

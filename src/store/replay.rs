@@ -13,10 +13,11 @@ use serde_json::error::Category;
 
 use super::canonical;
 use super::error::StoreError;
-use super::event::{NEWEST_JOURNAL_VERSION, Op};
+use super::event::{NEWEST_JOURNAL_VERSION, Op, Origin};
 use super::line::Line;
 use super::lines;
 use super::overrides::{self, BoundaryEvent, Overrides};
+use super::remarks::{self, RemarkEvent, Remarks};
 use super::state::Annotations;
 
 /// What a journal held.
@@ -25,6 +26,8 @@ pub(crate) struct Replay {
     pub annotations: Annotations,
     /// The live boundary overrides.
     pub overrides: Overrides,
+    /// The live flags and notes.
+    pub remarks: Remarks,
     /// Valid events read.
     pub events: usize,
     /// The bytes of an incomplete last line left by a crash mid-write.
@@ -43,6 +46,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     // Byte offset of the first bad line met so far (the pass goes backward), and why.
     let mut first_bad: Option<(u64, String)> = None;
     let mut boundaries = Vec::new();
+    let mut remark_lines = Vec::new();
 
     let (body_len, fragment) = lines::split_tail(file, len).map_err(read_error)?;
     out.complete_len = len;
@@ -50,7 +54,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
         match parse(&fragment) {
             Parsed::Event(line) => {
                 out.needs_newline = true;
-                take(&mut out, &mut boundaries, line);
+                take(&mut out, (&mut boundaries, &mut remark_lines), line);
             }
             Parsed::Unfinished(_) => {
                 out.torn = Some(fragment.clone());
@@ -61,7 +65,7 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     }
 
     lines::for_each_backward(file, body_len, |bytes, offset| match parse(bytes) {
-        Parsed::Event(line) => take(&mut out, &mut boundaries, line),
+        Parsed::Event(line) => take(&mut out, (&mut boundaries, &mut remark_lines), line),
         Parsed::Unfinished(_) if bytes.is_empty() => {
             first_bad = Some((offset, "empty line".into()));
         }
@@ -81,6 +85,9 @@ pub(crate) fn replay(path: &Path, file: &File) -> Result<Replay, StoreError> {
     for event in boundaries.iter().rev() {
         out.overrides.apply(event);
     }
+    for event in remark_lines.iter().rev() {
+        out.remarks.apply(event);
+    }
     Ok(out)
 }
 
@@ -91,6 +98,8 @@ pub(crate) enum JournalLine {
     Decision(super::event::Event),
     /// A `split`, `merge` or `restore` of a boundary.
     Boundary(BoundaryEvent),
+    /// A flag or note (format version 4).
+    Remark(RemarkEvent),
 }
 
 impl JournalLine {
@@ -99,6 +108,7 @@ impl JournalLine {
         match self {
             JournalLine::Decision(event) => &event.annotator,
             JournalLine::Boundary(event) => &event.annotator,
+            JournalLine::Remark(event) => &event.annotator,
         }
     }
 }
@@ -107,9 +117,10 @@ impl JournalLine {
 /// reason it is not a valid line otherwise.
 pub(crate) fn parse_event(bytes: &[u8]) -> Result<JournalLine, String> {
     match parse(bytes) {
-        Parsed::Event(line) => Ok(match line.boundary() {
-            Some(boundary) => JournalLine::Boundary(boundary),
-            None => JournalLine::Decision(line.into_event()),
+        Parsed::Event(line) => Ok(match (line.boundary(), line.remark()) {
+            (Some(boundary), _) => JournalLine::Boundary(boundary),
+            (None, Some(remark)) => JournalLine::Remark(remark),
+            (None, None) => JournalLine::Decision(line.into_event()),
         }),
         Parsed::Unfinished(_) if bytes.is_empty() => Err("empty line".into()),
         Parsed::Unfinished(reason) | Parsed::Bad(reason) => Err(reason),
@@ -117,11 +128,19 @@ pub(crate) fn parse_event(bytes: &[u8]) -> Result<JournalLine, String> {
 }
 
 /// Counts a valid event, keeping it only when it is its sentence's newest; boundary lines
-/// go to `boundaries`, newest first.
-fn take(out: &mut Replay, boundaries: &mut Vec<BoundaryEvent>, line: Line<'_>) {
+/// and flag or note lines go to theirs, newest first.
+fn take(
+    out: &mut Replay,
+    (boundaries, remark_lines): (&mut Vec<BoundaryEvent>, &mut Vec<RemarkEvent>),
+    line: Line<'_>,
+) {
     out.events += 1;
     if let Some(boundary) = line.boundary() {
         boundaries.push(boundary);
+        return;
+    }
+    if let Some(remark) = line.remark() {
+        remark_lines.push(remark);
         return;
     }
     let key = out.annotations.key(
@@ -164,12 +183,28 @@ fn parse(bytes: &[u8]) -> Parsed<'_> {
             line.op.since_version(),
             line.v
         )),
+        Ok(line) if line.scores.is_some() && line.v < 4 => Parsed::Bad(format!(
+            "\"scores\" needs journal format version 4 but the line says {}",
+            line.v
+        )),
+        Ok(line)
+            if line.scores.is_some()
+                && (line.op != Op::Set || line.origin != Origin::Suggestion) =>
+        {
+            Parsed::Bad("\"scores\" belongs only on a set with origin \"suggestion\"".into())
+        }
         Ok(line) if line.op == Op::Ignore && line.labels.iter().next().is_some() => {
             Parsed::Bad("op \"ignore\" carries no labels".into())
         }
-        Ok(line) => match check(line.start, line.end).and_then(|()| {
-            overrides::invalid(line.op, line.start, line.end, line.at).map_or(Ok(()), Err)
-        }) {
+        Ok(line) => match check(line.start, line.end)
+            .and_then(|()| {
+                overrides::invalid(line.op, line.start, line.end, line.at).map_or(Ok(()), Err)
+            })
+            .and_then(|()| {
+                let labels = line.labels.iter().next().is_some();
+                remarks::invalid(line.op, line.start, line.end, line.note.is_some(), labels)
+                    .map_or(Ok(()), Err)
+            }) {
             Ok(()) => Parsed::Event(line),
             Err(reason) => Parsed::Bad(reason),
         },

@@ -174,6 +174,8 @@ pub(crate) struct Stored {
     article: u32,
     annotator: u32,
     labels: u32,
+    /// An accepted suggestion's scores; rare, so boxed.
+    scores: Option<Box<super::Scores>>,
 }
 
 /// Live annotations with an index by key.
@@ -219,6 +221,7 @@ impl Annotations {
         ts: u64,
         origin: Origin,
         text: Box<str>,
+        scores: Option<super::Scores>,
     ) -> Stored {
         let (number, fp_odd) = match parse_fingerprint(fp) {
             Some(number) => (number, false),
@@ -236,6 +239,7 @@ impl Annotations {
             article: key.article,
             annotator: key.annotator,
             labels: self.label_sets.intern(labels),
+            scores: scores.map(Box::new),
         }
     }
 
@@ -252,6 +256,7 @@ impl Annotations {
                     event.ts,
                     event.origin,
                     event.text.into_boxed_str(),
+                    event.scores,
                 );
                 match self.index.get(&key) {
                     Some(&slot) => self.slots[slot as usize] = Some(stored),
@@ -269,8 +274,9 @@ impl Annotations {
                     self.squeeze_if_sparse();
                 }
             }
-            // Boundary lines hold no annotation: stores keep them apart.
+            // Boundary, flag and note lines hold no annotation: stores keep them apart.
             Op::Split | Op::Merge | Op::Restore => {}
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => {}
         }
     }
 
@@ -280,6 +286,7 @@ impl Annotations {
         let slot = match op {
             Op::Set | Op::Ignore => u32::try_from(self.slots.len()).expect("fewer than 2^32 slots"),
             Op::Clear | Op::Split | Op::Merge | Op::Restore => CLEARED,
+            Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => CLEARED,
         };
         match self.index.entry(key) {
             Entry::Occupied(_) => false,
@@ -295,7 +302,17 @@ impl Annotations {
         let fp = line.fp.get();
         let labels = line.labels.iter();
         let text = line.text.into_boxed_str();
-        let stored = self.store(key, line.op, &fp, labels, line.ts, line.origin, text);
+        let scores = line.scores;
+        let stored = self.store(
+            key,
+            line.op,
+            &fp,
+            labels,
+            line.ts,
+            line.origin,
+            text,
+            scores,
+        );
         self.slots.push(Some(stored));
     }
 
@@ -394,6 +411,10 @@ impl Stored {
         self.origin
     }
 
+    pub(crate) fn scores(&self) -> Option<&super::Scores> {
+        self.scores.as_deref()
+    }
+
     pub(crate) fn op(&self) -> Op {
         if self.ignored { Op::Ignore } else { Op::Set }
     }
@@ -421,6 +442,7 @@ mod tests {
             ts: article as u64,
             origin: Origin::Typed,
             text: String::new(),
+            scores: None,
         }
     }
 

@@ -64,6 +64,7 @@ impl LabelStore {
                     events.push(event);
                 }
                 JournalLine::Boundary(event) => self.overrides.apply(&event),
+                JournalLine::Remark(event) => self.remarks.apply(&event),
             }
         }
         Ok(events)

@@ -11,6 +11,7 @@ use super::event::Event;
 use super::journal;
 use super::lock::{Lock, same_file};
 use super::overrides::BoundaryEvent;
+use super::remarks::RemarkEvent;
 
 /// The journal's writing end, held only with the lock.
 #[derive(Debug)]
@@ -68,17 +69,16 @@ impl Writer {
     /// again first. Refused without writing when the journal was removed, replaced or
     /// truncated by another process.
     pub(crate) fn append_all(&mut self, events: &[Event]) -> Result<(), StoreError> {
-        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
-        let mut line = Vec::with_capacity(text + 1);
-        for event in events {
-            journal::encode(event, &mut line);
-        }
-        self.append_encoded(line)
+        self.append_encoded(encode_all(events))
     }
 
-    /// Appends a boundary line and syncs it, as [`Writer::append_all`] does events.
-    pub(crate) fn append_boundary(&mut self, event: &BoundaryEvent) -> Result<(), StoreError> {
-        let mut line = Vec::with_capacity(256 + event.text.len());
+    /// Appends a boundary line (or a flag or note line) and syncs it, as
+    /// [`Writer::append_all`] does events.
+    pub(crate) fn append_boundary<E: serde::Serialize>(
+        &mut self,
+        event: &E,
+    ) -> Result<(), StoreError> {
+        let mut line = Vec::with_capacity(512);
         journal::encode(event, &mut line);
         self.append_encoded(line)
     }
@@ -145,13 +145,14 @@ impl Writer {
     pub(crate) fn compact<'a>(
         &mut self,
         boundaries: &[BoundaryEvent],
+        remarks: &[RemarkEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<(), StoreError> {
         // Renaming over a file another process put at the path would destroy it.
         self.check_still_ours()?;
         self.keep_torn_aside()?;
         crate::fault::crash_point("compact:torn-kept");
-        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, remarks, annotations)?;
         crate::fault::crash_point("compact:renamed");
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
@@ -165,6 +166,7 @@ impl Writer {
     pub(crate) fn recreate<'a>(
         &mut self,
         boundaries: &[BoundaryEvent],
+        remarks: &[RemarkEvent],
         annotations: impl Iterator<Item = Annotation<'a>>,
     ) -> Result<Option<PathBuf>, StoreError> {
         journal::create_folders_of(&self.real)?;
@@ -176,7 +178,7 @@ impl Writer {
         } else {
             journal::move_aside(&self.real)?
         };
-        let (file, len) = journal::write_compacted(&self.real, boundaries, annotations)?;
+        let (file, len) = journal::write_compacted(&self.real, boundaries, remarks, annotations)?;
         journal::sync_folder_of(&self.real)?;
         self.compacted(file, len);
         Ok(aside)
@@ -211,4 +213,42 @@ impl Writer {
         self.needs_newline = false;
         self.truncated = false;
     }
+}
+
+/// The events as journal lines. A big batch (an import) is encoded on every core, in order.
+fn encode_all(events: &[Event]) -> Vec<u8> {
+    const BIG: usize = 1 << 15;
+    let encode = |events: &[Event]| {
+        let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
+        let mut line = Vec::with_capacity(text + 1);
+        for event in events {
+            journal::encode(event, &mut line);
+        }
+        line
+    };
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || events.len() < BIG {
+        return encode(events);
+    }
+    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
+        let parts: Vec<_> = events
+            .chunks(events.len().div_ceil(threads))
+            .map(|part| scope.spawn(move || encode(part)))
+            .collect();
+        parts
+            .into_iter()
+            .map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let rest: usize = parts.iter().skip(1).map(Vec::len).sum();
+    let mut parts = parts.into_iter();
+    let mut line = parts.next().unwrap_or_default();
+    line.reserve(rest + 1);
+    for part in parts {
+        line.extend_from_slice(&part);
+    }
+    line
 }

@@ -15,6 +15,9 @@ use crate::atomic::AtomicFile;
 
 /// The position file that belongs to the label store at `store`.
 pub fn path_for(store: &Path) -> PathBuf {
+    if let Some(side) = crate::store::pg::side_file(store, "position.json") {
+        return side;
+    }
     let stem = store
         .file_stem()
         .map_or_else(|| "labels".into(), |s| s.to_string_lossy().into_owned());

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 
 use super::position;
 use crate::app::{Action, Position};
-use crate::store::{BoundaryChange, Decision, Store};
+use crate::store::{BoundaryChange, Decision, Remark, Store};
 
 /// How often an idle worker asks the store for others' decisions.
 const ARRIVALS_EVERY: Duration = Duration::from_millis(500);
@@ -32,6 +32,20 @@ enum Job {
     Recreate,
     /// Append a boundary override, then report `Saved(seq)` or `SaveFailed`.
     Boundary { seq: u64, change: BoundaryChange },
+    /// Append a flag or note, then report `Saved(seq)` or `SaveFailed`.
+    Remark { seq: u64, remark: Remark },
+}
+
+/// What waits for the session's first successful write: a session that only reads leaves
+/// nothing behind it.
+pub struct FirstWrite {
+    /// Writes the files that go beside a written store (its registry record, the schema
+    /// kept with it) and says what could not be written. Run on the worker, after the
+    /// first write, so no first frame waits for their syncs.
+    pub side_files: Box<dyn FnOnce() -> Vec<String> + Send>,
+    /// The store held the annotator's journal when the session opened: the position file
+    /// is written from the start, not only after a write.
+    pub store_existed: bool,
 }
 
 /// The handle the event loop keeps on the worker thread.
@@ -49,6 +63,21 @@ impl StoreWorker {
         annotator: String,
         reports: Sender<Action>,
     ) -> StoreWorker {
+        let first_write = FirstWrite {
+            side_files: Box::new(Vec::new),
+            store_existed: true,
+        };
+        StoreWorker::spawn_with(store, position_file, annotator, first_write, reports)
+    }
+
+    /// As [`StoreWorker::spawn`], with what the session's first write brings.
+    pub fn spawn_with(
+        store: Box<dyn Store>,
+        position_file: PathBuf,
+        annotator: String,
+        first_write: FirstWrite,
+        reports: Sender<Action>,
+    ) -> StoreWorker {
         let (jobs, queue) = channel();
         let thread = std::thread::Builder::new()
             .name("store".into())
@@ -56,9 +85,11 @@ impl StoreWorker {
                 work(
                     store,
                     &queue,
-                    &Places {
+                    &mut Places {
                         position_file,
                         annotator,
+                        written: first_write.store_existed,
+                        side_files: Some(first_write.side_files),
                     },
                     &reports,
                 )
@@ -79,6 +110,12 @@ impl StoreWorker {
     /// with the decisions.
     pub fn save_boundary(&self, seq: u64, change: BoundaryChange) {
         self.send(Job::Boundary { seq, change });
+    }
+
+    /// Queues a flag or note; it is reported back once synced (or failed), in order with
+    /// the decisions.
+    pub fn save_remark(&self, seq: u64, remark: Remark) {
+        self.send(Job::Remark { seq, remark });
     }
 
     /// Queues decisions to be written as one atomic step; each is reported back once the
@@ -129,12 +166,28 @@ impl Drop for StoreWorker {
 struct Places {
     position_file: PathBuf,
     annotator: String,
+    /// The store holds the annotator's journal: positions may be written beside it.
+    written: bool,
+    /// Run once, after the first write that succeeded.
+    side_files: Option<Box<dyn FnOnce() -> Vec<String> + Send>>,
+}
+
+impl Places {
+    /// Notes a write that succeeded: the first brings the side files.
+    fn wrote(&mut self, reports: &Sender<Action>) {
+        self.written = true;
+        if let Some(side_files) = self.side_files.take() {
+            for warning in side_files() {
+                let _ = reports.send(Action::Notice(warning));
+            }
+        }
+    }
 }
 
 fn work(
     mut store: Box<dyn Store>,
     queue: &Receiver<Job>,
-    places: &Places,
+    places: &mut Places,
     reports: &Sender<Action>,
 ) {
     let mut polled = Instant::now();
@@ -161,11 +214,14 @@ fn work(
     }
 }
 
-fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<Action>) {
+fn carry_out(store: &mut dyn Store, job: Job, places: &mut Places, reports: &Sender<Action>) {
     let report = match job {
         Job::SaveAll(saves) => {
             let (seqs, decisions): (Vec<u64>, Vec<Decision>) = saves.into_iter().unzip();
             let result = store.append_all(&decisions);
+            if result.is_ok() {
+                places.wrote(reports);
+            }
             for seq in seqs {
                 let report = match &result {
                     Ok(()) => Action::Saved(seq),
@@ -195,6 +251,14 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<
                 recreate: err.needs_recreate(),
             },
         },
+        Job::Remark { seq, remark } => match store.append_remark(&remark) {
+            Ok(()) => Action::Saved(seq),
+            Err(err) => Action::SaveFailed {
+                seq,
+                reason: err.to_string(),
+                recreate: err.needs_recreate(),
+            },
+        },
         Job::Recreate => match store.recreate() {
             Ok(kept) => Action::Recreated {
                 kept: kept.map(|path| path.display().to_string()),
@@ -203,6 +267,8 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<
                 reason: err.to_string(),
             },
         },
+        // A session that wrote nothing to a new store leaves no position file either.
+        Job::Position(_) if !places.written => return,
         Job::Position(mut position) => {
             position.ts = crate::store::now_ms();
             match position::write(&places.position_file, &places.annotator, position) {
@@ -211,6 +277,9 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &Places, reports: &Sender<
             }
         }
     };
+    if matches!(report, Action::Saved(_) | Action::Recreated { .. }) {
+        places.wrote(reports);
+    }
     // The loop has gone only when the session ended; nothing is waiting for the report then.
     let _ = reports.send(report);
 }

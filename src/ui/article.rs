@@ -9,6 +9,7 @@ use super::{colour, text_width, truncate};
 use crate::app::State;
 use crate::app::layout::{MARK_WIDTH, Part, sanitize};
 use crate::app::query::TextQuery;
+use crate::app::remark::shown_note;
 use crate::store::is_ignore;
 
 /// The style of the sentence under the cursor.
@@ -38,6 +39,17 @@ pub const OTHERS_DIFFER: (char, Style) = (
         .bg(Color::Yellow)
         .add_modifier(Modifier::BOLD),
 );
+/// Beside the mark of a sentence flagged for discussion (by the session's annotator, or by
+/// another while others' decisions are shown); it takes the place of [`BOUNDARY_CHANGED`].
+pub const FLAGGED: (char, Style) = (
+    '⚑',
+    Style::new()
+        .fg(Color::LightRed)
+        .add_modifier(Modifier::BOLD),
+);
+/// Beside the mark of a sentence with a note but no flag.
+pub const NOTED: (char, Style) = ('✎', Style::new().fg(Color::Cyan));
+
 /// The mark of a sentence with several labels: the first label's colour, then the second's.
 pub const SEVERAL: char = '▌';
 
@@ -67,7 +79,8 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         width,
         Style::new().add_modifier(Modifier::BOLD),
     );
-    let mut meta = format!("id: {}", sanitize(&article.id));
+    let mut meta = article_notes(state);
+    meta.push_str(&format!("id: {}", sanitize(&article.id)));
     for (key, value) in &article.meta {
         meta.push_str(&format!(" · {}: {}", sanitize(key), sanitize(value.trim())));
     }
@@ -75,6 +88,25 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     buf.set_stringn(header.x, header.y + 1, truncate(&meta, width), width, dim);
     rule(state, buf);
     text(state, buf);
+}
+
+/// The article's notes, each followed by ` · `: the session annotator's, and others' while
+/// their decisions are shown.
+fn article_notes(state: &State) -> String {
+    let mut notes = String::new();
+    if let Some(note) = state.article_note() {
+        notes.push_str(&format!("article note: {} · ", shown_note(note)));
+    }
+    if state.shows_others() {
+        for (who, note) in state.others_article_notes() {
+            notes.push_str(&format!(
+                "{}'s note: {} · ",
+                sanitize(who),
+                shown_note(note)
+            ));
+        }
+    }
+    notes
 }
 
 /// The line under the header, with how far down the text is when it does not all fit.
@@ -127,8 +159,12 @@ fn text(state: &State, buf: &mut Buffer) {
                     let mut bytes = [0u8; 4];
                     let symbol = symbol.encode_utf8(&mut bytes);
                     buf.set_stringn(x, y, symbol, room.min(usize::from(MARK_WIDTH)), style);
-                    if room > 1 && state.boundary_changed(i) {
-                        let (symbol, style) = BOUNDARY_CHANGED;
+                    let keys = (!state.colour()).then(|| several_keys(state, i)).flatten();
+                    let remark = remark_mark(state, i);
+                    if let Some(keys) = keys {
+                        buf.set_stringn(x, y, keys, room.min(usize::from(MARK_WIDTH)), style);
+                    } else if room > 1 && (remark.is_some() || state.boundary_changed(i)) {
+                        let (symbol, style) = remark.unwrap_or(BOUNDARY_CHANGED);
                         buf[(x + 1, y)].set_char(symbol).set_style(style);
                     }
                 }
@@ -158,6 +194,45 @@ fn highlight(buf: &mut Buffer, x: u16, y: u16, room: usize, text: &str, query: &
             let area = Rect::new(x + start as u16, y, (end - start) as u16, 1);
             buf.set_style(area, super::preview::MATCH);
         }
+    }
+}
+
+/// Without colour, the mark of a sentence with several labels: the keys of its first two
+/// labels (`+` for the second when there are more), as the two colours tell them apart in
+/// colour. It takes the cell the boundary-change mark uses.
+fn several_keys(state: &State, sentence: usize) -> Option<String> {
+    if mark(state, sentence).0 != SEVERAL {
+        return None;
+    }
+    let schema = state.schema();
+    let labels = state.annotation(sentence)?;
+    let keys: Vec<char> = labels
+        .iter()
+        .filter_map(|name| schema.index_of(name))
+        .map(|i| schema.labels[i].key)
+        .collect();
+    let second = if keys.len() > 2 { '+' } else { keys[1] };
+    Some(format!("{}{second}", keys[0]))
+}
+
+/// The mark of a flagged or noted sentence: the session annotator's, or while others'
+/// decisions are shown, anyone's.
+fn remark_mark(state: &State, sentence: usize) -> Option<(char, Style)> {
+    let mut remarks: Vec<_> = state.remark_on(sentence).into_iter().collect();
+    if state.shows_others() {
+        remarks.extend(
+            state
+                .others_remarks_on(sentence)
+                .into_iter()
+                .map(|(_, r)| r),
+        );
+    }
+    if remarks.iter().any(|r| r.flagged) {
+        Some(FLAGGED)
+    } else if remarks.iter().any(|r| r.note.is_some()) {
+        Some(NOTED)
+    } else {
+        None
     }
 }
 

@@ -5,7 +5,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::{Block, Clear, Widget};
 
-use super::{chip_style, rect, text_width, truncate};
+use super::{chip_style, rect, scroll_footer, truncate};
 use crate::app::guidelines::GuidelineLine;
 use crate::app::{Mode, State};
 
@@ -18,19 +18,13 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let rows = state.guidelines_rows();
     let top = top.min(state.guidelines_last_top());
     Clear.render(popup, buf);
-    let footer = if lines.len() <= rows {
-        " any key closes ".to_owned()
-    } else {
-        let last = (top + rows).min(lines.len());
-        let place = format!("{}–{last} of {}", top + 1, lines.len());
-        let full = state
-            .help_scroll_keys()
-            .map(|keys| format!(" {place} · {keys} scroll · other keys close "));
-        match full {
-            Some(full) if text_width(&full) + 2 <= popup.width => full,
-            _ => format!(" {place} "),
-        }
-    };
+    let footer = scroll_footer(
+        state,
+        popup.width,
+        (top, rows, lines.len()),
+        "any key closes",
+        "other keys close",
+    );
     let block = Block::bordered()
         .title(" Guidelines ")
         .title_bottom(footer)

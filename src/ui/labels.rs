@@ -4,9 +4,10 @@
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier, Style};
 
-use super::{colour, rect, text_width, thousands, truncate};
+use super::{colour, rect, suggestion, text_width, thousands, truncate};
 use crate::app::State;
 use crate::app::layout::{sanitize, word_wrap};
+use crate::app::remark::shown_note;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 
@@ -31,11 +32,38 @@ fn current_decision(state: &State) -> (String, Style) {
         Some(labels) if crate::store::is_ignore(labels) => ("ignored".to_owned(), Style::new()),
         Some(labels) => (labels.join(", "), Style::new().add_modifier(Modifier::BOLD)),
     };
+    let text = format!("{text}{}", remark_words(state, sentence));
     if unsaved {
         let red = Style::new().fg(Color::Red).add_modifier(Modifier::BOLD);
         return (format!("{text} (NOT SAVED)"), red);
     }
     (text, style)
+}
+
+/// The flag and note of the current sentence, after its decision: ` · flagged · note: …`,
+/// and others' (`bob flagged`, `bob's note: …`) while their decisions are shown.
+fn remark_words(state: &State, sentence: usize) -> String {
+    let mut words = String::new();
+    if let Some(remark) = state.remark_on(sentence) {
+        if remark.flagged {
+            words.push_str(" · ⚑ flagged");
+        }
+        if let Some(note) = &remark.note {
+            words.push_str(&format!(" · note: {}", shown_note(note)));
+        }
+    }
+    if state.shows_others() {
+        for (who, remark) in state.others_remarks_on(sentence) {
+            let who = sanitize(who);
+            if remark.flagged {
+                words.push_str(&format!(" · ⚑ {who} flagged"));
+            }
+            if let Some(note) = &remark.note {
+                words.push_str(&format!(" · {who}'s note: {}", shown_note(note)));
+            }
+        }
+    }
+    words
 }
 
 /// The other annotators' decisions on the current sentence, one `name: labels` each; empty
@@ -65,7 +93,10 @@ fn check(state: &State, label: usize) -> &'static str {
     let name = &state.schema().labels[label].name;
     match state.annotation(state.cursor().sentence) {
         Some(labels) if labels.contains(name) => "[x]",
-        _ => "[ ]",
+        Some(_) => "[ ]",
+        // Pre-selected from the suggestion, not decided: Enter would decide it.
+        None if state.preselected().is_some_and(|p| p.contains(name)) => "[+]",
+        None => "[ ]",
     }
 }
 
@@ -87,11 +118,14 @@ fn below(state: &State, buf: &mut Buffer) {
     }
     let (decision, style) = current_decision(state);
     let others = others_decisions(state);
-    let title = if others.is_empty() {
+    let mut title = if others.is_empty() {
         format!(" this sentence: {decision} ")
     } else {
         format!(" this sentence: {decision} · {} ", others.join(" · "))
     };
+    if let Some(model) = suggestion::summary(state) {
+        title.push_str(&format!("· {model} "));
+    }
     buf.set_stringn(
         area.x + 1,
         area.y,
@@ -132,6 +166,15 @@ fn below(state: &State, buf: &mut Buffer) {
             &format!("{here:>4} /{:>6}  ", thousands(all)),
             Style::new(),
         );
+        if let Some(scores) = state.suggestion() {
+            let style = if scores.suggested.contains(&i) {
+                Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD)
+            } else {
+                Style::new().fg(Color::Cyan)
+            };
+            put(&mut x, &suggestion::cell(scores, i), style);
+            put(&mut x, " ", Style::new());
+        }
         let room = usize::from(end.saturating_sub(x));
         put(&mut x, &truncate(&sanitize(&label.guideline), room), DIM);
     }
@@ -231,6 +274,30 @@ fn side(state: &State, buf: &mut Buffer) {
     for other in others {
         for line in wrap(&other, width, 2) {
             row(buf, &mut y, &line, Style::new().fg(Color::Yellow), "");
+        }
+    }
+    let Some(model) = suggestion::summary(state) else {
+        return;
+    };
+    y += 1;
+    for line in wrap(&model, width.saturating_sub(1), 2) {
+        row(buf, &mut y, &line, Style::new().fg(Color::Cyan), "");
+    }
+    if let Some(scores) = state.suggestion() {
+        for (i, label) in state.schema().labels.iter().enumerate() {
+            let right = format!(
+                "{} {:>7}{}",
+                suggestion::bar(scores.scores[i]),
+                suggestion::percent(scores.scores[i]),
+                suggestion::source_mark(scores.sources[i])
+            );
+            let mark = if scores.suggested.contains(&i) {
+                "→ "
+            } else {
+                "  "
+            };
+            let left = format!("{mark}{}", sanitize(&label.name));
+            row(buf, &mut y, &left, Style::new().fg(Color::Cyan), &right);
         }
     }
 }

@@ -3,17 +3,21 @@
 //! The view only reads the state: `impl Widget for &State` draws into a buffer and never
 //! decides anything, so whole screens can be snapshot-tested.
 
+mod adjudication;
 mod article;
 pub mod bar;
 mod goto;
 mod guidelines;
 mod help;
 mod labels;
+mod metadata;
+mod note;
 mod picker;
 mod preview;
 mod review;
 mod stats_panel;
 mod status;
+mod suggestion;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -40,6 +44,28 @@ impl Widget for &State {
         if active != self.view_panel() {
             draw(active, self, buf);
         }
+        if !self.colour() {
+            monochrome(area, buf);
+        }
+    }
+}
+
+/// Takes every colour off the screen, keeping what it told apart: a cell drawn on a
+/// background colour (a label chip, the status bar, a search match) is drawn reversed
+/// against its surroundings instead. No colour is then ever sent, so no colour reset can
+/// undo an attribute: `NO_COLOR` makes crossterm send an empty colour sequence (`ESC [ ; m`),
+/// which terminals read as "reset every attribute".
+fn monochrome(area: Rect, buf: &mut Buffer) {
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            let cell = &mut buf[(x, y)];
+            if cell.bg != Color::Reset {
+                cell.modifier.toggle(Modifier::REVERSED);
+            }
+            cell.fg = Color::Reset;
+            cell.bg = Color::Reset;
+            cell.underline_color = Color::Reset;
+        }
     }
 }
 
@@ -56,6 +82,9 @@ fn draw(panel: PanelId, state: &State, buf: &mut Buffer) {
         PanelId::Help => help::render(state, buf),
         PanelId::Guidelines => guidelines::render(state, buf),
         PanelId::GoTo => goto::render(state, buf),
+        PanelId::Adjudicate => adjudication::render(state, buf),
+        PanelId::Metadata => metadata::render(state, buf),
+        PanelId::Note => note::render(state, buf),
     }
 }
 
@@ -198,6 +227,30 @@ fn thousands(n: usize) -> String {
         out.push(c);
     }
     out
+}
+
+/// The bottom border of a scrolling overlay showing `rows` of `total` lines from `top`:
+/// `fits` when all show, else which lines show, with the scroll keys and `scrolls` when
+/// that fits in `width` cells.
+fn scroll_footer(
+    state: &State,
+    width: u16,
+    (top, rows, total): (usize, usize, usize),
+    fits: &str,
+    scrolls: &str,
+) -> String {
+    if total <= rows {
+        return format!(" {fits} ");
+    }
+    let last = (top + rows).min(total);
+    let place = format!("{}–{last} of {total}", top + 1);
+    let full = state
+        .help_scroll_keys()
+        .map(|keys| format!(" {place} · {keys} scroll · {scrolls} "));
+    match full {
+        Some(full) if text_width(&full) + 2 <= width => full,
+        _ => format!(" {place} "),
+    }
 }
 
 #[cfg(test)]

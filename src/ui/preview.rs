@@ -13,6 +13,7 @@ use super::truncate;
 use crate::app::State;
 use crate::app::layout::{display_width, sanitize};
 use crate::app::preview::Preview;
+use crate::app::remark::shown_note;
 
 const DIM: Style = Style::new().fg(Color::DarkGray);
 /// A text-filter match: reversed and underlined as well as coloured, so it shows without
@@ -41,7 +42,19 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let (x, width) = (area.x + 1, area.width.saturating_sub(2));
     rule(&preview, buf, area.x, area.y, area.width);
     annotators(state, &preview, buf, x, area.y + 1, width);
-    let rows = usize::from(area.height - 2);
+    let notes = remark_line(state);
+    let noted = u16::from(notes.is_some() && area.height > 3);
+    if let (Some(notes), 1) = (&notes, noted) {
+        let style = Style::new().fg(Color::LightRed);
+        buf.set_stringn(
+            x,
+            area.y + 2,
+            truncate(notes, usize::from(width)),
+            usize::from(width),
+            style,
+        );
+    }
+    let rows = usize::from(area.height - 2 - noted);
     let w = usize::from(width);
     let sentence = wrap(preview.sentence, &preview.matches, w, rows + 1);
     let shown = sentence.len().min(rows);
@@ -58,7 +71,7 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
     let mut take_before = before.len().min(rest / 2);
     let take_after = after.len().min(rest - take_before);
     take_before = before.len().min(rest - take_after);
-    let mut y = area.y + 2;
+    let mut y = area.y + 2 + noted;
     for line in &before[before.len() - take_before..] {
         draw_line(buf, x, y, width, line, DIM);
         y += 1;
@@ -74,6 +87,34 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         draw_line(buf, x, y, width, line, DIM);
         y += 1;
     }
+}
+
+/// The flags and notes on the selected row's sentence and its article, every annotator's:
+/// `⚑ alice · alice's note: … · bob's article note: …`; `None` when there are none.
+fn remark_line(state: &State) -> Option<String> {
+    let review = state.review();
+    let id = review.selected_id()?;
+    let entry = review.entry(id);
+    let article = review.article_id(id, state.articles());
+    let remarks = state.remarks();
+    let mut parts = Vec::new();
+    for (who, r) in remarks.on_sentence(article, entry.start, entry.end) {
+        let who = sanitize(who);
+        if r.flagged {
+            parts.push(format!("⚑ {who}"));
+        }
+        if let Some(note) = &r.note {
+            parts.push(format!("{who}'s note: {}", shown_note(note)));
+        }
+    }
+    for (who, note) in remarks.article_notes(article) {
+        parts.push(format!(
+            "{}'s article note: {}",
+            sanitize(who),
+            shown_note(note)
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join(" · "))
 }
 
 /// The rule at the top: `─ Title · id · sentence 4 ───`.

@@ -90,6 +90,9 @@ fn header(state: &State, buf: &mut Buffer) {
     if filter.disagreements {
         parts.push("disagreements only".to_owned());
     }
+    if filter.flagged {
+        parts.push("flagged only".to_owned());
+    }
     let line = if parts.is_empty() {
         format!(
             "filter: none · {} label · {} annotator · {} orphaned · {} text",
@@ -198,6 +201,27 @@ fn rows(state: &State, buf: &mut Buffer) {
     }
 }
 
+/// The marker of a row whose sentence an annotator flagged or noted; blank otherwise.
+fn remark_marker(state: &State, id: u32) -> (char, Style) {
+    let review = state.review();
+    let entry = review.entry(id);
+    let article = review.article_id(id, state.articles());
+    let mut remarks = state
+        .remarks()
+        .on_sentence(article, entry.start, entry.end)
+        .map(|(_, r)| r);
+    let (mut flagged, mut noted) = (false, false);
+    for r in remarks.by_ref() {
+        flagged |= r.flagged;
+        noted |= r.note.is_some();
+    }
+    match (flagged, noted) {
+        (true, _) => super::article::FLAGGED,
+        (false, true) => super::article::NOTED,
+        _ => (' ', Style::new()),
+    }
+}
+
 fn row_line(state: &State, buf: &mut Buffer, y: u16, id: u32, selected: bool, c: &Columns) {
     let review = state.review();
     let entry = review.entry(id);
@@ -211,7 +235,7 @@ fn row_line(state: &State, buf: &mut Buffer, y: u16, id: u32, selected: bool, c:
     } else if !matches {
         EDITED_OUT
     } else {
-        (' ', Style::new())
+        remark_marker(state, id)
     };
     let mut bytes = [0u8; 4];
     buf.set_stringn(

@@ -104,6 +104,11 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         let line = agreement_line(agreement);
         text(buf, &mut y, &line, Style::new());
     }
+    if state.has_model() && y + bottom_rows + 1 < bottom {
+        for line in model_lines(state) {
+            text(buf, &mut y, &line, Style::new());
+        }
+    }
     y += 1;
     text(buf, &mut y, "Annotators", BOLD);
     let room = usize::from(bottom.saturating_sub(y + bottom_rows));
@@ -151,6 +156,51 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
         Style::new(),
     );
     progress(state, buf, x, y, width);
+}
+
+/// The model: per label the examples it learned from (`+` positive, `-` negative) and
+/// whether it still scores from patterns; then the session's accepted suggestions.
+fn model_lines(state: &State) -> [String; 2] {
+    let learned = match state.model_learned() {
+        None => "Model: training…".to_owned(),
+        Some(learned) => {
+            let labels: Vec<String> = state
+                .schema()
+                .labels
+                .iter()
+                .zip(&learned.counts)
+                .map(|(label, &(pos, neg))| {
+                    let ready =
+                        pos >= crate::model::MIN_EXAMPLES && neg >= crate::model::MIN_EXAMPLES;
+                    let how = if ready {
+                        ""
+                    } else if label.patterns.is_empty() {
+                        " (not yet)"
+                    } else {
+                        " (patterns)"
+                    };
+                    format!("{} {pos}+/{neg}-{how}", sanitize(&label.name))
+                })
+                .collect();
+            format!("Model: {}", labels.join(" · "))
+        }
+    };
+    let tally = state.tally();
+    let share = match tally.decided {
+        0 => "no decisions yet".to_owned(),
+        n => format!(
+            "{} of {n} ({:.0}%)",
+            tally.accepted,
+            100.0 * tally.accepted as f64 / n as f64
+        ),
+    };
+    [
+        learned,
+        format!(
+            "Suggestions accepted this session: {share} · changed: {}",
+            tally.changed
+        ),
+    ]
 }
 
 /// The session annotator's progress over the corpus, and the orphans.

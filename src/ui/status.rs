@@ -68,6 +68,19 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             };
             format!("review · row {}/{}", thousands(row), thousands(rows))
         }
+        View::Adjudicate => {
+            let view = state.adjudication();
+            let rows = view.rows().len();
+            let row = if rows == 0 { 0 } else { view.selected() + 1 };
+            let (done, all) = view.progress();
+            format!(
+                "row {}/{} · {} of {} adjudicated",
+                thousands(row),
+                thousands(rows),
+                thousands(done),
+                thousands(all)
+            )
+        }
     };
     let help = " ? help ";
     let annotator = sanitize(state.annotator());

@@ -75,6 +75,9 @@ pub fn run(state: &mut State, actions: impl IntoIterator<Item = Action>) -> Vec<
                         update(state, Action::Saved(*seq));
                     }
                 }
+                Effect::SaveRemark { seq, .. } => {
+                    update(state, Action::Saved(*seq));
+                }
                 _ => {}
             }
         }

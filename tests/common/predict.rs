@@ -68,8 +68,9 @@ pub fn apply(model: &mut Model, event: &Event) {
         Op::Set => model.insert(key, event.labels.clone()),
         Op::Ignore => model.insert(key, vec![stance::store::IGNORE.to_owned()]),
         Op::Clear => model.remove(&key),
-        // Boundary lines change no annotation.
+        // Boundary, flag and note lines change no annotation.
         Op::Split | Op::Merge | Op::Restore => None,
+        Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => None,
     };
 }
 

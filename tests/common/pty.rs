@@ -307,11 +307,13 @@ impl Drop for Terminal {
     }
 }
 
-/// The journal's events, one JSON value per line.
+/// The journal's events, one JSON value per line; a last line still being written (no
+/// newline yet) is left out, so a test may read the journal while a session writes it.
 pub fn journal(path: &Path) -> Vec<serde_json::Value> {
     std::fs::read_to_string(path)
         .unwrap_or_default()
-        .lines()
+        .split_inclusive('\n')
+        .filter_map(|l| l.strip_suffix('\n'))
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("journal line is JSON"))
         .collect()

@@ -31,6 +31,8 @@ pub struct Filter {
     pub orphaned: bool,
     /// Only sentences on which two annotators' labels differ.
     pub disagreements: bool,
+    /// Only sentences that an annotator flagged for discussion.
+    pub flagged: bool,
 }
 
 impl Filter {
@@ -50,6 +52,8 @@ pub struct ReviewList {
     edited_out: usize,
     selected: usize,
     scroll: usize,
+    /// The flagged sentences, (article id, start, end), as they were when the filter was set.
+    pub(in crate::app) flagged: std::collections::HashSet<(String, usize, usize)>,
 }
 
 /// The review list as the view and the tests read it: the rows, and the entries they show.

@@ -22,6 +22,10 @@ impl ReviewList {
         let filter = &self.filter;
         (!filter.orphaned || entry.orphan.is_some())
             && (!filter.disagreements || model.disputed(id))
+            && (!filter.flagged || {
+                let article = model.article_id(id, articles).to_owned();
+                self.flagged.contains(&(article, entry.start, entry.end))
+            })
             && filter.annotator.is_none_or(|a| a == entry.annotator)
             && match filter.label {
                 LabelFilter::Any => true,

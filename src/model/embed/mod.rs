@@ -4,6 +4,7 @@
 //! L2 normalisation, truncation at `sentence_bert_config.json`'s `max_seq_length`. Nothing is
 //! ever downloaded.
 
+pub mod bert;
 pub mod cache;
 pub mod features;
 pub mod setup;
@@ -13,10 +14,10 @@ use std::path::{Path, PathBuf};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
-use candle_transformers::models::bert::{BertModel, Config};
 use serde::Deserialize;
 use tokenizers::{Tokenizer, TruncationParams};
 
+use self::bert::{Bert, Config};
 use crate::escape;
 use crate::hash::fmix64;
 
@@ -55,7 +56,7 @@ fn fail(path: &Path, reason: impl fmt::Display) -> LoadError {
 
 /// A loaded sentence encoder; shareable between threads (inference takes `&self`).
 pub struct SentenceEncoder {
-    model: BertModel,
+    model: Bert,
     tokenizer: Tokenizer,
     dimension: usize,
     max_seq_length: usize,
@@ -192,6 +193,19 @@ impl SentenceEncoder {
         }
         let config: Config =
             serde_json::from_slice(&config_bytes).map_err(|e| fail(&config_path, e))?;
+        if config.num_attention_heads == 0
+            || !config
+                .hidden_size
+                .is_multiple_of(config.num_attention_heads)
+        {
+            return Err(fail(
+                &config_path,
+                format!(
+                    "hidden_size {} is not a multiple of num_attention_heads {}",
+                    config.hidden_size, config.num_attention_heads
+                ),
+            ));
+        }
         if pooling.word_embedding_dimension != config.hidden_size {
             return Err(fail(
                 &pooling_path,
@@ -233,7 +247,7 @@ impl SentenceEncoder {
             .map_err(|e| fail(&weights_path, e))?;
         drop(weights);
         let vb = VarBuilder::from_tensors(tensors, DType::F32, &Device::Cpu);
-        let model = BertModel::load(vb, &config).map_err(|e| {
+        let model = Bert::load(vb, &config).map_err(|e| {
             fail(
                 &weights_path,
                 format!("does not hold the BERT that config.json describes: {e}"),
@@ -308,8 +322,7 @@ impl SentenceEncoder {
         let shape = (rows.len(), width);
         let ids = Tensor::from_vec(ids, shape, &Device::Cpu)?;
         let mask = Tensor::from_vec(mask, shape, &Device::Cpu)?;
-        let types = ids.zeros_like()?;
-        let hidden = self.model.forward(&ids, &types, Some(&mask))?;
+        let hidden = self.model.forward(&ids, &mask)?;
         let mask = mask.to_dtype(DType::F32)?.unsqueeze(2)?;
         let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
         let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;

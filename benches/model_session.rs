@@ -49,6 +49,7 @@ fn input() -> ModelInput {
         events,
         hidden: HashSet::new(),
         rank: false,
+        encoder: None,
     }
 }
 
@@ -69,6 +70,7 @@ fn first_suggestion(c: &mut Criterion) {
                     events: template.events.clone(),
                     hidden: HashSet::new(),
                     rank: false,
+                    encoder: None,
                 },
                 |input| {
                     let (tx, rx) = channel();

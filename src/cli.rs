@@ -178,6 +178,10 @@ pub struct AnnotateArgs {
     /// the model is least sure of (`uncertain`), across the corpus.
     #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus)]
     pub order: SuggestOrder,
+    /// A sentence-transformers model folder (BERT family): suggestions come from a model
+    /// over its sentence embeddings. Default: `encoder` in config.toml, else none.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// `--overlap K`: a whole number of annotators, at least 1.
@@ -308,6 +312,10 @@ pub struct ExportArgs {
     /// annotations (annotator `suggestion`).
     #[arg(long, conflicts_with_all = ["include_unlabeled", "annotator"])]
     pub suggested: bool,
+    /// With --suggested: a sentence-transformers model folder whose embeddings the model
+    /// reads. Default: `encoder` in config.toml, else none.
+    #[arg(long, value_name = "DIR", requires = "suggested")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// Options of `stance segment`.
@@ -443,7 +451,8 @@ pub struct SuggestArgs {
     #[arg(long, requires = "eval")]
     pub curve: bool,
     /// A sentence-transformers model folder (BERT family): the model reads its sentence
-    /// embeddings beside the n-grams. Embeddings are cached beside the store.
+    /// embeddings beside the n-grams. Embeddings are cached beside the store. Default:
+    /// `encoder` in config.toml, else none.
     #[arg(long, value_name = "DIR")]
     pub encoder: Option<PathBuf>,
 }

@@ -44,7 +44,8 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
             escape::quote(name)
         );
     }
-    let features = match &args.encoder {
+    let encoder = crate::commands::encoder_option::folder(args.encoder.as_deref())?;
+    let features = match &encoder {
         Some(dir) => Some(embed_needed(
             args,
             dir,
@@ -336,6 +337,7 @@ impl<'s> Table<'s> {
                 Source::Model => ' ',
                 Source::Patterns => 'p',
                 Source::Nothing => '-',
+                Source::Ngrams => 'n',
             };
             write!(out, " {:>9.0}%{mark}", score * 100.0)?;
         }

@@ -56,6 +56,9 @@ pub enum Source {
     Patterns,
     /// Neither: not enough examples and no patterns; the score is 0 and never suggested.
     Nothing,
+    /// The n-gram classifier, in a session with an encoder that has not yet embedded the
+    /// sentence (or the sentences it trains from).
+    Ngrams,
 }
 
 /// The model's view of one sentence.

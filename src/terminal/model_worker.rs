@@ -17,6 +17,7 @@ use crate::app::assist::{Learned, Scored};
 use crate::app::state::SentenceKey;
 use crate::corpus::Article;
 use crate::model::Model;
+use crate::model::embed::session::{self, EncoderInput, SessionEncoder};
 use crate::model::examples::settle;
 use crate::schema::Schema;
 use crate::store::{Event, Op, Overrides, is_ignore};
@@ -37,6 +38,9 @@ pub struct ModelInput {
     /// Rank every sentence of the corpus by uncertainty, after training and after each
     /// decision learned (`--order uncertain`).
     pub rank: bool,
+    /// The sentence encoder (`--encoder`): suggestions come from the model over its
+    /// embeddings once every annotated sentence has one.
+    pub encoder: Option<EncoderInput>,
 }
 
 enum Job {
@@ -93,6 +97,11 @@ impl ModelWorker {
 
 /// Trains the model from `input` as `stance suggest` does.
 pub fn train(input: &ModelInput) -> Model {
+    Model::train(&input.schema, &examples(input))
+}
+
+/// The examples `stance suggest` trains from, for the same store and corpus.
+fn examples(input: &ModelInput) -> Vec<crate::model::Example> {
     let annotations = input.events.iter().map(crate::store::Annotation::from);
     let settled = settle(
         &input.articles,
@@ -101,11 +110,22 @@ pub fn train(input: &ModelInput) -> Model {
         &input.schema,
         |id| input.hidden.contains(id),
     );
-    Model::train(&input.schema, &settled.examples)
+    settled.examples
 }
 
-fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
+fn work(mut input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
     let mut model = train(&input);
+    let mut encoder = input.encoder.take().map(|e| {
+        let examples = examples(&input);
+        SessionEncoder::new(
+            e,
+            &input.schema,
+            examples,
+            Arc::clone(&input.articles),
+            input.boundaries.clone(),
+        )
+    });
+    let mut last: Option<(SentenceKey, String)> = None;
     let schema = input.schema;
     let (articles, boundaries, rank) = (input.articles, input.boundaries, input.rank);
     drop(input.events);
@@ -131,6 +151,21 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
             }
         }
         let mut waiting = std::mem::take(&mut early);
+        if waiting.is_empty()
+            && let Some(encoder) = &mut encoder
+        {
+            match session::embed_while_idle(encoder, queue, last.as_ref()) {
+                session::Idle::Job(job) => waiting.push(job),
+                session::Idle::Rescored(scored) => {
+                    if reports.send(Action::Suggested(scored)).is_err() {
+                        return;
+                    }
+                    continue;
+                }
+                session::Idle::Done => {}
+                session::Idle::Closed => return,
+            }
+        }
         if waiting.is_empty() {
             match queue.recv() {
                 Ok(job) => waiting.push(job),
@@ -154,6 +189,9 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
                     };
                     labels.sort_unstable();
                     model.update(&text, &labels);
+                    if let Some(encoder) = &mut encoder {
+                        encoder.learn(&text, &labels);
+                    }
                     taught = true;
                 }
                 Job::Score { key, text } => newest = Some((key, text)),
@@ -164,7 +202,8 @@ fn work(input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
         }
         stale |= taught && rank;
         if let Some((key, text)) = newest {
-            let suggestion = model.suggest(&text);
+            let suggestion = session::score(&mut model, encoder.as_mut(), key, &text);
+            last = Some((key, text));
             if reports
                 .send(Action::Suggested(Scored { key, suggestion }))
                 .is_err()

@@ -122,6 +122,32 @@ impl Cache {
         &self.entries
     }
 
+    /// Every embedding, by sentence fingerprint, moved out of the cache (which keeps
+    /// appending to its file: see [`Cache::write`]).
+    pub fn take_entries(&mut self) -> HashMap<u64, Vec<f32>> {
+        std::mem::take(&mut self.entries)
+    }
+
+    /// Appends the embeddings of `fresh` (sentence text and embedding) to the file without
+    /// keeping them in memory: the caller keeps them.
+    pub fn write(&self, fresh: &[(&str, &[f32])]) -> io::Result<()> {
+        let mut bytes = Vec::with_capacity(fresh.len() * self.record_len());
+        for (text, embedding) in fresh {
+            self.record(fingerprint_u64(text), embedding, &mut bytes);
+        }
+        self.append(&bytes)
+    }
+
+    fn record(&self, fp: u64, embedding: &[f32], bytes: &mut Vec<u8>) {
+        let start = bytes.len();
+        bytes.extend_from_slice(&fp.to_le_bytes());
+        for v in embedding {
+            bytes.extend_from_slice(&v.to_le_bytes());
+        }
+        let check = checksum(fp, &bytes[start + 8..]);
+        bytes.extend_from_slice(&check.to_le_bytes());
+    }
+
     /// Embeds the sentences of `texts` that have no embedding yet (each once) and appends
     /// them to the file; returns how many were embedded.
     pub fn fill<'t>(
@@ -143,14 +169,7 @@ impl Cache {
         let embeddings = encoder.embed(&missing)?;
         let mut bytes = Vec::with_capacity(missing.len() * self.record_len());
         for (text, embedding) in missing.iter().zip(&embeddings) {
-            let fp = fingerprint_u64(text);
-            let start = bytes.len();
-            bytes.extend_from_slice(&fp.to_le_bytes());
-            for v in embedding {
-                bytes.extend_from_slice(&v.to_le_bytes());
-            }
-            let check = checksum(fp, &bytes[start + 8..]);
-            bytes.extend_from_slice(&check.to_le_bytes());
+            self.record(fingerprint_u64(text), embedding, &mut bytes);
         }
         for (text, embedding) in missing.iter().zip(embeddings) {
             self.entries.insert(fingerprint_u64(text), embedding);

@@ -3,17 +3,18 @@
 //! [`Embedded::scale`]), then optionally the n-gram features shifted past it.
 
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 
 use crate::hash::fingerprint_u64;
 use crate::model::encoder::{Encoder, Feature, HashedNgrams};
 
 /// Looks each sentence's embedding up by fingerprint; the embeddings are computed beforehand
-/// (see [`super::cache::Cache::fill`]). A sentence without one gets only the n-gram features
-/// (or only the bias), so the model never waits for the encoder.
+/// (see [`super::cache::Cache::fill`]) and may keep arriving while the model runs (the
+/// session's worker adds them with [`Embedded::insert`]). A sentence without one gets only
+/// the n-gram features (or only the bias), so the model never waits for the encoder.
 #[derive(Clone)]
 pub struct Embedded {
-    table: Arc<HashMap<u64, Vec<f32>>>,
+    table: Arc<RwLock<HashMap<u64, Vec<f32>>>>,
     dimension: usize,
     scale: f32,
     ngrams: Option<HashedNgrams>,
@@ -23,13 +24,13 @@ impl Embedded {
     /// Features from `table` (embeddings of `dimension` values by sentence fingerprint),
     /// scaled by `scale`, followed by `ngrams` when given.
     pub fn new(
-        table: Arc<HashMap<u64, Vec<f32>>>,
+        table: HashMap<u64, Vec<f32>>,
         dimension: usize,
         scale: f32,
         ngrams: Option<HashedNgrams>,
     ) -> Embedded {
         Embedded {
-            table,
+            table: Arc::new(RwLock::new(table)),
             dimension,
             scale,
             ngrams,
@@ -43,7 +44,30 @@ impl Embedded {
 
     /// True when `text` has an embedding.
     pub fn has(&self, text: &str) -> bool {
-        self.table.contains_key(&fingerprint_u64(text))
+        self.read().contains_key(&fingerprint_u64(text))
+    }
+
+    /// Gives `text` its embedding, for this value and every clone of it.
+    pub fn insert(&self, text: &str, embedding: Vec<f32>) {
+        self.table
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(fingerprint_u64(text), embedding);
+    }
+
+    /// Sentences with an embedding.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// True when no sentence has an embedding yet.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, HashMap<u64, Vec<f32>>> {
+        // A writer that panicked left whole entries: each insert is one map operation.
+        self.table.read().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -58,7 +82,7 @@ impl Encoder for Embedded {
             index: 0,
             value: 1.0,
         });
-        if let Some(embedding) = self.table.get(&fingerprint_u64(text)) {
+        if let Some(embedding) = self.read().get(&fingerprint_u64(text)) {
             out.extend(embedding.iter().enumerate().map(|(i, &v)| Feature {
                 index: 1 + i as u32,
                 value: v * self.scale,
@@ -85,7 +109,6 @@ mod tests {
     fn features_are_bias_embedding_then_shifted_ngrams() {
         let mut table = HashMap::new();
         table.insert(fingerprint_u64("known"), vec![0.6, 0.8]);
-        let table = Arc::new(table);
         let alone = Embedded::new(table.clone(), 2, 2.0, None);
         let mut out = Vec::new();
         alone.features("known", &mut out);
@@ -95,6 +118,13 @@ mod tests {
         alone.features("unknown", &mut out);
         assert_eq!(out.len(), 1, "only the bias without an embedding");
         assert!(alone.has("known") && !alone.has("unknown"));
+        alone.clone().insert("unknown", vec![1.0, 0.0]);
+        alone.features("unknown", &mut out);
+        assert_eq!(
+            out.len(),
+            3,
+            "an embedding inserted in a clone is seen by all"
+        );
         let both = Embedded::new(table, 2, 1.0, Some(HashedNgrams::new(10)));
         both.features("known", &mut out);
         assert_eq!(both.dimension(), 3 + 1024);

@@ -7,6 +7,7 @@
 pub mod bert;
 pub mod cache;
 pub mod features;
+pub mod session;
 pub mod setup;
 
 use std::fmt;

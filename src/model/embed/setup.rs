@@ -2,7 +2,6 @@
 //! the run needs that the cache beside the store lacks, and hand the model the features.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use super::SentenceEncoder;
 use super::cache::{self, Cache};
@@ -38,9 +37,8 @@ pub fn prepare<'t>(
         );
     }
     let embedded = cache.fill(&encoder, texts)?;
-    let table = Arc::new(cache.entries().clone());
     let features = Embedded::new(
-        table,
+        cache.take_entries(),
         encoder.dimension(),
         SCALE,
         Some(HashedNgrams::new(NGRAM_BITS)),

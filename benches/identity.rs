@@ -1,14 +1,16 @@
 //! What recognising a corpus adds to opening it (the 50 MB synthetic wire CSV, 21,417
 //! articles): the article digests `corpus::open` makes, and the store choice of a corpus
 //! whose own store is missing (moved), which reads every store record of the data folder;
-//! the session store's open, and the record a session writes after its first write.
+//! the session store's open, and the record a session writes after its first write; and the
+//! re-attachment of a 10,000-annotation store of which 1,000 annotations name article ids
+//! that are gone (found again by their sentence fingerprint), as every session's open does.
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use stance::corpus::{self, CorpusSpec, content_digest};
+use stance::corpus::{self, CorpusSpec, content_digests};
 use stance::store::registry;
 
 fn identity(c: &mut Criterion) {
@@ -56,12 +58,7 @@ fn identity(c: &mut Criterion) {
     let mut group = c.benchmark_group("identity");
     group.sample_size(20);
     group.bench_function("digests_21417_articles", |b| {
-        b.iter(|| {
-            black_box(&opened.articles)
-                .iter()
-                .map(|a| content_digest(&a.text))
-                .collect::<Vec<u64>>()
-        })
+        b.iter(|| content_digests(black_box(&opened.articles)))
     });
     group.bench_function("choose_moved_corpus_among_21_records", |b| {
         b.iter(|| {
@@ -81,10 +78,68 @@ fn identity(c: &mut Criterion) {
             store
         })
     });
+    let store = reattachable_store(&opened.articles, &dir.path().join("reattach.jsonl"));
+    let hidden = std::collections::HashSet::new();
+    let moved = stance::attach::Reattached::find(
+        &opened.articles,
+        store.boundaries(),
+        &hidden,
+        store.annotations(),
+    )
+    .moved_count();
+    // Generated sentences repeat across articles: only those found once are re-attached.
+    eprintln!("re-attached {moved} of the 1000 gone annotations");
+    assert!(moved > 0, "no gone annotation was re-attached");
+    group.bench_function("reattach_1000_gone_of_10000", |b| {
+        b.iter(|| {
+            let found = stance::attach::Reattached::find(
+                black_box(&opened.articles),
+                store.boundaries(),
+                &hidden,
+                store.annotations(),
+            );
+            assert_eq!(found.moved_count(), moved);
+            found
+        })
+    });
     group.bench_function("remember", |b| {
         b.iter(|| registry::remember("bench-000000000000", black_box(&opened), 1))
     });
     group.finish();
+}
+
+/// A journal at `path` of one annotation for each of the first 10,000 sentences of
+/// `articles`, every tenth under an article id the corpus does not have, read back.
+fn reattachable_store(articles: &[corpus::Article], path: &Path) -> stance::store::LabelStore {
+    let overrides = stance::store::Overrides::default();
+    let mut decisions = Vec::new();
+    'articles: for article in articles {
+        for span in stance::boundary::sentences(article, &overrides) {
+            if decisions.len() == 10_000 {
+                break 'articles;
+            }
+            let gone = decisions.len() % 10 == 0;
+            decisions.push(stance::store::Decision {
+                article: match gone {
+                    true => format!("gone-{}", article.id),
+                    false => article.id.clone(),
+                },
+                start: span.start,
+                end: span.end,
+                text: article.text[span.start..span.end].to_owned(),
+                labels: Some(vec!["diplomatic".into()]),
+                origin: stance::store::Origin::Typed,
+                annotator: "ana".into(),
+                scores: None,
+            });
+        }
+    }
+    let events: Vec<_> = decisions.into_iter().map(|d| d.into_event(1)).collect();
+    stance::store::LabelStore::open_as(path, "ana")
+        .expect("a new store")
+        .append_all_and_close(&events)
+        .expect("the annotations saved");
+    stance::store::LabelStore::open_read_only(path).expect("the store reads back")
 }
 
 criterion_group!(benches, identity);

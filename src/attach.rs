@@ -171,13 +171,19 @@ impl Reattached {
             return Reattached::default();
         }
         // fingerprint -> (sentences with it, the first one's article and span)
+        // Segmenting the whole corpus dominates: on every core, joined in corpus order so
+        // the first place of a fingerprint is the same on any number of cores.
+        let found_in: Vec<Vec<(u64, Span)>> = crate::cores::map(articles, |article| {
+            boundary::sentences(article, overrides)
+                .into_iter()
+                .map(|span| (fingerprint_u64(&article.text[span.start..span.end]), span))
+                .filter(|(fp, _)| wanted.contains(fp))
+                .collect()
+        });
         let mut places: HashMap<u64, (usize, usize, Span)> = HashMap::new();
-        for (at, article) in articles.iter().enumerate() {
-            for span in boundary::sentences(article, overrides) {
-                let fp = fingerprint_u64(&article.text[span.start..span.end]);
-                if wanted.contains(&fp) {
-                    places.entry(fp).or_insert((0, at, span)).0 += 1;
-                }
+        for (at, spans) in found_in.into_iter().enumerate() {
+            for (fp, span) in spans {
+                places.entry(fp).or_insert((0, at, span)).0 += 1;
             }
         }
         type Key<'k> = (&'k str, usize, usize, &'k str);

@@ -98,6 +98,27 @@ pub enum StoreCommand {
     /// Turn a single-file store (X.jsonl) into a store folder (X/, one journal per
     /// annotator), keeping every line; the file is kept as X.jsonl.converted-<time>.
     Convert(ConvertArgs),
+    /// Copy every event of one label store into another (journal file, store folder or
+    /// postgresql:// address, in any direction), adding only what the target lacks.
+    Copy(CopyArgs),
+}
+
+/// Options of `stance store copy`.
+#[derive(Debug, Args)]
+pub struct CopyArgs {
+    /// The store to copy from: a .jsonl journal, a store folder, or
+    /// postgresql://...?store=NAME (nothing is taken from STANCE_LABELS).
+    #[arg(value_name = "FROM")]
+    pub from: PathBuf,
+    /// The store to copy into, of any of the same kinds; created when missing.
+    #[arg(value_name = "TO")]
+    pub to: PathBuf,
+    /// Read both stores and say what would be added, writing nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Print the summary as one JSON object on standard output.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// Options of `stance store convert`.
@@ -470,6 +491,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => commands::import::run(&args),
         Some(Command::Stores(args)) => commands::stores::run(&args),
         Some(Command::Store(StoreCommand::Convert(args))) => commands::store::convert(&args),
+        Some(Command::Store(StoreCommand::Copy(args))) => commands::store_copy::run(&args),
         Some(Command::Agree(args)) => commands::agree::run(&args),
         Some(Command::Adjudicate(args)) => commands::adjudicate::run(&args),
         Some(Command::Suggest(args)) => commands::suggest::run(&args),

@@ -87,7 +87,8 @@ pub fn quote(text: &str) -> String {
 /// safe on a terminal. serde_json escapes only C0 controls, not DEL, C1 or the direction
 /// marks; outside strings JSON holds no such character, so every one is inside a string.
 pub fn json(text: &str) -> Cow<'_, str> {
-    if !text.contains(is_hostile) {
+    // Printable ASCII holds no hostile character; a byte scan settles most lines at once.
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) || !text.contains(is_hostile) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 16);

@@ -8,6 +8,8 @@
 //! - `panic-on-key`: the session's event loop on a key press (panic);
 //! - `slow-store`: each append to the journal by a session's store worker takes 200 ms
 //!   longer (a slow disk), so tests can see that keys never wait for a save.
+//! - `store-copy:pause`: `stance store copy` stops for two minutes half-way through writing
+//!   a journal's new copy, or after the first rows of its transaction, for a test to kill it.
 
 /// The environment variable that names the point where a debug build fails.
 pub const ENV: &str = "STANCE_TEST_FAULT";

@@ -2,7 +2,9 @@
 //! of the schema file the first writing session used (the default schema's text when none
 //! was given). Later subcommands use it without `--schema`; a `--schema` that lacks a label
 //! the store has (in the kept schema or in its annotations) is refused unless
-//! `--schema-change` accepts it, and a session that accepts it keeps the new one.
+//! `--schema-change` accepts it, and a session that accepts it keeps the new one. A
+//! PostgreSQL store keeps its schema in the database ([`crate::store::pg::side`]), by the
+//! same rules.
 
 use std::collections::BTreeSet;
 use std::io::{self, Write as _};
@@ -39,10 +41,10 @@ pub struct Chosen {
     pub path: PathBuf,
 }
 
-/// `<store stem>.schema.toml` in the store's folder.
+/// `<store stem>.schema.toml` in the store's folder; for a PostgreSQL store, its address.
 pub fn path_for(store: &Path) -> PathBuf {
-    if let Some(side) = crate::store::pg::side_file(store, "schema.toml") {
-        return side;
+    if crate::store::pg::is_url_path(store) {
+        return store.to_owned();
     }
     let stem = store
         .file_stem()
@@ -54,7 +56,7 @@ pub fn path_for(store: &Path) -> PathBuf {
 /// file that cannot be read or is not a valid schema is an error naming it.
 pub fn choose(given: Option<&Path>, store: &Path) -> Result<Chosen, SchemaError> {
     let path = path_for(store);
-    let kept = match read(&path) {
+    let kept = match read_kept(&path) {
         Ok(text) => Some((Schema::parse(&text, &path)?, text)),
         Err(error) if error.kind() == io::ErrorKind::NotFound => None,
         Err(error) => return Err(SchemaError::Read { path, error }),
@@ -143,8 +145,14 @@ impl Chosen {
 /// default schema while the store has labels it lacks (`gaps`: keeping it would make the
 /// gap permanent). Written whole or not at all. Called by writers holding the store.
 pub fn keep(chosen: &Chosen, gaps: bool) -> io::Result<()> {
-    if gaps || chosen.source == Source::Kept {
+    // A PostgreSQL store's kept schema may still be in the data folder of before: written
+    // to the database by the next writer (the database's text is compared, not the file's).
+    if gaps || (chosen.source == Source::Kept && address(&chosen.path).is_none()) {
         return Ok(());
+    }
+    if let Some(address) = address(&chosen.path) {
+        return crate::store::pg::side::keep_schema(address, &chosen.text)
+            .map_err(io::Error::other);
     }
     if read(&chosen.path).is_ok_and(|text| text == chosen.text) {
         return Ok(());
@@ -152,6 +160,22 @@ pub fn keep(chosen: &Chosen, gaps: bool) -> io::Result<()> {
     let mut file = AtomicFile::create(&chosen.path)?;
     file.writer().write_all(chosen.text.as_bytes())?;
     file.commit()
+}
+
+/// A PostgreSQL store's address, when `path` is one.
+fn address(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| crate::store::pg::is_url(p))
+}
+
+/// The kept schema's text: the file, or what the database keeps for a PostgreSQL store
+/// (`NotFound` when it keeps none).
+fn read_kept(path: &Path) -> io::Result<String> {
+    match address(path) {
+        Some(address) => crate::store::pg::side::schema(address)
+            .map_err(io::Error::other)?
+            .ok_or_else(|| io::ErrorKind::NotFound.into()),
+        None => read(path),
+    }
 }
 
 fn read(path: &Path) -> io::Result<String> {

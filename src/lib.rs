@@ -9,6 +9,7 @@ pub mod attach;
 pub mod boundary;
 pub mod cli;
 pub mod commands;
+pub mod cores;
 pub mod corpus;
 pub mod escape;
 pub mod export;

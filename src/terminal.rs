@@ -8,6 +8,8 @@
 pub mod model_worker;
 mod panic_report;
 pub mod position;
+pub mod retrain;
+mod retry;
 mod signals;
 pub mod worker;
 
@@ -269,10 +271,8 @@ fn dispatch(
                 Effect::SaveAll(saves) => saves.iter().map(|(_, d)| d).collect(),
                 _ => Vec::new(),
             };
-            for decision in decisions {
-                model.learn(&decision.text, decision.labels.as_deref());
-                learned = true;
-            }
+            learned |= !decisions.is_empty();
+            model.learn(&decisions, now_ms());
         }
         match effect {
             Effect::Save { seq, decision } => worker.save(seq, decision),

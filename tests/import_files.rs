@@ -390,3 +390,39 @@ fn a_sentence_given_twice_keeps_the_files_last_word() {
         expect(&[("ana", "Trading resumes on Monday.", &["military"])])
     );
 }
+
+#[test]
+fn an_import_into_a_store_held_by_a_session_is_refused_and_then_taken_once_free() {
+    let fixture = fixture_with(&["prodigy-choice.jsonl"]);
+    let held = LabelStore::open_as(&fixture.labels(), "bea").unwrap();
+    drop(held.append_all_and_close(&[]));
+    let before = std::fs::read(fixture.labels()).unwrap();
+    // The store exists now: the import takes its lock before reading the files.
+    let session = LabelStore::open_as(&fixture.labels(), "bea").unwrap();
+    let out = import(
+        &fixture,
+        &["--from", "prodigy-choice.jsonl", "--format", "prodigy"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("is in use"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(fixture.labels()).unwrap(), before);
+    drop(session);
+    let out = import(
+        &fixture,
+        &["--from", "prodigy-choice.jsonl", "--format", "prodigy"],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stored(&fixture).is_empty());
+}
+
+#[test]
+fn a_failed_import_into_a_new_store_creates_none() {
+    let fixture = fixture_with(&["prodigy-choice.jsonl"]);
+    let mut text = std::fs::read_to_string(fixture.path("prodigy-choice.jsonl")).unwrap();
+    text.push_str("{\"text\":\"Trading resumes on Monday.\",\"accept\":[],\"answer\":\"maybe\"}\n");
+    std::fs::write(fixture.path("bad.jsonl"), text).unwrap();
+    assert!(!fixture.labels().exists());
+    let out = import(&fixture, &["--from", "bad.jsonl", "--format", "prodigy"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!fixture.labels().exists(), "a store was created");
+}

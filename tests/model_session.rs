@@ -14,7 +14,15 @@ const LABELS: [&str; 3] = ["diplomatic", "sanctions", "military"];
 fn label_thirty(home: &Home, labels: &str) {
     let mut term = Terminal::spawn(home, &["annotate", "--labels", labels], 80, 24);
     term.wait_for("this sentence");
-    for i in 0..30 {
+    label_in(&mut term, labels, 30);
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+/// Labels `n` sentences from the cursor in a running session, each label and "no stance"
+/// in turn, and waits until the journal holds `n` lines.
+fn label_in(term: &mut Terminal, labels: &str, n: usize) {
+    for i in 0..n {
         match i % 4 {
             0 => term.send("1\r"),
             1 => term.send("2\r"),
@@ -26,11 +34,9 @@ fn label_thirty(home: &Home, labels: &str) {
             s.contains("sentence") && !s.contains("model training")
         });
     }
-    term.wait_until("30 decisions in the journal", |_| {
-        journal(std::path::Path::new(labels)).len() >= 30
+    term.wait_until("the decisions in the journal", |_| {
+        journal(std::path::Path::new(labels)).len() >= n
     });
-    term.send("q");
-    assert_eq!(term.wait_exit(), 0);
 }
 
 /// The percentage a score shows as: its 4 decimals, exactly.
@@ -197,6 +203,107 @@ fn order_uncertain_sends_space_to_the_sentence_suggest_ranks_first() {
         term.send(":1\r");
     };
     assert!(screen.contains(&place), "expected {place} in\n{screen}");
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+/// `stance suggest ARGS` on the store as it is, one JSON value per line.
+fn suggest_json(home: &Home, args: &[&str]) -> Vec<Value> {
+    let out = home.run(args);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The first sentence's percentages as `stance suggest --json --all` prints them now.
+fn first_percentages(home: &Home, labels: &str) -> Vec<String> {
+    let first = suggest_json(home, &["suggest", "--labels", labels, "--json", "--all"]).remove(0);
+    assert_eq!(first["sentence_index"], 0);
+    LABELS
+        .iter()
+        .map(|l| percent(first["scores"][l].as_f64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_session_that_labels_comes_back_to_suggests_scores_and_its_panel_shows_eval_and_the_share() {
+    let home = Home::new();
+    let labels = home.labels();
+    let labels = labels.to_str().unwrap();
+    let mut term = Terminal::spawn(&home, &["annotate", "--labels", labels], 80, 24);
+    term.wait_for("this sentence");
+    label_in(&mut term, labels, 30);
+    // One incremental step per decision is not what training from scratch gives: the
+    // session's scores must come back to suggest's once the trainer is done.
+    let expected = first_percentages(&home, labels);
+    term.send(":1\r");
+    term.send("g");
+    term.wait_until("the first sentence with suggest's scores", |s| {
+        s.contains("suggested (y)") && shown_percentages(s) == expected
+    });
+
+    // The 30 are in 2 articles; --eval needs 5, one test fold each.
+    term.send("s");
+    term.wait_for("Quality: needs annotations in 3 more articles (30 settled so far)");
+    term.send("q");
+    term.wait_until("the panel closed", |s| !s.contains("Statistics"));
+    for article in 3..=5 {
+        term.send(&format!(":{article}\r"));
+        term.wait_for(&format!("article {article}/"));
+        term.send("1\r");
+        term.wait_until("the decision on disk", |_| {
+            journal(std::path::Path::new(labels)).len() == 28 + article
+        });
+    }
+    let eval = suggest_json(&home, &["suggest", "--labels", labels, "--eval", "--json"]).remove(0);
+    let annotations = eval["annotations"].as_u64().unwrap();
+    let two = |x: &Value| format!("{:.2}", x.as_f64().unwrap());
+    let quality = format!(
+        "Quality (5-fold by article, {annotations} settled): micro F1 {} · macro F1 {}",
+        two(&eval["micro_f1"]),
+        two(&eval["macro_f1"])
+    );
+    term.send("s");
+    let screen = term.wait_until("the model's quality", |s| s.contains(&quality));
+    assert!(
+        screen.contains("Accepted suggestions: 0 of 33 decisions (0%) · changed since open: 0"),
+        "{screen}"
+    );
+    let diplomatic = &eval["labels"]["diplomatic"]["f1"];
+    assert!(
+        screen.contains(&format!("F1: diplomatic {} ·", two(diplomatic))),
+        "{screen}"
+    );
+
+    // Accept the suggestion on the first sentence, then type over it.
+    term.send("q");
+    term.wait_until("the panel closed", |s| !s.contains("Statistics"));
+    term.send(":1\r");
+    term.send("g");
+    term.wait_for("this sentence: diplomatic");
+    term.send("y");
+    term.wait_for("saved: accepted suggestion");
+    term.send("s");
+    term.wait_for("Accepted suggestions: 1 of 33 decisions (3%) · changed since open: 0");
+    term.send("q");
+    term.wait_until("the panel closed", |s| !s.contains("Statistics"));
+    term.send(":1\r");
+    term.send("g");
+    term.send("0");
+    term.wait_until("the typed decision on disk", |_| {
+        journal(std::path::Path::new(labels)).len() == 35
+    });
+    term.send("s");
+    term.wait_for("Accepted suggestions: 0 of 33 decisions (0%) · changed since open: 1");
+    term.send("q");
+    term.wait_until("the panel closed", |s| !s.contains("Statistics"));
     term.send("q");
     assert_eq!(term.wait_exit(), 0);
 }

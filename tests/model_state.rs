@@ -8,7 +8,9 @@ mod common;
 use common::screen::draw;
 use common::{labels, open, run, saves, setup, three_articles};
 use stance::app::assist::{Learned, Scored};
+use stance::app::model_stats::{Evaluated, Share};
 use stance::app::{Action, State};
+use stance::model::eval;
 use stance::model::{Source, Suggestion};
 use stance::store::{Origin, Scores};
 
@@ -247,7 +249,7 @@ fn space_in_uncertain_order_goes_to_the_least_sure_sentence_not_decided() {
 }
 
 #[test]
-fn the_statistics_panel_shows_what_the_model_learned_and_how_often_suggestions_were_taken() {
+fn the_statistics_panel_shows_what_the_model_learned_its_quality_and_the_stores_accepted_share() {
     let mut state = with_model(80, 24);
     scored(&mut state, [0.9, 0.1, 0.1]);
     run(&mut state, [Action::AcceptSuggestion]);
@@ -262,8 +264,69 @@ fn the_statistics_panel_shows_what_the_model_learned_and_how_often_suggestions_w
         screen.contains("Model: diplomatic 6+/9- · sanctions 5+/10- · military 0+/15- (not yet)"),
         "{screen}"
     );
+    assert!(screen.contains("Quality: computing…"), "{screen}");
     assert!(
-        screen.contains("Suggestions accepted this session: 1 of 3 (33%) · changed: 1"),
+        screen.contains("Accepted suggestions: counting the store…"),
         "{screen}"
     );
+    run(
+        &mut state,
+        [
+            Action::ModelEvaluated(Evaluated {
+                folds: 5,
+                annotations: 15,
+                counts: vec![(6, 9), (5, 10), (0, 15)],
+                quality: None,
+                shortfall: Some((5, 2)),
+            }),
+            Action::SuggestionShare(Share {
+                decisions: 40,
+                accepted: 10,
+                changed: 3,
+            }),
+        ],
+    );
+    let screen = format!("{:?}", draw(&state, 80, 24).backend());
+    assert!(
+        screen.contains("Quality: needs 5 more annotations in 2 more articles (15 settled so far)"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("Accepted suggestions: 10 of 40 decisions (25%) · changed since open: 3"),
+        "{screen}"
+    );
+    let counts = |tp, fp, fn_| eval::Counts { tp, fp, fn_ };
+    run(
+        &mut state,
+        [Action::ModelEvaluated(Evaluated {
+            folds: 5,
+            annotations: 32,
+            counts: vec![(12, 20), (5, 27), (2, 30)],
+            quality: Some(eval::Quality {
+                labels: vec![counts(6, 2, 4), counts(0, 1, 5), counts(1, 0, 1)],
+            }),
+            shortfall: None,
+        })],
+    );
+    insta::assert_snapshot!("statistics_80x24", draw(&state, 80, 24).backend());
+    let screen = format!("{:?}", draw(&state, 80, 24).backend());
+    // diplomatic: 12 / (12 + 2 + 4); micro 14 / (14 + 3 + 10); macro (2/3 + 0 + 2/3) / 3.
+    assert!(
+        screen.contains("Quality (5-fold by article, 32 settled): micro F1 0.52 · macro F1 0.44"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("F1: diplomatic 0.67 · sanctions 0.00 · military needs 3 more"),
+        "{screen}"
+    );
+    let mut wide = with_model(120, 40);
+    run(
+        &mut wide,
+        [
+            Action::ModelEvaluated(state.model_quality().unwrap().clone()),
+            Action::SuggestionShare(state.suggestion_share().unwrap().clone()),
+            Action::Stats,
+        ],
+    );
+    insta::assert_snapshot!("statistics_120x40", draw(&wide, 120, 40).backend());
 }

@@ -215,6 +215,12 @@ pub enum Action {
     /// corpus order), for `--order uncertain`.
     #[strum(disabled)]
     Ranked(Vec<super::state::SentenceKey>),
+    /// The model's cross-validated quality on the store's settled annotations.
+    #[strum(disabled)]
+    ModelEvaluated(super::model_stats::Evaluated),
+    /// How the store's live decisions were made: accepted suggestions, and their changes.
+    #[strum(disabled)]
+    SuggestionShare(super::model_stats::Share),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -373,7 +379,11 @@ impl Action {
             Action::AcceptSuggestion => {
                 Description::article_only("accept the model's suggestion; next")
             }
-            Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_) => return None,
+            Action::ModelTrained(_)
+            | Action::Suggested(_)
+            | Action::Ranked(_)
+            | Action::ModelEvaluated(_)
+            | Action::SuggestionShare(_) => return None,
         };
         Some(description)
     }

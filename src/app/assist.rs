@@ -79,6 +79,10 @@ pub struct Assist {
     pub(super) ranked: Option<Vec<SentenceKey>>,
     /// How the session's decisions were made.
     pub(super) tally: Tally,
+    /// The model's cross-validated quality, once the trainer computed it.
+    pub(super) quality: Option<super::model_stats::Evaluated>,
+    /// How the store's decisions were made, once the trainer counted them.
+    pub(super) share: Option<super::model_stats::Share>,
 }
 
 /// The session's decisions on sentences, and how many were accepted suggestions.
@@ -178,6 +182,8 @@ pub(super) fn reported(state: &mut State, action: Action) -> Vec<Effect> {
         Action::ModelTrained(learned) => state.assist.learned = Some(learned),
         Action::Suggested(scored) => state.assist.current = Some(scored),
         Action::Ranked(order) => state.assist.ranked = Some(order),
+        Action::ModelEvaluated(quality) => state.assist.quality = Some(quality),
+        Action::SuggestionShare(share) => state.assist.share = Some(share),
         _ => {}
     }
     Vec::new()

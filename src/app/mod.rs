@@ -23,6 +23,7 @@ pub mod keymap;
 mod keys;
 pub mod layout;
 pub mod metadata;
+pub mod model_stats;
 mod navigate;
 mod open;
 mod others;

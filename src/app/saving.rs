@@ -2,8 +2,9 @@
 //! reported, which were refused (and why), and whether the analyst asked to quit meanwhile.
 //!
 //! Invariants: a write is in flight from [`Saving::begin`] until its report, exactly once; a
-//! sentence is unsaved from a refusal until a later write of it is saved; "saved" is only
-//! said once a report came back and nothing is unsaved.
+//! sentence is unsaved from a refusal until a later write of it is saved, or the refused
+//! write itself, sent again by the store worker once the store can be reached; "saved" is
+//! only said once a report came back and nothing is unsaved.
 //! Recreating the store counts as a write in flight until it is reported.
 
 use std::collections::HashMap;
@@ -63,9 +64,14 @@ impl Saving {
         seq
     }
 
-    /// The write `seq` is on disk.
+    /// The write `seq` is on disk: one in flight, or one refused and sent again since.
     pub(super) fn saved(&mut self, seq: u64) {
-        if let Some(key) = self.in_flight.remove(&seq) {
+        let key = self.in_flight.remove(&seq).or_else(|| {
+            // Only the sentence's last refused write: a later one refused stays unsaved.
+            let refused = self.unsaved.iter().find(|(_, r)| r.seq == seq);
+            refused.map(|(key, _)| *key)
+        });
+        if let Some(key) = key {
             self.unsaved.remove(&key);
             self.saved_any = true;
             // The reason shown belongs to a decision still refused.

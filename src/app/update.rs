@@ -37,6 +37,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         Action::Saved(seq) => {
             state.saving.saved(seq);
             super::navigate::saved_feedback(state, seq);
+            // The refused decisions the quit question was about were sent again and saved.
+            if state.mode == Mode::ConfirmQuit && state.saving.unsaved() == 0 {
+                state.mode = Mode::Normal;
+                say(state, "every decision is saved now");
+            }
             return quit_once_saved(state);
         }
         Action::SaveFailed {
@@ -64,7 +69,11 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
             picker::arrived(state);
             return Vec::new();
         }
-        report @ (Action::ModelTrained(_) | Action::Suggested(_) | Action::Ranked(_)) => {
+        report @ (Action::ModelTrained(_)
+        | Action::Suggested(_)
+        | Action::Ranked(_)
+        | Action::ModelEvaluated(_)
+        | Action::SuggestionShare(_)) => {
             return super::assist::reported(state, report);
         }
         Action::CorpusCounted(total) => {

@@ -36,9 +36,10 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
 
     // The store is read while the files are: placing needs its boundary overrides.
     let opening = {
-        let path = store_path.clone();
-        std::thread::spawn(move || OpenedStore::open_read_only(&path))
+        let (path, annotator) = (store_path.clone(), args.annotator.clone());
+        std::thread::spawn(move || open_existing(&path, annotator.as_deref()))
     };
+    let mut locked = false;
     let mut opening = Some(opening);
     let mut existing = None;
     let mut index = None;
@@ -61,7 +62,8 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             parsed.annotations.len()
         );
         if let Some(opening) = opening.take() {
-            let store = opening
+            let store;
+            (store, locked) = opening
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
             // Placed on the sentences the store's sessions see, boundary overrides applied.
@@ -98,17 +100,19 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let added;
     let store = match store::layout_of(&store_path) {
         Layout::Journal(path) => {
-            // Opened again under the writer's lock: a session may have saved meanwhile.
-            drop(existing);
-            let store = match &args.annotator {
-                Some(name) => LabelStore::open_as(&path, name)?,
-                None => LabelStore::open(&path)?,
+            let store = match existing {
+                OpenedStore::Journal(store) if locked => store,
+                // A store that did not exist is opened under the writer's lock now (a
+                // session may have saved meanwhile), so that a failed import creates none.
+                unlocked => {
+                    drop(unlocked);
+                    open_journal(&path, args.annotator.as_deref())?
+                }
             };
             plan.drop_existing(store.annotations());
             let decisions = plan.take_decisions();
             added = decisions.len();
-            let ts = store::now_ms();
-            let events: Vec<_> = decisions.into_iter().map(|d| d.into_event(ts)).collect();
+            let events = import::events(decisions, store::now_ms());
             if events.is_empty() {
                 // Nothing to write; the store is left to the process's end, as below.
                 std::mem::forget(store);
@@ -169,6 +173,30 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     std::mem::forget(index);
     std::mem::forget((plan, store, corpus));
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store the import adds to, read once: a journal that exists is opened under the
+/// writer's lock at once (true), so that it is not replayed a second time to write; any
+/// other store is read without the lock (false).
+fn open_existing(
+    path: &Path,
+    annotator: Option<&str>,
+) -> Result<(OpenedStore, bool), store::StoreError> {
+    if let Layout::Journal(journal) = store::layout_of(path)
+        && std::fs::symlink_metadata(&journal).is_ok()
+    {
+        let store = open_journal(&journal, annotator)?;
+        return Ok((OpenedStore::Journal(store), true));
+    }
+    Ok((OpenedStore::open_read_only(path)?, false))
+}
+
+/// The journal opened for writing as `annotator`, else as the login name.
+fn open_journal(path: &Path, annotator: Option<&str>) -> Result<LabelStore, store::StoreError> {
+    match annotator {
+        Some(name) => LabelStore::open_as(path, name),
+        None => LabelStore::open(path),
+    }
 }
 
 /// The file's bytes; a FIFO or device is refused rather than read (it could block forever).

@@ -97,4 +97,5 @@ pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<Strin
         .map(|err| not_remembered(&choice.key, err))
 }
 pub mod store;
+pub mod store_copy;
 pub mod suggest;

@@ -3,7 +3,6 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
-use std::thread;
 
 use serde::Serialize;
 
@@ -349,24 +348,7 @@ pub(crate) fn on_every_core<T: Send>(
     articles: &[Article],
     f: impl Fn(&Article) -> T + Sync,
 ) -> Vec<T> {
-    let threads = thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || articles.len() < 2 * threads {
-        return articles.iter().map(f).collect();
-    }
-    let f = &f;
-    thread::scope(|scope| {
-        let parts: Vec<_> = articles
-            .chunks(articles.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::map(articles, f)
 }
 
 /// The annotators `--annotator` names (`None` without it: everyone). A name with no

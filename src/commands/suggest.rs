@@ -148,54 +148,71 @@ struct Row {
     suggestion: Suggestion,
 }
 
+/// One sentence to be scored: its article, its position in it and its span.
+type Place = (usize, usize, crate::corpus::Span);
+
 /// Articles scored per round on every core before their rows are written: small enough
 /// that `--limit` stops soon and rows stream out, large enough to keep the cores busy.
 const ARTICLES_PER_ROUND: usize = 512;
 
-/// The rows of one article's sentences that are to be scored, with their suggestions.
-fn article_rows(
+/// Distinct sentence texts whose suggestions are kept for sentences that repeat them; past
+/// it the kept ones are dropped, which bounds the memory and changes no score.
+const KEPT_TEXTS: usize = 1 << 18;
+
+/// The sentences of one article that are to be scored.
+fn article_places(
     args: &SuggestArgs,
     boundaries: &Overrides,
     settled: &Settled,
-    model: &Model,
     a: usize,
     article: &crate::corpus::Article,
-) -> Vec<Row> {
-    let mut features = Vec::new();
+) -> Vec<Place> {
     crate::boundary::sentences(article, boundaries)
         .into_iter()
         .enumerate()
         .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
-        .map(|(s, span)| Row {
-            article: a,
-            sentence: s,
-            start: span.start,
-            end: span.end,
-            suggestion: model.suggest_with(&article.text[span.start..span.end], &mut features),
-        })
+        .map(|(s, span)| (a, s, span))
         .collect()
 }
 
-/// `f` of each item, in order, computed on every core.
-fn on_every_core<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < 2 * threads {
-        return items.iter().map(f).collect();
-    }
-    let f = &f;
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = items
-            .chunks(items.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
-            .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+/// Scores a sentence once per distinct text: a suggestion depends on the text alone, and
+/// news repeats sentences (datelines, boilerplate), so a repeat costs one lookup.
+struct Scorer<'c> {
+    kept: rustc_hash::FxHashMap<&'c str, usize>,
+    suggestions: Vec<Suggestion>,
+}
+
+impl<'c> Scorer<'c> {
+    /// The suggestions of `texts`, in order, the new texts scored on every core.
+    fn score(&mut self, model: &Model, texts: &[&'c str]) -> Vec<Suggestion> {
+        if self.kept.len() > KEPT_TEXTS {
+            self.kept.clear();
+            self.suggestions.clear();
+        }
+        let mut new: Vec<&'c str> = Vec::new();
+        let at: Vec<usize> = texts
+            .iter()
+            .map(|&text| {
+                let next = self.suggestions.len() + new.len();
+                *self.kept.entry(text).or_insert_with(|| {
+                    new.push(text);
+                    next
+                })
             })
+            .collect();
+        let chunks: Vec<&[&str]> = new.chunks(256).collect();
+        let scored = crate::cores::map(&chunks, |chunk| {
+            let mut features = Vec::new();
+            chunk
+                .iter()
+                .map(|text| model.suggest_with(text, &mut features))
+                .collect::<Vec<_>>()
+        });
+        self.suggestions.extend(scored.into_iter().flatten());
+        at.into_iter()
+            .map(|i| self.suggestions[i].clone())
             .collect()
-    })
+    }
 }
 
 fn score(
@@ -212,8 +229,12 @@ fn score(
     let mut kept: Vec<Row> = Vec::new();
     let mut written = 0usize;
     let model = &*model;
-    // Scoring is pure and per article, so articles are scored on every core; rows are then
-    // taken in corpus order, so the output is the same on any number of cores.
+    let mut scorer = Scorer {
+        kept: rustc_hash::FxHashMap::default(),
+        suggestions: Vec::new(),
+    };
+    // Segmenting and scoring are pure, so they run on every core; rows are then taken in
+    // corpus order, so the output is the same on any number of cores.
     'rounds: for (round, articles) in corpus.articles.chunks(ARTICLES_PER_ROUND).enumerate() {
         let first = round * ARTICLES_PER_ROUND;
         let indexed: Vec<(usize, &crate::corpus::Article)> = articles
@@ -221,20 +242,38 @@ fn score(
             .enumerate()
             .map(|(i, article)| (first + i, article))
             .collect();
-        let rows = on_every_core(&indexed, |&(a, article)| {
-            article_rows(args, boundaries, settled, model, a, article)
-        });
-        for row in rows.into_iter().flatten() {
-            match args.order {
-                SuggestOrder::Corpus => {
-                    if written == limit {
-                        break 'rounds;
-                    }
-                    table.write(out, corpus, &row)?;
-                    written += 1;
+        let places: Vec<Place> = crate::cores::map(&indexed, |&(a, article)| {
+            article_places(args, boundaries, settled, a, article)
+        })
+        .into_iter()
+        .flatten()
+        .collect();
+        let texts: Vec<&str> = places
+            .iter()
+            .map(|&(a, _, span)| &corpus.articles[a].text[span.start..span.end])
+            .collect();
+        let suggestions = scorer.score(model, &texts);
+        let rows =
+            places
+                .iter()
+                .zip(suggestions)
+                .map(|(&(article, sentence, span), suggestion)| Row {
+                    article,
+                    sentence,
+                    start: span.start,
+                    end: span.end,
+                    suggestion,
+                });
+        match args.order {
+            SuggestOrder::Corpus => {
+                let rows: Vec<Row> = rows.take(limit - written).collect();
+                table.write_all(out, corpus, &rows)?;
+                written += rows.len();
+                if written == limit {
+                    break 'rounds;
                 }
-                SuggestOrder::Uncertain => kept.push(row),
             }
+            SuggestOrder::Uncertain => kept.extend(rows),
         }
     }
     if args.order == SuggestOrder::Uncertain {
@@ -244,9 +283,7 @@ fn score(
                 .uncertainty
                 .total_cmp(&a.suggestion.uncertainty)
         });
-        for row in kept.iter().take(limit) {
-            table.write(out, corpus, row)?;
-        }
+        table.write_all(out, corpus, &kept[..kept.len().min(limit)])?;
     }
     Ok(())
 }
@@ -293,6 +330,26 @@ impl<'s> Table<'s> {
             json,
             header: false,
         }
+    }
+
+    /// Writes `rows` in order. JSON lines stand alone, so they are made on every core and
+    /// only written here: formatting was a serial third of `suggest`'s time.
+    fn write_all(&mut self, out: &mut impl Write, corpus: &Corpus, rows: &[Row]) -> io::Result<()> {
+        if !self.json {
+            return rows.iter().try_for_each(|row| self.write(out, corpus, row));
+        }
+        let chunks: Vec<&[Row]> = rows.chunks(1024).collect();
+        let schema = self.schema;
+        let made = crate::cores::map(&chunks, |chunk| {
+            let mut table = Table::new(schema, true);
+            let mut bytes = Vec::new();
+            chunk
+                .iter()
+                .try_for_each(|row| table.write(&mut bytes, corpus, row))
+                .map(|()| bytes)
+        });
+        made.into_iter()
+            .try_for_each(|bytes| out.write_all(&bytes?))
     }
 
     fn write(&mut self, out: &mut impl Write, corpus: &Corpus, row: &Row) -> io::Result<()> {

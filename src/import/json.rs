@@ -5,12 +5,6 @@ use serde_json::Value;
 
 use super::{At, ParseError};
 
-/// Each line that is not blank, with its number from 1 (a byte-order mark before the first
-/// is left out).
-pub(super) fn lines(bytes: &[u8]) -> impl Iterator<Item = (At, &[u8])> {
-    lines_after(without_bom(bytes), 0)
-}
-
 fn without_bom(bytes: &[u8]) -> &[u8] {
     bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes)
 }
@@ -29,8 +23,8 @@ fn lines_after(bytes: &[u8], before: usize) -> impl Iterator<Item = (At, &[u8])>
         .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
 }
 
-/// `read` of each line that is not blank, in file order, as [`lines`] numbers them; a big
-/// file is read on every core. On failure, the error of the first failing line.
+/// `read` of each line that is not blank, in file order, numbered from 1 (a byte-order
+/// mark before the first is left out); a big file is read on every core. On failure, the error of the first failing line.
 pub(super) fn each_line<T: Send>(
     bytes: &[u8],
     read: impl Fn(At, &[u8]) -> Result<T, ParseError> + Sync,

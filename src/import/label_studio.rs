@@ -49,9 +49,16 @@ pub(super) fn looks_like(bytes: &[u8]) -> bool {
         })
 }
 
-/// Reads the whole array.
+/// Reads the whole array (a big one on every core).
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if bytes.len() >= 1 << 20
+        && let Some(parsed) = on_every_core(bytes)
+    {
+        return Ok(parsed);
+    }
+    // Small files, and every file with a problem, are read in one go, which names the
+    // problem with its place in the file.
     let value: Value = serde_json::from_slice(bytes).map_err(|err| ParseError {
         at: None,
         field: None,
@@ -72,17 +79,88 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
     };
     let mut parsed = Parsed::default();
     for (i, item) in items.iter().enumerate() {
-        let at = At::Record(i + 1);
-        let task = item
-            .as_object()
-            .ok_or_else(|| ParseError::record(at, "not a JSON object"))?;
-        if task.contains_key("data") || task.contains_key("annotations") {
-            full(at, task, &mut parsed)?;
-        } else {
-            min(at, task, &mut parsed)?;
-        }
+        item_of(At::Record(i + 1), item, &mut parsed)?;
     }
     Ok(parsed)
+}
+
+/// One item of the array, a task of either export.
+fn item_of(at: At, item: &Value, parsed: &mut Parsed) -> Result<(), ParseError> {
+    let task = item
+        .as_object()
+        .ok_or_else(|| ParseError::record(at, "not a JSON object"))?;
+    if task.contains_key("data") || task.contains_key("annotations") {
+        full(at, task, parsed)
+    } else {
+        min(at, task, parsed)
+    }
+}
+
+/// The items cut apart and each read on a core; `None` at the first problem, for the whole
+/// file to be read again in one go.
+fn on_every_core(bytes: &[u8]) -> Option<Parsed> {
+    let items = items(bytes)?;
+    let parts = super::parallel::map(&items, 256, |&(i, item)| {
+        let value: Value = serde_json::from_slice(item).ok()?;
+        let mut parsed = Parsed::default();
+        item_of(At::Record(i + 1), &value, &mut parsed).ok()?;
+        Some(parsed)
+    });
+    let mut parsed = Parsed::default();
+    for part in parts {
+        let part = part?;
+        parsed.annotations.extend(part.annotations);
+        parsed.skipped.extend(part.skipped);
+    }
+    Some(parsed)
+}
+
+/// The items of the top-level JSON array `bytes`, each with its position from 0, cut at the
+/// commas outside strings and nested values; `None` when `bytes` is not one array (the
+/// JSON reader then says what is wrong).
+fn items(bytes: &[u8]) -> Option<Vec<(usize, &[u8])>> {
+    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
+    if bytes[start] != b'[' {
+        return None;
+    }
+    let (mut items, mut depth, mut in_string, mut escaped) = (Vec::new(), 0usize, false, false);
+    let mut item_start = start + 1;
+    for (at, &byte) in bytes.iter().enumerate().skip(start + 1) {
+        if in_string {
+            match byte {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match byte {
+            b'"' => in_string = true,
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' if depth > 0 => depth -= 1,
+            b',' if depth == 0 => {
+                items.push((items.len(), &bytes[item_start..at]));
+                item_start = at + 1;
+            }
+            b']' => {
+                let last = &bytes[item_start..at];
+                let rest = &bytes[at + 1..];
+                if !rest.iter().all(u8::is_ascii_whitespace) {
+                    return None;
+                }
+                if !last.iter().all(u8::is_ascii_whitespace) {
+                    items.push((items.len(), last));
+                } else if !items.is_empty() {
+                    return None;
+                }
+                return Some(items);
+            }
+            b'}' => return None,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// One task of the JSON export: one annotation per annotation that was not cancelled.
@@ -232,4 +310,50 @@ fn push_choices(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_big_array_read_on_every_core_is_read_as_in_one_go() {
+        let mut items = Vec::new();
+        for i in 0..8_000 {
+            items.push(format!(
+                r#"{{"data": {{"text": "Said \"[{i}]\", then, {{left}}.", "article_id": "a{i}"}},
+                  "annotations": [{{"completed_by": {i}, "result": [{{"type": "choices",
+                  "value": {{"choices": ["x", "y"]}}}}]}}, {{"was_cancelled": true, "result": []}}]}}"#
+            ));
+            items.push(format!(
+                r#"{{"text": "min {i}", "annotator": "ana", "stance": "x"}}"#
+            ));
+        }
+        let file = format!("[\n{}\n]\n", items.join(",\n"));
+        assert!(file.len() >= 1 << 20);
+        let parallel = on_every_core(file.as_bytes()).expect("a well-formed array");
+        let value: Value = serde_json::from_slice(file.as_bytes()).unwrap();
+        let mut serial = Parsed::default();
+        for (i, item) in value.as_array().unwrap().iter().enumerate() {
+            item_of(At::Record(i + 1), item, &mut serial).unwrap();
+        }
+        assert_eq!(parallel.annotations.len(), 16_000);
+        assert_eq!(parallel, serial);
+        assert!(items_of_bad_arrays_are_refused());
+    }
+
+    fn items_of_bad_arrays_are_refused() -> bool {
+        [
+            &b"[1,]"[..],
+            b"[,1]",
+            b"[1] x",
+            b"{}",
+            b"[{]",
+            b"[1",
+            b"[1,2]",
+        ]
+        .iter()
+        .all(|bad| on_every_core(bad).is_none())
+            && items(b" [ ] ").is_some_and(|items| items.is_empty())
+    }
 }

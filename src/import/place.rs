@@ -96,7 +96,8 @@ impl<'a> Index<'a> {
 
     /// Segments, on every core, the articles `imported` names that are not segmented yet
     /// (every article when one of them names none, since its text is looked for
-    /// everywhere); [`Index::place`] would otherwise segment them one by one.
+    /// everywhere, and then keys every sentence by its text); after it, [`Index::find`]
+    /// places each of `imported` without changing the index.
     pub fn prepare(&mut self, imported: &[super::Imported]) {
         let mut wanted = vec![false; self.articles.len()];
         for one in imported {
@@ -114,6 +115,9 @@ impl<'a> Index<'a> {
         }
         let todo: Vec<usize> = (0..self.articles.len()).filter(|&i| wanted[i]).collect();
         self.prepare_all(&todo);
+        if self.by_text.is_none() && imported.iter().any(|one| one.article.is_none()) {
+            self.index_texts();
+        }
     }
 
     /// The article at `index` of the corpus.
@@ -121,15 +125,16 @@ impl<'a> Index<'a> {
         &self.articles[index]
     }
 
-    fn spans(&mut self, article: usize) -> &[Span] {
-        let articles = self.articles;
-        let boundaries = &self.boundaries;
-        self.spans[article]
-            .get_or_insert_with(|| boundary::sentences(&articles[article], boundaries))
-    }
-
     /// The article (its position in the corpus) and sentence span `imported` belongs to.
     pub fn place(&mut self, imported: &Imported) -> Result<(usize, Span), Miss> {
+        self.prepare(std::slice::from_ref(imported));
+        self.find(imported)
+    }
+
+    /// What [`Index::place`] finds, without changing the index, so that many annotations
+    /// are placed at once on every core: after [`Index::prepare`] of them (an article not
+    /// prepared is segmented for this call alone).
+    pub fn find(&self, imported: &Imported) -> Result<(usize, Span), Miss> {
         let wanted = fold_whitespace(imported.text.trim());
         let Some(id) = &imported.article else {
             return self.anywhere(&wanted);
@@ -140,7 +145,14 @@ impl<'a> Index<'a> {
             .ok_or_else(|| Miss::NoSuchArticle(id.clone()))?;
         let articles = self.articles;
         let text = articles[article].text.as_str();
-        let spans = self.spans(article);
+        let segmented;
+        let spans: &[Span] = match &self.spans[article] {
+            Some(spans) => spans,
+            None => {
+                segmented = boundary::sentences(&articles[article], &self.boundaries);
+                &segmented
+            }
+        };
         let same = |span: &Span| fold_whitespace(&text[span.start..span.end]) == wanted;
         if let Some((start, end)) = imported.span
             && let Ok(i) = check_span(spans, start, end)
@@ -161,11 +173,11 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn anywhere(&mut self, wanted: &str) -> Result<(usize, Span), Miss> {
-        if self.by_text.is_none() {
-            self.index_texts();
-        }
-        let by_text = self.by_text.as_ref().expect("built just above");
+    fn anywhere(&self, wanted: &str) -> Result<(usize, Span), Miss> {
+        let by_text = self
+            .by_text
+            .as_ref()
+            .expect("prepare keys the sentences by text when an annotation names no article");
         let articles = self.articles;
         let spans = &self.spans;
         let sentence = |&(article, i): &(usize, usize)| {

@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
 
-use crate::store::{Annotation, Decision, Origin, fingerprint};
+use crate::hash::fingerprint_u64;
+use crate::store::{Annotation, Decision, Origin};
 
-use super::{At, Index, Miss, ParseError, Parsed};
+use super::{At, Imported, Index, Miss, ParseError, Parsed};
 
 /// (article's position in the corpus, start, end, annotator's number in `Plan::annotators`):
 /// what one decision is about.
@@ -56,11 +57,12 @@ impl Plan {
         self.skipped
             .extend(parsed.skipped.into_iter().map(|(at, why)| (file, at, why)));
         index.prepare(&parsed.annotations);
-        self.decisions.reserve(parsed.annotations.len());
-        self.keys.reserve(parsed.annotations.len());
-        for imported in parsed.annotations {
-            let who = match imported.annotator.as_deref().or(annotator) {
-                Some(who) => self.annotator_number(who),
+        // Numbers in file order, so that they do not depend on how the work is shared.
+        let mut whos = Vec::with_capacity(parsed.annotations.len());
+        let mut last: Option<(&str, usize)> = None;
+        for imported in &parsed.annotations {
+            let name = match imported.annotator.as_deref().or(annotator) {
+                Some(name) => name,
                 None => {
                     return Err(ParseError::record(
                         imported.at,
@@ -68,35 +70,32 @@ impl Plan {
                     ));
                 }
             };
-            let (article, span) = match index.place(&imported) {
+            let who = match last {
+                Some((previous, who)) if previous == name => who,
+                _ => self.annotator_number(name),
+            };
+            last = Some((name, who));
+            whos.push(who);
+        }
+        let (index, annotators) = (&*index, &self.annotators);
+        let placed = super::parallel::map_into(parsed.annotations, 4096, |i, imported| {
+            place(index, imported, whos[i], &annotators[whos[i]], schema)
+        });
+        drop(whos);
+        self.decisions.reserve(placed.len());
+        self.keys.reserve(placed.len());
+        for placed in placed {
+            let (key, decision, unknown) = match placed {
                 Ok(placed) => placed,
-                Err(miss) => {
-                    self.missed.push((file, imported.at, miss));
+                Err((at, miss)) => {
+                    self.missed.push((file, at, miss));
                     continue;
                 }
             };
             self.attached += 1;
-            let mut labels = imported.labels;
-            for label in &labels {
-                if !schema.contains(label) {
-                    *self.unknown_labels.entry(label.clone()).or_default() += 1;
-                }
+            for label in unknown {
+                *self.unknown_labels.entry(label).or_default() += 1;
             }
-            let position = |l: &String| schema.iter().position(|s| s == l).unwrap_or(usize::MAX);
-            labels.sort_by_key(position);
-            labels.dedup();
-            let key = (article, span.start, span.end, who);
-            let article = index.article(article);
-            let decision = Decision {
-                article: article.id.clone(),
-                start: span.start,
-                end: span.end,
-                text: article.text[span.start..span.end].to_owned(),
-                labels: Some(labels),
-                origin: Origin::Imported,
-                annotator: self.annotators[who].clone(),
-                scores: None,
-            };
             match self.keys.get(&key) {
                 Some(&at) => {
                     self.decisions[at] = decision;
@@ -161,5 +160,43 @@ fn same(annotation: &Annotation<'_>, decision: &Decision) -> bool {
         .collect();
     stored.sort_unstable();
     given.sort_unstable();
-    !annotation.is_ignored() && stored == given && annotation.fp() == fingerprint(&decision.text)
+    // A stored fingerprint that is not 16 hex digits matches no text, as its string would not.
+    !annotation.is_ignored()
+        && stored == given
+        && annotation.fingerprint() == Some(fingerprint_u64(&decision.text))
+}
+
+/// One annotation placed and made a decision by `who` (named `annotator`), with its key and
+/// the labels it gives that `schema` lacks (each time given); or where it was read and why
+/// it was not placed.
+fn place(
+    index: &Index<'_>,
+    imported: Imported,
+    who: usize,
+    annotator: &str,
+    schema: &[String],
+) -> Result<(Key, Decision, Vec<String>), (At, Miss)> {
+    let (article, span) = index.find(&imported).map_err(|miss| (imported.at, miss))?;
+    let mut labels = imported.labels;
+    let unknown: Vec<String> = labels
+        .iter()
+        .filter(|label| !schema.contains(label))
+        .cloned()
+        .collect();
+    let position = |l: &String| schema.iter().position(|s| s == l).unwrap_or(usize::MAX);
+    labels.sort_by_key(position);
+    labels.dedup();
+    let key = (article, span.start, span.end, who);
+    let article = index.article(article);
+    let decision = Decision {
+        article: article.id.clone(),
+        start: span.start,
+        end: span.end,
+        text: article.text[span.start..span.end].to_owned(),
+        labels: Some(labels),
+        origin: Origin::Imported,
+        annotator: annotator.to_owned(),
+        scores: None,
+    };
+    Ok((key, decision, unknown))
 }

@@ -28,62 +28,33 @@ const FIELDS: &[json::Field] = &[
 /// (annotator, article, sentence index, text) of a binary task: the annotation it joins.
 type Sentence = (Option<String>, Option<String>, Option<usize>, String);
 
-/// Reads every line; binary tasks are merged per sentence and annotator, at the line of the
-/// first of them.
+/// One line read on its own: what it gives before binary tasks are merged.
+enum Task {
+    /// Not taken, with why.
+    Skipped(super::At, String),
+    /// A choice task's annotation.
+    Choice(Imported),
+    /// A binary task: its sentence, its label, and whether it was accepted.
+    Binary(Imported, String, bool),
+}
+
+/// Reads every line (on every core for a big file); binary tasks are merged per sentence
+/// and annotator, at the line of the first of them.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
+    let tasks = json::each_line(bytes, task)?;
     let mut parsed = Parsed::default();
     let mut binary: HashMap<Sentence, usize> = HashMap::new();
-    for (at, line) in json::lines(bytes) {
-        let task: Value = json::decode(at, line, FIELDS)?;
-        json::check(at, &task, FIELDS)?;
-        let meta = task.get("meta").cloned().unwrap_or(Value::Null);
-        let mut imported = Imported {
-            at,
-            text: json::string(&task, "text").unwrap_or_default(),
-            labels: Vec::new(),
-            annotator: json::string(&task, "_annotator_id").filter(|a| !a.is_empty()),
-            article: json::string(&meta, "article_id"),
-            sentence_index: json::count(&meta, "sentence_index"),
-            span: None,
-        };
-        let answer = json::string(&task, "answer");
-        let choice = task.get("options").is_some() || task.get("accept").is_some();
-        match answer.as_deref() {
-            None if choice => {
-                parsed
-                    .skipped
-                    .push((at, "not answered (no `answer`)".into()));
+    for task in tasks {
+        let (imported, label, accept) = match task {
+            Task::Skipped(at, why) => {
+                parsed.skipped.push((at, why));
                 continue;
             }
-            None => return Err(ParseError::field(at, "answer", "missing")),
-            Some("accept" | "reject" | "ignore") => {}
-            Some(other) => {
-                return Err(ParseError::field(
-                    at,
-                    "answer",
-                    format!(
-                        "`{}` is not accept, reject or ignore",
-                        crate::escape::escape(other)
-                    ),
-                ));
+            Task::Choice(imported) => {
+                parsed.annotations.push(imported);
+                continue;
             }
-        }
-        let answer = answer.unwrap_or_default();
-        if answer == "ignore" || choice && answer == "reject" {
-            parsed.skipped.push((at, format!("answer `{answer}`")));
-            continue;
-        }
-        if choice {
-            imported.labels = accepted(at, &task)?;
-            parsed.annotations.push(imported);
-            continue;
-        }
-        let Some(label) = json::string(&task, "label") else {
-            return Err(ParseError::field(
-                at,
-                "accept",
-                "missing (a choice task has `accept`, a binary one `label`)",
-            ));
+            Task::Binary(imported, label, accept) => (imported, label, accept),
         };
         let key = (
             imported.annotator.clone(),
@@ -96,11 +67,62 @@ pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
             parsed.annotations.len() - 1
         });
         let labels = &mut parsed.annotations[index].labels;
-        if answer == "accept" && !labels.contains(&label) {
+        if accept && !labels.contains(&label) {
             labels.push(label);
         }
     }
     Ok(parsed)
+}
+
+/// The line at `at` read as a task.
+fn task(at: super::At, line: &[u8]) -> Result<Task, ParseError> {
+    let task: Value = json::decode(at, line, FIELDS)?;
+    json::check(at, &task, FIELDS)?;
+    let meta = task.get("meta").cloned().unwrap_or(Value::Null);
+    let mut imported = Imported {
+        at,
+        text: json::string(&task, "text").unwrap_or_default(),
+        labels: Vec::new(),
+        annotator: json::string(&task, "_annotator_id").filter(|a| !a.is_empty()),
+        article: json::string(&meta, "article_id"),
+        sentence_index: json::count(&meta, "sentence_index"),
+        span: None,
+    };
+    let answer = json::string(&task, "answer");
+    let choice = task.get("options").is_some() || task.get("accept").is_some();
+    match answer.as_deref() {
+        None if choice => {
+            return Ok(Task::Skipped(at, "not answered (no `answer`)".into()));
+        }
+        None => return Err(ParseError::field(at, "answer", "missing")),
+        Some("accept" | "reject" | "ignore") => {}
+        Some(other) => {
+            return Err(ParseError::field(
+                at,
+                "answer",
+                format!(
+                    "`{}` is not accept, reject or ignore",
+                    crate::escape::escape(other)
+                ),
+            ));
+        }
+    }
+    let answer = answer.unwrap_or_default();
+    if answer == "ignore" || choice && answer == "reject" {
+        return Ok(Task::Skipped(at, format!("answer `{answer}`")));
+    }
+    if choice {
+        imported.labels = accepted(at, &task)?;
+        return Ok(Task::Choice(imported));
+    }
+    let Some(label) = json::string(&task, "label") else {
+        return Err(ParseError::field(
+            at,
+            "accept",
+            "missing (a choice task has `accept`, a binary one `label`)",
+        ));
+    };
+    Ok(Task::Binary(imported, label, answer == "accept"))
 }
 
 /// The label names in `accept`: a string id is the name; a numeric id is the name of the

@@ -80,6 +80,25 @@ fn kind_hash(kind: Kind) -> u64 {
 fn lower_words(text: &str, lower: &mut String, words: &mut Vec<(usize, usize)>) {
     lower.clear();
     words.clear();
+    if text.is_ascii() {
+        // For ASCII, `char::is_alphanumeric` is `u8::is_ascii_alphanumeric`: one pass over
+        // the bytes, without decoding characters.
+        let mut bytes = std::mem::take(lower).into_bytes();
+        let mut from = None;
+        for (at, &b) in text.as_bytes().iter().enumerate() {
+            if b.is_ascii_alphanumeric() {
+                from.get_or_insert(at);
+                bytes.push(b.to_ascii_lowercase());
+            } else if let Some(start) = from.take() {
+                words.push((bytes.len() - (at - start), bytes.len()));
+            }
+        }
+        if let Some(start) = from {
+            words.push((bytes.len() - (text.len() - start), bytes.len()));
+        }
+        *lower = String::from_utf8(bytes).expect("ASCII");
+        return;
+    }
     for word in text.split(|c: char| !c.is_alphanumeric()) {
         if word.is_empty() {
             continue;
@@ -95,45 +114,55 @@ fn lower_words(text: &str, lower: &mut String, words: &mut Vec<(usize, usize)>) 
     }
 }
 
-/// Buffers [`HashedNgrams::features`] reuses between the words of one sentence.
+/// Buffers [`HashedNgrams::features`] reuses between sentences.
 #[derive(Default)]
 struct Scratch {
     lower: String,
     words: Vec<(usize, usize)>,
     marked: Vec<u8>,
     starts: Vec<usize>,
-    word_slots: Vec<u32>,
-    char_slots: Vec<u32>,
+    /// Every n-gram's slot shifted left by one, its low bit 0 for a word n-gram and 1 for a
+    /// character n-gram: one sort orders the slots and puts a slot's word n-grams first.
+    keys: Vec<u32>,
+    /// The keys, sorted.
+    sorted: Vec<u32>,
+    /// Distinct keys, each with its log-scaled count.
     counted: Vec<(u32, f32)>,
 }
 
+/// The low bit of a key that marks a character n-gram.
+const CHAR_GROUP: u32 = 1;
+
 impl HashedNgrams {
-    /// Slots of the word n-grams and of the character n-grams of `text`, unsorted.
-    fn slots(&self, text: &str, scratch: &mut Scratch) {
+    /// Keys (see [`Scratch::keys`]) of the word n-grams and the character n-grams of `text`,
+    /// unsorted; returns whether there was any character n-gram.
+    fn slots(&self, text: &str, scratch: &mut Scratch) -> bool {
         let Scratch {
             lower,
             words,
             marked,
             starts,
-            word_slots,
-            char_slots,
+            keys,
             ..
         } = scratch;
         lower_words(text, lower, words);
-        word_slots.clear();
-        char_slots.clear();
+        keys.clear();
+        let mut any_chars = false;
         let (word_kind, bigram_kind, chars_kind) = (
             kind_hash(Kind::Word),
             kind_hash(Kind::Bigram),
             kind_hash(Kind::Chars),
         );
+        let word_key = |hash: u64| self.slot_of(hash) << 1;
+        let char_key = |hash: u64| (self.slot_of(hash) << 1) | CHAR_GROUP;
         for (i, &(from, to)) in words.iter().enumerate() {
             let word = &lower.as_bytes()[from..to];
-            word_slots.push(self.slot_of(fnv1a64_extend(word_kind, word)));
+            let word_hash = fnv1a64_extend(word_kind, word);
+            keys.push(word_key(word_hash));
             if let Some(&(next_from, next_to)) = words.get(i + 1) {
                 let hash = fnv1a64_extend(fnv1a64_extend(bigram_kind, word), b" ");
                 let next = &lower.as_bytes()[next_from..next_to];
-                word_slots.push(self.slot_of(fnv1a64_extend(hash, next)));
+                keys.push(word_key(fnv1a64_extend(hash, next)));
             }
             if !self.chars {
                 continue;
@@ -142,15 +171,24 @@ impl HashedNgrams {
             marked.push(b'<');
             marked.extend_from_slice(word);
             marked.push(b'>');
+            any_chars |= marked.len() >= 3;
+            if word.is_ascii() {
+                // One byte per character: the n-grams cut anywhere.
+                let m = marked.len();
+                for first in 0..m.saturating_sub(2) {
+                    let mut hash = fnv1a64_extend(chars_kind, &marked[first..first + 2]);
+                    for &byte in &marked[first + 2..m.min(first + 5)] {
+                        hash = fnv1a64_extend(hash, &[byte]);
+                        keys.push(char_key(hash));
+                    }
+                }
+                continue;
+            }
             // N-grams of characters, not bytes: cut only on character boundaries.
             starts.clear();
-            if word.is_ascii() {
-                starts.extend(0..=marked.len());
-            } else {
-                let text = std::str::from_utf8(marked).expect("built from a str and ASCII");
-                starts.extend(text.char_indices().map(|(at, _)| at));
-                starts.push(marked.len());
-            }
+            let text = std::str::from_utf8(marked).expect("built from a str and ASCII");
+            starts.extend(text.char_indices().map(|(at, _)| at));
+            starts.push(marked.len());
             let chars = starts.len() - 1;
             // The 3-, 4- and 5-grams from one start share their prefix, so one FNV-1a pass
             // gives all three hashes.
@@ -159,36 +197,53 @@ impl HashedNgrams {
                     fnv1a64_extend(chars_kind, &marked[starts[first]..starts[first + 2]]);
                 for n in 3..=5.min(chars - first) {
                     hash = fnv1a64_extend(hash, &marked[starts[first + n - 1]..starts[first + n]]);
-                    char_slots.push(self.slot_of(hash));
+                    keys.push(char_key(hash));
                 }
             }
         }
+        any_chars
     }
+}
 
-    /// Counts equal slots of one group (sorting it), log-scales the counts and scales the
-    /// group to length `1/sqrt(groups)` (unless not `unit_length`), appending to `counted`.
-    fn count_group(&self, part: &mut [u32], groups: f32, counted: &mut Vec<(u32, f32)>) {
-        part.sort_unstable();
-        let from = counted.len();
-        for &slot in part.iter() {
-            match counted[from..].last_mut() {
-                Some((last, count)) if *last == slot => *count += 1.0,
-                _ => counted.push((slot, 1.0)),
-            }
+/// Keys below which a comparison sort beats counting digits.
+const RADIX_FROM: usize = 64;
+
+/// Sorts `keys` (each below `2^bits`) into `sorted`, a byte at a time from the lowest (a
+/// least-significant-digit radix sort): a sentence's few hundred keys take three passes
+/// instead of a comparison sort's several thousand comparisons.
+fn radix_sort(keys: &mut Vec<u32>, sorted: &mut Vec<u32>, bits: u32) {
+    sorted.clear();
+    if keys.len() < RADIX_FROM {
+        keys.sort_unstable();
+        sorted.extend_from_slice(keys);
+        return;
+    }
+    let passes = bits.div_ceil(8).max(1) as usize;
+    let mut counts = [[0u32; 256]; 4];
+    for &key in keys.iter() {
+        for (pass, count) in counts.iter_mut().enumerate().take(passes) {
+            count[((key >> (8 * pass)) & 0xff) as usize] += 1;
         }
-        let group = &mut counted[from..];
-        for (_, c) in group.iter_mut() {
-            *c = 1.0 + c.ln();
+    }
+    sorted.resize(keys.len(), 0);
+    let (mut from, mut to) = (keys, sorted);
+    for (pass, count) in counts.iter_mut().enumerate().take(passes) {
+        let mut at = 0;
+        for c in count.iter_mut() {
+            let n = *c;
+            *c = at;
+            at += n;
         }
-        let norm = group.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
-        let scale = if self.unit_length && norm > 0.0 {
-            1.0 / (norm * groups.sqrt())
-        } else {
-            1.0
-        };
-        for (_, v) in group.iter_mut() {
-            *v *= scale;
+        for &key in from.iter() {
+            let digit = ((key >> (8 * pass)) & 0xff) as usize;
+            to[count[digit] as usize] = key;
+            count[digit] += 1;
         }
+        std::mem::swap(&mut from, &mut to);
+    }
+    // After an even number of passes the sorted keys are back in `keys`' buffer.
+    if passes.is_multiple_of(2) {
+        std::mem::swap(from, to);
     }
 }
 
@@ -212,40 +267,65 @@ impl Encoder for HashedNgrams {
 impl HashedNgrams {
     fn features_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Feature>) {
         out.clear();
-        self.slots(text, scratch);
+        let any_chars = self.slots(text, scratch);
         let Scratch {
-            word_slots,
-            char_slots,
+            keys,
+            sorted,
             counted,
             ..
         } = scratch;
+        radix_sort(keys, sorted, self.bits + 1);
+        let keys = &sorted[..];
+        // Count equal keys and log-scale the counts; each group's squared length is summed
+        // in ascending slot order, the order the groups were first summed in apart.
+        counted.clear();
+        let (mut word_squares, mut char_squares) = (0.0f32, 0.0f32);
+        let mut i = 0;
+        while i < keys.len() {
+            let key = keys[i];
+            let mut j = i + 1;
+            while j < keys.len() && keys[j] == key {
+                j += 1;
+            }
+            // ln(1) is 0 exactly, so a single n-gram needs no logarithm.
+            let value = if j - i == 1 {
+                1.0
+            } else {
+                1.0 + ((j - i) as f32).ln()
+            };
+            // Adding 0 leaves a sum unchanged to the bit, and two running sums in registers
+            // avoid a chain of stores and loads through one indexed array.
+            let square = value * value;
+            let is_char = key & CHAR_GROUP != 0;
+            word_squares += if is_char { 0.0 } else { square };
+            char_squares += if is_char { square } else { 0.0 };
+            counted.push((key, value));
+            i = j;
+        }
+        let squares = [word_squares, char_squares];
         // Without character n-grams the word n-grams are the only group.
-        let groups = if char_slots.is_empty() { 1.0 } else { 2.0f32 };
+        let groups = if any_chars { 2.0f32 } else { 1.0 };
         // Word n-grams and character n-grams are scaled to unit length apart and then
         // weighted equally: character n-grams outnumber words ten to one and would
         // otherwise drown them.
-        counted.clear();
-        self.count_group(word_slots, groups, counted);
-        let words_end = counted.len();
-        self.count_group(char_slots, groups, counted);
+        let scales = squares.map(|square| {
+            let norm = square.sqrt();
+            if self.unit_length && norm > 0.0 {
+                1.0 / (norm * groups.sqrt())
+            } else {
+                1.0
+            }
+        });
+        out.reserve(counted.len() + 1);
         out.push(Feature {
             index: 0,
             value: 1.0,
         });
-        // Both groups are sorted: merge them, a word n-gram before a character n-gram of
-        // the same slot, and add the two into one feature.
-        let (word_part, char_part) = counted.split_at(words_end);
-        let (mut w, mut c) = (0, 0);
-        while w < word_part.len() || c < char_part.len() {
-            let take_word =
-                c == char_part.len() || (w < word_part.len() && word_part[w].0 <= char_part[c].0);
-            let (index, value) = if take_word {
-                w += 1;
-                word_part[w - 1]
-            } else {
-                c += 1;
-                char_part[c - 1]
-            };
+        // A word n-gram and a character n-gram of the same slot add into one feature, the
+        // word's value first.
+        for &(key, value) in counted.iter() {
+            let index = key >> 1;
+            let value = value * scales[(key & CHAR_GROUP) as usize];
             match out.last_mut() {
                 Some(last) if last.index == index => last.value += value,
                 _ => out.push(Feature { index, value }),
@@ -378,6 +458,32 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn radix_sort_sorts_like_a_comparison_sort() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for (n, bits) in [
+            (0, 19),
+            (5, 19),
+            (63, 12),
+            (64, 19),
+            (400, 19),
+            (1000, 32),
+            (300, 8),
+        ] {
+            let keys: Vec<u32> = (0..n)
+                .map(|_| {
+                    state = fmix64(state.wrapping_add(1));
+                    (state & ((1u64 << bits) - 1)) as u32
+                })
+                .collect();
+            let (mut input, mut sorted) = (keys.clone(), vec![7]);
+            radix_sort(&mut input, &mut sorted, bits);
+            let mut expected = keys;
+            expected.sort_unstable();
+            assert_eq!(sorted, expected, "{n} keys of {bits} bits");
+        }
     }
 
     #[test]

@@ -57,7 +57,7 @@ fn ratio(a: usize, b: usize) -> Option<f64> {
 }
 
 /// Quality over all folds: counts per label (schema order), micro and macro F1.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Quality {
     /// Per label, in schema order.
     pub labels: Vec<Counts>,
@@ -93,17 +93,36 @@ pub fn folds(examples: &[Example], k: usize) -> Vec<usize> {
     examples.iter().map(|e| rank[&e.article] % k).collect()
 }
 
-/// Why there is too little to evaluate, as one line.
-pub fn too_few(examples: &[Example], k: usize) -> Option<String> {
+/// The folds `stance suggest --eval` uses without `--folds`.
+pub const FOLDS: usize = 5;
+
+/// What `k`-fold evaluation of `examples` still lacks: (annotations, annotated articles)
+/// more; `None` when there is enough.
+pub fn shortfall(examples: &[Example], k: usize) -> Option<(usize, usize)> {
+    let articles = article_count(examples);
+    (examples.len() < MIN_EXAMPLES || articles < k).then(|| {
+        (
+            MIN_EXAMPLES.saturating_sub(examples.len()),
+            k.saturating_sub(articles),
+        )
+    })
+}
+
+fn article_count(examples: &[Example]) -> usize {
     let mut articles: Vec<usize> = examples.iter().map(|e| e.article).collect();
     articles.sort_unstable();
     articles.dedup();
-    (examples.len() < MIN_EXAMPLES || articles.len() < k).then(|| {
+    articles.len()
+}
+
+/// Why there is too little to evaluate, as one line.
+pub fn too_few(examples: &[Example], k: usize) -> Option<String> {
+    shortfall(examples, k).map(|_| {
         format!(
             "--eval needs at least {MIN_EXAMPLES} settled annotations in at least {k} articles \
              (one test fold each); the store has {} in {} articles",
             examples.len(),
-            articles.len()
+            article_count(examples)
         )
     })
 }
@@ -318,6 +337,17 @@ mod tests {
     fn folds_count_only_articles_with_examples() {
         let examples = [at(0), at(0), at(3), at(7), at(8), at(9), at(9)];
         assert_eq!(folds(&examples, 3), [0, 0, 1, 2, 0, 1, 1]);
+    }
+
+    #[test]
+    fn the_shortfall_counts_annotations_and_articles_still_lacking() {
+        let mut examples: Vec<Example> = (0..3).map(at).collect();
+        assert_eq!(shortfall(&examples, 5), Some((17, 2)));
+        examples.extend((0..17).map(|_| at(0)));
+        assert_eq!(shortfall(&examples, 5), Some((0, 2)));
+        examples.extend([at(3), at(4)]);
+        assert_eq!(shortfall(&examples, 5), None);
+        assert!(too_few(&examples, 5).is_none());
     }
 
     #[test]

@@ -2,8 +2,9 @@
 //! settled annotations, that suggests labels and says how sure it is.
 //!
 //! Everything here is deterministic: fixed hashing ([`encoder`]), a fixed training order
-//! (the corpus order of the sentences) and no threads, so the same store and corpus give the
-//! same scores to the last digit on every run.
+//! (the corpus order of the sentences) and one learner (helper threads only encode, and
+//! hand their features over in that order), so the same store and corpus give the same
+//! scores to the last digit on every run, on any number of cores.
 
 pub mod embed;
 pub mod encoder;
@@ -13,7 +14,7 @@ pub mod learner;
 pub mod patterns;
 
 use encoder::{Encoder, Feature, HashedNgrams};
-use learner::{Optimizer, Weights, sigmoid};
+use learner::{Optimizer, Table, sigmoid};
 
 use crate::schema::Schema;
 
@@ -76,7 +77,6 @@ pub struct Suggestion {
 }
 
 struct LabelModel {
-    weights: Weights,
     positives: usize,
     negatives: usize,
     patterns: Vec<patterns::Pattern>,
@@ -89,7 +89,11 @@ pub struct Model {
     optimizer: Optimizer,
     max_epochs: usize,
     labels: Vec<LabelModel>,
+    /// Every label's weights, side by side per slot.
+    table: Table,
     scratch: Vec<Feature>,
+    /// One log-odds per label, reused between steps.
+    logits: Vec<f64>,
 }
 
 /// Hash bits for `labels` weight tables that fit in [`MEMORY_LIMIT`]: 2^18 slots per label
@@ -131,11 +135,12 @@ impl Model {
     pub fn with(schema: &Schema, encoder: Box<dyn Encoder>, optimizer: Optimizer) -> Model {
         let dimension = encoder.dimension();
         Model {
+            table: Table::new(schema.labels.len(), dimension),
+            logits: vec![0.0; schema.labels.len()],
             labels: schema
                 .labels
                 .iter()
                 .map(|label| LabelModel {
-                    weights: Weights::new(dimension),
                     positives: 0,
                     negatives: 0,
                     patterns: label.patterns.clone(),
@@ -163,10 +168,17 @@ impl Model {
                 labels,
                 encoder,
                 optimizer,
+                table,
+                logits,
                 ..
             } = self;
             for_each_encoded(&**encoder, examples, |example, features| {
-                learn(labels, optimizer, features, &example.labels, epoch == 0);
+                let step = Step {
+                    table,
+                    optimizer,
+                    logits,
+                };
+                learn(labels, step, features, &example.labels, epoch == 0);
             });
         }
     }
@@ -192,7 +204,12 @@ impl Model {
 
     /// One step on already encoded features (for simulations that encode once).
     pub fn learn(&mut self, features: &[Feature], labels: &[usize], count: bool) {
-        learn(&mut self.labels, &self.optimizer, features, labels, count);
+        let step = Step {
+            table: &mut self.table,
+            optimizer: &self.optimizer,
+            logits: &mut self.logits,
+        };
+        learn(&mut self.labels, step, features, labels, count);
     }
 
     /// The features of `text`, as the model reads them.
@@ -231,10 +248,20 @@ impl Model {
         let mut sources = Vec::with_capacity(self.labels.len());
         let mut suggested = Vec::new();
         let mut sureness = f64::INFINITY;
+        let mut stack = [0.0; 8];
+        let mut heap = Vec::new();
+        let logits: &mut [f64] = if self.labels.len() <= stack.len() {
+            &mut stack
+        } else {
+            heap.resize(self.labels.len(), 0.0);
+            &mut heap
+        };
+        if self.labels.iter().any(LabelModel::learned) {
+            self.table.logits(&self.optimizer, features, logits);
+        }
         for (i, label) in self.labels.iter().enumerate() {
             let (score, source) = if label.learned() {
-                let logit = label.weights.logit(&self.optimizer, features);
-                (sigmoid(logit), Source::Model)
+                (sigmoid(logits[i]), Source::Model)
             } else if !label.patterns.is_empty() {
                 let hit = label.patterns.iter().any(|p| p.matches(words));
                 let score = if hit { PATTERN_HIT } else { PATTERN_MISS };
@@ -282,21 +309,33 @@ impl Model {
 
     /// Bytes the weight tables hold.
     pub fn bytes(&self) -> usize {
-        self.labels.iter().map(|l| l.weights.bytes()).sum()
+        self.table.bytes()
     }
+}
+
+/// What one learning step changes besides the counts, borrowed apart from the encoder.
+struct Step<'a> {
+    table: &'a mut Table,
+    optimizer: &'a Optimizer,
+    logits: &'a mut [f64],
 }
 
 /// [`Model::learn`] on the label models alone, so that the encoder can be lent meanwhile.
 fn learn(
     models: &mut [LabelModel],
-    optimizer: &Optimizer,
+    step: Step<'_>,
     features: &[Feature],
     labels: &[usize],
     count: bool,
 ) {
+    step.table.update(
+        step.optimizer,
+        features,
+        |i| labels.contains(&i),
+        step.logits,
+    );
     for (i, label) in models.iter_mut().enumerate() {
         let positive = labels.contains(&i);
-        label.weights.update(optimizer, features, positive);
         if count {
             if positive {
                 label.positives += 1;
@@ -318,10 +357,10 @@ fn for_each_encoded(
     examples: &[Example],
     mut each: impl FnMut(&Example, &[Feature]),
 ) {
-    let helpers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .saturating_sub(1);
-    if helpers == 0 || examples.len() < 2 * CHUNK {
+    // One helper per core: encoding costs more than learning, so the learner mostly waits
+    // and the helpers share its core.
+    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if helpers < 2 || examples.len() < 2 * CHUNK {
         let mut features = Vec::new();
         for example in examples {
             encoder.features(&example.text, &mut features);

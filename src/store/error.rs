@@ -151,6 +151,15 @@ pub enum StoreError {
         /// Who holds it: the other session's name, host and process.
         holder: String,
     },
+    /// The PostgreSQL server could not be reached, or the connection to it was lost: nothing
+    /// was refused, and the same write may succeed once the server answers again.
+    #[error("label store {}: {}", escape::escape(location), escape::escape(reason))]
+    Unreachable {
+        /// The store's address, password masked.
+        location: String,
+        /// What went wrong, naming the server.
+        reason: String,
+    },
 }
 
 fn holder(pid: u32) -> String {
@@ -195,5 +204,11 @@ impl StoreError {
             self,
             StoreError::JournalReplaced { .. } | StoreError::JournalTruncated { .. }
         )
+    }
+
+    /// Whether the write failed only because the store could not be reached, so sending it
+    /// again later, unchanged, may save it.
+    pub fn retry_later(&self) -> bool {
+        matches!(self, StoreError::Unreachable { .. })
     }
 }

@@ -38,7 +38,7 @@ pub(crate) fn is_import(file_name: &str) -> bool {
     file_name.starts_with(PREFIX) && file_name.ends_with(JOURNAL_EXTENSION)
 }
 
-fn marker(folder: &Path, import: &str, annotator: &str) -> Result<PathBuf, StoreError> {
+pub(crate) fn marker(folder: &Path, import: &str, annotator: &str) -> Result<PathBuf, StoreError> {
     let stem = journal_name(annotator).map_err(|reason| StoreError::Folder {
         path: folder.to_owned(),
         reason: format!("annotator {annotator:?}: {reason}"),

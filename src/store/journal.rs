@@ -127,9 +127,12 @@ pub(crate) fn sync_folder_of(path: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Writes `line` with one write and syncs its data; the caller rolls back on error.
-pub(crate) fn append_line(file: &mut File, line: &[u8]) -> io::Result<()> {
-    file.write_all(line)?;
+/// Writes `pieces` in order, one write each, and syncs the data once; the caller rolls back
+/// on error.
+pub(crate) fn append_line(file: &mut File, pieces: &[Vec<u8>]) -> io::Result<()> {
+    for piece in pieces {
+        file.write_all(piece)?;
+    }
     file.sync_data()
 }
 

@@ -134,6 +134,25 @@ impl MemoryStore {
         self.log.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// The shared log, for an append: a replaced journal or a planned failure (as a disk
+    /// gives them) refuses every kind of line alike.
+    fn log_for_append(&self) -> Result<MutexGuard<'_, Log>, StoreError> {
+        let mut log = self.log();
+        if log.displaced.is_some() {
+            return Err(StoreError::JournalReplaced {
+                path: self.name.clone().into(),
+            });
+        }
+        if let Some(reason) = log.fail_next.take() {
+            return Err(StoreError::io(
+                self.name.clone(),
+                "append to label store",
+                std::io::Error::other(reason),
+            ));
+        }
+        Ok(log)
+    }
+
     /// Takes the log's boundary lines past `boundaries_seen` into `overrides`, and its flag
     /// and note lines past `remarks_seen` into `remarks`.
     fn catch_up_boundaries(&mut self) {
@@ -202,19 +221,7 @@ impl Store for MemoryStore {
             events.push(event);
         }
         self.clock += events.len() as u64;
-        let mut log = self.log();
-        if log.displaced.is_some() {
-            return Err(StoreError::JournalReplaced {
-                path: self.name.clone().into(),
-            });
-        }
-        if let Some(reason) = log.fail_next.take() {
-            return Err(StoreError::io(
-                self.name.clone(),
-                "append to label store",
-                std::io::Error::other(reason),
-            ));
-        }
+        let mut log = self.log_for_append()?;
         let first = log.events.len();
         log.events.extend(events.iter().cloned());
         drop(log);
@@ -268,19 +275,7 @@ impl Store for MemoryStore {
         std::thread::sleep(self.delay);
         self.clock += 1;
         let event = change.event(self.clock);
-        let mut log = self.log();
-        if log.displaced.is_some() {
-            return Err(StoreError::JournalReplaced {
-                path: self.name.clone().into(),
-            });
-        }
-        if let Some(reason) = log.fail_next.take() {
-            return Err(StoreError::io(
-                self.name.clone(),
-                "append to label store",
-                std::io::Error::other(reason),
-            ));
-        }
+        let mut log = self.log_for_append()?;
         log.boundaries.push(event);
         drop(log);
         // Others' lines before it are taken too: boundaries have no arrivals to hand out.
@@ -296,19 +291,7 @@ impl Store for MemoryStore {
         std::thread::sleep(self.delay);
         self.clock += 1;
         let event = remark.event(self.clock);
-        let mut log = self.log();
-        if log.displaced.is_some() {
-            return Err(StoreError::JournalReplaced {
-                path: self.name.clone().into(),
-            });
-        }
-        if let Some(reason) = log.fail_next.take() {
-            return Err(StoreError::io(
-                self.name.clone(),
-                "append to label store",
-                std::io::Error::other(reason),
-            ));
-        }
+        let mut log = self.log_for_append()?;
         log.remarks.push(event);
         drop(log);
         self.catch_up_boundaries();

@@ -63,6 +63,8 @@ mod annotation;
 mod backend;
 mod canonical;
 mod convert;
+mod copy;
+mod copy_pg;
 mod decision;
 mod error;
 pub mod event;
@@ -96,6 +98,7 @@ use anyhow::Context;
 pub use annotation::Annotation;
 pub use backend::Store;
 pub use convert::{Converted, convert};
+pub use copy::{Copied, SchemaCopy, copy};
 pub use decision::{Decision, IGNORE, is_ignore};
 pub use error::StoreError;
 pub use event::{Event, JOURNAL_VERSION, NEWEST_JOURNAL_VERSION, Op, Origin, fingerprint};
@@ -111,7 +114,7 @@ pub use scores::Scores;
 pub use session::SessionStore;
 
 use lock::Lock;
-use state::Annotations;
+pub(crate) use state::Annotations;
 use writer::Writer;
 
 /// Superseded events a writer's open tolerates before compacting by itself.

@@ -127,9 +127,19 @@ pub(crate) fn parse_event(bytes: &[u8]) -> Result<JournalLine, String> {
     }
 }
 
+/// One complete journal line (without its newline), validated as replay validates it, its
+/// strings borrowed from `bytes`; the reason it is not a valid line otherwise.
+pub(crate) fn parse_line(bytes: &[u8]) -> Result<Line<'_>, String> {
+    match parse(bytes) {
+        Parsed::Event(line) => Ok(line),
+        Parsed::Unfinished(_) if bytes.is_empty() => Err("empty line".into()),
+        Parsed::Unfinished(reason) | Parsed::Bad(reason) => Err(reason),
+    }
+}
+
 /// Counts a valid event, keeping it only when it is its sentence's newest; boundary lines
 /// and flag or note lines go to theirs, newest first.
-fn take(
+pub(crate) fn take(
     out: &mut Replay,
     (boundaries, remark_lines): (&mut Vec<BoundaryEvent>, &mut Vec<RemarkEvent>),
     line: Line<'_>,

@@ -62,7 +62,8 @@ impl Writer {
         self.append_all(std::slice::from_ref(event))
     }
 
-    /// Appends `events` as one line each, with one write and one sync for all of them. A
+    /// Appends `events` as one line each, with one write (one per core for a big batch) and
+    /// one sync for all of them. A
     /// torn last line is first copied aside and cut off (no rewrite, so a nearly full disk
     /// that has room for the lines takes them). On error the journal is cut back to the
     /// saved events, so none of `events` is kept; if even that fails, the next append tries
@@ -80,17 +81,18 @@ impl Writer {
     ) -> Result<(), StoreError> {
         let mut line = Vec::with_capacity(512);
         journal::encode(event, &mut line);
-        self.append_encoded(line)
+        self.append_encoded(vec![line])
     }
 
-    /// Appends `encoded` (whole lines, each with its newline) with one write and one sync.
-    fn append_encoded(&mut self, encoded: Vec<u8>) -> Result<(), StoreError> {
+    /// Appends `encoded` (pieces of whole lines, each line with its newline), one write a
+    /// piece and one sync.
+    fn append_encoded(&mut self, encoded: Vec<Vec<u8>>) -> Result<(), StoreError> {
         self.check_still_ours()?;
         let path = &self.real;
         let failed = |e| StoreError::io(path, "append to label store", e);
         let mut line = encoded;
         if self.needs_newline {
-            line.insert(0, b'\n');
+            line.insert(0, vec![b'\n']);
         }
         if let Some(fragment) = &self.torn {
             // If even the side file cannot be written, the bytes stay in the journal.
@@ -108,7 +110,7 @@ impl Writer {
             self.dirty_tail = journal::roll_back(&self.file, start).is_err();
             return Err(failed(e));
         }
-        self.len = start + line.len() as u64;
+        self.len = start + line.iter().map(|piece| piece.len() as u64).sum::<u64>();
         self.needs_newline = false;
         Ok(())
     }
@@ -215,8 +217,10 @@ impl Writer {
     }
 }
 
-/// The events as journal lines. A big batch (an import) is encoded on every core, in order.
-fn encode_all(events: &[Event]) -> Vec<u8> {
+/// The events as journal lines, in pieces to write in order. A big batch (an import) is
+/// encoded on every core, one piece each, which are written as they are rather than joined
+/// (joining would copy the whole batch once more).
+fn encode_all(events: &[Event]) -> Vec<Vec<u8>> {
     const BIG: usize = 1 << 15;
     let encode = |events: &[Event]| {
         let text: usize = events.iter().map(|event| 256 + event.text.len()).sum();
@@ -228,9 +232,9 @@ fn encode_all(events: &[Event]) -> Vec<u8> {
     };
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || events.len() < BIG {
-        return encode(events);
+        return vec![encode(events)];
     }
-    let parts: Vec<Vec<u8>> = std::thread::scope(|scope| {
+    std::thread::scope(|scope| {
         let parts: Vec<_> = events
             .chunks(events.len().div_ceil(threads))
             .map(|part| scope.spawn(move || encode(part)))
@@ -242,13 +246,5 @@ fn encode_all(events: &[Event]) -> Vec<u8> {
                     .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
             })
             .collect()
-    });
-    let rest: usize = parts.iter().skip(1).map(Vec::len).sum();
-    let mut parts = parts.into_iter();
-    let mut line = parts.next().unwrap_or_default();
-    line.reserve(rest + 1);
-    for part in parts {
-        line.extend_from_slice(&part);
-    }
-    line
+    })
 }

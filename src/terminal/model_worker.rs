@@ -2,16 +2,22 @@
 //! each new decision, and scores the sentences the session asks about, so that no key and no
 //! frame ever waits for the model.
 //!
-//! At open it settles and trains exactly as `stance suggest` does ([`settle`] and
-//! [`Model::train`] on the same store and corpus), so the first scores it sends equal what
-//! `stance suggest` prints. Jobs are carried out in the order sent; of several scoring
-//! requests waiting at once only the newest is answered, since the cursor has moved past
-//! the others.
+//! At open it settles as `stance suggest` does ([`settle`] on the same store and corpus)
+//! and trains one pass, so the first scores come soon; the trainer thread
+//! ([`super::retrain`]) at once trains as `stance suggest` does ([`Model::train`]) and its
+//! model replaces the first (when `stance suggest` makes one pass too, the first is
+//! already the same). Each decision then takes one incremental step at once, and the
+//! trainer trains again from scratch on the store as it is now; its model replaces this
+//! one when done (with the steps of decisions it did not include taken again), so the
+//! scores come to exactly what `stance suggest` prints. Jobs are
+//! carried out in the order sent; of several scoring requests waiting at once only the
+//! newest is answered, since the cursor has moved past the others.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, Sender, channel};
 
+use super::retrain::{Corpus, Retrained, Trainer};
 use crate::app::Action;
 use crate::app::assist::{Learned, Scored};
 use crate::app::state::SentenceKey;
@@ -20,7 +26,7 @@ use crate::model::Model;
 use crate::model::embed::session::{self, EncoderInput, SessionEncoder};
 use crate::model::examples::settle;
 use crate::schema::Schema;
-use crate::store::{Event, Op, Overrides, is_ignore};
+use crate::store::{Decision, Event, Op, Overrides};
 
 /// What the model is trained from when the session opens: the same inputs `stance suggest`
 /// reads.
@@ -44,15 +50,26 @@ pub struct ModelInput {
 }
 
 enum Job {
-    /// Learn that this sentence was decided with these label names.
-    Learn { text: String, labels: Vec<String> },
+    /// Learn from these store events (decisions of the session or arrivals), in order.
+    Learn(Vec<Event>),
     /// Score this sentence and report it.
     Score { key: SentenceKey, text: String },
+    /// The trainer's model, trained from scratch: it replaces the one in use.
+    Retrained(Retrained),
+    /// The session is over.
+    Stop,
 }
 
-/// The handle the event loop keeps on the model thread; dropping it lets the thread end.
+/// The handle the event loop keeps on the model thread; dropping it ends the thread (and
+/// its trainer, once a training under way is done).
 pub struct ModelWorker {
     jobs: Sender<Job>,
+}
+
+impl Drop for ModelWorker {
+    fn drop(&mut self) {
+        let _ = self.jobs.send(Job::Stop);
+    }
 }
 
 impl ModelWorker {
@@ -60,9 +77,10 @@ impl ModelWorker {
     /// answers jobs with [`Action::Suggested`] on `reports`.
     pub fn spawn(input: ModelInput, reports: Sender<Action>) -> ModelWorker {
         let (jobs, queue) = channel();
+        let models = jobs.clone();
         std::thread::Builder::new()
             .name("model".into())
-            .spawn(move || work(input, &queue, &reports))
+            .spawn(move || work(input, &queue, models, &reports))
             .expect("the system can start one more thread");
         ModelWorker { jobs }
     }
@@ -75,23 +93,19 @@ impl ModelWorker {
         });
     }
 
-    /// Has the model learn one decision: `labels` given to `text` (by name; `None`, a
-    /// withdrawal, and an ignored sentence teach it nothing).
-    pub fn learn(&self, text: &str, labels: Option<&[String]>) {
-        let Some(labels) = labels.filter(|l| !is_ignore(l)) else {
+    /// Has the model learn the session's decisions, made at `ts` (Unix milliseconds); a
+    /// withdrawal and an ignored sentence take no incremental step but reach the trainer.
+    pub fn learn(&self, decisions: &[&Decision], ts: u64) {
+        if decisions.is_empty() {
             return;
-        };
-        let _ = self.jobs.send(Job::Learn {
-            text: text.to_owned(),
-            labels: labels.to_vec(),
-        });
+        }
+        let events = decisions.iter().map(|d| d.event(ts)).collect();
+        let _ = self.jobs.send(Job::Learn(events));
     }
 
     /// Has the model learn the decisions other sessions appended.
     pub fn learn_arrivals(&self, events: &[Event]) {
-        for event in events.iter().filter(|e| e.op == Op::Set) {
-            self.learn(&event.text, Some(&event.labels));
-        }
+        let _ = self.jobs.send(Job::Learn(events.to_vec()));
     }
 }
 
@@ -100,44 +114,88 @@ pub fn train(input: &ModelInput) -> Model {
     Model::train(&input.schema, &examples(input))
 }
 
-/// The examples `stance suggest` trains from, for the same store and corpus.
+/// The settled examples of `input`, as `stance suggest` settles them.
 fn examples(input: &ModelInput) -> Vec<crate::model::Example> {
     let annotations = input.events.iter().map(crate::store::Annotation::from);
-    let settled = settle(
+    settle(
         &input.articles,
         &input.boundaries,
         annotations,
         &input.schema,
         |id| input.hidden.contains(id),
-    );
-    settled.examples
+    )
+    .examples
 }
 
-fn work(mut input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) {
-    let mut model = train(&input);
+/// The model the session starts with, and whether it is the one `stance suggest` trains:
+/// one pass over the examples, so the first scores come soon; when `stance suggest` makes
+/// more passes the trainer thread makes them at once and its model replaces this one.
+fn first_model(input: &ModelInput) -> (Model, bool) {
+    let examples = examples(input);
+    let mut model = Model::new(&input.schema).with_max_epochs(1);
+    let exact = crate::model::epochs(examples.len(), crate::model::MAX_EPOCHS) == 1;
+    model.fit(&examples);
+    (model.with_max_epochs(crate::model::MAX_EPOCHS), exact)
+}
+
+/// A decision's incremental step, kept until a model trained from scratch includes it.
+struct Step {
+    /// The change's number among those sent to the trainer.
+    seq: u64,
+    text: String,
+    labels: Vec<usize>,
+}
+
+fn work(
+    mut input: ModelInput,
+    queue: &Receiver<Job>,
+    models: Sender<Job>,
+    reports: &Sender<Action>,
+) {
+    let (mut model, exact) = first_model(&input);
     let mut encoder = input.encoder.take().map(|e| {
-        let examples = examples(&input);
         SessionEncoder::new(
             e,
             &input.schema,
-            examples,
+            examples(&input),
             Arc::clone(&input.articles),
             input.boundaries.clone(),
         )
     });
-    let mut last: Option<(SentenceKey, String)> = None;
-    let schema = input.schema;
-    let (articles, boundaries, rank) = (input.articles, input.boundaries, input.rank);
-    drop(input.events);
+    let schema = input.schema.clone();
+    let (articles, boundaries, rank) = (
+        Arc::clone(&input.articles),
+        input.boundaries.clone(),
+        input.rank,
+    );
     let learned = |model: &Model| Learned {
         counts: model.counts(),
     };
     if reports.send(Action::ModelTrained(learned(&model))).is_err() {
         return;
     }
+    let trainer = Trainer::spawn(
+        Corpus {
+            articles: input.articles,
+            schema: input.schema,
+            boundaries: input.boundaries,
+            hidden: input.hidden,
+        },
+        input.events,
+        exact,
+        move |retrained| models.send(Job::Retrained(retrained)).is_ok(),
+        reports.clone(),
+    );
+    // Changes sent to the trainer, and the steps it has not yet trained with.
+    let mut sent: u64 = 0;
+    let mut steps: Vec<Step> = Vec::new();
+    // The sentence last scored, scored again when the model is replaced.
+    let mut last: Option<(SentenceKey, String)> = None;
     // Jobs that came while the corpus was being ranked, carried out before ranking again.
     let mut early: Vec<Job> = Vec::new();
-    let mut stale = rank;
+    // The corpus is ranked by `stance suggest`'s model, not by the first one-pass model:
+    // ranking takes long and the better order comes soon.
+    let mut stale = rank && exact;
     loop {
         if stale && early.is_empty() {
             match ranking(&mut model, &articles, &boundaries, queue) {
@@ -177,24 +235,40 @@ fn work(mut input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) 
         let mut taught = false;
         for job in waiting {
             match job {
-                Job::Learn { text, labels } => {
-                    // As at open: a label set naming a label the schema lacks is not
-                    // learned from.
-                    let Some(mut labels) = labels
-                        .iter()
-                        .map(|l| schema.index_of(l))
-                        .collect::<Option<Vec<usize>>>()
-                    else {
-                        continue;
-                    };
-                    labels.sort_unstable();
-                    model.update(&text, &labels);
-                    if let Some(encoder) = &mut encoder {
-                        encoder.learn(&text, &labels);
+                Job::Learn(events) => {
+                    for event in &events {
+                        sent += 1;
+                        if let Some(labels) = teaches(&schema, event) {
+                            model.update(&event.text, &labels);
+                            if let Some(encoder) = &mut encoder {
+                                encoder.learn(&event.text, &labels);
+                            }
+                            steps.push(Step {
+                                seq: sent,
+                                text: event.text.clone(),
+                                labels,
+                            });
+                            taught = true;
+                        }
                     }
-                    taught = true;
+                    trainer.changed(events);
                 }
                 Job::Score { key, text } => newest = Some((key, text)),
+                Job::Retrained(Retrained {
+                    model: mut fresh,
+                    upto,
+                }) => {
+                    steps.retain(|step| step.seq > upto);
+                    for step in &steps {
+                        fresh.update(&step.text, &step.labels);
+                    }
+                    model = fresh;
+                    taught = true;
+                    if newest.is_none() {
+                        newest = last.clone();
+                    }
+                }
+                Job::Stop => return,
             }
         }
         if taught && reports.send(Action::ModelTrained(learned(&model))).is_err() {
@@ -212,6 +286,22 @@ fn work(mut input: ModelInput, queue: &Receiver<Job>, reports: &Sender<Action>) 
             }
         }
     }
+}
+
+/// The labels (schema positions, ascending) an event's incremental step learns: a decision's
+/// labels, none for a withdrawal, an ignore, or a label set naming a label the schema lacks
+/// (as at open).
+fn teaches(schema: &Schema, event: &Event) -> Option<Vec<usize>> {
+    if event.op != Op::Set {
+        return None;
+    }
+    let mut labels = event
+        .labels
+        .iter()
+        .map(|l| schema.index_of(l))
+        .collect::<Option<Vec<usize>>>()?;
+    labels.sort_unstable();
+    Some(labels)
 }
 
 /// The end of ranking the corpus: every sentence in order, or a job that came meanwhile.

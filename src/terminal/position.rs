@@ -2,7 +2,8 @@
 //!
 //! `<store stem>.position.json` holds `{"<annotator>": {"article", "start", "end", "ts"}}`.
 //! It is replaced whole (written to a temporary file, then renamed), so a crash leaves the
-//! old file or the new one, never half of one.
+//! old file or the new one, never half of one. A PostgreSQL store keeps the positions in
+//! the database instead ([`crate::store::pg::side`]); its "position file" is its address.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -12,11 +13,18 @@ use anyhow::Context;
 
 use crate::app::Position;
 use crate::atomic::AtomicFile;
+use crate::store::pg::side;
 
-/// The position file that belongs to the label store at `store`.
+/// A PostgreSQL store's address, when `path` is one.
+fn address(path: &Path) -> Option<&str> {
+    path.to_str().filter(|p| crate::store::pg::is_url(p))
+}
+
+/// The position file that belongs to the label store at `store` (for a PostgreSQL store,
+/// its address).
 pub fn path_for(store: &Path) -> PathBuf {
-    if let Some(side) = crate::store::pg::side_file(store, "position.json") {
-        return side;
+    if crate::store::pg::is_url_path(store) {
+        return store.to_owned();
     }
     let stem = store
         .file_stem()
@@ -26,6 +34,23 @@ pub fn path_for(store: &Path) -> PathBuf {
 
 /// Every annotator's position; an absent file is an empty map.
 pub fn read_all(path: &Path) -> anyhow::Result<BTreeMap<String, Position>> {
+    if let Some(address) = address(path) {
+        let all = side::positions(address).map_err(|reason| {
+            anyhow::anyhow!("cannot read the positions in {address}: {reason}")
+        })?;
+        let all = all
+            .into_iter()
+            .map(|(annotator, (article, start, end, ts))| {
+                let position = Position {
+                    article,
+                    start,
+                    end,
+                    ts,
+                };
+                (annotator, position)
+            });
+        return Ok(all.collect());
+    }
     // A FIFO would block the read until a writer came.
     let text = match crate::special::refuse(path).and_then(|()| std::fs::read_to_string(path)) {
         Ok(text) => text,
@@ -40,6 +65,15 @@ pub fn read_all(path: &Path) -> anyhow::Result<BTreeMap<String, Position>> {
 
 /// Records `annotator`'s position, keeping the others', synced before the rename.
 pub fn write(path: &Path, annotator: &str, position: Position) -> anyhow::Result<()> {
+    if let Some(address) = address(path) {
+        let place = (position.article, position.start, position.end, position.ts);
+        return side::keep_position(address, annotator, &place).map_err(|reason| {
+            anyhow::anyhow!(
+                "cannot write the position of {} in {address}: {reason}",
+                crate::escape::quote(annotator)
+            )
+        });
+    }
     let mut all = read_all(path).unwrap_or_default();
     all.insert(annotator.to_owned(), position);
     let result = (|| -> std::io::Result<()> {

@@ -6,7 +6,8 @@
 //! after the line is synced. Recreating the store is a job like a save, so the saves sent
 //! before it are refused or saved before it runs and those sent after it go to the new
 //! journal. Between jobs the worker asks the store for decisions that other
-//! sessions appended and passes them on as `Arrived`.
+//! sessions appended and passes them on as `Arrived`. Writes refused only because the store
+//! could not be reached are sent again by the worker on its own ([`super::retry`]).
 
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
@@ -14,6 +15,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use super::position;
+use super::retry::{Retries, Write};
 use crate::app::{Action, Position};
 use crate::store::{BoundaryChange, Decision, Remark, Store};
 
@@ -191,13 +193,38 @@ fn work(
     reports: &Sender<Action>,
 ) {
     let mut polled = Instant::now();
+    let mut retries = Retries::default();
     loop {
-        match queue.recv_timeout(ARRIVALS_EVERY) {
-            Ok(job) => carry_out(store.as_mut(), job, places, reports),
+        let wait = retries
+            .due_in()
+            .map_or(ARRIVALS_EVERY, |due| due.min(ARRIVALS_EVERY));
+        match queue.recv_timeout(wait) {
+            Ok(job) => carry_out(store.as_mut(), job, places, &mut retries, reports),
             Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Disconnected) => {
+                // The session ends: one last attempt for what still waits.
+                if retries.send_again(store.as_mut(), reports, true) {
+                    places.wrote(reports);
+                }
+                if !retries.waiting()
+                    && let Some(position) = retries.position.take()
+                {
+                    let _ = position::write(&places.position_file, &places.annotator, position);
+                }
+                return;
+            }
         }
-        if polled.elapsed() >= ARRIVALS_EVERY {
+        if retries.send_again(store.as_mut(), reports, false) {
+            places.wrote(reports);
+        }
+        if !retries.waiting()
+            && let Some(position) = retries.position.take()
+            && let Err(err) = position::write(&places.position_file, &places.annotator, position)
+        {
+            let _ = reports.send(Action::Notice(format!("{err:#}")));
+        }
+        // While writes wait, sending them again is what reaches the store.
+        if !retries.waiting() && polled.elapsed() >= ARRIVALS_EVERY {
             polled = Instant::now();
             match store.arrivals() {
                 Ok(events) if events.is_empty() => {}
@@ -214,51 +241,26 @@ fn work(
     }
 }
 
-fn carry_out(store: &mut dyn Store, job: Job, places: &mut Places, reports: &Sender<Action>) {
-    let report = match job {
-        Job::SaveAll(saves) => {
-            let (seqs, decisions): (Vec<u64>, Vec<Decision>) = saves.into_iter().unzip();
-            let result = store.append_all(&decisions);
-            if result.is_ok() {
-                places.wrote(reports);
-            }
-            for seq in seqs {
-                let report = match &result {
-                    Ok(()) => Action::Saved(seq),
-                    Err(err) => Action::SaveFailed {
-                        seq,
-                        reason: err.to_string(),
-                        recreate: err.needs_recreate(),
-                    },
-                };
-                let _ = reports.send(report);
-            }
-            return;
+fn carry_out(
+    store: &mut dyn Store,
+    job: Job,
+    places: &mut Places,
+    retries: &mut Retries,
+    reports: &Sender<Action>,
+) {
+    let mut write = |write: Write, places: &mut Places| {
+        if retries.write(store, write, reports) {
+            places.wrote(reports);
         }
-        Job::Save { seq, decision } => match store.append(&decision) {
-            Ok(()) => Action::Saved(seq),
-            Err(err) => Action::SaveFailed {
-                seq,
-                reason: err.to_string(),
-                recreate: err.needs_recreate(),
-            },
-        },
-        Job::Boundary { seq, change } => match store.append_boundary(&change) {
-            Ok(()) => Action::Saved(seq),
-            Err(err) => Action::SaveFailed {
-                seq,
-                reason: err.to_string(),
-                recreate: err.needs_recreate(),
-            },
-        },
-        Job::Remark { seq, remark } => match store.append_remark(&remark) {
-            Ok(()) => Action::Saved(seq),
-            Err(err) => Action::SaveFailed {
-                seq,
-                reason: err.to_string(),
-                recreate: err.needs_recreate(),
-            },
-        },
+    };
+    let report = match job {
+        Job::SaveAll(saves) => return write(Write::SaveAll(saves), places),
+        Job::Save { seq, decision } => {
+            let seqs = vec![seq];
+            return write(Write::Save { seqs, decision }, places);
+        }
+        Job::Boundary { seq, change } => return write(Write::Boundary { seq, change }, places),
+        Job::Remark { seq, remark } => return write(Write::Remark { seq, remark }, places),
         Job::Recreate => match store.recreate() {
             Ok(kept) => Action::Recreated {
                 kept: kept.map(|path| path.display().to_string()),
@@ -269,6 +271,13 @@ fn carry_out(store: &mut dyn Store, job: Job, places: &mut Places, reports: &Sen
         },
         // A session that wrote nothing to a new store leaves no position file either.
         Job::Position(_) if !places.written => return,
+        // The store cannot be reached: the position waits too (the newest wins), written
+        // once the writes before it are.
+        Job::Position(mut position) if retries.waiting() => {
+            position.ts = crate::store::now_ms();
+            retries.position = Some(position);
+            return;
+        }
         Job::Position(mut position) => {
             position.ts = crate::store::now_ms();
             match position::write(&places.position_file, &places.annotator, position) {

@@ -159,8 +159,9 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
 }
 
 /// The model: per label the examples it learned from (`+` positive, `-` negative) and
-/// whether it still scores from patterns; then the session's accepted suggestions.
-fn model_lines(state: &State) -> [String; 2] {
+/// whether it still scores from patterns; its cross-validated quality; then how many of the
+/// store's decisions were accepted suggestions.
+fn model_lines(state: &State) -> Vec<String> {
     let learned = match state.model_learned() {
         None => "Model: training…".to_owned(),
         Some(learned) => {
@@ -185,21 +186,71 @@ fn model_lines(state: &State) -> [String; 2] {
             format!("Model: {}", labels.join(" · "))
         }
     };
-    let tally = state.tally();
-    let share = match tally.decided {
-        0 => "no decisions yet".to_owned(),
-        n => format!(
-            "{} of {n} ({:.0}%)",
-            tally.accepted,
-            100.0 * tally.accepted as f64 / n as f64
+    let mut lines = vec![learned];
+    lines.extend(quality_lines(state));
+    let share = match state.suggestion_share() {
+        None => "counting the store…".to_owned(),
+        Some(share) if share.decisions == 0 => "no decisions in the store yet".to_owned(),
+        Some(share) => format!(
+            "{} of {} decisions ({:.0}%) · changed since open: {}",
+            thousands(share.accepted),
+            thousands(share.decisions),
+            100.0 * share.accepted as f64 / share.decisions as f64,
+            thousands(share.changed)
         ),
     };
-    [
-        learned,
+    lines.push(format!("Accepted suggestions: {share}"));
+    lines
+}
+
+/// The model's quality as `stance suggest --eval` computes it: micro and macro F1, then per
+/// label its F1, or how many more annotations it needs to be learned.
+fn quality_lines(state: &State) -> Vec<String> {
+    let Some(evaluated) = state.model_quality() else {
+        return vec!["Quality: computing…".to_owned()];
+    };
+    let Some(quality) = &evaluated.quality else {
+        let (annotations, articles) = evaluated.shortfall.unwrap_or_default();
+        let annotations = match annotations {
+            0 => "annotations".to_owned(),
+            n => format!("{n} more annotations"),
+        };
+        let articles = match articles {
+            0 => String::new(),
+            1 => " in 1 more article".to_owned(),
+            n => format!(" in {n} more articles"),
+        };
+        return vec![format!(
+            "Quality: needs {annotations}{articles} ({} settled so far)",
+            thousands(evaluated.annotations)
+        )];
+    };
+    let f1 = |x: Option<f64>| x.map_or("-".to_owned(), |x| format!("{x:.2}"));
+    let labels: Vec<String> = state
+        .schema()
+        .labels
+        .iter()
+        .zip(&quality.labels)
+        .zip(&evaluated.counts)
+        .map(|((label, counts), &(pos, neg))| {
+            let min = crate::model::MIN_EXAMPLES;
+            let more = min.saturating_sub(pos) + min.saturating_sub(neg);
+            let figure = match more {
+                0 => f1(counts.f1()),
+                n => format!("needs {n} more"),
+            };
+            format!("{} {figure}", sanitize(&label.name))
+        })
+        .collect();
+    vec![
         format!(
-            "Suggestions accepted this session: {share} · changed: {}",
-            tally.changed
+            "Quality ({}-fold by article, {} settled): micro F1 {} · macro F1 {}",
+            evaluated.folds,
+            thousands(evaluated.annotations),
+            f1(quality.micro_f1()),
+            f1(quality.macro_f1())
         ),
+        format!("  F1: {}", labels.join(" · ")),
     ]
 }
 

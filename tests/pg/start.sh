@@ -11,9 +11,14 @@
 #   stance_writer creates tables and writes
 #   stance_reader may connect and read, never write
 # Printed: STANCE_TEST_PG (admin URL), STANCE_TEST_PG_WRITER, STANCE_TEST_PG_READER,
-# STANCE_TEST_PG_DIR (for ctl.sh stop/start mid-test). Installs Debian's postgresql-15 with
-# apt-get only when its binaries are missing.
+# STANCE_TEST_PG_DIR (for ctl.sh stop/start mid-test), and STANCE_TEST_PG_ROOTCERT (the
+# server's self-signed certificate, when openssl made one: ssl is on). Installs Debian's
+# postgresql-15 with apt-get only when its binaries are missing.
+# STANCE_TEST_PG_FSYNC=on starts the server with fsync on (benches/pg.rs measures that, as
+# a real server runs); the default stays off, for the tests.
 set -euo pipefail
+fsync=${STANCE_TEST_PG_FSYNC:-off}
+case $fsync in on|off) ;; *) echo "start.sh: STANCE_TEST_PG_FSYNC is on or off, not $fsync" >&2; exit 2 ;; esac
 dir=${1:?usage: start.sh DIR [PORT]}
 port=${2:-${STANCE_TEST_PG_PORT:-55432}}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,6 +48,19 @@ printf '%s\n' "$pw" > "$dir/pw"
 chown "$owner" "$dir/pw"
 as_owner "$bin/initdb" -D "$dir/data" -U stance_admin --pwfile="$dir/pw" -A scram-sha-256 \
   --no-sync >"$dir/initdb.log" 2>&1 || { cat "$dir/initdb.log" >&2; exit 1; }
+# A self-signed certificate for the TLS tests, made for the name "localhost" only: with it as
+# the root, sslmode=verify-ca to 127.0.0.1 passes and verify-full fails on the name.
+tls=no
+if command -v openssl >/dev/null 2>&1; then
+  openssl req -x509 -newkey rsa:2048 -nodes -days 7 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost \
+    -keyout "$dir/data/server.key" -out "$dir/data/server.crt" >/dev/null 2>&1
+  chmod 600 "$dir/data/server.key"
+  chown "$owner" "$dir/data/server.key" "$dir/data/server.crt"
+  cp "$dir/data/server.crt" "$dir/root.crt"
+  echo "ssl = on" >> "$dir/data/postgresql.conf"
+  tls=yes
+fi
 cat >> "$dir/data/postgresql.conf" <<CONF
 listen_addresses = '127.0.0.1'
 port = $port
@@ -50,7 +68,8 @@ unix_socket_directories = '$dir'
 synchronous_commit = on
 # The tests check what stance does, not the disk: without fsync the 8x2,000 test stays
 # short. synchronous_commit stays on, so COMMIT still returns only once the server has it.
-fsync = off
+# STANCE_TEST_PG_FSYNC=on (the benchmarks) syncs as a real server does.
+fsync = $fsync
 max_connections = 100
 CONF
 # A port someone else holds: try the next few.
@@ -77,3 +96,4 @@ echo "export STANCE_TEST_PG_WRITER='postgresql://stance_writer:writer-pw@127.0.0
 echo "export STANCE_TEST_PG_READER='postgresql://stance_reader:reader-pw@127.0.0.1:$port/stance'"
 echo "export STANCE_TEST_PG_DIR='$dir'"
 echo "export STANCE_TEST_PG_CTL='$here/ctl.sh'"
+if [ "$tls" = yes ]; then echo "export STANCE_TEST_PG_ROOTCERT='$dir/root.crt'"; fi

@@ -12,6 +12,9 @@
 //! `application_name` names who holds it. Each decision carries a unique id: a commit
 //! whose acknowledgement was lost and is sent again is not written twice.
 
+mod read;
+mod service;
+pub mod side;
 pub mod tables;
 pub mod url;
 
@@ -30,7 +33,7 @@ use super::overrides::{BoundaryChange, Overrides};
 use super::remarks::{Remark, Remarks};
 use super::replay::{JournalLine, parse_event};
 use super::state::Annotations;
-pub use url::{PgUrl, is_url, is_url_path, masked};
+pub use url::{PgUrl, Verify, is_url, is_url_path, masked};
 
 /// The channel writers notify after each commit, with the store's name as payload.
 const CHANNEL: &str = "stance_events";
@@ -52,9 +55,9 @@ pub struct PgStore {
     last_seq: i64,
     /// Others' decisions met while catching up inside an append, not yet handed out.
     arrived: Vec<Event>,
-    /// Decisions whose commit was sent but not acknowledged: sent again, they keep their
-    /// id and time, so the unique id makes the second one a no-op if the first landed.
-    unacked: Vec<(Decision, String, u64)>,
+    /// Writes whose commit was sent but not acknowledged: sent again, they keep their id
+    /// and time, so the unique id makes the second one a no-op if the first landed.
+    unacked: Vec<(Unacked, String, u64)>,
     /// Unique ids this session wrote that no catch-up has met yet: not arrivals.
     own: HashSet<String>,
     /// Random part of this session's unique ids.
@@ -66,6 +69,14 @@ pub struct PgStore {
     reconnecting: bool,
     /// Calls of [`Store::arrivals`] so far.
     polls: u64,
+}
+
+/// A write of this session not known to be committed.
+#[derive(PartialEq)]
+enum Unacked {
+    Decision(Decision),
+    Boundary(BoundaryChange),
+    Remark(Remark),
 }
 
 /// An open connection with its prepared statements.
@@ -177,27 +188,27 @@ impl PgStore {
     }
 
     fn db_error(&mut self, doing: &str, e: &postgres::Error) -> StoreError {
-        if e.as_db_error().is_none() || self.client.as_ref().is_some_and(|c| c.client.is_closed()) {
+        let lost = e.as_db_error().is_none()
+            || is_connection_lost(e)
+            || self.client.as_ref().is_some_and(|c| c.client.is_closed());
+        if lost {
             // The connection is gone (or in doubt): the next call connects again.
             self.client = None;
         }
-        let reason = match e.as_db_error() {
-            Some(db) => db.message().to_owned(),
-            None => {
-                let mut text = e.to_string();
-                let mut source = std::error::Error::source(e);
-                while let Some(s) = source {
-                    let more = s.to_string();
-                    if !text.contains(&more) {
-                        text.push_str(": ");
-                        text.push_str(&more);
-                    }
-                    source = s.source();
-                }
-                text
-            }
-        };
-        self.fail(format!("cannot {doing} ({}): {reason}", self.url.server()))
+        let reason = error_text(e);
+        let reason = format!("cannot {doing} ({}): {reason}", self.url.server());
+        if lost {
+            self.unreachable(reason)
+        } else {
+            self.fail(reason)
+        }
+    }
+
+    fn unreachable(&self, reason: impl std::fmt::Display) -> StoreError {
+        StoreError::Unreachable {
+            location: self.url.shown.clone(),
+            reason: reason.to_string(),
+        }
     }
 
     /// Connects (again), makes sure of the tables, takes the writer's lock, and reads every
@@ -284,11 +295,17 @@ impl PgStore {
             insert,
             since,
         });
-        let caught = self.catch_up()?;
+        // A write whose acknowledgement was lost may have landed: met by this catch-up, it
+        // is this session's own, not an arrival (its retry makes it part of the view).
+        self.own
+            .extend(self.unacked.iter().map(|(_, uid, _)| uid.clone()));
         // What was there on opening is the store, not news; what others appended while
         // this session was cut off is.
         if self.reconnecting {
+            let caught = self.catch_up()?;
             self.arrived.extend(caught);
+        } else {
+            self.load()?;
         }
         self.reconnecting = true;
         Ok(())
@@ -372,19 +389,20 @@ impl PgStore {
         }
     }
 
+    /// Inserts one boundary override or remark, settling its unique id.
+    fn insert_one(&mut self, row: Row) -> Result<(), StoreError> {
+        let uids = HashSet::from([row.0.clone()]);
+        let result = self.insert(vec![row]);
+        self.settle(&uids, &result);
+        result.map(|_| ())
+    }
+
     fn decision_rows(&mut self, decisions: &[Decision]) -> (Vec<Row>, Vec<Event>) {
         let now = super::now_ms();
         let mut rows = Vec::with_capacity(decisions.len());
         let mut events = Vec::with_capacity(decisions.len());
         for decision in decisions {
-            let (uid, ts) = match self.unacked.iter().position(|(d, _, _)| d == decision) {
-                Some(i) => {
-                    let (_, uid, ts) = self.unacked.remove(i);
-                    (uid, ts)
-                }
-                None => (self.next_uid(), now),
-            };
-            self.unacked.push((decision.clone(), uid.clone(), ts));
+            let (uid, ts) = self.id_of(Unacked::Decision(decision.clone()), now);
             let event = decision.event(ts);
             let line = encode(&event);
             rows.push((
@@ -396,6 +414,33 @@ impl PgStore {
             events.push(event);
         }
         (rows, events)
+    }
+
+    /// The unique id and time of a write: those it carried when it was sent before without
+    /// an acknowledgement, else new ones; it is unacknowledged until [`PgStore::settle`].
+    fn id_of(&mut self, write: Unacked, now: u64) -> (String, u64) {
+        let (uid, ts) = match self.unacked.iter().position(|(w, _, _)| *w == write) {
+            Some(i) => {
+                let (_, uid, ts) = self.unacked.remove(i);
+                (uid, ts)
+            }
+            None => (self.next_uid(), now),
+        };
+        self.unacked.push((write, uid.clone(), ts));
+        (uid, ts)
+    }
+
+    /// Forgets the writes `uids` once the insert committed them, or the server refused
+    /// them (committing nothing); a lost connection leaves them in doubt, to be sent again.
+    fn settle<T>(&mut self, uids: &HashSet<String>, result: &Result<T, StoreError>) {
+        let settled = match result {
+            Ok(_) => true,
+            Err(StoreError::Database { .. }) => self.client.is_some(),
+            Err(_) => false,
+        };
+        if settled {
+            self.unacked.retain(|(_, uid, _)| !uids.contains(uid));
+        }
     }
 
     fn check_writer(&self, annotators: impl IntoIterator<Item = String>) -> Result<(), StoreError> {
@@ -419,18 +464,11 @@ impl PgStore {
         let (rows, events) = self.decision_rows(decisions);
         let uids: HashSet<String> = rows.iter().map(|r| r.0.clone()).collect();
         let result = self.insert(rows);
-        match &result {
-            Ok(_) => {
-                self.unacked.retain(|(_, uid, _)| !uids.contains(uid));
-                for event in events {
-                    self.annotations.apply(event);
-                }
+        self.settle(&uids, &result);
+        if result.is_ok() {
+            for event in events {
+                self.annotations.apply(event);
             }
-            // A refusal by the server (not a lost connection) committed nothing.
-            Err(StoreError::Database { .. }) if self.client.is_some() => {
-                self.unacked.retain(|(_, uid, _)| !uids.contains(uid));
-            }
-            Err(_) => {}
         }
         result.map(|_| ())
     }
@@ -483,7 +521,7 @@ impl Store for PgStore {
                 Err(e) => return Err(self.db_error("read", &e)),
                 Ok(_) if closed => {
                     self.client = None;
-                    return Err(self.fail("the connection to the server was lost"));
+                    return Err(self.unreachable("the connection to the server was lost"));
                 }
                 Ok(any) => woken = any,
             }
@@ -502,16 +540,10 @@ impl Store for PgStore {
 
     fn append_boundary(&mut self, change: &BoundaryChange) -> Result<(), StoreError> {
         self.check_writer([change.annotator.clone()])?;
-        let event = change.event(super::now_ms());
-        let uid = self.next_uid();
-        let line = encode(&event);
-        self.insert(vec![(
-            uid,
-            change.annotator.clone(),
-            change.article.clone(),
-            line,
-        )])
-        .map(|_| ())
+        let (uid, ts) = self.id_of(Unacked::Boundary(change.clone()), super::now_ms());
+        let line = encode(&change.event(ts));
+        let row = (uid, change.annotator.clone(), change.article.clone(), line);
+        self.insert_one(row)
     }
 
     fn boundaries(&self) -> &Overrides {
@@ -520,53 +552,15 @@ impl Store for PgStore {
 
     fn append_remark(&mut self, remark: &Remark) -> Result<(), StoreError> {
         self.check_writer([remark.annotator.clone()])?;
-        let event = remark.event(super::now_ms());
-        let uid = self.next_uid();
-        let line = encode(&event);
-        self.insert(vec![(
-            uid,
-            remark.annotator.clone(),
-            remark.article.clone(),
-            line,
-        )])
-        .map(|_| ())
+        let (uid, ts) = self.id_of(Unacked::Remark(remark.clone()), super::now_ms());
+        let line = encode(&remark.event(ts));
+        let row = (uid, remark.annotator.clone(), remark.article.clone(), line);
+        self.insert_one(row)
     }
 
     fn remarks(&self) -> &Remarks {
         &self.remarks
     }
-}
-
-/// For a PostgreSQL address, the file on this machine that holds what a journal keeps
-/// beside itself (`suffix`: the kept schema, the positions): in the data folder, named after
-/// the server, database and store, so each store has its own.
-pub fn side_file(store: &std::path::Path, suffix: &str) -> Option<PathBuf> {
-    let address = store.to_str().filter(|s| is_url(s))?;
-    let url = PgUrl::parse(address).ok();
-    let name = match &url {
-        Some(url) => format!(
-            "{}-{}-{}",
-            url.server(),
-            url.config.get_dbname().unwrap_or_default(),
-            url.store
-        ),
-        None => address.to_owned(),
-    };
-    let safe: String = name
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-_.".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let dir = super::labels_dir()
-        .unwrap_or_else(|_| std::env::temp_dir())
-        .join("postgresql");
-    let _ = std::fs::create_dir_all(&dir);
-    Some(dir.join(format!("{safe}.{suffix}")))
 }
 
 /// A journal line without its newline.
@@ -581,11 +575,37 @@ fn connect(url: &PgUrl) -> Result<Client, postgres::Error> {
     use openssl::ssl::{SslConnector, SslMethod, SslVerifyMode};
     let mut builder =
         SslConnector::builder(SslMethod::tls()).expect("OpenSSL can make a TLS client context");
-    // libpq's `prefer` and `require` encrypt without checking the certificate.
-    builder.set_verify(SslVerifyMode::NONE);
-    let tls = postgres_openssl::MakeTlsConnector::new(builder.build());
-    let _ = url.require_tls;
+    let tls = match url.verify {
+        // libpq's `prefer` and `require` encrypt without checking the certificate.
+        Verify::Nothing => {
+            builder.set_verify(SslVerifyMode::NONE);
+            postgres_openssl::MakeTlsConnector::new(builder.build())
+        }
+        verify => {
+            builder.set_verify(SslVerifyMode::PEER);
+            // Read and checked when the address was parsed; should it fail now, no root is
+            // trusted and the certificate check refuses the server.
+            if let Some(root) = &url.root_cert {
+                let _ = builder.set_ca_file(root);
+            }
+            let mut tls = postgres_openssl::MakeTlsConnector::new(builder.build());
+            if verify == Verify::Chain {
+                tls.set_callback(|config, _| {
+                    config.set_verify_hostname(false);
+                    Ok(())
+                });
+            }
+            tls
+        }
+    };
     url.config.connect(tls)
+}
+
+/// Whether the server ended the connection or cannot take one yet (shutting down, starting
+/// up): an error of the connection, not a refusal of what was asked.
+fn is_connection_lost(e: &postgres::Error) -> bool {
+    e.code()
+        .is_some_and(|code| code.code().starts_with("08") || code.code().starts_with("57P"))
 }
 
 fn is_permission(e: &postgres::Error) -> bool {
@@ -643,4 +663,41 @@ fn random() -> u64 {
     );
     hasher.write_u32(std::process::id());
     hasher.finish()
+}
+
+/// A connection of its own to `url`'s server, made as a session's is (TLS when the server
+/// offers it), for a tool that works on stance's tables directly (`stance store copy`).
+pub fn connect_to(url: &PgUrl) -> Result<Client, postgres::Error> {
+    connect(url)
+}
+
+/// The session-level advisory lock key that a session writing as `annotator` holds in
+/// `store`: whoever takes it keeps such sessions out.
+pub fn writer_lock_key(store: &str, annotator: &str) -> i64 {
+    lock_key(store, annotator)
+}
+
+/// Who holds the advisory lock `key` (their application name, address and server process),
+/// for a refusal that names them.
+pub fn lock_holder(client: &mut Client, key: i64) -> Option<String> {
+    holder(client, key)
+}
+
+/// A client error in words: the server's message, else the error with every cause the
+/// text does not already hold (the driver's own text often leaves out the reason).
+pub fn error_text(e: &postgres::Error) -> String {
+    if let Some(db) = e.as_db_error() {
+        return db.message().to_owned();
+    }
+    let mut text = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
 }

@@ -6,13 +6,16 @@
 use postgres::Client;
 
 /// The newest version of stance's tables that this stance creates and reads.
-pub const TABLES_VERSION: i32 = 1;
+pub const TABLES_VERSION: i32 = 2;
 
 /// Advisory lock key taken while tables are created or migrated.
 const MIGRATE_LOCK: i64 = 0x7374_616e_6365_0001;
 
-/// What each version adds, in order; index 0 is version 1.
-const MIGRATIONS: &[&str] = &["
+/// What each version adds, in order; index 0 is version 1. Version 2 keeps in the database
+/// what a journal keeps beside itself: the schema of each store, and each annotator's
+/// position in it.
+const MIGRATIONS: &[&str] = &[
+    "
     CREATE SEQUENCE stance_events_seq;
     CREATE TABLE stance_events (
         seq bigint PRIMARY KEY,
@@ -37,7 +40,24 @@ const MIGRATIONS: &[&str] = &["
     END $$;
     CREATE TRIGGER stance_events_order BEFORE INSERT ON stance_events
         FOR EACH ROW EXECUTE FUNCTION stance_events_order();
-"];
+",
+    "
+    CREATE TABLE stance_schemas (
+        store text PRIMARY KEY,
+        schema_toml text NOT NULL,
+        updated_ms bigint NOT NULL
+    );
+    CREATE TABLE stance_positions (
+        store text NOT NULL,
+        annotator text NOT NULL,
+        article text NOT NULL,
+        start_byte bigint NOT NULL,
+        end_byte bigint NOT NULL,
+        updated_ms bigint NOT NULL,
+        PRIMARY KEY (store, annotator)
+    );
+",
+];
 
 /// The version of stance's tables in the database: 0 when there are none.
 pub fn version(client: &mut impl postgres::GenericClient) -> Result<i32, postgres::Error> {
@@ -62,16 +82,28 @@ pub fn newer(found: i32) -> String {
     )
 }
 
-/// Brings the tables to [`TABLES_VERSION`] in one transaction; `Err(Ok(reason))` when the
+/// Brings the tables to [`TABLES_VERSION`] in one transaction; `Ok(Err(reason))` when the
 /// database holds newer tables.
 pub fn migrate(client: &mut Client, now_ms: i64) -> Result<Result<(), String>, postgres::Error> {
+    migrate_to(client, TABLES_VERSION, now_ms)
+}
+
+/// Brings the tables to `target` (at most [`TABLES_VERSION`]) in one transaction, as a
+/// stance that knew only `target` would have left them; `Ok(Err(reason))` when the database
+/// holds tables newer than this stance knows.
+pub fn migrate_to(
+    client: &mut Client,
+    target: i32,
+    now_ms: i64,
+) -> Result<Result<(), String>, postgres::Error> {
+    let target = target.clamp(1, TABLES_VERSION);
     let mut tx = client.transaction()?;
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
     let found = version(&mut tx)?;
     if found > TABLES_VERSION {
         return Ok(Err(newer(found)));
     }
-    if found == TABLES_VERSION {
+    if found >= target {
         return Ok(Ok(()));
     }
     if found == 0 {
@@ -79,7 +111,8 @@ pub fn migrate(client: &mut Client, now_ms: i64) -> Result<Result<(), String>, p
             "CREATE TABLE stance_migrations (version integer PRIMARY KEY, applied_ms bigint NOT NULL)",
         )?;
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    let steps = MIGRATIONS.iter().enumerate().take(target as usize);
+    for (i, sql) in steps.skip(found as usize) {
         tx.batch_execute(sql)?;
         let v = i as i32 + 1;
         tx.execute(

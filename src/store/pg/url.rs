@@ -1,7 +1,8 @@
 //! `postgresql://` store addresses: parsing, the password kept out of every shown form, and
-//! credentials found as libpq finds them (the URL, `PGPASSWORD`, `~/.pgpass`).
+//! credentials found as libpq finds them (the URL, a service file, `PGPASSWORD`,
+//! `~/.pgpass`).
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock, PoisonError};
 
@@ -143,6 +144,24 @@ pub struct PgUrl {
     /// `sslmode=require`: TLS or no connection, as libpq does it (the certificate is not
     /// checked, as libpq's `require` does not).
     pub require_tls: bool,
+    /// `sslmode=verify-ca` or `verify-full`: the server's certificate must chain to the root
+    /// certificates, and with `verify-full` also name the host.
+    pub verify: Verify,
+    /// `sslrootcert`: the root certificates checked against, else libpq's
+    /// `~/.postgresql/root.crt`.
+    pub root_cert: Option<PathBuf>,
+}
+
+/// How much of the server's certificate is checked.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Verify {
+    /// Nothing (`disable`, `prefer`, `require`).
+    #[default]
+    Nothing,
+    /// That it chains to a trusted root (`verify-ca`).
+    Chain,
+    /// That it chains to a trusted root and names the host connected to (`verify-full`).
+    ChainAndHost,
 }
 
 impl std::fmt::Debug for PgUrl {
@@ -152,8 +171,8 @@ impl std::fmt::Debug for PgUrl {
 }
 
 impl PgUrl {
-    /// Parses `text` (masked or not); the reason, with no password in it, when it is not a
-    /// store address stance can use.
+    /// Parses `text` (masked or not); the reason, with no password in it (nor the address:
+    /// the caller names it), when it is not a store address stance can use.
     pub fn parse(text: &str) -> Result<PgUrl, String> {
         let shown = masked(text, None);
         let password = secrets()
@@ -162,19 +181,20 @@ impl PgUrl {
             .get(&shown)
             .cloned();
         let mut store = None;
-        let mut require_tls = false;
+        let mut tls = Tls::default();
+        let mut service = None;
         let mut kept = Vec::new();
         for (key, value) in query(&shown) {
             match key {
                 "store" => store = Some(decode(value)),
                 "password" => {}
-                "sslmode" => {
-                    require_tls = value == "require";
-                    kept.push(format!("{key}={value}"));
-                }
+                "service" => service = Some(decode(value)),
+                "sslmode" => kept.push(format!("sslmode={}", tls.mode(&decode(value)))),
+                "sslrootcert" => tls.root_cert = Some(PathBuf::from(decode(value))),
                 _ => kept.push(format!("{key}={value}")),
             }
         }
+        let service = service.or_else(|| std::env::var("PGSERVICE").ok().filter(|s| !s.is_empty()));
         let base = shown.split_once('?').map_or(shown.as_str(), |(b, _)| b);
         let base = base.replacen(&format!(":{MASK}@"), "@", 1);
         let mut plain = base.clone();
@@ -184,10 +204,33 @@ impl PgUrl {
         }
         let mut config: postgres::Config = plain
             .parse()
-            .map_err(|e| format!("{shown}: not a PostgreSQL address: {e}"))?;
+            .map_err(|e| format!("not a PostgreSQL address: {e}"))?;
         let store = store
             .filter(|s| !s.is_empty())
-            .ok_or_else(|| format!("{shown}: no store named (add ?store=NAME)"))?;
+            .ok_or_else(|| "no store named (add ?store=NAME)".to_owned())?;
+        let mut service_password = None;
+        if let Some(name) = &service {
+            let settings = super::service::lookup(name)?;
+            service_password = apply_service(&mut config, &mut tls, settings)
+                .map_err(|reason| format!("service {name}: {reason}"))?;
+        }
+        if tls.verify.is_some_and(|v| v != Verify::Nothing) {
+            let root = tls.root_cert.take().or_else(|| {
+                let home = std::env::var_os("HOME")?;
+                Some(PathBuf::from(home).join(".postgresql").join("root.crt"))
+            });
+            let root = root.ok_or_else(|| {
+                "sslmode verify-ca and verify-full need sslrootcert (no HOME)".to_owned()
+            })?;
+            check_root(&root).map_err(|reason| {
+                format!(
+                    "root certificate file {}: {reason} (sslmode verify-ca and \
+                     verify-full check the server against it; name it with sslrootcert=PATH)",
+                    crate::escape::path(&root)
+                )
+            })?;
+            tls.root_cert = Some(root);
+        }
         if config.get_user().is_none() {
             config.user(&login_name());
         }
@@ -200,7 +243,7 @@ impl PgUrl {
                 config.password(pw);
             }
             None if config.get_password().is_none() => {
-                if let Some(pw) = password_from_env(&config) {
+                if let Some(pw) = service_password.or_else(|| password_from_env(&config)) {
                     config.password(pw);
                 }
             }
@@ -214,7 +257,9 @@ impl PgUrl {
             shown,
             config,
             store,
-            require_tls,
+            require_tls: tls.require,
+            verify: tls.verify.unwrap_or_default(),
+            root_cert: tls.root_cert,
         })
     }
 
@@ -229,6 +274,93 @@ impl PgUrl {
         let port = self.config.get_ports().first().copied().unwrap_or(5432);
         format!("{host}:{port}")
     }
+}
+
+/// The TLS settings of an address, as they are read.
+#[derive(Default)]
+struct Tls {
+    require: bool,
+    verify: Option<Verify>,
+    root_cert: Option<PathBuf>,
+}
+
+impl Tls {
+    /// Takes `sslmode`; returns the mode the client library is given (it knows no
+    /// `verify-*`: those are `require` to it, and checked by stance's TLS connector).
+    fn mode<'a>(&mut self, mode: &'a str) -> &'a str {
+        let (require, verify) = match mode {
+            "verify-ca" => (true, Verify::Chain),
+            "verify-full" => (true, Verify::ChainAndHost),
+            other => (other == "require", Verify::Nothing),
+        };
+        self.require = require;
+        self.verify = Some(verify);
+        if verify == Verify::Nothing {
+            mode
+        } else {
+            "require"
+        }
+    }
+}
+
+/// Whether `root` holds PEM certificates; the reason when it does not.
+fn check_root(root: &Path) -> Result<(), String> {
+    let bytes = std::fs::read(root).map_err(|e| e.to_string())?;
+    match openssl::x509::X509::stack_from_pem(&bytes) {
+        Ok(certs) if !certs.is_empty() => Ok(()),
+        _ => Err("not PEM certificates".into()),
+    }
+}
+
+/// Sets what a service's `settings` say and the address did not (host, port, dbname, user,
+/// sslmode, sslrootcert); returns its password, to come after the address's own.
+fn apply_service(
+    config: &mut postgres::Config,
+    tls: &mut Tls,
+    settings: BTreeMap<String, String>,
+) -> Result<Option<String>, String> {
+    let mut password = None;
+    for (key, value) in settings {
+        match key.as_str() {
+            "host" if config.get_hosts().is_empty() => {
+                for host in value.split(',') {
+                    config.host(host);
+                }
+            }
+            "port" if config.get_ports().is_empty() => {
+                for port in value.split(',') {
+                    let port = port.parse().map_err(|_| {
+                        format!("port {} is not a number", crate::escape::quote(port))
+                    })?;
+                    config.port(port);
+                }
+            }
+            "dbname" if config.get_dbname().is_none() => {
+                config.dbname(&value);
+            }
+            "user" if config.get_user().is_none() => {
+                config.user(&value);
+            }
+            "password" => password = Some(value),
+            "sslmode" if tls.verify.is_none() => {
+                let mode = match tls.mode(&value) {
+                    "disable" => postgres::config::SslMode::Disable,
+                    "prefer" => postgres::config::SslMode::Prefer,
+                    "require" => postgres::config::SslMode::Require,
+                    other => {
+                        return Err(format!(
+                            "sslmode {} is not known",
+                            crate::escape::quote(other)
+                        ));
+                    }
+                };
+                config.ssl_mode(mode);
+            }
+            "sslrootcert" if tls.root_cert.is_none() => tls.root_cert = Some(value.into()),
+            _ => {}
+        }
+    }
+    Ok(password)
 }
 
 fn login_name() -> String {
@@ -342,6 +474,24 @@ mod tests {
         );
         let url = PgUrl::parse(&shown).unwrap();
         assert_eq!((url.store.as_str(), url.require_tls), ("mine", true));
+    }
+
+    #[test]
+    fn verify_modes_are_require_to_the_client_and_need_a_root_that_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().join("root.crt");
+        std::fs::write(&root, "not a certificate").unwrap();
+        let address = format!(
+            "postgresql://ana@h/db?sslmode=verify-ca&sslrootcert={}&store=s",
+            root.display()
+        );
+        let err = PgUrl::parse(&address).unwrap_err();
+        assert!(err.contains("not PEM certificates"), "{err}");
+        let missing = "postgresql://ana@h/db?sslmode=verify-full&sslrootcert=/no/such.crt&store=s";
+        let err = PgUrl::parse(missing).unwrap_err();
+        assert!(err.contains("/no/such.crt"), "{err}");
+        let url = PgUrl::parse("postgresql://ana@h/db?sslmode=disable&store=s").unwrap();
+        assert_eq!((url.require_tls, url.verify), (false, Verify::Nothing));
     }
 
     #[test]

@@ -1,0 +1,175 @@
+//! Opening a PostgreSQL store reads its rows as a journal reads its lines: the same lines in
+//! a journal file and in the database give the same annotations in the same order, the
+//! same boundary overrides and the same flags and notes; a bad row is named by its
+//! sequence number, the oldest one when there are several.
+
+#[path = "pg/support.rs"]
+mod support;
+
+use stance::store::pg::{Row, encode};
+use stance::store::{
+    BoundaryChange, BoundaryKind, Event, LabelStore, Op, Origin, PgStore, Remark, RemarkChange,
+    Store,
+};
+use support::{fresh_store, server, with_store};
+
+/// Journal lines of every kind: sentences set, set again, cleared, ignored and set after a
+/// clear, by two annotators, with boundary overrides and flags and notes among them.
+fn lines() -> Vec<(String, String, String)> {
+    let mut out = Vec::new();
+    let mut ts = 1_700_000_000_000;
+    let mut push = |annotator: &str, article: &str, line: String| {
+        out.push((annotator.to_owned(), article.to_owned(), line));
+    };
+    for round in 0..3 {
+        for a in 0..40 {
+            let article = format!("art-{a}");
+            for s in 0..6 {
+                ts += 1;
+                let text = format!("Sentence {s} of article {a} says \"more\" in Zürich.");
+                let who = ["ana", "ben"][(a + s) % 2];
+                let mut event = Event::set(
+                    &article,
+                    s * 60,
+                    &text,
+                    [["diplomatic", "sanctions", "military"][(round + s) % 3]],
+                    who,
+                    ts,
+                );
+                match (round + a + s) % 7 {
+                    0 => {
+                        event.op = Op::Clear;
+                        event.labels.clear();
+                    }
+                    1 => {
+                        event.op = Op::Ignore;
+                        event.labels.clear();
+                    }
+                    2 => event.origin = Origin::Imported,
+                    _ => {}
+                }
+                event.v = event.version_needed();
+                push(who, &article, encode(&event));
+            }
+            if a % 9 == round {
+                let text = format!("Sentence 0 of article {a} says \"more\" in Zürich.");
+                let change = BoundaryChange {
+                    article: article.clone(),
+                    kind: Some([BoundaryKind::Split, BoundaryKind::Merge][round % 2]),
+                    start: 0,
+                    end: text.len(),
+                    at: 9,
+                    text: text.clone(),
+                    annotator: "ana".into(),
+                };
+                push("ana", &article, encode(&change.event(ts)));
+                let remark = Remark {
+                    article: article.clone(),
+                    start: 0,
+                    end: text.len(),
+                    text,
+                    annotator: "ben".into(),
+                    change: [
+                        RemarkChange::Flag,
+                        RemarkChange::Note(format!("round {round}")),
+                        RemarkChange::Unflag,
+                    ][round]
+                        .clone(),
+                };
+                push("ben", &article, encode(&remark.event(ts)));
+            }
+        }
+    }
+    out
+}
+
+/// Inserts `lines` into a fresh store of the test server; returns its address.
+fn fill(server: &support::Server, test: &str, lines: &[(String, String, String)]) -> String {
+    let address = with_store(&server.writer, &fresh_store(test));
+    let mut loader = PgStore::open_as(&address, "loader").expect("the loader opens the store");
+    let rows: Vec<Row> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, (who, article, line))| {
+            (
+                format!("row-{i}"),
+                who.clone(),
+                article.clone(),
+                line.clone(),
+            )
+        })
+        .collect();
+    // In a few transactions, as sessions write.
+    for chunk in rows.chunks(100) {
+        loader.insert(chunk.to_vec()).expect("the rows are saved");
+    }
+    address
+}
+
+#[test]
+fn a_store_opens_with_what_the_same_lines_give_as_a_journal_in_the_same_order() {
+    let Some(server) = server() else { return };
+    let lines = lines();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("labels.jsonl");
+    let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
+    std::fs::write(&journal, text).unwrap();
+    let address = fill(&server, "read_same", &lines);
+
+    let file = LabelStore::open_read_only(&journal).expect("the journal opens");
+    for opened in [
+        PgStore::open_read_only(&address).expect("the store opens"),
+        PgStore::open_as(&address, "ana").expect("the store opens for ana"),
+    ] {
+        let from_pg: Vec<Event> = opened.annotations_iter().map(|a| a.to_event()).collect();
+        let from_file: Vec<Event> = file.annotations().map(|a| a.to_event()).collect();
+        assert!(from_file.len() > 100, "the lines leave annotations");
+        assert_eq!(from_pg, from_file);
+        assert!(from_pg.iter().any(|e| e.op == Op::Ignore));
+        assert!(!opened.boundaries().is_empty());
+        assert_eq!(opened.boundaries(), file.boundaries());
+        assert!(!opened.remarks().is_empty());
+        assert_eq!(opened.remarks(), file.remarks());
+        assert!(opened.last_seq() > 0, "the rows were read");
+    }
+}
+
+#[test]
+fn a_bad_row_is_named_by_its_sequence_number_the_oldest_first() {
+    let Some(server) = server() else { return };
+    let mut lines = lines();
+    lines.truncate(50);
+    let good = lines[0].clone();
+    lines.insert(
+        20,
+        (
+            "ana".into(),
+            "art-0".into(),
+            "{\"v\":1,\"op\":\"set\"".into(),
+        ),
+    );
+    lines.insert(35, (good.0, good.1, good.2.replace("\"v\":1", "\"v\":99")));
+    let address = fill(&server, "read_bad", &lines);
+    let mut admin =
+        postgres::Client::connect(&support::with_db(&server.admin, "stance"), postgres::NoTls)
+            .unwrap();
+    let store = address.rsplit_once("store=").unwrap().1;
+    let seqs: Vec<i64> = admin
+        .query(
+            "SELECT seq FROM stance_events WHERE store = $1 AND uid IN ('row-20', 'row-35') \
+             ORDER BY seq",
+            &[&store],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert_eq!(seqs.len(), 2);
+    let err = PgStore::open_read_only(&address)
+        .expect_err("a bad row is an error")
+        .to_string();
+    assert!(err.contains(&format!("event {}: ", seqs[0])), "{err}");
+    assert!(!err.contains(&format!("event {}", seqs[1])), "{err}");
+    assert!(err.contains("not a journal event"), "{err}");
+    assert!(!err.contains("writer-pw"), "{err}");
+}

@@ -197,6 +197,17 @@ fn work(
     // ranking takes long and the better order comes soon.
     let mut stale = rank && exact;
     loop {
+        // With the model over embeddings trained, the candidate pool around the current
+        // article is ranked by it instead of the whole corpus by the n-gram model.
+        if stale
+            && early.is_empty()
+            && let Some(order) = encoder.as_mut().and_then(SessionEncoder::rank_pool)
+        {
+            stale = false;
+            if reports.send(Action::Ranked(order)).is_err() {
+                return;
+            }
+        }
         if stale && early.is_empty() {
             match ranking(&mut model, &articles, &boundaries, queue) {
                 Ranking::Done(order) => {
@@ -212,12 +223,17 @@ fn work(
         if waiting.is_empty()
             && let Some(encoder) = &mut encoder
         {
-            match session::embed_while_idle(encoder, queue, last.as_ref()) {
+            match session::embed_while_idle(encoder, queue, last.as_ref(), rank) {
                 session::Idle::Job(job) => waiting.push(job),
                 session::Idle::Rescored(scored) => {
                     if reports.send(Action::Suggested(scored)).is_err() {
                         return;
                     }
+                    stale |= rank;
+                    continue;
+                }
+                session::Idle::Grew => {
+                    stale = true;
                     continue;
                 }
                 session::Idle::Done => {}
@@ -276,6 +292,9 @@ fn work(
         }
         stale |= taught && rank;
         if let Some((key, text)) = newest {
+            if let Some(encoder) = &mut encoder {
+                stale |= rank && encoder.focus(key.0) && encoder.ready();
+            }
             let suggestion = session::score(&mut model, encoder.as_mut(), key, &text);
             last = Some((key, text));
             if reports

@@ -25,6 +25,11 @@ use crate::store::Overrides;
 /// milliseconds, so a key's job never waits long behind the encoder.
 pub const STEP: usize = 8;
 
+/// Articles on each side of the current one whose sentences make the candidate pool that
+/// `--order uncertain` ranks by the model over embeddings: the ones embedded first, so the
+/// pool is ready soon after open and never waits for the whole corpus.
+pub const POOL_ARTICLES: usize = 10;
+
 /// What the session's encoder is given at open.
 pub struct EncoderInput {
     /// The loaded encoder.
@@ -117,12 +122,45 @@ impl SessionEncoder {
         self.model.is_some()
     }
 
-    /// Embedding goes on from article `article` outward.
-    pub fn focus(&mut self, article: usize) {
-        if article != self.focus {
-            self.focus = article;
-            self.distance = 0;
+    /// Embedding goes on from article `article` outward; true when that moves the focus
+    /// (and so the candidate pool).
+    pub fn focus(&mut self, article: usize) -> bool {
+        if article == self.focus {
+            return false;
         }
+        self.focus = article;
+        self.distance = 0;
+        true
+    }
+
+    /// True while embedding is still within the candidate pool: the sentences it embeds
+    /// next may join it.
+    pub fn pool_growing(&self) -> bool {
+        self.distance <= POOL_ARTICLES
+    }
+
+    /// The candidate pool's sentences that have an embedding (those of the current article
+    /// and of the [`POOL_ARTICLES`] articles before and after it), the one the model over
+    /// embeddings is least sure of first, ties in corpus order; `None` until that model is
+    /// trained.
+    pub fn rank_pool(&mut self) -> Option<Vec<SentenceKey>> {
+        let model = self.model.as_mut()?;
+        let n = self.articles.len();
+        let focus = self.focus.min(n.saturating_sub(1));
+        let pool = focus.saturating_sub(POOL_ARTICLES)..(focus + POOL_ARTICLES + 1).min(n);
+        let mut scored: Vec<(SentenceKey, f64)> = Vec::new();
+        for a in pool {
+            let article = &self.articles[a];
+            for span in crate::boundary::sentences(article, &self.boundaries) {
+                let text = &article.text[span.start..span.end];
+                if self.features.has(text) {
+                    scored.push(((a, span.start, span.end), model.suggest(text).uncertainty));
+                }
+            }
+        }
+        // A stable sort: equal uncertainties stay in corpus order.
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        Some(scored.into_iter().map(|(key, _)| key).collect())
     }
 
     /// The suggestion for `text` from the model over embeddings, embedding it now if it has
@@ -272,6 +310,9 @@ pub enum Idle<J> {
     Job(J),
     /// The model over embeddings was just trained: the last sentence scored, scored again.
     Rescored(Scored),
+    /// Sentences of the candidate pool got their embeddings (`rank` was asked for): the
+    /// pool is to be ranked again.
+    Grew,
     /// Every sentence has its embedding.
     Done,
     /// The queue's sender is gone: the session is over.
@@ -279,11 +320,13 @@ pub enum Idle<J> {
 }
 
 /// Embeds [`STEP`] sentences at a time for as long as no job waits on `queue`; `last` is the
-/// sentence scored last, scored again by the model over embeddings once it is trained.
+/// sentence scored last, scored again by the model over embeddings once it is trained; with
+/// `rank`, returns after each step that grew the ranked candidate pool.
 pub fn embed_while_idle<J>(
     encoder: &mut SessionEncoder,
     queue: &Receiver<J>,
     last: Option<&(SentenceKey, String)>,
+    rank: bool,
 ) -> Idle<J> {
     loop {
         match queue.try_recv() {
@@ -292,6 +335,7 @@ pub fn embed_while_idle<J>(
             Err(TryRecvError::Empty) => {}
         }
         let mut trained = false;
+        let growing = rank && encoder.pool_growing();
         if !encoder.step(&mut trained) {
             return Idle::Done;
         }
@@ -301,6 +345,9 @@ pub fn embed_while_idle<J>(
                 key: *key,
                 suggestion,
             });
+        }
+        if growing && encoder.ready() {
+            return Idle::Grew;
         }
     }
 }

@@ -476,6 +476,20 @@ pub struct SuggestArgs {
     /// `encoder` in config.toml, else none.
     #[arg(long, value_name = "DIR")]
     pub encoder: Option<PathBuf>,
+    /// With an encoder: the embedding beside the n-grams (`both`), or the embedding alone.
+    #[arg(long, value_enum, default_value_t = EncoderFeatures::Both)]
+    pub encoder_features: EncoderFeatures,
+}
+
+/// What the model reads with a sentence encoder (README, "The sentence encoder", says why
+/// `both` is the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EncoderFeatures {
+    /// The embedding, then the hashed n-grams.
+    #[default]
+    Both,
+    /// The embedding alone (and a bias).
+    Embedding,
 }
 
 /// Runs the parsed command line; the exit code on success, an error otherwise.

@@ -136,7 +136,7 @@ fn suggestions<'a>(
                     texts.push(&article.text[span.start..span.end]);
                 }
             }
-            let (features, _) = crate::model::embed::setup::prepare(dir, store, texts)?;
+            let (features, _) = crate::model::embed::setup::prepare(dir, store, texts, false)?;
             let mut model = crate::model::embed::setup::model(schema, &features);
             model.fit(&settled.examples);
             model

@@ -110,7 +110,8 @@ fn embed_needed(
             }
         }
     }
-    let (features, embedded) = setup::prepare(dir, store_path, texts)?;
+    let alone = args.encoder_features == crate::cli::EncoderFeatures::Embedding;
+    let (features, embedded) = setup::prepare(dir, store_path, texts, alone)?;
     if embedded > 0 {
         eprintln!(
             "stance: note: embedded {embedded} sentences with the encoder (cached beside the store)"

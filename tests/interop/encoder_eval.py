@@ -8,7 +8,10 @@ usage: encoder_eval.py --encoder DIR [--stance BINARY]
 Fails when an embedding stance cached differs from the reference's (cosine below 0.9999),
 when a sentence stance learned from has no embedding in the cache, or when two runs of
 `stance suggest --eval --json --curve --encoder DIR` differ in any byte. It prints, and never
-fails on, how stance's micro-F1 compares with scikit-learn's.
+fails on, the micro-F1 and macro-F1 at 100, 200, 400 and 800 training annotations and with
+all of them, of scikit-learn's LogisticRegression over the reference embeddings, stance
+without the encoder, and stance with the encoder reading the embedding beside the n-grams
+(`--encoder-features both`) and alone (`--encoder-features embedding`).
 """
 
 import argparse
@@ -25,6 +28,10 @@ import model_eval as me
 from encoder_ref import Reference
 
 MAGIC = b"STEMB\x001\n"
+# The training sizes printed, and the features stance reads by default with an encoder
+# (README, "The sentence encoder", says how they were chosen).
+CURVE = [100, 200, 400, 800]
+CHOSEN = "both"
 
 
 def fail(message):
@@ -64,7 +71,9 @@ def sentence_texts(corpus_path, annotations):
     return [texts[a["article_id"]][a["start"] : a["end"]].decode("utf-8") for a in annotations]
 
 
-def sklearn_on_embeddings(annotations, folds, embeddings):
+def sklearn_on_embeddings(annotations, folds, embeddings, limit=None):
+    """Pooled micro/macro F1 of one-vs-rest logistic regression over `embeddings`, each fold
+    training on its first `limit` training annotations (all of them without a limit)."""
     from sklearn.exceptions import ConvergenceWarning
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
@@ -76,9 +85,12 @@ def sklearn_on_embeddings(annotations, folds, embeddings):
         test = [i for i, a in enumerate(annotations) if folds[a["article_id"]] == k]
         if not test:
             continue
+        if limit is not None:
+            train = train[:limit]
         y = me.indicator([annotations[i] for i in train])
         model = OneVsRestClassifier(LogisticRegression(max_iter=1000))
         with warnings.catch_warnings():
+            # A label without a positive among the first annotations is predicted constant.
             warnings.simplefilter("ignore", UserWarning)
             warnings.simplefilter("ignore", ConvergenceWarning)
             model.fit(x[train], y)
@@ -86,6 +98,12 @@ def sklearn_on_embeddings(annotations, folds, embeddings):
         predicted.append(np.asarray(model.predict(x[test])))
     _, micro, macro = me.scores(np.vstack(truth), np.vstack(predicted))
     return micro, macro
+
+
+def corpus_curve(report):
+    """Training size -> (micro, macro) of a `stance suggest --eval --json --curve` report's
+    corpus-order points."""
+    return {p["annotations"]: (p["micro_f1"], p["macro_f1"]) for p in report["curve"] if p["order"] == "corpus"}
 
 
 def main():
@@ -105,11 +123,14 @@ def main():
     with tempfile.TemporaryDirectory() as work:
         store = Path(work) / "labels.jsonl"
         me.run([args.stance, "import", args.corpus, "--labels", store, "--from", args.gold, "--format", "jsonl"])
-        cmd = [args.stance, "suggest", args.corpus, "--labels", store, "--eval", "--json", "--curve",
-               "--encoder", args.encoder]
+        base = [args.stance, "suggest", args.corpus, "--labels", store, "--eval", "--json", "--curve"]
+        cmd = base + ["--encoder", args.encoder]
         first = me.run(cmd)
         second = me.run(cmd)
         cached = read_cache(str(store) + ".embeddings")
+        other = "embedding" if CHOSEN == "both" else "both"
+        alternative = json.loads(me.run(cmd + ["--encoder-features", other]))
+        ngrams = json.loads(me.run(base))
     if first != second:
         fail("stance suggest --eval --encoder is not reproducible: the two outputs differ")
     worst = 1.0
@@ -123,13 +144,30 @@ def main():
             fail(f"embedding of {text!r}: cosine {cos:.6f} with the reference, below 0.9999")
     print(f"encoder_eval: {len(texts)} embeddings match the reference, lowest cosine {worst:.7f}")
     report = json.loads(first)
-    micro, macro = sklearn_on_embeddings(annotations, folds, reference)
-    print(f"{'':<34}{'micro F1':>9}{'macro F1':>9}")
-    print(f"{'scikit-learn LR on embeddings':<34}{me.cell(micro):>9}{me.cell(macro):>9}")
-    print(f"{'stance --encoder':<34}{me.cell(report['micro_f1']):>9}{me.cell(report['macro_f1']):>9}")
-    for p in report["curve"]:
-        print(f"  stance --encoder, {p['order']:<9} {p['annotations']:>4}: "
-              f"{me.cell(p['micro_f1'])} / {me.cell(p['macro_f1'])}")
+    reports = {CHOSEN: report, other: alternative}
+    columns = [
+        ("scikit-learn LR, embeddings", None),
+        ("stance, n-grams", corpus_curve(ngrams)),
+        ("stance --encoder, both", corpus_curve(reports["both"])),
+        ("stance --encoder, embedding", corpus_curve(reports["embedding"])),
+    ]
+    sizes = [n for n in CURVE if n < len(annotations)]
+    print(f"encoder evaluation: {len(annotations)} annotations, {me.FOLDS} folds by article; "
+          f"micro F1 / macro F1 with the first N training annotations of each fold "
+          f"(stance's default: --encoder-features {CHOSEN})")
+    print(f"{'N':>6}" + "".join(f"   {name:>27}" for name, _ in columns))
+    for n in sizes + ["all"]:
+        line = f"{n:>6}"
+        for name, curve in columns:
+            if curve is None:
+                micro, macro = sklearn_on_embeddings(annotations, folds, reference, None if n == "all" else n)
+            elif n == "all":
+                r = ngrams if name == "stance, n-grams" else reports[name.rsplit(" ", 1)[1]]
+                micro, macro = r["micro_f1"], r["macro_f1"]
+            else:
+                micro, macro = curve.get(n, (None, None))
+            line += f"   {me.cell(micro) + ' / ' + me.cell(macro):>27}"
+        print(line)
     print("encoder_eval: 2 passed, 0 failed")
 
 

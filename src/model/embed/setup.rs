@@ -18,11 +18,13 @@ pub const SCALE: f32 = 2.0;
 pub const NGRAM_BITS: u32 = 18;
 
 /// Loads `dir`, brings the cache of the store at `store` up to date for `texts` and returns
-/// the features, with how many sentences were embedded now.
+/// the features (the n-grams after the embedding unless `embedding_alone`), with how many
+/// sentences were embedded now.
 pub fn prepare<'t>(
     dir: &Path,
     store: &Path,
     texts: impl IntoIterator<Item = &'t str>,
+    embedding_alone: bool,
 ) -> anyhow::Result<(Embedded, usize)> {
     let encoder = SentenceEncoder::load(dir)?;
     let folder = cache::folder(store);
@@ -41,7 +43,7 @@ pub fn prepare<'t>(
         cache.take_entries(),
         encoder.dimension(),
         SCALE,
-        Some(HashedNgrams::new(NGRAM_BITS)),
+        (!embedding_alone).then(|| HashedNgrams::new(NGRAM_BITS)),
     );
     Ok((features, embedded))
 }

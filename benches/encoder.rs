@@ -1,10 +1,18 @@
 //! Sentences per second of the sentence encoder (all-MiniLM-L6-v2 from
-//! `STANCE_TEST_ENCODER`) on the 870 evaluation sentences, and its resident memory.
+//! `STANCE_TEST_ENCODER`) on the 870 evaluation sentences, its resident memory, and the
+//! session's first suggestion for a sentence of an article not yet embedded (embedded on the
+//! spot, then scored by the model over embeddings).
 
 use std::hint::black_box;
 
+use std::sync::Arc;
+
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use stance::model::embed::SentenceEncoder;
+use stance::model::embed::session::{self, EncoderInput, SessionEncoder};
+use stance::model::{Example, Model};
+use stance::schema::Schema;
+use stance::store::Overrides;
 
 fn resident_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -21,6 +29,79 @@ fn sentences() -> Vec<String> {
             v["text"].as_str().expect("a text field").to_owned()
         })
         .collect()
+}
+
+/// The evaluation set's gold labels as training examples, in file order.
+fn examples(schema: &Schema) -> Vec<Example> {
+    let gold = include_str!("../tests/data/model-eval/gold.jsonl");
+    gold.lines()
+        .filter(|l| !l.trim().is_empty())
+        .enumerate()
+        .map(|(i, l)| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("gold.jsonl is JSON");
+            let mut labels: Vec<usize> = v["labels"]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|l| schema.index_of(l.as_str()?))
+                        .collect()
+                })
+                .unwrap_or_default();
+            labels.sort_unstable();
+            Example {
+                article: i,
+                sentence: 0,
+                text: v["text"].as_str().expect("a text field").to_owned(),
+                labels,
+            }
+        })
+        .collect()
+}
+
+/// The worker's answer for the first sentence of an article just opened whose sentences
+/// have no embedding yet: the encoder embeds it there and then, the model scores it.
+fn first_suggestion(c: &mut Criterion, dir: &std::path::Path) {
+    let schema = Schema::default();
+    let training = examples(&schema);
+    let mut ngrams = Model::train(&schema, &training);
+    let input = EncoderInput {
+        encoder: SentenceEncoder::load(dir).expect("the model folder loads"),
+        store: None,
+    };
+    let mut encoder = SessionEncoder::new(
+        input,
+        &schema,
+        training,
+        Arc::new(Vec::new()),
+        Overrides::default(),
+    );
+    let mut trained = false;
+    while !encoder.ready() {
+        assert!(
+            encoder.step(&mut trained),
+            "the training sentences get embedded"
+        );
+    }
+    let mut n = 0u64;
+    c.bench_function(
+        "encoder: first suggestion of a sentence not yet embedded (embed + score)",
+        |b| {
+            b.iter(|| {
+                n += 1;
+                // A sentence never seen before each time, of a news sentence's length.
+                let text = format!(
+                    "Officials said on Tuesday that talks on the sanctions and the border \
+                     troops would resume next week in Geneva, session {n}."
+                );
+                black_box(session::score(
+                    &mut ngrams,
+                    Some(&mut encoder),
+                    (0, 0, 1),
+                    &text,
+                ))
+            })
+        },
+    );
 }
 
 fn encoder(c: &mut Criterion) {
@@ -46,6 +127,8 @@ fn encoder(c: &mut Criterion) {
             before / 1024
         );
     }
+    drop(model);
+    first_suggestion(c, dir.as_ref());
 }
 
 criterion_group!(benches, encoder);

@@ -472,23 +472,23 @@ pub struct SuggestArgs {
     #[arg(long, requires = "eval")]
     pub curve: bool,
     /// A sentence-transformers model folder (BERT family): the model reads its sentence
-    /// embeddings beside the n-grams. Embeddings are cached beside the store. Default:
+    /// embeddings. Embeddings are cached beside the store. Default:
     /// `encoder` in config.toml, else none.
     #[arg(long, value_name = "DIR")]
     pub encoder: Option<PathBuf>,
-    /// With an encoder: the embedding beside the n-grams (`both`), or the embedding alone.
-    #[arg(long, value_enum, default_value_t = EncoderFeatures::Both)]
+    /// With an encoder: the embedding alone (`embedding`), or beside the n-grams (`both`).
+    #[arg(long, value_enum, default_value_t = EncoderFeatures::Embedding)]
     pub encoder_features: EncoderFeatures,
 }
 
 /// What the model reads with a sentence encoder (README, "The sentence encoder", says why
-/// `both` is the default).
+/// `embedding` is the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
 pub enum EncoderFeatures {
     /// The embedding, then the hashed n-grams.
-    #[default]
     Both,
     /// The embedding alone (and a bias).
+    #[default]
     Embedding,
 }
 

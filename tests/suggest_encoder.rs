@@ -1,5 +1,6 @@
 //! `stance suggest --encoder DIR` through the real binary on the hand-labeled news: scores
-//! from the model over embeddings, the cache beside the store, and a bad folder's error.
+//! from the model over embeddings (the embedding alone by default), the cache beside the
+//! store, and a bad folder's error.
 
 #[path = "common/encoder.rs"]
 mod encoder;
@@ -89,6 +90,13 @@ fn suggestions_come_from_the_embeddings_which_are_cached_beside_the_store() {
     assert_eq!(first, second, "the same scores to the last digit");
     assert_eq!(first.lines().count(), 30);
     assert_ne!(first, plain, "the encoder changes the scores");
+    // The default is the embedding alone; the n-grams beside it score otherwise.
+    for (features, same) in [("embedding", true), ("both", false)] {
+        let mut chosen = with.clone();
+        chosen.extend(["--encoder-features", features]);
+        let (scores, _) = ok(&chosen);
+        assert_eq!(scores == first, same, "--encoder-features {features}");
+    }
     for line in first.lines() {
         let v: serde_json::Value = serde_json::from_str(line).unwrap();
         assert!(v["scores"]["military"].as_f64().is_some());

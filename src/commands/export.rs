@@ -128,7 +128,8 @@ fn suggestions<'a>(
         });
     let mut model = match encoder {
         // `--encoder`: every sentence this export reads is embedded (through the cache
-        // beside the store) before the model trains, as `stance suggest` does.
+        // beside the store) before the model trains, and the model reads the embedding
+        // alone, as `stance suggest` does by default.
         Some((dir, store)) => {
             let mut texts: Vec<&str> = settled.examples.iter().map(|e| e.text.as_str()).collect();
             for article in &corpus.articles {
@@ -136,7 +137,7 @@ fn suggestions<'a>(
                     texts.push(&article.text[span.start..span.end]);
                 }
             }
-            let (features, _) = crate::model::embed::setup::prepare(dir, store, texts, false)?;
+            let (features, _) = crate::model::embed::setup::prepare(dir, store, texts, true)?;
             let mut model = crate::model::embed::setup::model(schema, &features);
             model.fit(&settled.examples);
             model

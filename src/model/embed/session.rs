@@ -11,12 +11,11 @@ use std::sync::mpsc::{Receiver, TryRecvError};
 use super::SentenceEncoder;
 use super::cache::{self, Cache};
 use super::features::Embedded;
-use super::setup::{self, NGRAM_BITS, SCALE};
+use super::setup::{self, SCALE};
 use crate::app::assist::Scored;
 use crate::app::state::SentenceKey;
 use crate::corpus::Article;
 use crate::hash::fingerprint_u64;
-use crate::model::encoder::HashedNgrams;
 use crate::model::{Example, Model, Source, Suggestion};
 use crate::schema::Schema;
 use crate::store::Overrides;
@@ -90,12 +89,9 @@ impl SessionEncoder {
                 )),
             ),
         };
-        let features = Embedded::new(
-            table,
-            input.encoder.dimension(),
-            SCALE,
-            Some(HashedNgrams::new(NGRAM_BITS)),
-        );
+        // The embedding alone, as `stance suggest` reads it by default (README, "The
+        // sentence encoder", says why).
+        let features = Embedded::new(table, input.encoder.dimension(), SCALE, None);
         let sentences = vec![None; articles.len()];
         let mut session = SessionEncoder {
             encoder: input.encoder,

@@ -102,6 +102,51 @@ fn identity(c: &mut Criterion) {
             found
         })
     });
+    // What a session does before its first frame now: picks out the gone annotations for
+    // the search that runs after it.
+    let articles = std::sync::Arc::new(opened.articles.clone());
+    group.bench_function("session_open_picks_1000_gone_of_10000", |b| {
+        b.iter(|| {
+            let input = stance::terminal::reattach::ReattachInput::of(
+                black_box(&articles),
+                store.boundaries(),
+                &hidden,
+                store.annotations(),
+                None,
+            )
+            .expect("some are gone");
+            assert_eq!(input.gone.len(), 1000);
+            input
+        })
+    });
+    // What the session's search does after the first frame.
+    let input = stance::terminal::reattach::ReattachInput::of(
+        &articles,
+        store.boundaries(),
+        &hidden,
+        store.annotations(),
+        None,
+    )
+    .expect("some are gone");
+    group.bench_function("session_search_1000_gone", |b| {
+        b.iter(|| {
+            let found = stance::terminal::reattach::search(black_box(&input));
+            assert_eq!(found.moves.len(), moved);
+            found
+        })
+    });
+    // The same on a session's second open: the index beside the store answers, and only
+    // the articles it names are segmented to check it.
+    let mut indexed = input.clone();
+    indexed.index = Some(dir.path().join("reattach.reattach.json"));
+    stance::terminal::reattach::search(&indexed);
+    group.bench_function("session_search_1000_gone_from_index", |b| {
+        b.iter(|| {
+            let found = stance::terminal::reattach::search(black_box(&indexed));
+            assert_eq!(found.moves.len(), moved);
+            found
+        })
+    });
     group.bench_function("remember", |b| {
         b.iter(|| registry::remember("bench-000000000000", black_box(&opened), 1))
     });

@@ -96,15 +96,7 @@ fn first_suggestion(c: &mut Criterion) {
         "first suggestion after open (sample, 3k annotations)",
         |b| {
             b.iter_batched(
-                || ModelInput {
-                    articles: Arc::clone(&template.articles),
-                    schema: template.schema.clone(),
-                    boundaries: template.boundaries.clone(),
-                    events: template.events.clone(),
-                    hidden: HashSet::new(),
-                    rank: false,
-                    encoder: None,
-                },
+                copy,
                 |input| {
                     let (tx, rx) = channel();
                     let worker = ModelWorker::spawn(input, tx);

@@ -129,6 +129,45 @@ pub fn classify<'a>(
         .collect()
 }
 
+/// For each fingerprint searched for: how many sentences of the corpus have it, and the
+/// first of them in corpus order (article index, span).
+pub type Places = HashMap<u64, (usize, usize, Span)>;
+
+/// The fingerprints of the gone annotations among `annotations` (article id not in
+/// `articles`, nor hidden by `--where`): what [`places`] looks for.
+pub fn wanted<'a>(
+    articles: &[Article],
+    hidden: &HashSet<String>,
+    annotations: impl IntoIterator<Item = Annotation<'a>>,
+) -> HashSet<u64> {
+    let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    annotations
+        .into_iter()
+        .filter(|a| !ids.contains(a.article()) && !hidden.contains(a.article()))
+        .filter_map(|a| a.fingerprint())
+        .collect()
+}
+
+/// Where the sentences with the `wanted` fingerprints are, as `overrides` correct the
+/// corpus's segmentation. Segments every article: on every core, joined in corpus order so
+/// the first place of a fingerprint is the same on any number of cores.
+pub fn places(articles: &[Article], overrides: &Overrides, wanted: &HashSet<u64>) -> Places {
+    let found_in: Vec<Vec<(u64, Span)>> = crate::cores::map(articles, |article| {
+        boundary::sentences(article, overrides)
+            .into_iter()
+            .map(|span| (fingerprint_u64(&article.text[span.start..span.end]), span))
+            .filter(|(fp, _)| wanted.contains(fp))
+            .collect()
+    });
+    let mut places = Places::new();
+    for (at, spans) in found_in.into_iter().enumerate() {
+        for (fp, span) in spans {
+            places.entry(fp).or_insert((0, at, span)).0 += 1;
+        }
+    }
+    places
+}
+
 /// Annotations whose article id is gone, re-attached to the one sentence of the corpus whose
 /// text has their fingerprint: what keeps labels when ids came from places (line numbers,
 /// file names) and the corpus was renamed, or an article's id changed. A fingerprint found
@@ -136,14 +175,57 @@ pub fn classify<'a>(
 /// Nothing is written; the views read the store through [`Reattached::annotations`].
 #[derive(Debug, Default)]
 pub struct Reattached {
-    /// The annotations at their new places, as events (one per sentence and annotator).
-    moved: Vec<Event>,
+    /// The annotations at their new places (one per sentence and annotator).
+    moved: Vec<Moved>,
     /// (article, start, end, annotator) of every gone annotation taken out of the view:
     /// the moved ones and those a decision already at the new place supersedes.
     from: HashSet<(String, usize, usize, String)>,
     /// Gone annotations whose new place already had a decision of their annotator (that
     /// one wins), or a later re-attached one.
     superseded: usize,
+}
+
+/// One re-attached annotation: as an event at its new place, and where it was stored.
+#[derive(Debug)]
+struct Moved {
+    event: Event,
+    /// (article id, start, end) as stored.
+    from: (String, usize, usize),
+    /// Index in the corpus of the article it moved to.
+    at: usize,
+}
+
+/// A re-attached annotation as the session takes it: its key as stored, and its new place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    /// The article id as stored (no article of the corpus has it).
+    pub article: String,
+    /// Stored start offset.
+    pub start: usize,
+    /// Stored end offset.
+    pub end: usize,
+    /// Whose annotation it is.
+    pub annotator: String,
+    /// Index in the corpus of the article whose sentence has its text.
+    pub to_article: usize,
+    /// That sentence.
+    pub to: Span,
+}
+
+/// The gone annotations of `annotations`: those whose article id no article of `articles`
+/// has, and that no `--where` hid (`hidden`). What a session hands to its search for their
+/// sentences, so the search needs no copy of the whole store.
+pub fn gone<'a>(
+    articles: &[Article],
+    hidden: &HashSet<String>,
+    annotations: impl IntoIterator<Item = Annotation<'a>>,
+) -> Vec<Event> {
+    let ids: rustc_hash::FxHashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+    annotations
+        .into_iter()
+        .filter(|a| !ids.contains(a.article()) && !hidden.contains(a.article()))
+        .map(|a| a.to_event())
+        .collect()
 }
 
 impl Reattached {
@@ -159,33 +241,27 @@ impl Reattached {
     where
         I: IntoIterator<Item = Annotation<'a>> + Clone,
     {
-        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
-        let gone = |a: &Annotation<'_>| !ids.contains(a.article()) && !hidden.contains(a.article());
-        let wanted: HashSet<u64> = annotations
-            .clone()
-            .into_iter()
-            .filter(gone)
-            .filter_map(|a| a.fingerprint())
-            .collect();
+        let wanted = wanted(articles, hidden, annotations.clone());
         if wanted.is_empty() {
             return Reattached::default();
         }
-        // fingerprint -> (sentences with it, the first one's article and span)
-        // Segmenting the whole corpus dominates: on every core, joined in corpus order so
-        // the first place of a fingerprint is the same on any number of cores.
-        let found_in: Vec<Vec<(u64, Span)>> = crate::cores::map(articles, |article| {
-            boundary::sentences(article, overrides)
-                .into_iter()
-                .map(|span| (fingerprint_u64(&article.text[span.start..span.end]), span))
-                .filter(|(fp, _)| wanted.contains(fp))
-                .collect()
-        });
-        let mut places: HashMap<u64, (usize, usize, Span)> = HashMap::new();
-        for (at, spans) in found_in.into_iter().enumerate() {
-            for (fp, span) in spans {
-                places.entry(fp).or_insert((0, at, span)).0 += 1;
-            }
-        }
+        let places = places(articles, overrides, &wanted);
+        Reattached::with_places(articles, hidden, &places, annotations)
+    }
+
+    /// [`Reattached::find`] with the corpus already searched: `places` holds the sentences
+    /// of every fingerprint wanted ([`places`]'s answer, or a checked copy of it).
+    pub fn with_places<'a, I>(
+        articles: &[Article],
+        hidden: &HashSet<String>,
+        places: &Places,
+        annotations: I,
+    ) -> Self
+    where
+        I: IntoIterator<Item = Annotation<'a>> + Clone,
+    {
+        let ids: HashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
+        let gone = |a: &Annotation<'_>| !ids.contains(a.article()) && !hidden.contains(a.article());
         type Key<'k> = (&'k str, usize, usize, &'k str);
         // New place -> the latest gone annotation for it.
         let mut targets: HashMap<Key<'_>, Annotation<'a>> = HashMap::new();
@@ -224,20 +300,78 @@ impl Reattached {
                 found.superseded += 1;
             }
         }
+        let index: HashMap<&str, usize> = articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.id.as_str(), i))
+            .collect();
         found.moved = targets
             .into_iter()
             .map(|((article, start, end, _), annotation)| {
                 let mut event = annotation.to_event();
-                event.article = article.to_owned();
+                let from = (
+                    std::mem::replace(&mut event.article, article.to_owned()),
+                    event.start,
+                    event.end,
+                );
                 event.start = start;
                 event.end = end;
-                event
+                Moved {
+                    event,
+                    from,
+                    at: index[article],
+                }
             })
             .collect();
         found.moved.sort_by(|a, b| {
+            let (a, b) = (&a.event, &b.event);
             (&a.article, a.start, &a.annotator).cmp(&(&b.article, b.start, &b.annotator))
         });
         found
+    }
+
+    /// Each re-attached annotation's stored key and new place, in corpus order of the
+    /// articles' ids.
+    pub fn moves(&self) -> Vec<Move> {
+        self.moved
+            .iter()
+            .map(|m| Move {
+                article: m.from.0.clone(),
+                start: m.from.1,
+                end: m.from.2,
+                annotator: m.event.annotator.clone(),
+                to_article: m.at,
+                to: Span {
+                    start: m.event.start,
+                    end: m.event.end,
+                },
+            })
+            .collect()
+    }
+
+    /// The stored keys (article id, start, end, annotator) of the gone annotations that are
+    /// taken out of the view without being moved: a decision at their new place wins.
+    pub fn superseded_keys(&self) -> Vec<(String, usize, usize, String)> {
+        let moved: HashSet<(&str, usize, usize, &str)> = self
+            .moved
+            .iter()
+            .map(|m| {
+                (
+                    m.from.0.as_str(),
+                    m.from.1,
+                    m.from.2,
+                    m.event.annotator.as_str(),
+                )
+            })
+            .collect();
+        let mut keys: Vec<_> = self
+            .from
+            .iter()
+            .filter(|(a, s, e, who)| !moved.contains(&(a.as_str(), *s, *e, who.as_str())))
+            .cloned()
+            .collect();
+        keys.sort();
+        keys
     }
 
     /// `annotations` (the store's, in its order) with the re-attached ones taken out and put
@@ -253,7 +387,7 @@ impl Reattached {
         annotations
             .into_iter()
             .filter(move |a| self.from.is_empty() || !self.from.contains(&owned_key(a)))
-            .chain(self.moved.iter().map(Annotation::from))
+            .chain(self.moved.iter().map(|m| Annotation::from(&m.event)))
     }
 
     /// How many annotations were moved to a sentence of another article.

@@ -12,24 +12,55 @@ pub fn map<I: Sync, T: Send>(items: &[I], f: impl Fn(&I) -> T + Sync) -> Vec<T> 
 /// [`map`], on the calling thread alone below `small` items too: for work so light per item
 /// that only a large input repays starting threads.
 pub fn map_from<I: Sync, T: Send>(items: &[I], small: usize, f: impl Fn(&I) -> T + Sync) -> Vec<T> {
+    parts(items, small, |part| part.iter().map(&f).collect::<Vec<T>>())
+        .into_iter()
+        .flatten()
+        .collect()
+}
+
+/// `f` of consecutive parts of `items`, one part a core, results in order (one part, on the
+/// calling thread, below `small` items or two a core): for work that keeps one buffer a part.
+pub fn parts<I: Sync, T: Send>(items: &[I], small: usize, f: impl Fn(&[I]) -> T + Sync) -> Vec<T> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
     if threads < 2 || items.len() < small.max(2 * threads) {
-        return items.iter().map(f).collect();
+        return vec![f(items)];
     }
     let f = &f;
     thread::scope(|scope| {
-        let parts: Vec<_> = items
+        let spawned: Vec<_> = items
             .chunks(items.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<T>>()))
+            .map(|part| scope.spawn(move || f(part)))
             .collect();
-        parts
-            .into_iter()
-            .flat_map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
+        spawned.into_iter().map(joined).collect()
     })
+}
+
+/// [`parts`] over parts that `f` may change (take strings out of, for one).
+pub fn parts_mut<I: Send, T: Send>(
+    items: &mut [I],
+    small: usize,
+    f: impl Fn(&mut [I]) -> T + Sync,
+) -> Vec<T> {
+    let threads = thread::available_parallelism().map_or(1, |n| n.get());
+    if threads < 2 || items.len() < small.max(2 * threads) {
+        return vec![f(items)];
+    }
+    let size = items.len().div_ceil(threads);
+    let f = &f;
+    thread::scope(|scope| {
+        let spawned: Vec<_> = items
+            .chunks_mut(size)
+            .map(|part| scope.spawn(move || f(part)))
+            .collect();
+        spawned.into_iter().map(joined).collect()
+    })
+}
+
+/// A scoped thread's result, its panic carried on to the caller.
+fn joined<T>(handle: thread::ScopedJoinHandle<'_, T>) -> T {
+    handle
+        .join()
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
 }
 
 #[cfg(test)]
@@ -42,6 +73,20 @@ mod tests {
                 super::map(&items, |i| i * 2),
                 (0..n).map(|i| i * 2).collect::<Vec<_>>()
             );
+        }
+    }
+
+    #[test]
+    fn parts_cover_the_items_in_order() {
+        for n in [0, 1, 3, 1000, 1001] {
+            let mut items: Vec<usize> = (0..n).collect();
+            let sums: Vec<Vec<usize>> = super::parts(&items, 0, |part| part.to_vec());
+            assert_eq!(sums.concat(), items);
+            let taken = super::parts_mut(&mut items, 0, |part| {
+                part.iter_mut().map(std::mem::take).collect::<Vec<_>>()
+            });
+            assert_eq!(taken.concat(), (0..n).collect::<Vec<_>>());
+            assert!(items.iter().all(|&i| i == 0));
         }
     }
 }

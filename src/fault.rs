@@ -10,6 +10,9 @@
 //!   longer (a slow disk), so tests can see that keys never wait for a save.
 //! - `store-copy:pause`: `stance store copy` stops for two minutes half-way through writing
 //!   a journal's new copy, or after the first rows of its transaction, for a test to kill it.
+//! - `reattach:hold`: a session's search for annotations whose article id is gone waits,
+//!   after saying it started, until the file [`RELEASE`] names exists (at most a minute),
+//!   so tests can act before its findings arrive.
 
 /// The environment variable that names the point where a debug build fails.
 pub const ENV: &str = "STANCE_TEST_FAULT";
@@ -33,6 +36,24 @@ pub fn panic_point(point: &str) {
 pub fn delay_point(point: &str, delay: std::time::Duration) {
     if armed(point) {
         std::thread::sleep(delay);
+    }
+}
+
+/// The environment variable naming the file whose creation releases [`hold_point`].
+pub const RELEASE: &str = "STANCE_TEST_RELEASE";
+
+/// Waits, when `STANCE_TEST_FAULT` is `point`, until the file `STANCE_TEST_RELEASE` names
+/// exists (at most a minute, so a test that never releases it still ends). Debug builds only.
+pub fn hold_point(point: &str) {
+    if !armed(point) {
+        return;
+    }
+    let Some(release) = std::env::var_os(RELEASE) else {
+        return;
+    };
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !std::path::Path::new(&release).exists() && std::time::Instant::now() < until {
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 

@@ -8,6 +8,7 @@
 pub mod model_worker;
 mod panic_report;
 pub mod position;
+pub mod reattach;
 pub mod retrain;
 mod retry;
 mod signals;
@@ -42,6 +43,9 @@ pub struct Session {
     pub first_write: FirstWrite,
     /// What the model trains from at open; `None` runs the session without a model.
     pub model: Option<ModelInput>,
+    /// The annotations whose article id is gone, searched for after the first frame;
+    /// `None` when there are none.
+    pub reattach: Option<reattach::ReattachInput>,
 }
 
 /// Fails unless there is a terminal to draw on and read keys from, naming `command` (the
@@ -79,6 +83,7 @@ pub fn run(session: Session) -> anyhow::Result<()> {
         position_file,
         first_write,
         model,
+        reattach,
     } = session;
     let articles = std::sync::Arc::clone(state.articles());
     let boundaries = state.boundaries().clone();
@@ -98,6 +103,8 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     }
     // The progress total and the article list need every article segmented: done aside so
     // the first frame is immediate.
+    let reports = tx.clone();
+    let mut after_first_frame = reattach.map(|input| move || reattach::spawn(input, reports));
     std::thread::spawn(move || segment_in_background(&articles, &boundaries, &tx));
     signals::install()?;
     let previous_hook = std::panic::take_hook();
@@ -107,7 +114,19 @@ pub fn run(session: Session) -> anyhow::Result<()> {
     }));
     let result = ratatui::run(|terminal| {
         signals::enter_modes()?;
-        let result = event_loop(terminal, &mut state, &worker, model.as_ref(), &rx);
+        let mut first_frame = || {
+            if let Some(start) = after_first_frame.take() {
+                start();
+            }
+        };
+        let result = event_loop(
+            terminal,
+            &mut state,
+            &worker,
+            model.as_ref(),
+            &rx,
+            &mut first_frame,
+        );
         signals::leave_modes()?;
         result
     });
@@ -126,6 +145,7 @@ fn event_loop(
     worker: &StoreWorker,
     model: Option<&ModelWorker>,
     background: &Receiver<Action>,
+    drawn: &mut dyn FnMut(),
 ) -> anyhow::Result<()> {
     let size = terminal.size()?;
     let mut pending = vec![Action::Resize {
@@ -175,6 +195,8 @@ fn event_loop(
         }
         if changed {
             terminal.draw(|frame| frame.render_widget(&*state, frame.area()))?;
+            // Work that must not delay the first frame starts once it is on screen.
+            drawn();
         }
         // Between actions, so a signal never cuts a save short.
         match signals::take() {

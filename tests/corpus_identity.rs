@@ -10,6 +10,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
+mod common;
+use common::identity::{LABELS, NO_IDS};
+
 /// Three articles with ids; the second and third share no sentence text with the first.
 const WITH_IDS: &str = concat!(
     r#"{"article_id": "r-1", "title": "Talks", "text": "Envoys met in Geneva on Monday. The talks will resume next week."}"#,
@@ -17,26 +20,6 @@ const WITH_IDS: &str = concat!(
     r#"{"article_id": "r-2", "title": "Coal", "text": "The EU banned coal imports from the country. Officials said more measures could follow."}"#,
     "\n",
     r#"{"article_id": "r-3", "title": "Drill", "text": "Troops moved to the border at dawn. Jets flew over the capital."}"#,
-    "\n",
-);
-
-/// The same articles without ids: they get ids from the file name and line number.
-const NO_IDS: &str = concat!(
-    r#"{"title": "Talks", "text": "Envoys met in Geneva on Monday. The talks will resume next week."}"#,
-    "\n",
-    r#"{"title": "Coal", "text": "The EU banned coal imports from the country. Officials said more measures could follow."}"#,
-    "\n",
-    r#"{"title": "Drill", "text": "Troops moved to the border at dawn. Jets flew over the capital."}"#,
-    "\n",
-);
-
-/// doccano lines for three sentences, one of each article.
-const LABELS: &str = concat!(
-    r#"{"text": "Envoys met in Geneva on Monday.", "label": ["diplomatic"]}"#,
-    "\n",
-    r#"{"text": "The EU banned coal imports from the country.", "label": ["sanctions"]}"#,
-    "\n",
-    r#"{"text": "Jets flew over the capital.", "label": ["military"]}"#,
     "\n",
 );
 

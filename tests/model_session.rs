@@ -147,31 +147,21 @@ fn order_uncertain_sends_space_to_the_sentence_suggest_ranks_first() {
     let labels = home.labels();
     let labels = labels.to_str().unwrap();
     label_thirty(&home, labels);
-    let run = |args: &[&str]| -> Vec<Value> {
-        let out = home.run(args);
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .lines()
-            .map(|l| serde_json::from_str(l).unwrap())
-            .collect()
-    };
-    let doubted = run(&[
-        "suggest",
-        "--labels",
-        labels,
-        "--json",
-        "--order",
-        "uncertain",
-    ])
+    let doubted = suggest_json(
+        &home,
+        &[
+            "suggest",
+            "--labels",
+            labels,
+            "--json",
+            "--order",
+            "uncertain",
+        ],
+    )
     .remove(0);
     // The article's number in the corpus, from every sentence in corpus order.
     let mut ids: Vec<String> = Vec::new();
-    for line in run(&["suggest", "--labels", labels, "--json", "--all"]) {
+    for line in suggest_json(&home, &["suggest", "--labels", labels, "--json", "--all"]) {
         let id = line["article_id"].as_str().unwrap().to_owned();
         if !ids.contains(&id) {
             ids.push(id);

@@ -16,12 +16,17 @@ use support::{fresh_store, server, with_store};
 /// Journal lines of every kind: sentences set, set again, cleared, ignored and set after a
 /// clear, by two annotators, with boundary overrides and flags and notes among them.
 fn lines() -> Vec<(String, String, String)> {
+    lines_of(3)
+}
+
+/// [`lines`] over `rounds` rounds: each round sets every sentence again.
+fn lines_of(rounds: usize) -> Vec<(String, String, String)> {
     let mut out = Vec::new();
     let mut ts = 1_700_000_000_000;
     let mut push = |annotator: &str, article: &str, line: String| {
         out.push((annotator.to_owned(), article.to_owned(), line));
     };
-    for round in 0..3 {
+    for round in 0..rounds {
         for a in 0..40 {
             let article = format!("art-{a}");
             for s in 0..6 {
@@ -51,7 +56,7 @@ fn lines() -> Vec<(String, String, String)> {
                 event.v = event.version_needed();
                 push(who, &article, encode(&event));
             }
-            if a % 9 == round {
+            if a % 9 == round % 9 {
                 let text = format!("Sentence 0 of article {a} says \"more\" in Zürich.");
                 let change = BoundaryChange {
                     article: article.clone(),
@@ -73,7 +78,7 @@ fn lines() -> Vec<(String, String, String)> {
                         RemarkChange::Flag,
                         RemarkChange::Note(format!("round {round}")),
                         RemarkChange::Unflag,
-                    ][round]
+                    ][round % 3]
                         .clone(),
                 };
                 push("ben", &article, encode(&remark.event(ts)));
@@ -109,12 +114,24 @@ fn fill(server: &support::Server, test: &str, lines: &[(String, String, String)]
 #[test]
 fn a_store_opens_with_what_the_same_lines_give_as_a_journal_in_the_same_order() {
     let Some(server) = server() else { return };
-    let lines = lines();
+    same_as_the_journal(&server, "read_same", &lines());
+}
+
+/// More than 4 MiB of rows: the streamed read holds many batches, replayed in order.
+#[test]
+fn a_store_of_many_chunks_opens_as_the_same_journal() {
+    let Some(server) = server() else { return };
+    let lines = lines_of(100);
+    assert!(bytes(&lines) > 4 << 20, "the lines are more than 4 MiB");
+    same_as_the_journal(&server, "read_chunks", &lines);
+}
+
+fn same_as_the_journal(server: &support::Server, test: &str, lines: &[(String, String, String)]) {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("labels.jsonl");
     let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
     std::fs::write(&journal, text).unwrap();
-    let address = fill(&server, "read_same", &lines);
+    let address = fill(server, test, lines);
 
     let file = LabelStore::open_read_only(&journal).expect("the journal opens");
     for opened in [
@@ -134,31 +151,60 @@ fn a_store_opens_with_what_the_same_lines_give_as_a_journal_in_the_same_order() 
     }
 }
 
+/// Bytes of the lines, to make sure a store is bigger than one batch of the streamed read.
+fn bytes(lines: &[(String, String, String)]) -> usize {
+    lines.iter().map(|(_, _, l)| l.len()).sum()
+}
+
 #[test]
 fn a_bad_row_is_named_by_its_sequence_number_the_oldest_first() {
     let Some(server) = server() else { return };
     let mut lines = lines();
     lines.truncate(50);
+    oldest_bad_row_named(&server, "read_bad", lines, [20, 35]);
+}
+
+/// The oldest bad row is read last, many rows after the newest bad one.
+#[test]
+fn a_bad_row_in_a_store_of_many_chunks_is_named_the_oldest_first() {
+    let Some(server) = server() else { return };
+    let lines = lines_of(100);
+    assert!(bytes(&lines) > 4 << 20, "the lines are more than 4 MiB");
+    let last = lines.len() - 10;
+    oldest_bad_row_named(&server, "read_bad_chunks", lines, [10, last]);
+}
+
+/// Inserts a line that is not JSON at `bad[0]` and one of an unknown version at `bad[1]`;
+/// the store's error names the first, only.
+fn oldest_bad_row_named(
+    server: &support::Server,
+    test: &str,
+    mut lines: Vec<(String, String, String)>,
+    bad: [usize; 2],
+) {
     let good = lines[0].clone();
     lines.insert(
-        20,
+        bad[0],
         (
             "ana".into(),
             "art-0".into(),
             "{\"v\":1,\"op\":\"set\"".into(),
         ),
     );
-    lines.insert(35, (good.0, good.1, good.2.replace("\"v\":1", "\"v\":99")));
-    let address = fill(&server, "read_bad", &lines);
+    lines.insert(
+        bad[1],
+        (good.0, good.1, good.2.replace("\"v\":1", "\"v\":99")),
+    );
+    let address = fill(server, test, &lines);
     let mut admin =
         postgres::Client::connect(&support::with_db(&server.admin, "stance"), postgres::NoTls)
             .unwrap();
     let store = address.rsplit_once("store=").unwrap().1;
+    let uids = [format!("row-{}", bad[0]), format!("row-{}", bad[1])];
     let seqs: Vec<i64> = admin
         .query(
-            "SELECT seq FROM stance_events WHERE store = $1 AND uid IN ('row-20', 'row-35') \
-             ORDER BY seq",
-            &[&store],
+            "SELECT seq FROM stance_events WHERE store = $1 AND uid = ANY($2) ORDER BY seq",
+            &[&store, &uids.to_vec()],
         )
         .unwrap()
         .iter()

@@ -221,6 +221,13 @@ pub enum Action {
     /// How the store's live decisions were made: accepted suggestions, and their changes.
     #[strum(disabled)]
     SuggestionShare(super::model_stats::Share),
+    /// The search for the sentences of this many annotations whose article id is gone has
+    /// started (after the first frame).
+    #[strum(disabled)]
+    Reattaching(usize),
+    /// What that search found: shown at their new places unless decided meanwhile.
+    #[strum(disabled)]
+    Reattached(super::reattach::Found),
 }
 
 /// What the help says an action does, in each view; `None` where the view's help leaves the
@@ -384,6 +391,7 @@ impl Action {
             | Action::Ranked(_)
             | Action::ModelEvaluated(_)
             | Action::SuggestionShare(_) => return None,
+            Action::Reattaching(_) | Action::Reattached(_) => return None,
         };
         Some(description)
     }

@@ -476,6 +476,29 @@ impl Annotations {
         self.search_order(&key).ok().map(|i| self.order[i])
     }
 
+    /// The entry of `annotator` (by name) for an annotation stored under `article`, an id no
+    /// article of the corpus has.
+    pub fn find_gone(
+        &self,
+        article: &str,
+        start: usize,
+        end: usize,
+        annotator: &str,
+    ) -> Option<u32> {
+        let annotator = self
+            .annotators
+            .binary_search_by(|a| a.as_str().cmp(annotator))
+            .ok()?;
+        let mut key = key(GONE, Span { start, end }, annotator as u32);
+        key.orphan = Some(Box::new(Orphan {
+            article: article.to_owned(),
+            text: String::new(),
+            fp: String::new(),
+            reason: OrphanReason::ArticleGone,
+        }));
+        self.search_order(&key).ok().map(|i| self.order[i])
+    }
+
     /// Every entry id in corpus order.
     pub fn order(&self) -> &[u32] {
         &self.order

@@ -32,6 +32,7 @@ mod panels;
 pub mod paste;
 pub mod picker;
 pub mod preview;
+pub mod reattach;
 mod recreate;
 pub mod remark;
 mod review;

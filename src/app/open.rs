@@ -96,6 +96,7 @@ impl State {
             adjudication: Default::default(),
             remarks: setup.remarks,
             assist: Default::default(),
+            reattach: Default::default(),
         };
         if let Some(p) = resume
             && let Some(&article) = by_id.get(p.article.as_str())

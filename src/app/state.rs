@@ -211,6 +211,8 @@ pub struct State {
     pub(super) remarks: Remarks,
     /// The model's scores for the current sentence and what it learned from.
     pub(super) assist: super::assist::Assist,
+    /// The search for annotations whose article id is gone, while it runs.
+    pub(super) reattach: super::reattach::Reattach,
 }
 
 /// Lines counted per step between keys: a few milliseconds of work, so a key waits little.
@@ -518,6 +520,11 @@ impl State {
                 span.start <= o.at
                     && (o.at <= span.end || up_to.is_some_and(|t| t.trim().is_empty()))
             })
+    }
+    /// How many annotations whose article id is gone are being searched for, while the
+    /// search runs.
+    pub fn reattaching(&self) -> Option<usize> {
+        self.reattach.searching
     }
     /// Why decisions cannot be written, when they cannot.
     pub fn read_only(&self) -> Option<&str> {

@@ -76,6 +76,15 @@ pub fn update(state: &mut State, action: Action) -> Vec<Effect> {
         | Action::SuggestionShare(_)) => {
             return super::assist::reported(state, report);
         }
+        Action::Reattaching(count) => {
+            super::reattach::started(state, count);
+            return Vec::new();
+        }
+        Action::Reattached(found) => {
+            super::reattach::found(state, found);
+            adjudication::refresh(state);
+            return Vec::new();
+        }
         Action::CorpusCounted(total) => {
             state.sentences.counted(total);
             return Vec::new();

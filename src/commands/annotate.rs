@@ -7,13 +7,13 @@ use std::sync::Arc;
 use anyhow::Context;
 
 use crate::app::{Keymap, LabelFilter, Setup, State};
-use crate::attach::Reattached;
 use crate::cli::AnnotateArgs;
 use crate::corpus;
 use crate::escape;
 use crate::kept_schema;
 use crate::schema::Schema;
 use crate::store::{OpenedStore, SessionStore, Store, StoreError};
+use crate::terminal::reattach::ReattachInput;
 use crate::terminal::{self, FirstWrite, Session, position};
 
 /// Runs `stance annotate`.
@@ -133,15 +133,18 @@ pub(crate) fn session_as(
     // What `stance suggest` would train from, taken before the store moves to its worker.
     let trained_from: Vec<crate::store::Event> =
         store.annotations().map(|a| a.to_event()).collect();
-    let reattached = Reattached::find(
-        &corpus.articles,
+    let articles = Arc::new(corpus.articles);
+    // Found after the first frame (src/terminal/reattach.rs): the search segments the whole
+    // corpus.
+    let reattach = ReattachInput::of(
+        &articles,
         store.boundaries(),
         &hidden,
         store.annotations(),
+        terminal::reattach::index::path_for(&store_path),
     );
-    warnings.extend(reattached.report());
     let setup = Setup {
-        articles: Arc::new(corpus.articles),
+        articles,
         schema,
         keymap,
         annotator,
@@ -156,8 +159,8 @@ pub(crate) fn session_as(
         remarks: store.remarks().clone(),
     };
     // Annotations of articles left out by `--where` are not shown, nor counted as orphans.
-    let shown = reattached
-        .annotations(store.annotations())
+    let shown = store
+        .annotations()
         .filter(|e| !hidden.contains(e.article()));
     let mut state = State::with_events(setup, shown);
     state.set_colour(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()));
@@ -190,6 +193,7 @@ pub(crate) fn session_as(
             store_existed,
         },
         model: Some(model),
+        reattach,
     })?;
     Ok(ExitCode::SUCCESS)
 }

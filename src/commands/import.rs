@@ -18,6 +18,11 @@ use crate::store::{self, LabelStore, Layout, OpenedStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    // The first file is read while the corpus is; its errors still come after the corpus's.
+    let mut first = args.from.first().map(|path| {
+        let path = path.clone();
+        std::thread::spawn(move || read(&path))
+    });
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape::escape(warning));
@@ -47,7 +52,13 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut report = String::new();
     for (file, path) in args.from.iter().enumerate() {
         let shown = escape::path(path);
-        let bytes = read(path).with_context(|| format!("{shown}: cannot read"))?;
+        let bytes = match first.take() {
+            Some(reading) => reading
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => read(path),
+        }
+        .with_context(|| format!("{shown}: cannot read"))?;
         let format = match args.format {
             ImportFormat::Auto => import::detect(&bytes)
                 .with_context(|| format!("{shown}: cannot tell its format; give --format"))?,
@@ -112,15 +123,12 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
             plan.drop_existing(store.annotations());
             let decisions = plan.take_decisions();
             added = decisions.len();
-            let events = import::events(decisions, store::now_ms());
-            if events.is_empty() {
+            if decisions.is_empty() {
                 // Nothing to write; the store is left to the process's end, as below.
                 std::mem::forget(store);
             } else {
-                store.append_all_and_close(&events)?;
+                store.append_decisions_and_close(decisions, store::now_ms())?;
             }
-            // The process ends soon: freeing a million events one by one would only delay it.
-            std::mem::forget(events);
             None
         }
         Layout::Folder(folder) => {

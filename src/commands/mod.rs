@@ -99,3 +99,5 @@ pub(crate) fn remember(choice: Option<&Choice>, corpus: &Corpus) -> Option<Strin
 pub mod store;
 pub mod store_copy;
 pub mod suggest;
+mod suggest_out;
+mod suggest_texts;

@@ -3,6 +3,7 @@
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::bail;
 use serde::Serialize;
@@ -11,12 +12,11 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::cli::{SuggestArgs, SuggestOrder};
 use crate::corpus::{self, Corpus};
 use crate::escape::{self, escape};
-use crate::export::record::fold_whitespace;
 use crate::model::embed::features::Embedded;
 use crate::model::embed::setup;
 use crate::model::eval::{self, Order, Quality};
 use crate::model::examples::{Settled, settle};
-use crate::model::{MIN_EXAMPLES, Model, Source, Suggestion, round4};
+use crate::model::{MIN_EXAMPLES, Model, Suggestion, round4};
 use crate::schema::Schema;
 use crate::store::{Overrides, Store};
 
@@ -146,7 +146,8 @@ struct Row {
     sentence: usize,
     start: usize,
     end: usize,
-    suggestion: Suggestion,
+    /// Shared with every row of the same text.
+    suggestion: Arc<Suggestion>,
 }
 
 /// One sentence to be scored: its article, its position in it and its span.
@@ -179,23 +180,24 @@ fn article_places(
 /// Scores a sentence once per distinct text: a suggestion depends on the text alone, and
 /// news repeats sentences (datelines, boilerplate), so a repeat costs one lookup.
 struct Scorer<'c> {
-    kept: rustc_hash::FxHashMap<&'c str, usize>,
-    suggestions: Vec<Suggestion>,
+    kept: rustc_hash::FxHashMap<super::suggest_texts::TextKey<'c>, usize>,
+    suggestions: Vec<Arc<Suggestion>>,
 }
 
 impl<'c> Scorer<'c> {
     /// The suggestions of `texts`, in order, the new texts scored on every core.
-    fn score(&mut self, model: &Model, texts: &[&'c str]) -> Vec<Suggestion> {
+    fn score(&mut self, model: &Model, texts: &[&'c str]) -> Vec<Arc<Suggestion>> {
         if self.kept.len() > KEPT_TEXTS {
             self.kept.clear();
             self.suggestions.clear();
         }
         let mut new: Vec<&'c str> = Vec::new();
-        let at: Vec<usize> = texts
-            .iter()
-            .map(|&text| {
+        let at: Vec<usize> = super::suggest_texts::keys(texts)
+            .into_iter()
+            .zip(texts)
+            .map(|(key, &text)| {
                 let next = self.suggestions.len() + new.len();
-                *self.kept.entry(text).or_insert_with(|| {
+                *self.kept.entry(key).or_insert_with(|| {
                     new.push(text);
                     next
                 })
@@ -206,12 +208,12 @@ impl<'c> Scorer<'c> {
             let mut features = Vec::new();
             chunk
                 .iter()
-                .map(|text| model.suggest_with(text, &mut features))
+                .map(|text| Arc::new(model.suggest_with(text, &mut features)))
                 .collect::<Vec<_>>()
         });
         self.suggestions.extend(scored.into_iter().flatten());
         at.into_iter()
-            .map(|i| self.suggestions[i].clone())
+            .map(|i| Arc::clone(&self.suggestions[i]))
             .collect()
     }
 }
@@ -289,138 +291,42 @@ fn score(
     Ok(())
 }
 
-/// Scores in schema order, as a JSON object.
-struct Scores<'a>(&'a Schema, &'a [f64]);
-
-impl Serialize for Scores<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.1.len()))?;
-        for (label, score) in self.0.labels.iter().zip(self.1) {
-            map.serialize_entry(&label.name, &round4(*score))?;
-        }
-        map.end()
-    }
-}
-
-#[derive(Serialize)]
-struct Line<'a> {
-    article_id: &'a str,
-    sentence_index: usize,
-    start: usize,
-    end: usize,
-    text: &'a str,
-    scores: Scores<'a>,
-    suggested: Vec<&'a str>,
-    uncertainty: f64,
-}
-
 /// Writes rows as JSON lines or as a readable table (header first).
 struct Table<'s> {
-    schema: &'s Schema,
-    json: bool,
+    lines: super::suggest_out::Lines<'s>,
     header: bool,
 }
-
-/// Characters of a sentence shown in the table.
-const TEXT_WIDTH: usize = 60;
 
 impl<'s> Table<'s> {
     fn new(schema: &'s Schema, json: bool) -> Table<'s> {
         Table {
-            schema,
-            json,
+            lines: super::suggest_out::Lines::new(schema, json),
             header: false,
         }
     }
 
-    /// Writes `rows` in order. JSON lines stand alone, so they are made on every core and
-    /// only written here: formatting was a serial third of `suggest`'s time.
+    /// Writes `rows` in order. Lines stand alone, so they are made on every core and only
+    /// written here, one buffer per chunk: formatting was a serial third of `suggest`'s time.
     fn write_all(&mut self, out: &mut impl Write, corpus: &Corpus, rows: &[Row]) -> io::Result<()> {
-        if !self.json {
-            return rows.iter().try_for_each(|row| self.write(out, corpus, row));
-        }
-        let chunks: Vec<&[Row]> = rows.chunks(1024).collect();
-        let schema = self.schema;
-        let made = crate::cores::map(&chunks, |chunk| {
-            let mut table = Table::new(schema, true);
-            let mut bytes = Vec::new();
-            chunk
-                .iter()
-                .try_for_each(|row| table.write(&mut bytes, corpus, row))
-                .map(|()| bytes)
-        });
-        made.into_iter()
-            .try_for_each(|bytes| out.write_all(&bytes?))
-    }
-
-    fn write(&mut self, out: &mut impl Write, corpus: &Corpus, row: &Row) -> io::Result<()> {
-        let article = &corpus.articles[row.article];
-        let text = fold_whitespace(&article.text[row.start..row.end]);
-        let suggested: Vec<&str> = row
-            .suggestion
-            .suggested
-            .iter()
-            .map(|&i| self.schema.labels[i].name.as_str())
-            .collect();
-        if self.json {
-            let line = Line {
-                article_id: &article.id,
-                sentence_index: row.sentence,
-                start: row.start,
-                end: row.end,
-                text: &text,
-                scores: Scores(self.schema, &row.suggestion.scores),
-                suggested,
-                uncertainty: round4(row.suggestion.uncertainty),
-            };
-            let json = serde_json::to_string(&line).map_err(io::Error::other)?;
-            return writeln!(out, "{}", escape::json(&json));
-        }
         if !self.header {
             self.header = true;
-            write!(out, "{:<24} {:>4}", "article", "#")?;
-            for label in &self.schema.labels {
-                write!(out, " {:>10}", clip(&escape(&label.name), 10))?;
+            let mut header = Vec::new();
+            self.lines.header(&mut header);
+            out.write_all(&header)?;
+        }
+        let chunks: Vec<&[Row]> = rows.chunks(1024).collect();
+        let lines = &self.lines;
+        let made = crate::cores::map(&chunks, |chunk| {
+            let mut bytes = Vec::with_capacity(chunk.len() * 320);
+            for row in chunk.iter() {
+                let article = &corpus.articles[row.article];
+                let span = (row.start, row.end);
+                lines.row(&mut bytes, article, row.sentence, span, &row.suggestion);
             }
-            writeln!(out, "  unsure  suggested / text")?;
-        }
-        write!(
-            out,
-            "{:<24} {:>4}",
-            clip(&escape(&article.id), 24),
-            row.sentence
-        )?;
-        for (score, source) in row.suggestion.scores.iter().zip(&row.suggestion.sources) {
-            let mark = match source {
-                Source::Model => ' ',
-                Source::Patterns => 'p',
-                Source::Nothing => '-',
-                Source::Ngrams => 'n',
-            };
-            write!(out, " {:>9.0}%{mark}", score * 100.0)?;
-        }
-        let shown = if suggested.is_empty() {
-            "(no stance)".to_owned()
-        } else {
-            escape(&suggested.join(",")).into_owned()
-        };
-        writeln!(
-            out,
-            " {:>6.2}  {shown} / {}",
-            row.suggestion.uncertainty,
-            clip(&escape(&text), TEXT_WIDTH)
-        )
+            bytes
+        });
+        made.iter().try_for_each(|bytes| out.write_all(bytes))
     }
-}
-
-/// At most `width` characters of `text`, with `…` when cut.
-fn clip(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
-        return text.to_owned();
-    }
-    let mut cut: String = text.chars().take(width.saturating_sub(1)).collect();
-    cut.push('…');
-    cut
 }
 
 fn number(x: Option<f64>) -> Option<f64> {

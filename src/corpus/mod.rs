@@ -59,6 +59,20 @@ pub struct Article {
     pub source: String,
 }
 
+#[cfg(test)]
+impl Article {
+    /// An article of `text` under `id`, its source named `id` too, with no title or metadata.
+    pub(crate) fn plain(id: &str, text: &str) -> Self {
+        Article {
+            id: id.into(),
+            title: String::new(),
+            text: text.into(),
+            meta: Vec::new(),
+            source: id.into(),
+        }
+    }
+}
+
 impl Article {
     /// The article's sentences, found on demand.
     pub fn sentences(&self) -> Vec<Span> {

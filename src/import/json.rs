@@ -11,16 +11,28 @@ fn without_bom(bytes: &[u8]) -> &[u8] {
 
 /// The lines of `bytes` that are not blank, numbered as if `before` lines came first.
 fn lines_after(bytes: &[u8], before: usize) -> impl Iterator<Item = (At, &[u8])> {
-    bytes
-        .split(|&b| b == b'\n')
-        .enumerate()
-        .map(move |(i, line)| {
-            (
-                At::Line(before + i + 1),
-                line.strip_suffix(b"\r").unwrap_or(line),
-            )
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let now = rest?;
+        Some(match memchr::memchr(b'\n', now) {
+            Some(end) => {
+                rest = Some(&now[end + 1..]);
+                &now[..end]
+            }
+            None => {
+                rest = None;
+                now
+            }
         })
-        .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
+    })
+    .enumerate()
+    .map(move |(i, line)| {
+        (
+            At::Line(before + i + 1),
+            line.strip_suffix(b"\r").unwrap_or(line),
+        )
+    })
+    .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
 }
 
 /// `read` of each line that is not blank, in file order, numbered from 1 (a byte-order
@@ -35,10 +47,15 @@ pub(super) fn each_line<T: Send>(
             .map(|(at, line)| read(at, line))
             .collect::<Result<Vec<T>, ParseError>>()
     });
-    if parts.len() == 1 {
-        return parts.into_iter().next().expect("one part");
-    }
-    let mut all = Vec::with_capacity(parts.iter().map(|p| p.as_ref().map_or(0, Vec::len)).sum());
+    let total = parts
+        .iter()
+        .map(|p| p.as_ref().map_or(0, Vec::len))
+        .sum::<usize>();
+    let mut parts = parts.into_iter();
+    // The first part grows in place (a big allocation is remapped, not copied), so only
+    // the later parts are copied.
+    let mut all = parts.next().expect("at least one part")?;
+    all.reserve(total - all.len());
     for part in parts {
         all.extend(part?);
     }

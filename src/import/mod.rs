@@ -156,12 +156,6 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Parsed, ParseError> {
     })
 }
 
-/// The journal events of `decisions` made at `ts`, in order: the fingerprints of a big
-/// import are computed on every core.
-pub fn events(decisions: Vec<crate::store::Decision>, ts: u64) -> Vec<crate::store::Event> {
-    parallel::map_into(decisions, 4096, |_, decision| decision.into_event(ts))
-}
-
 /// The format the content looks like, from the shape of its first record: `None` when it
 /// looks like none of them.
 pub fn detect(bytes: &[u8]) -> Option<Format> {

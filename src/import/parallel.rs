@@ -26,52 +26,55 @@ pub(super) fn map<T: Sync, R: Send>(items: &[T], min: usize, f: impl Fn(&T) -> R
     })
 }
 
-/// `f` of each item with its position, taking the item, in order; on every core when there
-/// are at least `min` items per core. Taking the items saves copying what they own.
-pub(super) fn map_into<T: Send, R: Send>(
-    mut items: Vec<T>,
-    min: usize,
-    f: impl Fn(usize, T) -> R + Sync,
-) -> Vec<R> {
+/// `items` cut into one part per core when there are at least `min` items per core, else
+/// one part (none when empty).
+pub(super) fn parts<T>(items: &[T], min: usize) -> Vec<&[T]> {
     let threads = thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || items.len() < min.max(1) * threads {
-        return items
-            .into_iter()
-            .enumerate()
-            .map(|(i, item)| f(i, item))
-            .collect();
-    }
-    let size = items.len().div_ceil(threads);
-    let total = items.len();
-    // Cut from the end, so that each element is moved once.
-    let mut parts = Vec::with_capacity(threads);
-    while items.len() > size {
-        let at = (items.len() - 1) / size * size;
-        parts.push((at, items.split_off(at)));
-    }
-    parts.push((0, items));
-    parts.reverse();
-    let f = &f;
-    thread::scope(|scope| {
-        let running: Vec<_> = parts
-            .into_iter()
-            .map(|(first, part)| {
-                scope.spawn(move || {
-                    part.into_iter()
-                        .enumerate()
-                        .map(|(i, item)| f(first + i, item))
-                        .collect::<Vec<R>>()
-                })
-            })
-            .collect();
-        let mut out = Vec::with_capacity(total);
-        for part in running {
-            out.extend(
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+    let count = if items.len() < min.max(1) * threads {
+        1
+    } else {
+        threads
+    };
+    items.chunks(items.len().div_ceil(count).max(1)).collect()
+}
+
+/// Each part of `items` (as [`parts`] cuts them) folded into its own accumulator, made by
+/// `start` of the part's length, with `f` of each item (which may take what the item owns)
+/// and its position; the accumulators in order. Each part is folded on its own core, and
+/// what the parts gather is never copied into one list here.
+pub(super) fn fold_parts<T: Send, A: Send>(
+    items: &mut [T],
+    min: usize,
+    start: impl Fn(usize) -> A + Sync,
+    f: impl Fn(&mut A, usize, &mut T) + Sync,
+) -> Vec<A> {
+    let size = parts(items, min)
+        .first()
+        .map_or(1, |part| part.len().max(1));
+    let fold = |first: usize, part: &mut [T]| {
+        let mut acc = start(part.len());
+        for (i, item) in part.iter_mut().enumerate() {
+            f(&mut acc, first + i, item);
         }
-        out
+        acc
+    };
+    if items.len() <= size {
+        return vec![fold(0, items)];
+    }
+    let fold = &fold;
+    thread::scope(|scope| {
+        let running: Vec<_> = items
+            .chunks_mut(size)
+            .enumerate()
+            .map(|(k, part)| scope.spawn(move || fold(k * size, part)))
+            .collect();
+        running
+            .into_iter()
+            .map(|part| {
+                part.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
     })
 }
 
@@ -123,11 +126,15 @@ mod tests {
     }
 
     #[test]
-    fn map_into_keeps_the_order_and_the_positions() {
+    fn fold_parts_sees_every_item_once_at_its_position() {
         for n in [0, 7, 10_000, 10_001] {
-            let items: Vec<String> = (0..n).map(|i| i.to_string()).collect();
-            let out = map_into(items, 1, |i, s| (i, s.parse::<usize>().unwrap()));
-            assert_eq!(out, (0..n).map(|i| (i, i)).collect::<Vec<_>>());
+            let mut items: Vec<usize> = (0..n).collect();
+            let parts = fold_parts(&mut items, 1, Vec::with_capacity, |seen, i, item| {
+                seen.push((i, std::mem::take(item)))
+            });
+            let seen: Vec<(usize, usize)> = parts.into_iter().flatten().collect();
+            assert_eq!(seen, (0..n).map(|i| (i, i)).collect::<Vec<_>>());
+            assert!(items.iter().all(|&item| item == 0));
         }
     }
 

@@ -99,23 +99,31 @@ impl<'a> Index<'a> {
     /// everywhere, and then keys every sentence by its text); after it, [`Index::find`]
     /// places each of `imported` without changing the index.
     pub fn prepare(&mut self, imported: &[super::Imported]) {
-        let mut wanted = vec![false; self.articles.len()];
-        for one in imported {
-            match &one.article {
-                Some(id) => {
-                    if let Some(&i) = self.by_id.get(id.as_str()) {
-                        wanted[i] = true;
+        // Each part of the file looked at on its own core; a file in article order names
+        // each article many times in a row, looked up once.
+        let by_id = &self.by_id;
+        let found = super::parallel::map(&super::parallel::parts(imported, 4096), 1, |part| {
+            let (mut named, mut last) = (Vec::new(), None);
+            for one in *part {
+                match &one.article {
+                    Some(id) if last == Some(id.as_str()) => {}
+                    Some(id) => {
+                        last = Some(id.as_str());
+                        named.extend(by_id.get(id.as_str()).copied());
                     }
-                }
-                None => {
-                    wanted.fill(true);
-                    break;
+                    None => return None,
                 }
             }
+            Some(named)
+        });
+        let anywhere = found.iter().any(Option::is_none);
+        let mut wanted = vec![anywhere; self.articles.len()];
+        for i in found.into_iter().flatten().flatten() {
+            wanted[i] = true;
         }
         let todo: Vec<usize> = (0..self.articles.len()).filter(|&i| wanted[i]).collect();
         self.prepare_all(&todo);
-        if self.by_text.is_none() && imported.iter().any(|one| one.article.is_none()) {
+        if self.by_text.is_none() && anywhere {
             self.index_texts();
         }
     }
@@ -258,16 +266,6 @@ mod tests {
     use super::*;
     use crate::import::At;
 
-    fn article(id: &str, text: &str) -> Article {
-        Article {
-            id: id.into(),
-            title: String::new(),
-            text: text.into(),
-            meta: Vec::new(),
-            source: id.into(),
-        }
-    }
-
     fn imported(text: &str, article: Option<&str>) -> Imported {
         Imported {
             at: At::Line(1),
@@ -283,8 +281,8 @@ mod tests {
     #[test]
     fn text_found_more_than_once_is_not_guessed_at() {
         let articles = [
-            article("a", "Talks resumed. Officials declined to comment."),
-            article(
+            Article::plain("a", "Talks resumed. Officials declined to comment."),
+            Article::plain(
                 "b",
                 "Troops moved. Officials  declined\nto comment. Officials declined to comment.",
             ),
@@ -317,7 +315,7 @@ mod tests {
 
     #[test]
     fn offsets_and_index_win_over_a_repeated_text_and_are_checked() {
-        let articles = [article(
+        let articles = [Article::plain(
             "b",
             "Troops moved. Officials declined to comment. Officials declined to comment.",
         )];

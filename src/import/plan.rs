@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 
 use rustc_hash::FxHashMap;
+use std::collections::hash_map::Entry;
 
 use crate::hash::fingerprint_u64;
 use crate::store::{Annotation, Decision, Origin};
@@ -19,6 +20,10 @@ type Key = (usize, usize, usize, usize);
 #[derive(Debug, Default)]
 pub struct Plan {
     decisions: Vec<Decision>,
+    /// The key of each of `decisions`.
+    decision_keys: Vec<Key>,
+    /// Where each key's decision is, once a file's keys were not already in order: built
+    /// only when needed, as a file sorted by sentence (an export) has no key twice.
     keys: FxHashMap<Key, usize>,
     /// Every annotator named so far, so that a key holds a number rather than a name.
     annotators: Vec<String>,
@@ -57,57 +62,117 @@ impl Plan {
         self.skipped
             .extend(parsed.skipped.into_iter().map(|(at, why)| (file, at, why)));
         index.prepare(&parsed.annotations);
-        // Numbers in file order, so that they do not depend on how the work is shared.
-        let mut whos = Vec::with_capacity(parsed.annotations.len());
-        let mut last: Option<(&str, usize)> = None;
-        for imported in &parsed.annotations {
-            let name = match imported.annotator.as_deref().or(annotator) {
-                Some(name) => name,
-                None => {
+        let mut annotations = parsed.annotations;
+        let whos = self.number_annotators(&annotations, annotator)?;
+        let (index, annotators) = (&*index, &self.annotators);
+        let parts = super::parallel::fold_parts(
+            &mut annotations,
+            4096,
+            Placed::with_capacity,
+            |part, i, imported| {
+                let who = whos[i];
+                match place(index, take(imported), who, &annotators[who], schema) {
+                    Ok((key, decision, unknown)) => {
+                        part.keys.push(key);
+                        part.decisions.push(decision);
+                        part.unknown.extend(unknown);
+                    }
+                    Err(missed) => part.missed.push(missed),
+                }
+            },
+        );
+        drop((whos, annotations));
+        let first = self.decisions.len();
+        let total = first + parts.iter().map(|p| p.decisions.len()).sum::<usize>();
+        for part in parts {
+            self.attached += part.decisions.len();
+            for label in part.unknown {
+                *self.unknown_labels.entry(label).or_default() += 1;
+            }
+            let missed = part.missed.into_iter().map(|(at, miss)| (file, at, miss));
+            self.missed.extend(missed);
+            join(&mut self.decisions, part.decisions, total);
+            join(&mut self.decision_keys, part.keys, total);
+        }
+        self.supersede(first);
+        Ok(())
+    }
+
+    /// Keeps one decision per key among those from `first` on: the last one given, at the
+    /// place of the first. Keys in strictly increasing order (a file sorted by sentence,
+    /// into an empty plan) are all different and need no map.
+    fn supersede(&mut self, first: usize) {
+        let added = &self.decision_keys[first..];
+        if first == 0 && added.windows(2).all(|pair| pair[0] < pair[1]) {
+            return;
+        }
+        if self.keys.len() < first {
+            self.keys.clear();
+            self.keys.reserve(self.decisions.len());
+            for (at, &key) in self.decision_keys[..first].iter().enumerate() {
+                self.keys.insert(key, at);
+            }
+        }
+        let mut kept = first;
+        for at in first..self.decisions.len() {
+            let key = self.decision_keys[at];
+            match self.keys.entry(key) {
+                Entry::Occupied(earlier) => {
+                    self.decisions.swap(*earlier.get(), at);
+                    self.superseded += 1;
+                }
+                Entry::Vacant(place) => {
+                    place.insert(kept);
+                    self.decisions.swap(kept, at);
+                    self.decision_keys.swap(kept, at);
+                    kept += 1;
+                }
+            }
+        }
+        self.decisions.truncate(kept);
+        self.decision_keys.truncate(kept);
+    }
+
+    /// Each annotation's annotator by number (the file's, else `annotator`), numbered in
+    /// file order so that the numbers do not depend on how the work is shared; each part
+    /// of the file is read on its own core.
+    fn number_annotators(
+        &mut self,
+        annotations: &[Imported],
+        annotator: Option<&str>,
+    ) -> Result<Vec<usize>, ParseError> {
+        let parts = super::parallel::parts(annotations, 4096);
+        let named = super::parallel::map(&parts, 1, |part| {
+            // The part's names in the order it first gives them, and each one's of them.
+            let (mut names, mut numbers) = (Vec::new(), FxHashMap::default());
+            let mut whos = Vec::with_capacity(part.len());
+            let mut last: Option<(&str, usize)> = None;
+            for imported in *part {
+                let Some(name) = imported.annotator.as_deref().or(annotator) else {
                     return Err(ParseError::record(
                         imported.at,
                         "the file names no annotator; give --annotator NAME",
                     ));
-                }
-            };
-            let who = match last {
-                Some((previous, who)) if previous == name => who,
-                _ => self.annotator_number(name),
-            };
-            last = Some((name, who));
-            whos.push(who);
-        }
-        let (index, annotators) = (&*index, &self.annotators);
-        let placed = super::parallel::map_into(parsed.annotations, 4096, |i, imported| {
-            place(index, imported, whos[i], &annotators[whos[i]], schema)
+                };
+                let who = match last {
+                    Some((previous, who)) if previous == name => who,
+                    _ => *numbers.entry(name).or_insert_with(|| {
+                        names.push(name);
+                        names.len() - 1
+                    }),
+                };
+                last = Some((name, who));
+                whos.push(who);
+            }
+            Ok((names, whos))
         });
-        drop(whos);
-        self.decisions.reserve(placed.len());
-        self.keys.reserve(placed.len());
-        for placed in placed {
-            let (key, decision, unknown) = match placed {
-                Ok(placed) => placed,
-                Err((at, miss)) => {
-                    self.missed.push((file, at, miss));
-                    continue;
-                }
-            };
-            self.attached += 1;
-            for label in unknown {
-                *self.unknown_labels.entry(label).or_default() += 1;
-            }
-            match self.keys.get(&key) {
-                Some(&at) => {
-                    self.decisions[at] = decision;
-                    self.superseded += 1;
-                }
-                None => {
-                    self.keys.insert(key, self.decisions.len());
-                    self.decisions.push(decision);
-                }
-            }
+        let mut whos = Vec::with_capacity(annotations.len());
+        for part in named {
+            let (names, local) = part?;
+            let numbers: Vec<usize> = names.iter().map(|n| self.annotator_number(n)).collect();
+            whos.extend(local.into_iter().map(|who| numbers[who]));
         }
-        Ok(())
+        Ok(whos)
     }
 
     fn annotator_number(&mut self, name: &str) -> usize {
@@ -130,10 +195,20 @@ impl Plan {
             return;
         }
         let before = self.decisions.len();
-        self.decisions.retain(|d| {
-            let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
-            !current.get(&key).is_some_and(|a| same(a, d))
-        });
+        let keep: Vec<bool> = self
+            .decisions
+            .iter()
+            .map(|d| {
+                let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
+                !current.get(&key).is_some_and(|a| same(a, d))
+            })
+            .collect();
+        let mut kept = keep.iter();
+        self.decisions
+            .retain(|_| *kept.next().expect("one flag a decision"));
+        let mut kept = keep.iter();
+        self.decision_keys
+            .retain(|_| *kept.next().expect("one flag a decision"));
         self.already += before - self.decisions.len();
         self.keys.clear();
     }
@@ -146,7 +221,50 @@ impl Plan {
     /// Takes the decisions to append out of the plan, which keeps its counts.
     pub fn take_decisions(&mut self) -> Vec<Decision> {
         self.keys.clear();
+        self.decision_keys.clear();
         std::mem::take(&mut self.decisions)
+    }
+}
+
+/// What one part of a file gives when placed: decisions with their keys, the annotations
+/// not placed, the labels the schema lacks.
+struct Placed {
+    decisions: Vec<Decision>,
+    keys: Vec<Key>,
+    missed: Vec<(At, Miss)>,
+    unknown: Vec<String>,
+}
+
+impl Placed {
+    fn with_capacity(annotations: usize) -> Placed {
+        Placed {
+            decisions: Vec::with_capacity(annotations),
+            keys: Vec::with_capacity(annotations),
+            missed: Vec::new(),
+            unknown: Vec::new(),
+        }
+    }
+}
+
+/// `part` added to the end of `all`, which will hold `total`: the first part is taken as it
+/// is and grown in place, so only the later ones are copied.
+fn join<T>(all: &mut Vec<T>, part: Vec<T>, total: usize) {
+    if all.is_empty() {
+        *all = part;
+        all.reserve(total - all.len());
+    } else {
+        all.extend(part);
+    }
+}
+
+/// The annotation, what it owns moved out of `slot` rather than copied.
+fn take(slot: &mut Imported) -> Imported {
+    Imported {
+        text: std::mem::take(&mut slot.text),
+        labels: std::mem::take(&mut slot.labels),
+        annotator: slot.annotator.take(),
+        article: slot.article.take(),
+        ..*slot
     }
 }
 
@@ -199,4 +317,86 @@ fn place(
         scores: None,
     };
     Ok((key, decision, unknown))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::corpus::Article;
+
+    fn one(line: usize, article: &str, text: &str, label: &str) -> Imported {
+        Imported {
+            at: At::Line(line),
+            text: text.into(),
+            labels: vec![label.into()],
+            annotator: Some("ana".into()),
+            article: Some(article.into()),
+            sentence_index: None,
+            span: None,
+        }
+    }
+
+    fn file(annotations: Vec<Imported>) -> Parsed {
+        Parsed {
+            annotations,
+            skipped: Vec::new(),
+        }
+    }
+
+    /// (article, text, labels) of each decision, in order.
+    fn shown(plan: &Plan) -> Vec<(String, String, Vec<String>)> {
+        plan.decisions()
+            .iter()
+            .map(|d| {
+                let labels = d.labels.clone().unwrap_or_default();
+                (d.article.clone(), d.text.clone(), labels)
+            })
+            .collect()
+    }
+
+    fn row(article: &str, text: &str, label: &str) -> (String, String, Vec<String>) {
+        (article.into(), text.into(), vec![label.into()])
+    }
+
+    #[test]
+    fn a_later_record_replaces_an_earlier_one_in_its_place_within_and_across_files() {
+        let articles = [
+            Article::plain("a", "Talks resumed. Troops moved."),
+            Article::plain("b", "Officials declined to comment."),
+        ];
+        let schema: Vec<String> = ["m", "n", "o"].map(String::from).to_vec();
+        let mut index = Index::new(&articles);
+        let officials = "Officials declined to comment.";
+        let mut plan = Plan::new();
+        // In sentence order, each sentence once: kept as given.
+        let sorted = vec![
+            one(1, "a", "Talks resumed.", "m"),
+            one(2, "a", "Troops moved.", "m"),
+        ];
+        plan.add(0, file(sorted), &mut index, None, &schema)
+            .unwrap();
+        assert_eq!(plan.superseded, 0);
+        // Out of order, with a sentence of the first file and one given twice.
+        let unsorted = vec![
+            one(1, "b", officials, "m"),
+            one(2, "a", "Talks resumed.", "n"),
+            one(3, "b", officials, "o"),
+        ];
+        plan.add(1, file(unsorted), &mut index, None, &schema)
+            .unwrap();
+        assert_eq!(
+            shown(&plan),
+            [
+                row("a", "Talks resumed.", "n"),
+                row("a", "Troops moved.", "m"),
+                row("b", officials, "o"),
+            ]
+        );
+        assert_eq!((plan.attached, plan.superseded), (5, 2));
+        // A third file still finds every earlier sentence.
+        let again = vec![one(1, "a", "Troops moved.", "o")];
+        plan.add(2, file(again), &mut index, None, &schema).unwrap();
+        assert_eq!(shown(&plan)[1], row("a", "Troops moved.", "o"));
+        assert_eq!((plan.decisions().len(), plan.superseded), (3, 3));
+    }
 }

@@ -128,7 +128,49 @@ struct Scratch {
     sorted: Vec<u32>,
     /// Distinct keys, each with its log-scaled count.
     counted: Vec<(u32, f32)>,
+    /// What each word seen lately gives, so that a repeated word costs one lookup.
+    words_seen: WordCache,
 }
+
+/// The keys of words already hashed, for one encoder's settings: a word's unigram and
+/// character n-gram keys depend on the word alone, and news repeats its words (Zipf), so
+/// most words of a sentence are looked up instead of hashed n-gram by n-gram.
+#[derive(Default)]
+struct WordCache {
+    /// The settings (`bits`, `chars`) the keys were made with.
+    made_for: Option<(u32, bool)>,
+    /// Lowercased word (see [`packed`]) to its entry.
+    entries: rustc_hash::FxHashMap<u128, CachedWord>,
+    /// Every cached word's keys, one word after another: its unigram key, then its
+    /// character n-gram keys.
+    keys: Vec<u32>,
+}
+
+/// One cached word.
+#[derive(Clone, Copy)]
+struct CachedWord {
+    /// Its keys in [`WordCache::keys`].
+    from: u32,
+    to: u32,
+    /// The FNV-1a state after the bigram kind, the word and the space: a bigram's hash is
+    /// this continued with the next word.
+    bigram: u64,
+}
+
+/// A word of at most 16 bytes as one number, for a cache key compared without a call to
+/// `memcmp`: its bytes padded with zeros, which no word holds (words are letters and digits).
+fn packed(word: &[u8]) -> Option<u128> {
+    let mut bytes = [0u8; 16];
+    bytes.get_mut(..word.len())?.copy_from_slice(word);
+    Some(u128::from_le_bytes(bytes))
+}
+
+/// Words cached at most; past it the cache starts again, which bounds its memory (about
+/// 3 MB per thread at most) and changes no feature.
+const CACHED_WORDS: usize = 1 << 14;
+
+/// Keys cached at most, for the same reason.
+const CACHED_KEYS: usize = 1 << 18;
 
 /// The low bit of a key that marks a character n-gram.
 const CHAR_GROUP: u32 = 1;
@@ -143,65 +185,98 @@ impl HashedNgrams {
             marked,
             starts,
             keys,
+            words_seen: cache,
             ..
         } = scratch;
         lower_words(text, lower, words);
         keys.clear();
-        let mut any_chars = false;
-        let (word_kind, bigram_kind, chars_kind) = (
-            kind_hash(Kind::Word),
-            kind_hash(Kind::Bigram),
-            kind_hash(Kind::Chars),
-        );
-        let word_key = |hash: u64| self.slot_of(hash) << 1;
-        let char_key = |hash: u64| (self.slot_of(hash) << 1) | CHAR_GROUP;
+        if cache.made_for != Some((self.bits, self.chars))
+            || cache.entries.len() >= CACHED_WORDS
+            || cache.keys.len() >= CACHED_KEYS
+        {
+            cache.made_for = Some((self.bits, self.chars));
+            cache.entries.clear();
+            cache.keys.clear();
+        }
+        let bigram_kind = kind_hash(Kind::Bigram);
         for (i, &(from, to)) in words.iter().enumerate() {
             let word = &lower.as_bytes()[from..to];
-            let word_hash = fnv1a64_extend(word_kind, word);
-            keys.push(word_key(word_hash));
-            if let Some(&(next_from, next_to)) = words.get(i + 1) {
-                let hash = fnv1a64_extend(fnv1a64_extend(bigram_kind, word), b" ");
-                let next = &lower.as_bytes()[next_from..next_to];
-                keys.push(word_key(fnv1a64_extend(hash, next)));
-            }
-            if !self.chars {
-                continue;
-            }
-            marked.clear();
-            marked.push(b'<');
-            marked.extend_from_slice(word);
-            marked.push(b'>');
-            any_chars |= marked.len() >= 3;
-            if word.is_ascii() {
-                // One byte per character: the n-grams cut anywhere.
-                let m = marked.len();
-                for first in 0..m.saturating_sub(2) {
-                    let mut hash = fnv1a64_extend(chars_kind, &marked[first..first + 2]);
-                    for &byte in &marked[first + 2..m.min(first + 5)] {
-                        hash = fnv1a64_extend(hash, &[byte]);
-                        keys.push(char_key(hash));
+            let key = packed(word);
+            // Longer words are rare: hashed afresh each time, into the cache's keys all the
+            // same.
+            let entry = match key.and_then(|key| cache.entries.get(&key)) {
+                Some(&entry) => entry,
+                None => {
+                    let from = cache.keys.len();
+                    self.word_keys(word, marked, starts, &mut cache.keys);
+                    let entry = CachedWord {
+                        from: from as u32,
+                        to: cache.keys.len() as u32,
+                        bigram: fnv1a64_extend(fnv1a64_extend(bigram_kind, word), b" "),
+                    };
+                    if let Some(key) = key {
+                        cache.entries.insert(key, entry);
                     }
+                    entry
                 }
-                continue;
+            };
+            keys.extend_from_slice(&cache.keys[entry.from as usize..entry.to as usize]);
+            if let Some(&(next_from, next_to)) = words.get(i + 1) {
+                let next = &lower.as_bytes()[next_from..next_to];
+                keys.push(self.slot_of(fnv1a64_extend(entry.bigram, next)) << 1);
             }
-            // N-grams of characters, not bytes: cut only on character boundaries.
-            starts.clear();
-            let text = std::str::from_utf8(marked).expect("built from a str and ASCII");
-            starts.extend(text.char_indices().map(|(at, _)| at));
-            starts.push(marked.len());
-            let chars = starts.len() - 1;
-            // The 3-, 4- and 5-grams from one start share their prefix, so one FNV-1a pass
-            // gives all three hashes.
-            for first in 0..chars.saturating_sub(2) {
-                let mut hash =
-                    fnv1a64_extend(chars_kind, &marked[starts[first]..starts[first + 2]]);
-                for n in 3..=5.min(chars - first) {
-                    hash = fnv1a64_extend(hash, &marked[starts[first + n - 1]..starts[first + n]]);
+        }
+        // A word marked at both ends has at least three characters, so every word gives a
+        // character n-gram.
+        self.chars && !words.is_empty()
+    }
+
+    /// Appends the keys of one lowercased word: its unigram's, then its character
+    /// n-grams' (when the encoder has them).
+    fn word_keys(
+        &self,
+        word: &[u8],
+        marked: &mut Vec<u8>,
+        starts: &mut Vec<usize>,
+        keys: &mut Vec<u32>,
+    ) {
+        let chars_kind = kind_hash(Kind::Chars);
+        let char_key = |hash: u64| (self.slot_of(hash) << 1) | CHAR_GROUP;
+        keys.push(self.slot_of(fnv1a64_extend(kind_hash(Kind::Word), word)) << 1);
+        if !self.chars {
+            return;
+        }
+        marked.clear();
+        marked.push(b'<');
+        marked.extend_from_slice(word);
+        marked.push(b'>');
+        if word.is_ascii() {
+            // One byte per character: the n-grams cut anywhere.
+            let m = marked.len();
+            for first in 0..m.saturating_sub(2) {
+                let mut hash = fnv1a64_extend(chars_kind, &marked[first..first + 2]);
+                for &byte in &marked[first + 2..m.min(first + 5)] {
+                    hash = fnv1a64_extend(hash, &[byte]);
                     keys.push(char_key(hash));
                 }
             }
+            return;
         }
-        any_chars
+        // N-grams of characters, not bytes: cut only on character boundaries.
+        starts.clear();
+        let text = std::str::from_utf8(marked).expect("built from a str and ASCII");
+        starts.extend(text.char_indices().map(|(at, _)| at));
+        starts.push(marked.len());
+        let chars = starts.len() - 1;
+        // The 3-, 4- and 5-grams from one start share their prefix, so one FNV-1a pass
+        // gives all three hashes.
+        for first in 0..chars.saturating_sub(2) {
+            let mut hash = fnv1a64_extend(chars_kind, &marked[starts[first]..starts[first + 2]]);
+            for n in 3..=5.min(chars - first) {
+                hash = fnv1a64_extend(hash, &marked[starts[first + n - 1]..starts[first + n]]);
+                keys.push(char_key(hash));
+            }
+        }
     }
 }
 
@@ -278,7 +353,11 @@ impl HashedNgrams {
         let keys = &sorted[..];
         // Count equal keys and log-scale the counts; each group's squared length is summed
         // in ascending slot order, the order the groups were first summed in apart.
+        // Written by position into buffers sized once, rather than pushed: a push per key
+        // reloads the vector's length and capacity through the scratch space.
         counted.clear();
+        counted.resize(keys.len(), (0, 0.0));
+        let mut distinct = 0;
         let (mut word_squares, mut char_squares) = (0.0f32, 0.0f32);
         let mut i = 0;
         while i < keys.len() {
@@ -299,9 +378,11 @@ impl HashedNgrams {
             let is_char = key & CHAR_GROUP != 0;
             word_squares += if is_char { 0.0 } else { square };
             char_squares += if is_char { square } else { 0.0 };
-            counted.push((key, value));
+            counted[distinct] = (key, value);
+            distinct += 1;
             i = j;
         }
+        let counted = &counted[..distinct];
         let squares = [word_squares, char_squares];
         // Without character n-grams the word n-grams are the only group.
         let groups = if any_chars { 2.0f32 } else { 1.0 };
@@ -316,21 +397,25 @@ impl HashedNgrams {
                 1.0
             }
         });
-        out.reserve(counted.len() + 1);
-        out.push(Feature {
+        let bias = Feature {
             index: 0,
             value: 1.0,
-        });
+        };
+        out.resize(counted.len() + 1, bias);
         // A word n-gram and a character n-gram of the same slot add into one feature, the
-        // word's value first.
-        for &(key, value) in counted.iter() {
+        // word's value first; no slot is 0, the bias's.
+        let mut last = 0;
+        for &(key, value) in counted {
             let index = key >> 1;
             let value = value * scales[(key & CHAR_GROUP) as usize];
-            match out.last_mut() {
-                Some(last) if last.index == index => last.value += value,
-                _ => out.push(Feature { index, value }),
+            if out[last].index == index {
+                out[last].value += value;
+            } else {
+                last += 1;
+                out[last] = Feature { index, value };
             }
         }
+        out.truncate(last + 1);
     }
 }
 
@@ -458,6 +543,38 @@ mod tests {
             }
         }
         out
+    }
+
+    #[test]
+    fn cached_words_give_the_features_of_words_hashed_afresh() {
+        let bits = |f: &[Feature]| -> Vec<(u32, u32)> {
+            f.iter().map(|f| (f.index, f.value.to_bits())).collect()
+        };
+        let (wide, narrow) = (
+            HashedNgrams::new(18),
+            HashedNgrams::variant(18, false, true),
+        );
+        let text = "Talks resumed; TALKS stalled. Straße straße talks talk abcdefghijklmnop \
+                    abcdefghijklmnopq internationalisation internationalisation";
+        let mut out = Vec::new();
+        // Each sentence is encoded after the others filled the cache, under other settings
+        // too, and once more after the cache overflowed and started again.
+        for round in 0..3 {
+            for encoder in [&wide, &narrow, &wide] {
+                encoder.features(text, &mut out);
+                assert_eq!(bits(&out), bits(&reference(encoder, text)), "round {round}");
+            }
+            let many: String = (0..CACHED_WORDS / 2 + 1)
+                .map(|i| format!("w{round}x{i} "))
+                .collect();
+            wide.features(&many, &mut out);
+            assert_eq!(bits(&out), bits(&reference(&wide, &many)));
+        }
+        SCRATCH.with(|scratch| {
+            let scratch = scratch.borrow();
+            assert!(scratch.words_seen.entries.len() < CACHED_WORDS);
+            assert!(scratch.words_seen.keys.len() < CACHED_KEYS);
+        });
     }
 
     #[test]

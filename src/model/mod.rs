@@ -370,40 +370,55 @@ fn for_each_encoded(
     }
     let chunks: Vec<&[Example]> = examples.chunks(CHUNK).collect();
     std::thread::scope(|scope| {
-        let receivers: Vec<std::sync::mpsc::Receiver<Vec<Vec<Feature>>>> = (0..helpers)
+        let lanes: Vec<Lane> = (0..helpers)
             .map(|helper| {
                 // Two chunks in flight per helper: enough to keep the learner busy, and a
                 // bound on the memory of features not yet learned from.
                 let (sender, receiver) = std::sync::mpsc::sync_channel(2);
+                // Chunks learned from come back to be filled again, so that after the first
+                // few no chunk allocates.
+                let (returner, returned) = std::sync::mpsc::channel::<Encoded>();
                 let chunks = &chunks;
                 scope.spawn(move || {
                     for chunk in chunks.iter().skip(helper).step_by(helpers) {
-                        let encoded = chunk
-                            .iter()
-                            .map(|example| {
-                                let mut features = Vec::new();
-                                encoder.features(&example.text, &mut features);
-                                features
-                            })
-                            .collect();
+                        let mut encoded = returned.try_recv().unwrap_or_default();
+                        encoded.resize_with(chunk.len(), Vec::new);
+                        for (example, features) in chunk.iter().zip(&mut encoded) {
+                            encoder.features(&example.text, features);
+                        }
                         if sender.send(encoded).is_err() {
                             return;
                         }
                     }
                 });
-                receiver
+                Lane { receiver, returner }
             })
             .collect();
         for (i, chunk) in chunks.iter().enumerate() {
+            let lane = &lanes[i % helpers];
             // A helper that panicked drops its sender; the scope then re-raises its panic.
-            let Ok(encoded) = receivers[i % helpers].recv() else {
+            let Ok(encoded) = lane.receiver.recv() else {
                 break;
             };
             for (example, features) in chunk.iter().zip(&encoded) {
                 each(example, features);
             }
+            // The helper may be done and gone; the chunk is then simply dropped.
+            let _ = lane.returner.send(encoded);
         }
     });
+}
+
+/// The features of a chunk of examples, one list per example; the lists keep their memory
+/// when the chunk is filled again.
+type Encoded = Vec<Vec<Feature>>;
+
+/// The two channels between the learner and one encoding helper.
+struct Lane {
+    /// Encoded chunks, in the helper's order.
+    receiver: std::sync::mpsc::Receiver<Encoded>,
+    /// Chunks learned from, back to the helper.
+    returner: std::sync::mpsc::Sender<Encoded>,
 }
 
 impl LabelModel {
@@ -470,6 +485,36 @@ mod tests {
             let bits = |s: &Suggestion| s.scores.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
             assert_eq!(bits(&x), bits(&y));
             assert_eq!(x.uncertainty.to_bits(), y.uncertainty.to_bits());
+        }
+    }
+
+    #[test]
+    fn training_with_encoding_helpers_learns_what_one_thread_learns() {
+        let schema = Schema::default();
+        // Several chunks per helper, and a last chunk shorter than the others.
+        let many = examples(5 * CHUNK + 17);
+        let trained = Model::train(&schema, &many);
+        let mut alone = Model::new(&schema);
+        let mut features = Vec::new();
+        for epoch in 0..trained.epochs(many.len()) {
+            for example in &many {
+                alone.encode(&example.text, &mut features);
+                alone.learn(&features, &example.labels, epoch == 0);
+            }
+        }
+        assert_eq!(trained.counts(), alone.counts());
+        for text in [
+            "Envoys held talks in city 7.",
+            "New sanctions on bank 3.",
+            "Rain.",
+        ] {
+            trained.encode(text, &mut features);
+            let (a, b) = (
+                trained.suggest_encoded(&features, &[]),
+                alone.suggest_encoded(&features, &[]),
+            );
+            let bits = |s: &Suggestion| s.scores.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&a), bits(&b), "{text}");
         }
     }
 

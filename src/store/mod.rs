@@ -60,6 +60,7 @@
 //!   ([`layout_of`]), and [`convert()`] turns a journal into a folder.
 
 mod annotation;
+mod append_decisions;
 mod backend;
 mod canonical;
 mod convert;

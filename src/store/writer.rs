@@ -73,6 +73,12 @@ impl Writer {
         self.append_encoded(encode_all(events))
     }
 
+    /// Appends lines already encoded (whole lines, each with its newline, in pieces to write
+    /// in order), as [`Writer::append_all`] appends its events.
+    pub(crate) fn append_pieces(&mut self, pieces: Vec<Vec<u8>>) -> Result<(), StoreError> {
+        self.append_encoded(pieces)
+    }
+
     /// Appends a boundary line (or a flag or note line) and syncs it, as
     /// [`Writer::append_all`] does events.
     pub(crate) fn append_boundary<E: serde::Serialize>(
@@ -230,21 +236,5 @@ fn encode_all(events: &[Event]) -> Vec<Vec<u8>> {
         }
         line
     };
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if threads < 2 || events.len() < BIG {
-        return vec![encode(events)];
-    }
-    std::thread::scope(|scope| {
-        let parts: Vec<_> = events
-            .chunks(events.len().div_ceil(threads))
-            .map(|part| scope.spawn(move || encode(part)))
-            .collect();
-        parts
-            .into_iter()
-            .map(|part| {
-                part.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    })
+    crate::cores::parts(events, BIG, encode)
 }

@@ -205,6 +205,13 @@ pub(super) fn render(state: &State, buf: &mut Buffer) {
             ),
             Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),
         ),
+        _ if let Some(count) = state.reattaching() => (
+            truncate(
+                &format!("re-attaching {} annotations…", thousands(count)),
+                left_room,
+            ),
+            Style::new().fg(Color::Yellow),
+        ),
         _ => (
             truncate_left(&sanitize(state.store_path()), left_room),
             Style::new().fg(Color::DarkGray),
@@ -232,6 +239,7 @@ fn left_is_path(state: &State) -> bool {
         && state.message().is_none()
         && state.read_only().is_none()
         && state.recreate_hint().is_none()
+        && state.reattaching().is_none()
 }
 
 /// The word cursor of a split: where the sentence would be cut, and the keys.

@@ -4,6 +4,7 @@
 
 pub mod bounded;
 pub mod harden;
+pub mod identity;
 pub mod predict;
 pub mod pty;
 pub mod screen;

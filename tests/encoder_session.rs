@@ -109,6 +109,49 @@ fn the_session_shows_the_encoder_models_scores_once_embedded() {
 }
 
 #[test]
+fn after_decisions_in_the_session_its_encoder_scores_are_still_suggests() {
+    let Some(dir) = encoder::folder() else { return };
+    let dir = dir.to_str().unwrap();
+    let home = Home::new();
+    let labels = home.labels();
+    let labels = labels.to_str().unwrap();
+    label_thirty(&home, labels);
+    // Every sentence embedded beforehand, so the session only reads the cache.
+    first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
+    let mut term = Terminal::spawn(
+        &home,
+        &["annotate", "--labels", labels, "--encoder", dir],
+        100,
+        30,
+    );
+    term.wait_until("the encoder model", |s| {
+        s.contains("suggested (y)") && !s.contains("encoder still embedding")
+    });
+    term.send(":1\r");
+    term.send("g");
+    // Three decisions changed: the session's model learns them one by one, `suggest`
+    // trains from the store's latest decisions.
+    for _ in 0..3 {
+        term.send("2\r");
+    }
+    term.wait_until("33 decisions in the journal", |_| {
+        journal(std::path::Path::new(labels)).len() >= 33
+    });
+    let with = first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
+    let expected: Vec<String> = LABELS
+        .iter()
+        .map(|l| percent(with["scores"][l].as_f64().unwrap()))
+        .collect();
+    term.send(":1\r");
+    term.send("g");
+    term.wait_until("suggest --encoder's scores of the first sentence", |s| {
+        s.contains("suggested (y)") && shown_percentages(s).as_ref() == Some(&expected)
+    });
+    term.send("q");
+    assert_eq!(term.wait_exit(), 0);
+}
+
+#[test]
 fn a_folder_that_cannot_be_used_leaves_the_session_on_the_ngram_model_and_says_so() {
     let home = Home::new();
     let labels = home.labels();

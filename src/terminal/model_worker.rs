@@ -180,6 +180,7 @@ fn work(
             schema: input.schema,
             boundaries: input.boundaries,
             hidden: input.hidden,
+            embedded: encoder.as_ref().map(SessionEncoder::features),
         },
         input.events,
         exact,
@@ -197,6 +198,13 @@ fn work(
     // ranking takes long and the better order comes soon.
     let mut stale = rank && exact;
     loop {
+        // A model over embeddings that learned decisions incrementally is trained again from
+        // scratch by the trainer, as `stance suggest --encoder` trains it.
+        if let Some(encoder) = &mut encoder
+            && encoder.take_inexact()
+        {
+            trainer.changed(Vec::new());
+        }
         // With the model over embeddings trained, the candidate pool around the current
         // article is ranked by it instead of the whole corpus by the n-gram model.
         if stale
@@ -273,10 +281,15 @@ fn work(
                 Job::Retrained(Retrained {
                     model: mut fresh,
                     upto,
+                    embedding,
                 }) => {
                     steps.retain(|step| step.seq > upto);
                     for step in &steps {
                         fresh.update(&step.text, &step.labels);
+                    }
+                    if let (Some(encoder), Some(trained)) = (&mut encoder, embedding) {
+                        let later = steps.iter().map(|s| (s.text.as_str(), &s.labels[..]));
+                        encoder.replace(*trained, later);
                     }
                     model = fresh;
                     taught = true;

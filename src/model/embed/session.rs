@@ -58,6 +58,9 @@ pub struct SessionEncoder {
     distance: usize,
     /// Sentences the encoder failed on (never tried again).
     failed: HashSet<u64>,
+    /// The model over embeddings learned decisions incrementally since it was trained
+    /// from scratch: it may differ from `stance suggest --encoder`'s until it is replaced.
+    inexact: bool,
     /// Why the cache cannot be written or read, said once.
     pub warning: Option<String>,
 }
@@ -107,10 +110,37 @@ impl SessionEncoder {
             focus: 0,
             distance: 0,
             failed: HashSet::new(),
+            inexact: false,
             warning,
         };
         session.train_when_ready();
         session
+    }
+
+    /// The embeddings so far, shared: they grow as this encoder embeds.
+    pub fn features(&self) -> Embedded {
+        self.features.clone()
+    }
+
+    /// True once, when the model over embeddings was trained with decisions learned
+    /// incrementally after it (so a training from scratch is due).
+    pub fn take_inexact(&mut self) -> bool {
+        std::mem::take(&mut self.inexact)
+    }
+
+    /// Puts in `model`, trained from scratch on the store, then has it learn `later`, the
+    /// decisions it was not trained with (text, labels by schema position).
+    pub fn replace<'a>(
+        &mut self,
+        model: Model,
+        later: impl Iterator<Item = (&'a str, &'a [usize])>,
+    ) {
+        self.model = Some(model);
+        self.training.clear();
+        self.later.clear();
+        for (text, labels) in later {
+            self.learn(text, labels);
+        }
     }
 
     /// True once the model over embeddings is trained.
@@ -203,6 +233,7 @@ impl SessionEncoder {
         }
         let mut model = setup::model(&self.schema, &self.features);
         model.fit(&std::mem::take(&mut self.training));
+        self.inexact = !self.later.is_empty();
         for (text, labels) in std::mem::take(&mut self.later) {
             if !self.features.has(&text) {
                 self.embed(std::slice::from_ref(&text));

@@ -16,6 +16,7 @@ pub mod export;
 pub mod fault;
 pub mod hash;
 pub mod import;
+pub mod json_bytes;
 pub mod kept_schema;
 pub mod model;
 pub mod schema;

@@ -2,7 +2,7 @@
 //! keyboard, the journal has the decisions as adjudicated, and `export --resolve adjudicated`
 //! and `agree` read them back.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use stance::store::Event;

@@ -2,7 +2,7 @@
 //! terminal: which rows are disputed, decisions journaled as the lead's with origin
 //! `adjudicated`, taking one annotator's answer, undo.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Effect, Key, State, View, action_for};

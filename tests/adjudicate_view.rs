@@ -4,7 +4,7 @@
 //! undo and redo, others' decisions arriving, the help, and whole screens at 80x24 and
 //! 120x40.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, Effect, Key, KeyCode, State, View, action_for};

@@ -2,7 +2,7 @@
 //! session's one model of annotations (article view, review list, statistics, counts) takes
 //! them in; the in-memory store stands for a store two annotators share.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, Filter, LabelFilter, State, update};

@@ -1,7 +1,7 @@
 //! Keys that act on the screen itself, pressed through the keymap as the terminal sends them:
 //! the redraw key in every mode, and scrolling the help at small sizes.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, Effect, Key, KeyCode, Mode, State, View, action_for, update};

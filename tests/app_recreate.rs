@@ -3,7 +3,7 @@
 //! process takes (`replace_from_outside`). The journal itself, in a real pseudo-terminal, is
 //! in `harden_recreate.rs`.
 
-mod common;
+use crate::common;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The session state machine without a terminal: actions in, effects out.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, Cursor, Effect, Mode, Position, SaveState, State, update};

@@ -3,7 +3,7 @@
 //! arrive, `Ctrl-o` sorts by lowest agreement and by articles needing this annotator
 //! (`--overlap`), and `+` marks those.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::agree::{Ratings, SetAgreement};

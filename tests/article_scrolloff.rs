@@ -1,7 +1,7 @@
 //! The article pane keeps a few lines of context above and below the current sentence, so
 //! the next one is never cut off at the bottom row; at 80x24 and 120x40.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, row_text};
 use common::*;

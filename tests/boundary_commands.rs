@@ -2,7 +2,7 @@
 //! `review`, `export`, `segment --labels`, `import`, `suggest` and `agree`; an override
 //! whose text changed is reported and ignored.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal};
 use serde_json::Value;

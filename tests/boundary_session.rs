@@ -2,7 +2,7 @@
 //! word chosen with the word cursor, `J` merges it with the next; both are journaled before
 //! "saved", survive a kill, are one undo step each, and orphan the labels they cut.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 

@@ -1,7 +1,7 @@
 //! `--where` and `--meta` as a user runs them: what `stats` counts and `export` writes with a
 //! filter, the same store and ids without it, and the one-line errors of bad input.
 
-mod export_support;
+use crate::export_support;
 
 use std::process::{Command, Output};
 

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use serde_json::Value;
 use tempfile::TempDir;
 
-mod common;
+use crate::common;
 use common::identity::{LABELS, NO_IDS};
 
 /// Three articles with ids; the second and third share no sentence text with the first.

@@ -1,7 +1,7 @@
 //! The article list filtered by metadata (`m`, FIELD=VALUE) in a real session: the binary in
 //! a pseudo-terminal, on a JSONL corpus with a subject and a date.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 

@@ -1,6 +1,6 @@
 //! `--where` and corpus ids in a real session: the binary in a pseudo-terminal.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 

@@ -1,7 +1,7 @@
 //! What the status bar says right after a decision, an undo and a redo: a stray `Enter` or
 //! `0` shows at once what it saved, and undo says what it took back.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, find};
 use common::*;

@@ -1,7 +1,7 @@
 //! Finishing an article (`D`): every sentence of it this annotator has not decided becomes
 //! "no stance", after a question that says how many, in one atomic write and one undo step.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use common::screen::draw;

@@ -2,7 +2,7 @@
 //! op `ignore`, replaced like a set, undone like one, marked on screen, counted as done,
 //! filtered in review, left out of exports unless `--include-ignored`.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use common::screen::{draw, find, row_text};

@@ -1,7 +1,7 @@
 //! Resuming a session opens on the next sentence the annotator has not decided after the one
 //! they left (or last decided), not on a decided one.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Position, State};

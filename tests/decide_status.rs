@@ -1,7 +1,7 @@
 //! The status bar keeps its layout on a large corpus: the gauge and `? help` stay when a count
 //! gains a digit; the words give way instead.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! The screen itself in a real pseudo-terminal: Ctrl-L repaints what another program wrote
 //! over, and the help scrolls at the smallest size, keys sent as a terminal sends them.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

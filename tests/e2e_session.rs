@@ -1,6 +1,6 @@
 //! The real binary in a pseudo-terminal: keys in, screen and journal out.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use serde_json::Value;

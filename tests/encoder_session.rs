@@ -3,7 +3,7 @@
 //! --encoder`'s, and a model folder that cannot be used leaves a session on the n-gram model
 //! that says so.
 
-mod common;
+use crate::common;
 
 #[path = "common/encoder.rs"]
 mod encoder;

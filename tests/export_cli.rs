@@ -1,6 +1,6 @@
 //! `stance export` as a user runs it: options, errors, exit codes, what lands on disk.
 
-mod export_support;
+use crate::export_support;
 
 use export_support::{ARTICLES, Fixture, GOLDEN, event, stderr};
 use serde_json::Value;

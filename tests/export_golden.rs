@@ -2,7 +2,7 @@
 //! After an intended change, regenerate with `STANCE_BLESS=1 cargo test --test export_golden`
 //! and review the diff.
 
-mod export_support;
+use crate::export_support;
 
 use export_support::{Fixture, GOLDEN, assert_golden, stderr};
 

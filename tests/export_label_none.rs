@@ -1,7 +1,7 @@
 //! `stance export --label none` keeps the sentences reviewed as "no stance", as
 //! `stance review --label none` shows them; and the help says what `--schema` defaults to.
 
-mod export_support;
+use crate::export_support;
 
 use export_support::{Fixture, GOLDEN, stderr};
 

@@ -1,8 +1,6 @@
 //! Split properties: by article, stable as articles are added, moved by the seed, and
 //! close to the asked proportions.
 
-mod export_support;
-
 use std::collections::{BTreeMap, HashMap};
 
 use stance::export::{Split, SplitName};

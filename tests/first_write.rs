@@ -2,7 +2,7 @@
 //! killed) without a decision leaves nothing in the data folder, and the same annotator
 //! twice is still refused while the first session runs.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

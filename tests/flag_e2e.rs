@@ -1,7 +1,7 @@
 //! Flag and note in the real binary on a real store: flag a sentence with a note, quit,
 //! reopen (still shown), review with `W`, and `kill -9` after "saved" loses nothing.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 

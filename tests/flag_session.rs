@@ -2,7 +2,7 @@
 //! through the store worker, one undo step each, shown in the article view (a mark, the
 //! sentence's and the article's note) and others' with `o`.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, find, row_text};
 use common::*;

@@ -1,7 +1,7 @@
 //! Finding an article: `:` goes to one by its number or id, and the article list ranks
 //! whole-word and word-prefix matches first and shows untitled articles by their first words.
 
-mod common;
+use crate::common;
 
 use common::screen::draw;
 use common::*;

@@ -2,7 +2,7 @@
 //! `L` shows every label's guideline and the schema's examples, scrolling when long; at
 //! 80x24 and 120x40.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! `stance import` of files other tools wrote (tests/data/import/): what attaches where,
 //! what is reported, format detection, and that a failed import writes nothing.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeMap;
 use std::path::Path;

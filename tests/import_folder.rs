@@ -3,7 +3,7 @@
 //! leaves everything visible, and the annotator's next session copies their part into their
 //! journal. Real binary, real files, crashes injected at named points.
 
-mod export_support;
+use crate::export_support;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! `stance import` of every stance export format: export a store, import the file into an
 //! empty store, export that store again, and get the same bytes.
 
-mod export_support;
+use crate::export_support;
 
 use std::process::{Command, Output};
 

@@ -1,7 +1,7 @@
 //! Every binding that a label key hides is named in the one message at open, not cut to
 //! "and 1 more".
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

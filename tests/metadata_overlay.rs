@@ -1,7 +1,7 @@
 //! `M`: the current article's metadata in full (every field, long values wrapped,
 //! scrollable, outside text escaped), closed by Esc, `q` or `M`.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal};
 use common::screen::{draw, row_text};

@@ -2,7 +2,7 @@
 //! files: the scores on screen are `stance suggest`'s, `y` journals an accepted suggestion
 //! with those scores, and undo takes it back.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use serde_json::Value;

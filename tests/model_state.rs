@@ -3,7 +3,7 @@
 //! way of deciding stays typed, `preselect` pre-toggles, and the label pane keeps suggested
 //! and decided apart.
 
-mod common;
+use crate::common;
 
 use common::screen::draw;
 use common::{labels, open, run, saves, setup, three_articles};

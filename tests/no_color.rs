@@ -2,7 +2,7 @@
 //! current sentence and row are reversed from the first frame on, and a sentence's labels
 //! can be read off its mark.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal};
 use common::screen::{draw, find, row_text};

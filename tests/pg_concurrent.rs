@@ -5,8 +5,7 @@
 //! The writer processes are this test binary run again with `STANCE_PG_CHILD` set: they
 //! run only `writer_process`, which in a normal run does nothing.
 
-#[path = "pg/support.rs"]
-mod support;
+use crate::pg_support as support;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Command, Stdio};
@@ -53,10 +52,11 @@ fn writer_process() {
 }
 
 fn spawn(address: &str, annotator: &str, count: usize) -> std::process::Child {
+    let test = crate::common::test_path(module_path!(), "writer_process");
     Command::new(std::env::current_exe().unwrap())
         .args([
             "--exact",
-            "writer_process",
+            test.as_str(),
             "--nocapture",
             "--test-threads",
             "1",

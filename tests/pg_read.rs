@@ -3,8 +3,7 @@
 //! same boundary overrides and the same flags and notes; a bad row is named by its
 //! sequence number, the oldest one when there are several.
 
-#[path = "pg/support.rs"]
-mod support;
+use crate::pg_support as support;
 
 use stance::store::pg::{Row, encode};
 use stance::store::{

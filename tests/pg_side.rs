@@ -3,9 +3,8 @@
 //! position, so a second machine (here: a second home, with its own data folder) finds
 //! both; a database of stance tables version 1 is migrated.
 
-mod common;
-#[path = "pg/support.rs"]
-mod support;
+use crate::common;
+use crate::pg_support as support;
 
 use common::pty::{Home, Terminal};
 use stance::store::{Decision, Origin, PgStore, Store};

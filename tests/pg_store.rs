@@ -1,9 +1,8 @@
 //! The PostgreSQL store against a real server: the same session on a journal and on
 //! PostgreSQL gives byte-identical exports; credentials, refusals and the read-only role.
 
-mod common;
-#[path = "pg/support.rs"]
-mod support;
+use crate::common;
+use crate::pg_support as support;
 
 use common::pty::{Home, Terminal};
 use stance::store::{Decision, Origin, PgStore, Store, StoreError};

@@ -3,8 +3,7 @@
 //! check the server's certificate against `sslrootcert` and refuse it, in one line, when it
 //! does not verify. The test server's certificate is self-signed for "localhost" only.
 
-#[path = "pg/support.rs"]
-mod support;
+use crate::pg_support as support;
 
 use std::process::{Command, Output};
 

@@ -3,7 +3,7 @@
 //! the search for their sentences ends, the labels arrive after it, a decision made
 //! meanwhile wins, and the journal gains only what the analyst decided.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

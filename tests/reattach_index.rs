@@ -3,7 +3,7 @@
 //! index that does not fit the corpus (changed text, a place that is not a sentence, a
 //! fingerprint it does not answer for, an unreadable file) is searched past and replaced.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::path::Path;

@@ -2,7 +2,7 @@
 //! with them orphaned, the search's findings arrive as an action, and what the analyst
 //! decided meanwhile wins. The search here is the worker's own function, on real articles.
 
-mod common;
+use crate::common;
 
 use std::collections::HashSet;
 use std::sync::Arc;

@@ -1,7 +1,7 @@
 //! `stance review` in a pseudo-terminal: filter, open in context, change, quit, and the
 //! journal read back; a second session on the same store reviews read-only.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use stance::store::Event;

@@ -2,7 +2,7 @@
 //! title (or first words), every annotator's decision, the text filter's matches; as the
 //! state gives it, drawn at 80x24 and 120x40, and in the real binary.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal};
 use common::screen::{draw, find, row_text};

@@ -1,7 +1,7 @@
 //! The review list without a terminal: filters, edits through the journal path, undo,
 //! orphans, opening a sentence in its article and coming back.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, Cursor, Effect, Key, LabelFilter, Mode, View, action_for};

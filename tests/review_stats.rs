@@ -1,7 +1,7 @@
 //! `stance stats` as a reviewer reads it: plain when piped, bars on a terminal, and the
 //! `annotators` and `articles_done` fields of `--json`.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! The review list, the article list and the statistics panel drawn into a test backend:
 //! snapshots of the text at 80x24 and 160x48, and the styles of chips, bars and selection.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, find, row_text};
 use common::*;

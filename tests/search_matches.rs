@@ -1,7 +1,7 @@
 //! Search finds titles and metadata as well as sentences, says which match of how many it
 //! is and when it wraps round, goes back with `search_previous`, and highlights matches.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, find};
 use common::*;

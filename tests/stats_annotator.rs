@@ -1,7 +1,7 @@
 //! `stance stats --annotator NAME` (repeatable): every figure counts only those annotators'
 //! decisions, in the table and in `--json`, which names them.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

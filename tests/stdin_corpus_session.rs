@@ -1,7 +1,7 @@
 //! A corpus on standard input (`-`) can be annotated: the keys come from the terminal
 //! device. Without a terminal, the error names the subcommand that was run.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 

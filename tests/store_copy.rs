@@ -3,9 +3,8 @@
 //! for byte), a second copy adds nothing, a later one only what is new, a session holding
 //! the target refuses the copy, and a copy killed half-way leaves the target as it was.
 
-mod common;
-#[path = "pg/support.rs"]
-mod support;
+use crate::common;
+use crate::pg_support as support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -5,7 +5,7 @@
 //! test runs itself again as a child process with the limit set, so the kernel really
 //! cuts the write short and then refuses it, as a full disk does.
 
-mod common;
+use crate::common;
 
 use std::fs;
 use std::path::Path;
@@ -91,8 +91,9 @@ fn append_until_refused(path: &Path) {
 /// Runs the test named `test` again in a child process that writes `path`; returns
 /// its standard output after checking it passed.
 fn run_child(test: &str, path: &Path) -> String {
+    let test = crate::common::test_path(module_path!(), test);
     let output = Command::new(std::env::current_exe().unwrap())
-        .args([test, "--exact", "--nocapture"])
+        .args([test.as_str(), "--exact", "--nocapture"])
         .env(CHILD_ENV, path)
         .output()
         .unwrap();

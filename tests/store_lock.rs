@@ -63,12 +63,12 @@ fn a_holder_killed_with_sigkill_releases_the_lock() {
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("labels.jsonl");
+    let test = crate::common::test_path(
+        module_path!(),
+        "a_holder_killed_with_sigkill_releases_the_lock",
+    );
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "a_holder_killed_with_sigkill_releases_the_lock",
-            "--exact",
-            "--nocapture",
-        ])
+        .args([test.as_str(), "--exact", "--nocapture"])
         .env(HOLDER_ENV, &path)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -1,7 +1,7 @@
 //! Writes refused because the store could not be reached are sent again by the store worker
 //! on its own, in the order made, each once, and the session turns them saved as they land.
 
-mod common;
+use crate::common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};

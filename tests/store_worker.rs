@@ -1,7 +1,7 @@
 //! Saving off the event loop: the store worker writes in the order decisions were made, the
 //! session goes on while it does, and `saved` comes only after the store returned.
 
-mod common;
+use crate::common;
 
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};

@@ -2,7 +2,7 @@
 //! on a key (`o`, `show_others`): their labels for the sentence, and a mark on each sentence
 //! they decided otherwise.
 
-mod common;
+use crate::common;
 
 use common::screen::draw;
 use common::*;

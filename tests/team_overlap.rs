@@ -1,7 +1,7 @@
 //! Assignment with `--overlap K`: Space prefers articles that fewer than K annotators have
 //! finished (and the session's annotator has not), and the statistics show the coverage.
 
-mod common;
+use crate::common;
 
 use common::*;
 use stance::app::{Action, State, update};

@@ -2,7 +2,7 @@
 //! pseudo-terminal: they write at the same time, each sees the other's decisions, and a
 //! session killed loses nothing of the other's.
 
-mod common;
+use crate::common;
 
 use common::pty::{Home, Terminal, journal};
 use serde_json::Value;

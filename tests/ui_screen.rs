@@ -1,6 +1,6 @@
 //! The whole screen drawn into a test backend: snapshots of the text, assertions on styles.
 
-mod common;
+use crate::common;
 
 use common::screen::{draw, find, row_text};
 use common::*;

@@ -7,21 +7,26 @@ use std::io::Write as _;
 use std::path::Path;
 use std::process::ExitCode;
 
-use anyhow::{Context, bail};
+use anyhow::{Context, anyhow, bail};
 
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::corpus;
 use crate::escape;
-use crate::import::{self, Format, Index, Plan};
+use crate::import::{self, FileError, Format, Index, Plan};
 use crate::kept_schema;
 use crate::store::{self, LabelStore, Layout, OpenedStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    // The first file is read while the corpus is; its errors still come after the corpus's.
+    // The first file is read and parsed while the corpus is read (the corpus on one core,
+    // the file's chunks on every core); its errors still come after the corpus's.
+    let given = match args.format {
+        ImportFormat::Auto => None,
+        other => Some(format_of(other)),
+    };
     let mut first = args.from.first().map(|path| {
         let path = path.clone();
-        std::thread::spawn(move || read(&path))
+        std::thread::spawn(move || import::parse_file(&path, given))
     });
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
@@ -52,20 +57,19 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let mut report = String::new();
     for (file, path) in args.from.iter().enumerate() {
         let shown = escape::path(path);
-        let bytes = match first.take() {
+        let read = match first.take() {
             Some(reading) => reading
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => read(path),
-        }
-        .with_context(|| format!("{shown}: cannot read"))?;
-        let format = match args.format {
-            ImportFormat::Auto => import::detect(&bytes)
-                .with_context(|| format!("{shown}: cannot tell its format; give --format"))?,
-            other => format_of(other),
+            None => import::parse_file(path, given),
         };
-        let parsed = import::parse(format, &bytes).with_context(|| shown.clone())?;
-        drop(bytes);
+        let (format, parsed) = read.map_err(|err| match err {
+            FileError::Read(err) => {
+                anyhow::Error::new(err).context(format!("{shown}: cannot read"))
+            }
+            FileError::Unknown => anyhow!("{shown}: {err}"),
+            FileError::Parse(err) => anyhow::Error::new(err).context(shown.clone()),
+        })?;
         let _ = writeln!(
             report,
             "{shown} ({}): {} annotations",
@@ -127,8 +131,11 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                 // Nothing to write; the store is left to the process's end, as below.
                 std::mem::forget(store);
             } else {
-                store.append_decisions_and_close(decisions, store::now_ms())?;
+                store.append_decisions_and_close(&decisions, store::now_ms())?;
             }
+            // Synced and closed: the process ends soon, and freeing a million decisions
+            // one by one would only delay it (the system takes the memory back at exit).
+            std::mem::forget(decisions);
             None
         }
         Layout::Folder(folder) => {
@@ -205,12 +212,6 @@ fn open_journal(path: &Path, annotator: Option<&str>) -> Result<LabelStore, stor
         Some(name) => LabelStore::open_as(path, name),
         None => LabelStore::open(path),
     }
-}
-
-/// The file's bytes; a FIFO or device is refused rather than read (it could block forever).
-fn read(path: &Path) -> std::io::Result<Vec<u8>> {
-    crate::special::refuse(path)?;
-    std::fs::read(path)
 }
 
 fn format_of(format: ImportFormat) -> Format {

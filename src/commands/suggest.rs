@@ -16,6 +16,7 @@ use crate::model::embed::features::Embedded;
 use crate::model::embed::setup;
 use crate::model::eval::{self, Order, Quality};
 use crate::model::examples::{Settled, settle};
+use crate::model::score::Memo;
 use crate::model::{MIN_EXAMPLES, Model, Suggestion, round4};
 use crate::schema::Schema;
 use crate::store::{Overrides, Store};
@@ -182,6 +183,9 @@ fn article_places(
 struct Scorer<'c> {
     kept: rustc_hash::FxHashMap<super::suggest_texts::TextKey<'c>, usize>,
     suggestions: Vec<Arc<Suggestion>>,
+    /// One per core, kept from round to round: a word's part of the scores is then summed
+    /// once per core, not once per round.
+    memos: Vec<Memo>,
 }
 
 impl<'c> Scorer<'c> {
@@ -203,15 +207,36 @@ impl<'c> Scorer<'c> {
                 })
             })
             .collect();
-        let chunks: Vec<&[&str]> = new.chunks(256).collect();
-        let scored = crate::cores::map(&chunks, |chunk| {
-            let mut features = Vec::new();
-            chunk
+        let score_part = |texts: &[&str], memo: &mut Memo| -> Vec<Arc<Suggestion>> {
+            texts
                 .iter()
-                .map(|text| Arc::new(model.suggest_with(text, &mut features)))
-                .collect::<Vec<_>>()
-        });
-        self.suggestions.extend(scored.into_iter().flatten());
+                .map(|text| Arc::new(model.suggest_with(text, memo)))
+                .collect()
+        };
+        // Consecutive parts, one a core: the scores do not depend on which memo a text
+        // meets, so the output is the same on any number of cores.
+        if new.len() < 2 * self.memos.len() {
+            let scored = score_part(&new, &mut self.memos[0]);
+            self.suggestions.extend(scored);
+        } else {
+            let size = new.len().div_ceil(self.memos.len());
+            let scored: Vec<Vec<Arc<Suggestion>>> = std::thread::scope(|scope| {
+                let spawned: Vec<_> = new
+                    .chunks(size)
+                    .zip(self.memos.iter_mut())
+                    .map(|(part, memo)| scope.spawn(move || score_part(part, memo)))
+                    .collect();
+                spawned
+                    .into_iter()
+                    .map(|handle| {
+                        handle
+                            .join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            });
+            self.suggestions.extend(scored.into_iter().flatten());
+        }
         at.into_iter()
             .map(|i| Arc::clone(&self.suggestions[i]))
             .collect()
@@ -232,9 +257,11 @@ fn score(
     let mut kept: Vec<Row> = Vec::new();
     let mut written = 0usize;
     let model = &*model;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut scorer = Scorer {
         kept: rustc_hash::FxHashMap::default(),
         suggestions: Vec::new(),
+        memos: (0..cores).map(|_| Memo::default()).collect(),
     };
     // Segmenting and scoring are pure, so they run on every core; rows are then taken in
     // corpus order, so the output is the same on any number of cores.

@@ -7,6 +7,7 @@ use std::io::Write;
 use crate::corpus::Article;
 use crate::escape::{self, escape};
 use crate::export::record::fold_whitespace;
+use crate::json_bytes;
 use crate::model::{Source, Suggestion, round4};
 use crate::schema::Schema;
 
@@ -103,11 +104,11 @@ impl<'s> Lines<'s> {
         out.extend_from_slice(b"{\"article_id\":");
         let mut beyond_ascii = json_str(out, &article.id);
         out.extend_from_slice(b",\"sentence_index\":");
-        whole(out, sentence);
+        json_bytes::whole(out, sentence as u64);
         out.extend_from_slice(b",\"start\":");
-        whole(out, start);
+        json_bytes::whole(out, start as u64);
         out.extend_from_slice(b",\"end\":");
-        whole(out, end);
+        json_bytes::whole(out, end as u64);
         out.extend_from_slice(b",\"text\":");
         beyond_ascii |= json_str(out, text);
         out.extend_from_slice(b",\"scores\":{");
@@ -222,56 +223,11 @@ fn percent(out: &mut Vec<u8>, value: f64) {
     }
 }
 
-/// Appends `text` as a JSON string, escaped as serde_json escapes it: `"`, `\` and the C0
-/// controls, the usual five by letter and the rest as `\u00XX`; returns whether it has a
+/// Appends `text` as a JSON string, escaped as serde_json escapes it; returns whether it has a
 /// byte from DEL up.
 fn json_str(out: &mut Vec<u8>, text: &str) -> bool {
-    out.push(b'"');
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    let mut beyond_ascii = false;
-    for (at, &b) in bytes.iter().enumerate() {
-        beyond_ascii |= b >= 0x7f;
-        let escaped: &[u8] = match b {
-            b'"' => b"\\\"",
-            b'\\' => b"\\\\",
-            b'\n' => b"\\n",
-            b'\t' => b"\\t",
-            b'\r' => b"\\r",
-            0x08 => b"\\b",
-            0x0c => b"\\f",
-            0..0x20 => b"",
-            _ => continue,
-        };
-        out.extend_from_slice(&bytes[from..at]);
-        if escaped.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.extend_from_slice(b"\\u00");
-            out.push(HEX[usize::from(b >> 4)]);
-            out.push(HEX[usize::from(b & 0xf)]);
-        } else {
-            out.extend_from_slice(escaped);
-        }
-        from = at + 1;
-    }
-    out.extend_from_slice(&bytes[from..]);
-    out.push(b'"');
-    beyond_ascii
-}
-
-/// Appends `n` in decimal, as `Display` writes it.
-fn whole(out: &mut Vec<u8>, mut n: usize) {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
-    out.extend_from_slice(&digits[at..]);
+    json_bytes::string(out, text);
+    text.bytes().any(|b| b >= 0x7f)
 }
 
 /// Appends [`round4`] of `x` as serde_json writes that number.
@@ -510,15 +466,6 @@ mod tests {
                     }
                 }
             }
-        }
-    }
-
-    #[test]
-    fn whole_numbers_print_as_display_prints_them() {
-        for n in [0, 1, 9, 10, 99, 100, 12_345, usize::MAX] {
-            let mut out = Vec::new();
-            whole(&mut out, n);
-            assert_eq!(String::from_utf8(out).unwrap(), n.to_string());
         }
     }
 

@@ -24,7 +24,12 @@ const FIELDS: &[json::Field] = &[("text", Kind::Str, true), ("article_id", Kind:
 /// Reads every line. Span labels (`[start, end, label]`, sequence labeling) are refused:
 /// they are not sentence labels.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let annotations = json::each_line(bytes, |at, line| {
+    parse_from(bytes, json::Start::FILE)
+}
+
+/// [`parse`] of whole lines that begin at `start` of their file.
+pub(super) fn parse_from(bytes: &[u8], start: json::Start) -> Result<Parsed, ParseError> {
+    let annotations = json::each_line_from(bytes, start, |at, line| {
         match serde_json::from_slice::<Plain>(line) {
             Ok(Plain {
                 text,

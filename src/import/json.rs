@@ -35,15 +35,39 @@ fn lines_after(bytes: &[u8], before: usize) -> impl Iterator<Item = (At, &[u8])>
     .filter(|(_, line)| !line.iter().all(u8::is_ascii_whitespace))
 }
 
+/// Where a run of whole lines begins in its file: the lines before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) struct Start(pub(super) usize);
+
+impl Start {
+    /// The file's beginning, where a byte-order mark is left out.
+    pub(super) const FILE: Start = Start(0);
+}
+
 /// `read` of each line that is not blank, in file order, numbered from 1 (a byte-order
 /// mark before the first is left out); a big file is read on every core. On failure, the error of the first failing line.
 pub(super) fn each_line<T: Send>(
     bytes: &[u8],
     read: impl Fn(At, &[u8]) -> Result<T, ParseError> + Sync,
 ) -> Result<Vec<T>, ParseError> {
-    let pieces = super::parallel::pieces(without_bom(bytes));
+    each_line_from(bytes, Start::FILE, read)
+}
+
+/// [`each_line`] of whole lines that begin at `start` of their file (a part of it read
+/// apart), numbered as there.
+pub(super) fn each_line_from<T: Send>(
+    bytes: &[u8],
+    start: Start,
+    read: impl Fn(At, &[u8]) -> Result<T, ParseError> + Sync,
+) -> Result<Vec<T>, ParseError> {
+    let bytes = if start == Start::FILE {
+        without_bom(bytes)
+    } else {
+        bytes
+    };
+    let pieces = super::parallel::pieces(bytes);
     let parts = super::parallel::map(&pieces, 1, |&(before, piece)| {
-        lines_after(piece, before)
+        lines_after(piece, start.0 + before)
             .map(|(at, line)| read(at, line))
             .collect::<Result<Vec<T>, ParseError>>()
     });

@@ -32,7 +32,12 @@ const FIELDS: &[json::Field] = &[
 
 /// Reads every line; `start` and `end` count only together.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let annotations = json::each_line(bytes, |at, line| {
+    parse_from(bytes, json::Start::FILE)
+}
+
+/// [`parse`] of whole lines that begin at `start` of their file.
+pub(super) fn parse_from(bytes: &[u8], start: json::Start) -> Result<Parsed, ParseError> {
+    let annotations = json::each_line_from(bytes, start, |at, line| {
         let line: Line = json::decode(at, line, FIELDS)?;
         Ok(Imported {
             at,

@@ -14,6 +14,7 @@ mod place;
 mod plan;
 mod prodigy;
 mod spacy;
+mod stream;
 
 use std::fmt;
 
@@ -21,6 +22,7 @@ use thiserror::Error;
 
 pub use place::{Index, Miss};
 pub use plan::Plan;
+pub use stream::{FileError, parse_file};
 
 /// The formats `stance import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -144,25 +146,43 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Parsed, ParseError> {
         Format::Doccano => doccano::parse(bytes),
         Format::LabelStudio => label_studio::parse(bytes),
     };
-    parsed.map_err(|mut err| {
-        if let Some(other) = detect(bytes).filter(|&other| other != format) {
-            err.reason.push_str(&format!(
-                "; the file looks like {} (--format {})",
-                other.name(),
-                other.name()
-            ));
-        }
-        err
-    })
+    parsed.map_err(|err| looks_like(err, format, bytes))
+}
+
+/// `err` of a file read as `format` that begins with `bytes`, saying which format the file
+/// looks like when that is another one.
+fn looks_like(mut err: ParseError, format: Format, bytes: &[u8]) -> ParseError {
+    if let Some(other) = detect(bytes).filter(|&other| other != format) {
+        err.reason.push_str(&format!(
+            "; the file looks like {} (--format {})",
+            other.name(),
+            other.name()
+        ));
+    }
+    err
+}
+
+/// How much of a file [`detect`] reads, unless it starts like a JSON array.
+const DETECTED: usize = 1 << 16;
+
+/// The start of the file's text (a byte-order mark and white space left out), as [`detect`]
+/// sees it.
+fn text_start(bytes: &[u8]) -> &str {
+    let text = std::str::from_utf8(&bytes[..bytes.len().min(DETECTED)])
+        .or_else(|e| std::str::from_utf8(&bytes[..e.valid_up_to()]))
+        .unwrap_or_default();
+    text.trim_start_matches('\u{feff}').trim_start()
+}
+
+/// Whether the file starts like a JSON array, which [`detect`] reads whole.
+fn starts_an_array(bytes: &[u8]) -> bool {
+    text_start(bytes).starts_with('[')
 }
 
 /// The format the content looks like, from the shape of its first record: `None` when it
 /// looks like none of them.
 pub fn detect(bytes: &[u8]) -> Option<Format> {
-    let text = std::str::from_utf8(bytes.get(..bytes.len().min(1 << 16))?)
-        .or_else(|e| std::str::from_utf8(&bytes[..e.valid_up_to()]))
-        .ok()?;
-    let start = text.trim_start_matches('\u{feff}').trim_start();
+    let start = text_start(bytes);
     if start.starts_with('[') {
         return label_studio::looks_like(bytes).then_some(Format::LabelStudio);
     }

@@ -306,14 +306,20 @@ fn place(
     labels.dedup();
     let key = (article, span.start, span.end, who);
     let article = index.article(article);
+    // The file's own strings are kept where they are the ones needed (nearly always, for
+    // an export by stance): a million copies and frees less.
+    let own = |given: Option<String>, wanted: &str| match given {
+        Some(given) if given == wanted => given,
+        _ => wanted.to_owned(),
+    };
     let decision = Decision {
-        article: article.id.clone(),
+        article: own(imported.article, &article.id),
         start: span.start,
         end: span.end,
-        text: article.text[span.start..span.end].to_owned(),
+        text: own(Some(imported.text), &article.text[span.start..span.end]),
         labels: Some(labels),
         origin: Origin::Imported,
-        annotator: annotator.to_owned(),
+        annotator: own(imported.annotator, annotator),
         scores: None,
     };
     Ok((key, decision, unknown))

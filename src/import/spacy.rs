@@ -20,7 +20,12 @@ const FIELDS: &[json::Field] = &[("text", Kind::Str, true), ("cats", Kind::Objec
 
 /// Reads every line; a score that is not a number is an error naming the category.
 pub(super) fn parse(bytes: &[u8]) -> Result<Parsed, ParseError> {
-    let annotations = json::each_line(bytes, |at, line| {
+    parse_from(bytes, json::Start::FILE)
+}
+
+/// [`parse`] of whole lines that begin at `start` of their file.
+pub(super) fn parse_from(bytes: &[u8], start: json::Start) -> Result<Parsed, ParseError> {
+    let annotations = json::each_line_from(bytes, start, |at, line| {
         let line: Line = json::decode(at, line, FIELDS)?;
         let mut labels = Vec::new();
         // Ordered by name for a stable order; the schema orders them later.

@@ -9,8 +9,8 @@ use crate::hash::{FNV1A64_OFFSET, fmix64, fnv1a64_extend};
 pub struct Feature {
     /// Slot, below the encoder's [`Encoder::dimension`].
     pub index: u32,
-    /// Value: `1 + ln(count)` of the n-gram in the sentence, scaled so that the word
-    /// n-grams and the character n-grams each have length `1/√2` (1 for the bias).
+    /// Value: the n-gram's count in the sentence times its group's scale (see
+    /// [`HashedNgrams::scales`]); 1 for the bias.
     pub value: f32,
 }
 
@@ -22,6 +22,13 @@ pub trait Encoder: Send + Sync {
 
     /// Replaces `out` with the features of `text`, sorted by index, each index once.
     fn features(&self, text: &str, out: &mut Vec<Feature>);
+
+    /// This encoder as hashed n-grams, whose features are a sum over the sentence's word
+    /// occurrences, so that a fixed model can score a sentence word by word
+    /// ([`super::score`]); `None` for an encoder whose features are not.
+    fn ngrams(&self) -> Option<&HashedNgrams> {
+        None
+    }
 }
 
 /// Word unigrams and bigrams and character 3- to 5-grams of each word (marked at both ends,
@@ -62,6 +69,52 @@ impl HashedNgrams {
         }
     }
 
+    /// Whether the character n-grams are features.
+    pub fn chars(&self) -> bool {
+        self.chars
+    }
+
+    /// The scales of the word n-grams and of the character n-grams of a sentence with this
+    /// many occurrences of each: `1/√(g·n)` for `n` occurrences and `g` groups present
+    /// (1 or 2), the group's length when each of its n-grams occurs once, so that the two
+    /// groups weigh alike (character n-grams outnumber words ten to one and would otherwise
+    /// drown them); 1 without unit length. A count, not its logarithm, times a scale that
+    /// depends on the sentence's length alone keeps the features a sum over word
+    /// occurrences.
+    pub fn scales(&self, word_occurrences: usize, char_occurrences: usize) -> [f64; 2] {
+        let groups = if char_occurrences > 0 { 2.0 } else { 1.0 };
+        [word_occurrences, char_occurrences].map(|n| {
+            if self.unit_length && n > 0 {
+                1.0 / (n as f64 * groups).sqrt()
+            } else {
+                1.0
+            }
+        })
+    }
+
+    /// The slot of the bigram of a word whose [`HashedNgrams::word_parts`] gave `state`
+    /// and the lowercased word `next`.
+    pub(super) fn bigram_slot(&self, state: u64, next: &[u8]) -> u32 {
+        self.slot_of(fnv1a64_extend(state, next))
+    }
+
+    /// Appends the character n-gram slots of the lowercased `word` to `chars` (none
+    /// without character n-grams) and returns its unigram's slot and the FNV-1a state its
+    /// bigrams continue from; `keys` is scratch space.
+    pub(super) fn word_parts(
+        &self,
+        word: &[u8],
+        keys: &mut Vec<u32>,
+        chars: &mut Vec<u32>,
+    ) -> (u32, u64) {
+        keys.clear();
+        let (mut marked, mut starts) = (Vec::new(), Vec::new());
+        self.word_keys(word, &mut marked, &mut starts, keys);
+        chars.extend(keys[1..].iter().map(|key| key >> 1));
+        let state = fnv1a64_extend(fnv1a64_extend(kind_hash(Kind::Bigram), word), b" ");
+        (keys[0] >> 1, state)
+    }
+
     /// The slot of an n-gram whose FNV-1a hash (kind byte first) is `hash`.
     fn slot_of(&self, hash: u64) -> u32 {
         // Slot 0 is kept for the bias.
@@ -77,7 +130,7 @@ fn kind_hash(kind: Kind) -> u64 {
 
 /// Lowercases the words of `text` (maximal runs of letters and digits, as the patterns
 /// split) into `lower`, one after another, and their byte ranges in it into `words`.
-fn lower_words(text: &str, lower: &mut String, words: &mut Vec<(usize, usize)>) {
+pub(super) fn lower_words(text: &str, lower: &mut String, words: &mut Vec<(usize, usize)>) {
     lower.clear();
     words.clear();
     if text.is_ascii() {
@@ -159,7 +212,7 @@ struct CachedWord {
 
 /// A word of at most 16 bytes as one number, for a cache key compared without a call to
 /// `memcmp`: its bytes padded with zeros, which no word holds (words are letters and digits).
-fn packed(word: &[u8]) -> Option<u128> {
+pub(super) fn packed(word: &[u8]) -> Option<u128> {
     let mut bytes = [0u8; 16];
     bytes.get_mut(..word.len())?.copy_from_slice(word);
     Some(u128::from_le_bytes(bytes))
@@ -177,8 +230,8 @@ const CHAR_GROUP: u32 = 1;
 
 impl HashedNgrams {
     /// Keys (see [`Scratch::keys`]) of the word n-grams and the character n-grams of `text`,
-    /// unsorted; returns whether there was any character n-gram.
-    fn slots(&self, text: &str, scratch: &mut Scratch) -> bool {
+    /// unsorted.
+    fn slots(&self, text: &str, scratch: &mut Scratch) {
         let Scratch {
             lower,
             words,
@@ -226,9 +279,6 @@ impl HashedNgrams {
                 keys.push(self.slot_of(fnv1a64_extend(entry.bigram, next)) << 1);
             }
         }
-        // A word marked at both ends has at least three characters, so every word gives a
-        // character n-gram.
-        self.chars && !words.is_empty()
     }
 
     /// Appends the keys of one lowercased word: its unigram's, then its character
@@ -331,6 +381,10 @@ impl Encoder for HashedNgrams {
         1 << self.bits
     }
 
+    fn ngrams(&self) -> Option<&HashedNgrams> {
+        Some(self)
+    }
+
     fn features(&self, text: &str, out: &mut Vec<Feature>) {
         SCRATCH.with(|scratch| match scratch.try_borrow_mut() {
             Ok(mut scratch) => self.features_with(text, &mut scratch, out),
@@ -342,7 +396,7 @@ impl Encoder for HashedNgrams {
 impl HashedNgrams {
     fn features_with(&self, text: &str, scratch: &mut Scratch, out: &mut Vec<Feature>) {
         out.clear();
-        let any_chars = self.slots(text, scratch);
+        self.slots(text, scratch);
         let Scratch {
             keys,
             sorted,
@@ -351,14 +405,13 @@ impl HashedNgrams {
         } = scratch;
         radix_sort(keys, sorted, self.bits + 1);
         let keys = &sorted[..];
-        // Count equal keys and log-scale the counts; each group's squared length is summed
-        // in ascending slot order, the order the groups were first summed in apart.
+        // Count equal keys, and each group's n-gram occurrences (its count summed).
         // Written by position into buffers sized once, rather than pushed: a push per key
         // reloads the vector's length and capacity through the scratch space.
         counted.clear();
         counted.resize(keys.len(), (0, 0.0));
         let mut distinct = 0;
-        let (mut word_squares, mut char_squares) = (0.0f32, 0.0f32);
+        let (mut word_occurrences, mut char_occurrences) = (0usize, 0usize);
         let mut i = 0;
         while i < keys.len() {
             let key = keys[i];
@@ -366,37 +419,20 @@ impl HashedNgrams {
             while j < keys.len() && keys[j] == key {
                 j += 1;
             }
-            // ln(1) is 0 exactly, so a single n-gram needs no logarithm.
-            let value = if j - i == 1 {
-                1.0
-            } else {
-                1.0 + ((j - i) as f32).ln()
-            };
-            // Adding 0 leaves a sum unchanged to the bit, and two running sums in registers
-            // avoid a chain of stores and loads through one indexed array.
-            let square = value * value;
+            // Two running sums in registers avoid a chain of stores and loads through one
+            // indexed array.
+            let count = j - i;
             let is_char = key & CHAR_GROUP != 0;
-            word_squares += if is_char { 0.0 } else { square };
-            char_squares += if is_char { square } else { 0.0 };
-            counted[distinct] = (key, value);
+            word_occurrences += if is_char { 0 } else { count };
+            char_occurrences += if is_char { count } else { 0 };
+            counted[distinct] = (key, count as f32);
             distinct += 1;
             i = j;
         }
         let counted = &counted[..distinct];
-        let squares = [word_squares, char_squares];
-        // Without character n-grams the word n-grams are the only group.
-        let groups = if any_chars { 2.0f32 } else { 1.0 };
-        // Word n-grams and character n-grams are scaled to unit length apart and then
-        // weighted equally: character n-grams outnumber words ten to one and would
-        // otherwise drown them.
-        let scales = squares.map(|square| {
-            let norm = square.sqrt();
-            if self.unit_length && norm > 0.0 {
-                1.0 / (norm * groups.sqrt())
-            } else {
-                1.0
-            }
-        });
+        let scales = self
+            .scales(word_occurrences, char_occurrences)
+            .map(|scale| scale as f32);
         let bias = Feature {
             index: 0,
             value: 1.0,
@@ -437,8 +473,6 @@ mod tests {
         );
         assert!(a.windows(2).all(|w| w[0].index < w[1].index));
         assert!(a.iter().all(|f| (f.index as usize) < encoder.dimension()));
-        let length: f32 = a[1..].iter().map(|f| f.value * f.value).sum();
-        assert!((length - 1.0).abs() < 1e-5, "{length}");
         let mut b = Vec::new();
         encoder.features("TALKS resumed in Geneva, talks went well", &mut b);
         assert_eq!(
@@ -449,10 +483,11 @@ mod tests {
         assert_ne!(a, b);
         HashedNgrams::variant(18, false, false).features("talks talks", &mut b);
         let talks = b.iter().map(|f| f.value).fold(0.0f32, f32::max);
-        assert!(
-            (talks - (1.0 + 2f32.ln())).abs() < 1e-6,
-            "a repeated word counts twice"
-        );
+        assert_eq!(talks, 2.0, "a repeated word counts twice");
+        // 4 unigrams and 3 bigrams, each once: unit length.
+        HashedNgrams::variant(18, false, true).features("a b c d", &mut b);
+        let length: f32 = b[1..].iter().map(|f| f.value * f.value).sum();
+        assert!((length - 1.0).abs() < 1e-6, "{length}");
     }
 
     #[test]
@@ -465,8 +500,9 @@ mod tests {
         assert!(out.len() > 3);
     }
 
-    /// The encoder as first written (a hash of every n-gram from its first byte, sorted
-    /// once): the faster one must give exactly its features.
+    /// The features as README's model section defines them, written plainly (every n-gram
+    /// hashed from its first byte, each group counted and scaled apart): the encoder must
+    /// give exactly these.
     fn reference(encoder: &HashedNgrams, text: &str) -> Vec<Feature> {
         use crate::hash::fnv1a64;
         let slot = |kind: Kind, bytes: &[u8]| {
@@ -506,7 +542,7 @@ mod tests {
         let words_end = slots.len();
         slots.append(&mut char_slots);
         let (word_part, char_part) = slots.split_at_mut(words_end);
-        let groups = if char_part.is_empty() { 1.0 } else { 2.0f32 };
+        let groups = if char_part.is_empty() { 1.0 } else { 2.0f64 };
         let mut counted: Vec<(u32, f32)> = Vec::new();
         for part in [word_part, char_part] {
             part.sort_unstable();
@@ -518,12 +554,9 @@ mod tests {
                 }
             }
             let group = &mut counted[from..];
-            for (_, c) in group.iter_mut() {
-                *c = 1.0 + c.ln();
-            }
-            let norm = group.iter().map(|&(_, v)| v * v).sum::<f32>().sqrt();
-            let scale = if encoder.unit_length && norm > 0.0 {
-                1.0 / (norm * groups.sqrt())
+            // The count times 1/√(groups · occurrences), occurrences the group's count summed.
+            let scale = if encoder.unit_length && !part.is_empty() {
+                (1.0 / (part.len() as f64 * groups).sqrt()) as f32
             } else {
                 1.0
             };
@@ -604,7 +637,7 @@ mod tests {
     }
 
     #[test]
-    fn features_are_those_of_the_first_encoder_to_the_last_bit() {
+    fn features_are_those_of_a_plain_reference_to_the_last_bit() {
         let texts = [
             "Envoys from both governments resumed talks in Geneva on Tuesday, officials said.",
             "ΣΟΦΟΣ Οδυσσεύς: the the the a a I I.",

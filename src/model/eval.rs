@@ -7,6 +7,7 @@
 use std::collections::HashMap;
 
 use super::encoder::Feature;
+use super::score::Occurrences;
 use super::{Example, Model, patterns};
 use crate::schema::Schema;
 
@@ -131,7 +132,17 @@ pub fn too_few(examples: &[Example], k: usize) -> Option<String> {
 struct Encoded<'e> {
     example: &'e Example,
     features: Vec<Feature>,
+    /// For scoring as [`Model::suggest`] does, when the encoder is scored word by word.
+    occurrences: Option<Occurrences>,
     words: Vec<String>,
+}
+
+/// The suggestion [`Model::suggest`] gives `item`'s sentence.
+fn suggest(model: &Model, item: &Encoded) -> super::Suggestion {
+    match &item.occurrences {
+        Some(occurrences) => model.suggest_occurrences(occurrences, &item.words),
+        None => model.suggest_encoded(&item.features, &item.words),
+    }
 }
 
 fn encode<'e>(model: &Model, examples: impl Iterator<Item = &'e Example>) -> Vec<Encoded<'e>> {
@@ -142,6 +153,7 @@ fn encode<'e>(model: &Model, examples: impl Iterator<Item = &'e Example>) -> Vec
             Encoded {
                 example,
                 features,
+                occurrences: model.occurrences(&example.text),
                 words: patterns::words(&example.text),
             }
         })
@@ -150,7 +162,7 @@ fn encode<'e>(model: &Model, examples: impl Iterator<Item = &'e Example>) -> Vec
 
 fn score(model: &Model, test: &[&Encoded], counts: &mut [Counts]) {
     for item in test {
-        let suggested = model.suggest_encoded(&item.features, &item.words).suggested;
+        let suggested = suggest(model, item).suggested;
         for (label, c) in counts.iter_mut().enumerate() {
             match (
                 suggested.contains(&label),
@@ -259,7 +271,7 @@ fn uncertain_order(new: Factory, pool: &[&Encoded], limit: usize) -> Vec<usize> 
         let mut candidates: Vec<(f64, usize)> = (0..pool.len())
             .filter(|&i| !taken[i])
             .map(|i| {
-                let s = model.suggest_encoded(&pool[i].features, &pool[i].words);
+                let s = suggest(&model, pool[i]);
                 (s.uncertainty, i)
             })
             .collect();

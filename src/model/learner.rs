@@ -143,6 +143,17 @@ impl Table {
         }
     }
 
+    /// Adds the weight of `slot` for every label to `sums` (one per label), each as an
+    /// `f64`: the one read of weights that scoring word by word ([`super::score`]) makes.
+    #[inline]
+    pub fn add_weights(&self, optimizer: &Optimizer, slot: u32, sums: &mut [f64]) {
+        let n = self.labels;
+        let at = slot as usize * n;
+        for (sum, weights) in sums[..n].iter_mut().zip(&self.slots[at..at + n]) {
+            *sum += f64::from(slot_weight(optimizer, *weights));
+        }
+    }
+
     /// One step of logistic loss for every label, towards positive where `positive` says;
     /// `logits` is scratch space of one number per label.
     pub fn update(

@@ -12,9 +12,11 @@ pub mod eval;
 pub mod examples;
 pub mod learner;
 pub mod patterns;
+pub mod score;
 
 use encoder::{Encoder, Feature, HashedNgrams};
 use learner::{Optimizer, Table, sigmoid};
+use score::{Memo, Occurrences, Scorer};
 
 use crate::schema::Schema;
 
@@ -94,6 +96,18 @@ pub struct Model {
     scratch: Vec<Feature>,
     /// One log-odds per label, reused between steps.
     logits: Vec<f64>,
+    /// Which state of which model the weights are: new with every model and every step, so
+    /// that a [`Memo`] is never read for weights other than those it was filled from.
+    generation: u64,
+    /// The memo of [`Model::suggest`], boxed: a model moves between threads in messages.
+    memo: Box<Memo>,
+}
+
+/// The generation of the next model state; one counter for every model.
+static GENERATIONS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+fn next_generation() -> u64 {
+    GENERATIONS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
 }
 
 /// Hash bits for `labels` weight tables that fit in [`MEMORY_LIMIT`]: 2^18 slots per label
@@ -151,6 +165,8 @@ impl Model {
             optimizer,
             max_epochs: MAX_EPOCHS,
             scratch: Vec::new(),
+            generation: next_generation(),
+            memo: Box::default(),
         }
     }
 
@@ -163,6 +179,7 @@ impl Model {
 
     /// Trains this (untrained) model on `examples`, in their order, [`epochs`] times over.
     pub fn fit(&mut self, examples: &[Example]) {
+        self.generation = next_generation();
         for epoch in 0..self.epochs(examples.len()) {
             let Model {
                 labels,
@@ -204,6 +221,7 @@ impl Model {
 
     /// One step on already encoded features (for simulations that encode once).
     pub fn learn(&mut self, features: &[Feature], labels: &[usize], count: bool) {
+        self.generation = next_generation();
         let step = Step {
             table: &mut self.table,
             optimizer: &self.optimizer,
@@ -219,18 +237,74 @@ impl Model {
 
     /// Scores, suggestion and uncertainty for the sentence `text`.
     pub fn suggest(&mut self, text: &str) -> Suggestion {
-        let mut features = std::mem::take(&mut self.scratch);
-        let suggestion = self.suggest_with(text, &mut features);
-        self.scratch = features;
+        let mut memo = std::mem::take(&mut self.memo);
+        let suggestion = self.suggest_with(text, &mut memo);
+        self.memo = memo;
         suggestion
     }
 
-    /// [`Model::suggest`] without changing the model, so that threads can score at once;
-    /// `features` is scratch space, kept between calls to save allocations.
-    pub fn suggest_with(&self, text: &str, features: &mut Vec<Feature>) -> Suggestion {
-        self.encoder.features(text, features);
-        // Only labels scored by their patterns read the words.
-        let words = if self
+    /// [`Model::suggest`] without changing the model, so that threads can score at once,
+    /// each with its own `memo` (kept between calls: it makes repeated words cheap).
+    pub fn suggest_with(&self, text: &str, memo: &mut Memo) -> Suggestion {
+        let words = self.pattern_words(text);
+        let mut logits = Logits::new(self.labels.len());
+        if self.labels.iter().any(LabelModel::learned) {
+            match self.scorer() {
+                Some(scorer) => scorer.text(text, self.generation, memo, logits.get()),
+                None => {
+                    self.encoder.features(text, &mut memo.features);
+                    self.table
+                        .logits(&self.optimizer, &memo.features, logits.get());
+                }
+            }
+        }
+        self.suggestion(logits.get(), &words)
+    }
+
+    /// The word occurrences of `text` for [`Model::suggest_occurrences`], when the encoder
+    /// is scored word by word.
+    pub fn occurrences(&self, text: &str) -> Option<Occurrences> {
+        self.encoder
+            .ngrams()
+            .map(|ngrams| Occurrences::of(ngrams, text))
+    }
+
+    /// [`Model::suggest`] of a sentence whose word occurrences and pattern words were
+    /// found already: the same scores to the last bit.
+    pub fn suggest_occurrences(&self, occurrences: &Occurrences, words: &[String]) -> Suggestion {
+        let mut logits = Logits::new(self.labels.len());
+        if let Some(scorer) = self.scorer()
+            && self.labels.iter().any(LabelModel::learned)
+        {
+            scorer.occurrences(occurrences, logits.get());
+        }
+        self.suggestion(logits.get(), words)
+    }
+
+    /// Scores, suggestion and uncertainty from features, as the learner sums them: for an
+    /// encoder not scored word by word. Where one is, [`Model::suggest`] sums the same
+    /// terms in another order, so the two may differ in the last bits.
+    pub fn suggest_encoded(&self, features: &[Feature], words: &[String]) -> Suggestion {
+        let mut logits = Logits::new(self.labels.len());
+        if self.labels.iter().any(LabelModel::learned) {
+            self.table.logits(&self.optimizer, features, logits.get());
+        }
+        self.suggestion(logits.get(), words)
+    }
+
+    /// The weights read word by word, when the encoder allows it.
+    fn scorer(&self) -> Option<Scorer<'_>> {
+        self.encoder.ngrams().map(|ngrams| Scorer {
+            table: &self.table,
+            optimizer: &self.optimizer,
+            ngrams,
+            labels: self.labels.len(),
+        })
+    }
+
+    /// The words of `text` its labels' patterns read, when a label is scored by them.
+    fn pattern_words(&self, text: &str) -> Vec<String> {
+        if self
             .labels
             .iter()
             .any(|l| !l.learned() && !l.patterns.is_empty())
@@ -238,27 +312,15 @@ impl Model {
             patterns::words(text)
         } else {
             Vec::new()
-        };
-        self.suggest_encoded(features, &words)
+        }
     }
 
-    /// [`Model::suggest`] for features and pattern words already found.
-    pub fn suggest_encoded(&self, features: &[Feature], words: &[String]) -> Suggestion {
+    /// The suggestion of a sentence whose learned labels have these log-odds.
+    fn suggestion(&self, logits: &[f64], words: &[String]) -> Suggestion {
         let mut scores = Vec::with_capacity(self.labels.len());
         let mut sources = Vec::with_capacity(self.labels.len());
         let mut suggested = Vec::new();
         let mut sureness = f64::INFINITY;
-        let mut stack = [0.0; 8];
-        let mut heap = Vec::new();
-        let logits: &mut [f64] = if self.labels.len() <= stack.len() {
-            &mut stack
-        } else {
-            heap.resize(self.labels.len(), 0.0);
-            &mut heap
-        };
-        if self.labels.iter().any(LabelModel::learned) {
-            self.table.logits(&self.optimizer, features, logits);
-        }
         for (i, label) in self.labels.iter().enumerate() {
             let (score, source) = if label.learned() {
                 (sigmoid(logits[i]), Source::Model)
@@ -310,6 +372,35 @@ impl Model {
     /// Bytes the weight tables hold.
     pub fn bytes(&self) -> usize {
         self.table.bytes()
+    }
+}
+
+/// One log-odds per label, on the stack for up to 8 labels.
+struct Logits {
+    stack: [f64; 8],
+    heap: Vec<f64>,
+    labels: usize,
+}
+
+impl Logits {
+    fn new(labels: usize) -> Logits {
+        Logits {
+            stack: [0.0; 8],
+            heap: if labels > 8 {
+                vec![0.0; labels]
+            } else {
+                Vec::new()
+            },
+            labels,
+        }
+    }
+
+    fn get(&mut self) -> &mut [f64] {
+        if self.labels > 8 {
+            &mut self.heap
+        } else {
+            &mut self.stack[..self.labels]
+        }
     }
 }
 

@@ -44,6 +44,8 @@ pub(crate) struct Line<'a> {
 impl Line<'_> {
     /// The boundary line this is, once [`super::overrides::invalid`] found it valid.
     pub(crate) fn boundary(&self) -> Option<super::overrides::BoundaryEvent> {
+        // Looked at first: every decision line asks, and none of them should copy strings.
+        let at = self.at?;
         Some(super::overrides::BoundaryEvent {
             v: self.v,
             op: self.op,
@@ -51,7 +53,7 @@ impl Line<'_> {
             start: self.start,
             end: self.end,
             fp: self.fp.get().into_owned(),
-            at: self.at?,
+            at,
             annotator: self.annotator.get().into_owned(),
             ts: self.ts,
             text: self.text.get().into_owned(),

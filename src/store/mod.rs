@@ -72,6 +72,7 @@ pub mod event;
 mod file_name;
 mod folder;
 mod folder_imports;
+mod index;
 mod journal;
 mod layout;
 mod line;

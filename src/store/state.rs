@@ -8,14 +8,14 @@
 
 use std::borrow::{Borrow, Cow};
 use std::collections::HashMap;
-use std::collections::hash_map::Entry;
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxBuildHasher;
 
 use super::annotation::Annotation;
 use super::event::{Event, Op, Origin};
-use super::line::Line;
+use super::index::Index;
+use super::line::{Labels, Line};
 use crate::hash::{format_fingerprint, parse_fingerprint};
 
 /// Byte strings mapped to small dense numbers, never forgotten.
@@ -45,14 +45,22 @@ impl Interner {
 struct Names {
     ids: Interner,
     names: Vec<Box<str>>,
+    /// The name interned last: a replay meets each article's events one after another.
+    last: Option<u32>,
 }
 
 impl Names {
     fn intern(&mut self, s: &str) -> u32 {
+        if let Some(last) = self.last
+            && *self.names[last as usize] == *s
+        {
+            return last;
+        }
         let (id, new) = self.ids.intern(s.as_bytes());
         if new {
             self.names.push(s.into());
         }
+        self.last = Some(id);
         id
     }
 
@@ -72,7 +80,13 @@ struct LabelSets {
     sets: Vec<Box<[String]>>,
     /// The set being looked up, each label as its length then its bytes.
     scratch: Vec<u8>,
+    /// Sets by their JSON array exactly as journal lines spell them, so a line's set is
+    /// found without reading the array's names one by one.
+    spelt: HashMap<Name, u32, FxBuildHasher>,
 }
+
+/// Spellings of label sets remembered, so that odd lines cannot grow the table without end.
+const SPELLINGS: usize = 4096;
 
 impl LabelSets {
     fn intern<S: AsRef<str>>(&mut self, labels: impl Iterator<Item = S> + Clone) -> u32 {
@@ -86,6 +100,21 @@ impl LabelSets {
         if new {
             self.sets
                 .push(labels.map(|l| l.as_ref().to_owned()).collect());
+        }
+        id
+    }
+
+    /// The number of a line's label set.
+    fn intern_line(&mut self, labels: &Labels<'_>) -> u32 {
+        let Labels::Array(array) = labels else {
+            return self.intern(labels.iter());
+        };
+        if let Some(&id) = self.spelt.get(array.as_bytes()) {
+            return id;
+        }
+        let id = self.intern(labels.iter());
+        if self.spelt.len() < SPELLINGS {
+            self.spelt.insert(Name::new(array.as_bytes()), id);
         }
         id
     }
@@ -152,6 +181,28 @@ pub(crate) struct Key {
     end: usize,
 }
 
+impl Key {
+    /// The (article, annotator) whose keys [`super::index::Index`] keeps together.
+    pub(super) fn group(&self) -> (u32, u32) {
+        (self.article, self.annotator)
+    }
+
+    /// The sentence's (start, end).
+    pub(super) fn span(&self) -> (usize, usize) {
+        (self.start, self.end)
+    }
+
+    #[cfg(test)]
+    pub(super) fn new(article: u32, annotator: u32, start: usize, end: usize) -> Key {
+        Key {
+            article,
+            annotator,
+            start,
+            end,
+        }
+    }
+}
+
 /// Marks a key whose newest event (met first by a backward replay) is a `Clear`.
 const CLEARED: u32 = u32::MAX;
 
@@ -186,7 +237,7 @@ pub(crate) struct Annotations {
     label_sets: LabelSets,
     /// Fingerprints that are not 16 lowercase hex digits, kept verbatim.
     odd_fps: Names,
-    index: HashMap<Key, u32, FxBuildHasher>,
+    index: Index,
     slots: Vec<Option<Stored>>,
     holes: usize,
 }
@@ -212,12 +263,12 @@ impl Annotations {
 
     /// The in-memory form of an annotation whose article and annotator `key` holds.
     #[allow(clippy::too_many_arguments)]
-    fn store<S: AsRef<str>>(
+    fn store(
         &mut self,
         key: Key,
         op: Op,
         fp: &str,
-        labels: impl Iterator<Item = S> + Clone,
+        labels: u32,
         ts: u64,
         origin: Origin,
         text: Box<str>,
@@ -238,7 +289,7 @@ impl Annotations {
             ignored: op == Op::Ignore,
             article: key.article,
             annotator: key.annotator,
-            labels: self.label_sets.intern(labels),
+            labels,
             scores: scores.map(Box::new),
         }
     }
@@ -248,18 +299,19 @@ impl Annotations {
         let key = self.key(&event.article, event.start, event.end, &event.annotator);
         match event.op {
             Op::Set | Op::Ignore => {
+                let labels = self.label_sets.intern(event.labels.iter());
                 let stored = self.store(
                     key,
                     event.op,
                     &event.fp,
-                    event.labels.iter().map(String::as_str),
+                    labels,
                     event.ts,
                     event.origin,
                     event.text.into_boxed_str(),
                     event.scores,
                 );
                 match self.index.get(&key) {
-                    Some(&slot) => self.slots[slot as usize] = Some(stored),
+                    Some(slot) => self.slots[slot as usize] = Some(stored),
                     None => {
                         let slot = u32::try_from(self.slots.len()).expect("fewer than 2^32 slots");
                         self.slots.push(Some(stored));
@@ -288,19 +340,13 @@ impl Annotations {
             Op::Clear | Op::Split | Op::Merge | Op::Restore => CLEARED,
             Op::Flag | Op::Unflag | Op::Note | Op::ArticleNote => CLEARED,
         };
-        match self.index.entry(key) {
-            Entry::Occupied(_) => false,
-            Entry::Vacant(place) => {
-                place.insert(slot);
-                true
-            }
-        }
+        self.index.claim(key, slot)
     }
 
     /// Stores the `Set` or `Ignore` line whose key `claim_newest` just gave a slot to.
     pub(crate) fn push_newest(&mut self, key: Key, line: Line<'_>) {
         let fp = line.fp.get();
-        let labels = line.labels.iter();
+        let labels = self.label_sets.intern_line(&line.labels);
         let text = line.text.into_boxed_str();
         let scores = line.scores;
         let stored = self.store(
@@ -318,11 +364,9 @@ impl Annotations {
 
     /// Ends a backward replay: drops clear markers and turns slots into journal order.
     pub(crate) fn finish_backward(&mut self) {
-        self.index.retain(|_, slot| *slot != CLEARED);
+        self.index.retain(|slot| slot != CLEARED);
         let last = self.slots.len() as u32;
-        for slot in self.index.values_mut() {
-            *slot = last - 1 - *slot;
-        }
+        self.index.for_each_slot(|slot| *slot = last - 1 - *slot);
         self.slots.reverse();
     }
 
@@ -338,9 +382,8 @@ impl Annotations {
             next += u32::from(slot.is_some());
         }
         self.slots.retain(Option::is_some);
-        for slot in self.index.values_mut() {
-            *slot = moved_to[*slot as usize];
-        }
+        self.index
+            .for_each_slot(|slot| *slot = moved_to[*slot as usize]);
         self.holes = 0;
     }
 
@@ -352,7 +395,7 @@ impl Annotations {
         annotator: &str,
     ) -> Option<Annotation<'_>> {
         let key = self.find_key(article, start, end, annotator)?;
-        let slot = *self.index.get(&key)?;
+        let slot = self.index.get(&key)?;
         let stored = self.slots[slot as usize].as_ref()?;
         Some(Annotation::stored(self, stored))
     }
@@ -509,6 +552,45 @@ mod tests {
             let expected: Vec<String> = labels.iter().map(|l| (*l).to_owned()).collect();
             assert_eq!(found.map(|a| a.labels().to_vec()), Some(expected));
         }
+    }
+
+    #[test]
+    fn a_label_set_spelt_two_ways_reads_back_the_same_and_other_sets_stay_apart() {
+        use crate::store::replay::{Replay, parse_line, take};
+        let line = |start: usize, labels: &str| {
+            format!(
+                "{{\"v\":1,\"op\":\"set\",\"article\":\"a\",\"start\":{start},\"end\":{},\
+                 \"fp\":\"cbf29ce484222325\",\"labels\":{labels},\"annotator\":\"x\",\"ts\":1,\
+                 \"origin\":\"typed\",\"text\":\"t\"}}",
+                start + 1
+            )
+        };
+        let sets = [
+            r#"["ab"]"#,
+            r#"["a\u0062"]"#,
+            r#"["ab","c"]"#,
+            r#"["ab"]"#,
+            "[]",
+            r#"["a","bc"]"#,
+        ];
+        let lines: Vec<String> = (0..sets.len()).map(|i| line(2 * i, sets[i])).collect();
+        let mut out = Replay::default();
+        for l in lines.iter().rev() {
+            let parsed = parse_line(l.as_bytes()).unwrap();
+            assert!(
+                matches!(parsed.labels, Labels::Array(_)),
+                "read by the fast reader"
+            );
+            take(&mut out, (&mut Vec::new(), &mut Vec::new()), parsed);
+        }
+        out.annotations.finish_backward();
+        let read: Vec<Vec<String>> = out
+            .annotations
+            .iter()
+            .map(|a| a.labels().to_vec())
+            .collect();
+        let expected: [&[&str]; 6] = [&["ab"], &["ab"], &["ab", "c"], &["ab"], &[], &["a", "bc"]];
+        assert_eq!(read, expected);
     }
 
     #[test]

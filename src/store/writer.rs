@@ -93,13 +93,62 @@ impl Writer {
     /// Appends `encoded` (pieces of whole lines, each line with its newline), one write a
     /// piece and one sync.
     fn append_encoded(&mut self, encoded: Vec<Vec<u8>>) -> Result<(), StoreError> {
-        self.check_still_ours()?;
-        let path = &self.real;
-        let failed = |e| StoreError::io(path, "append to label store", e);
         let mut line = encoded;
         if self.needs_newline {
             line.insert(0, vec![b'\n']);
         }
+        let start = self.start_append()?;
+        let path = &self.real;
+        let failed = |e| StoreError::io(path, "append to label store", e);
+        if let Err(e) = journal::append_line(&mut self.file, &line) {
+            self.dirty_tail = journal::roll_back(&self.file, start).is_err();
+            return Err(failed(e));
+        }
+        self.len = start + line.iter().map(|piece| piece.len() as u64).sum::<u64>();
+        self.needs_newline = false;
+        Ok(())
+    }
+
+    /// Appends the whole lines `produce` gives its sink, each piece written as it is given,
+    /// then syncs once, as [`Writer::append_all`] appends: an error from `produce` or from a
+    /// write or the sync cuts the journal back, so none of the lines is kept. A big import
+    /// is written while its later lines are still being made.
+    pub(crate) fn append_streamed(
+        &mut self,
+        produce: impl FnOnce(&mut dyn FnMut(&[u8]) -> Result<(), StoreError>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let start = self.start_append()?;
+        let (path, file) = (&self.real, &mut self.file);
+        let failed = |e| StoreError::io(path, "append to label store", e);
+        let mut written = 0u64;
+        let needs_newline = self.needs_newline;
+        let result = (|| {
+            let mut sink = |piece: &[u8]| {
+                io::Write::write_all(file, piece).map_err(failed)?;
+                written += piece.len() as u64;
+                Ok(())
+            };
+            if needs_newline {
+                sink(b"\n")?;
+            }
+            produce(&mut sink)?;
+            file.sync_data().map_err(failed)
+        })();
+        if let Err(e) = result {
+            self.dirty_tail = journal::roll_back(&self.file, start).is_err();
+            return Err(e);
+        }
+        self.len = start + written;
+        self.needs_newline = false;
+        Ok(())
+    }
+
+    /// Readies the journal for an append (refused when it is no longer ours; a torn line
+    /// kept aside and cut, a failed append's bytes cut) and returns where it will begin.
+    fn start_append(&mut self) -> Result<u64, StoreError> {
+        self.check_still_ours()?;
+        let path = &self.real;
+        let failed = |e| StoreError::io(path, "append to label store", e);
         if let Some(fragment) = &self.torn {
             // If even the side file cannot be written, the bytes stay in the journal.
             journal::keep_torn(path, fragment)?;
@@ -111,14 +160,7 @@ impl Writer {
             self.dirty_tail = false;
         }
         // Where this append's bytes begin (appends go to the end): only they are cut.
-        let start = self.file.metadata().map_err(failed)?.len();
-        if let Err(e) = journal::append_line(&mut self.file, &line) {
-            self.dirty_tail = journal::roll_back(&self.file, start).is_err();
-            return Err(failed(e));
-        }
-        self.len = start + line.iter().map(|piece| piece.len() as u64).sum::<u64>();
-        self.needs_newline = false;
-        Ok(())
+        self.file.metadata().map_err(failed).map(|m| m.len())
     }
 
     /// Refuses when the journal's path no longer names the file held open (removed, or

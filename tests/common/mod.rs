@@ -15,6 +15,16 @@ use stance::app::{Action, Effect, Setup, State, update};
 use stance::corpus::Article;
 use stance::store::{Event, Op};
 
+/// The name the test harness knows test `name` of the module `module` (its `module_path!()`)
+/// by, for running that one test again in a child process with `--exact`: in a suite of
+/// `tests/suites/`, each test file is a module of the suite's crate.
+pub fn test_path(module: &str, name: &str) -> String {
+    match module.split_once("::") {
+        Some((_, file)) => format!("{file}::{name}"),
+        None => name.to_string(),
+    }
+}
+
 /// An article with no metadata.
 pub fn article(id: &str, text: &str) -> Article {
     Article {

@@ -7,7 +7,7 @@
 
 use postgres::Client;
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::types::ToSql;
+use postgres::types::{FromSql, ToSql, Type};
 
 use super::PgStore;
 use crate::store::error::StoreError;
@@ -82,8 +82,8 @@ fn receive(
     )?;
     let mut chunk = Chunk::default();
     while let Some(row) = rows.next()? {
-        let line: &str = row.get(1);
-        chunk.lines.extend_from_slice(line.as_bytes());
+        let line: Raw = row.get(1);
+        chunk.lines.extend_from_slice(line.0);
         chunk.rows.push((row.get(0), chunk.lines.len()));
         if chunk.lines.len() >= CHUNK && send.send(std::mem::take(&mut chunk)).is_err() {
             // The replay stopped: nothing more to read.
@@ -92,6 +92,23 @@ fn receive(
     }
     let _ = send.send(chunk);
     Ok(())
+}
+
+/// A text column's bytes as the server sent them: the replay checks them as it checks a
+/// journal's, so checking them here as well would do it twice.
+struct Raw<'a>(&'a [u8]);
+
+impl<'a> FromSql<'a> for Raw<'a> {
+    fn from_sql(
+        _: &Type,
+        raw: &'a [u8],
+    ) -> Result<Raw<'a>, Box<dyn std::error::Error + Sync + Send>> {
+        Ok(Raw(raw))
+    }
+
+    fn accepts(ty: &Type) -> bool {
+        *ty == Type::TEXT
+    }
 }
 
 /// Replays received rows, met newest first, as a journal's backward pass does.

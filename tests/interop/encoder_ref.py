@@ -38,37 +38,52 @@ class Reference:
     def linear(self, x, prefix):
         return x @ self.w[prefix + ".weight"].T + self.w[prefix + ".bias"]
 
-    def hidden(self, ids):
-        """The last hidden states of one unpadded sentence (so the mask is all ones)."""
-        w, n = self.w, len(ids)
+    def hidden(self, sentences):
+        """The last hidden states of unpadded sentences (so each mask is all ones), one row per
+        token, the sentences' tokens one after another. Everything but attention works token by
+        token, so it runs on all the tokens at once (larger matrix products, the same values);
+        attention runs sentence by sentence."""
+        w = self.w
+        lengths = [len(ids) for ids in sentences]
+        ids = np.concatenate(sentences)
+        positions = np.concatenate([np.arange(n) for n in lengths])
         x = (
             w["embeddings.word_embeddings.weight"][ids]
-            + w["embeddings.position_embeddings.weight"][:n]
+            + w["embeddings.position_embeddings.weight"][positions]
             + w["embeddings.token_type_embeddings.weight"][0]
         )
         x = self.layer_norm(x, "embeddings.LayerNorm")
         heads = self.config["num_attention_heads"]
         size = self.config["hidden_size"] // heads
+        starts = np.cumsum([0] + lengths[:-1])
         for layer in range(self.config["num_hidden_layers"]):
             p = f"encoder.layer.{layer}"
-            q, k, v = (
-                self.linear(x, f"{p}.attention.self.{name}").reshape(n, heads, size).transpose(1, 0, 2)
-                for name in ("query", "key", "value")
-            )
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(size)
-            scores = np.exp(scores - scores.max(-1, keepdims=True))
-            scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, heads * size)
+            q, k, v = (self.linear(x, f"{p}.attention.self.{name}") for name in ("query", "key", "value"))
+            context = np.empty_like(x)
+            for start, n in zip(starts, lengths):
+                q_, k_, v_ = (m[start : start + n].reshape(n, heads, size).transpose(1, 0, 2) for m in (q, k, v))
+                scores = q_ @ k_.transpose(0, 2, 1) / np.sqrt(size)
+                scores = np.exp(scores - scores.max(-1, keepdims=True))
+                scores /= scores.sum(-1, keepdims=True)
+                context[start : start + n] = (scores @ v_).transpose(1, 0, 2).reshape(n, heads * size)
             x = self.layer_norm(self.linear(context, f"{p}.attention.output.dense") + x, f"{p}.attention.output.LayerNorm")
             inner = self.linear(x, f"{p}.intermediate.dense")
             inner = 0.5 * inner * (1.0 + erf(inner / np.sqrt(2.0)))
             x = self.layer_norm(self.linear(inner, f"{p}.output.dense") + x, f"{p}.output.LayerNorm")
-        return x
+        return x, starts, lengths
+
+    def embed_all(self, texts, batch=64):
+        """The embeddings of `texts`, `batch` sentences to a pass."""
+        out = []
+        for at in range(0, len(texts), batch):
+            sentences = [np.array(e.ids) for e in self.tokenizer.encode_batch(texts[at : at + batch])]
+            x, starts, lengths = self.hidden(sentences)
+            mean = np.add.reduceat(x, starts, axis=0) / np.array(lengths)[:, None]
+            out.extend(mean / np.maximum(np.linalg.norm(mean, axis=1, keepdims=True), 1e-12))
+        return out
 
     def embed(self, text):
-        ids = self.tokenizer.encode(text).ids
-        mean = self.hidden(np.array(ids)).mean(0)
-        return mean / max(np.linalg.norm(mean), 1e-12)
+        return self.embed_all([text])[0]
 
 
 if __name__ == "__main__":

@@ -1,8 +1,7 @@
 //! The sentence encoder against the published figures of all-MiniLM-L6-v2, its errors on bad
 //! folders, and its on-disk cache.
 
-#[path = "common/encoder.rs"]
-mod encoder;
+use crate::common::encoder;
 
 use std::fs;
 use std::path::Path;

@@ -2,8 +2,7 @@
 //! current article and the ten articles on each side) by the model over embeddings, on the
 //! real all-MiniLM-L6-v2, and the pool follows the article the analyst is on.
 
-#[path = "common/encoder.rs"]
-mod encoder;
+use crate::common::encoder;
 
 use std::sync::Arc;
 

@@ -5,8 +5,7 @@
 
 use crate::common;
 
-#[path = "common/encoder.rs"]
-mod encoder;
+use crate::common::encoder;
 
 use common::pty::{Home, Terminal, journal};
 use serde_json::Value;

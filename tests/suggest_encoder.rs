@@ -2,8 +2,7 @@
 //! from the model over embeddings (the embedding alone by default), the cache beside the
 //! store, and a bad folder's error.
 
-#[path = "common/encoder.rs"]
-mod encoder;
+use crate::common::encoder;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -3,7 +3,7 @@
 model with the encoder beside scikit-learn's logistic regression over the reference's
 embeddings, on the same folds of the hand-labeled news (tests/data/model-eval).
 
-usage: encoder_eval.py --encoder DIR [--stance BINARY]
+usage: encoder_eval.py --encoder DIR [--stance BINARY] [--ngram-report PATH] [--both]
 
 Fails when an embedding stance cached differs from the reference's (cosine below 0.9999),
 when a sentence stance learned from has no embedding in the cache, or when a second run of
@@ -15,7 +15,9 @@ the encoder reading the embedding alone (`--encoder-features embedding`, the def
 with `--both`, beside the n-grams (`--encoder-features both`).
 
 Each sentence is embedded once by each side: stance fills its cache in the first run and
-every fold and size reads it; the reference embeds every sentence once, in batches.
+every fold and size reads it; the reference embeds every sentence once, in batches. With
+`--ngram-report`, the n-gram column is read from the report model_eval.py --report-out wrote
+(the same command on the same files, checked reproducible there) instead of run again.
 """
 
 import argparse
@@ -119,6 +121,8 @@ def main():
     parser.add_argument("--stance", default=str(me.HERE.parent.parent / "target" / "debug" / "stance"))
     parser.add_argument("--encoder", required=True)
     parser.add_argument("--both", action="store_true", help="also the curve of --encoder-features both")
+    parser.add_argument("--ngram-report", help="stance's n-gram --eval --json --curve report, as "
+                        "model_eval.py --report-out wrote it, instead of running it here")
     args = parser.parse_args()
     # One BLAS thread: on a loaded machine the threads of these small products spin waiting for
     # each other, which took ten times the CPU of one thread for the same embeddings.
@@ -143,7 +147,16 @@ def main():
         cached = read_cache(str(store) + ".embeddings")
         other = "embedding" if CHOSEN == "both" else "both"
         alternative = json.loads(me.run(cmd + ["--encoder-features", other])) if args.both else None
-        ngrams = json.loads(me.run(base))
+        if args.ngram_report:
+            try:
+                ngrams = json.loads(Path(args.ngram_report).read_text(encoding="utf-8"))
+            except (OSError, json.JSONDecodeError) as e:
+                fail(f"{args.ngram_report}: not a readable report of stance suggest --eval --json --curve: {e}")
+            if ngrams.get("annotations") != len(annotations) or "curve" not in ngrams:
+                fail(f"{args.ngram_report}: a report of another evaluation (annotations "
+                     f"{ngrams.get('annotations')}, {len(annotations)} here) or without a curve")
+        else:
+            ngrams = json.loads(me.run(base))
     if {k: v for k, v in json.loads(first).items() if k != "curve"} != second:
         fail("stance suggest --eval --encoder is not reproducible: two runs' cross-validations differ")
     worst = 1.0

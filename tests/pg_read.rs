@@ -89,7 +89,12 @@ fn lines_of(rounds: usize) -> Vec<(String, String, String)> {
 
 /// Inserts `lines` into a fresh store of the test server; returns its address.
 fn fill(server: &support::Server, test: &str, lines: &[(String, String, String)]) -> String {
-    let address = with_store(&server.writer, &fresh_store(test));
+    fill_store(server, &fresh_store(test), lines)
+}
+
+/// Inserts `lines` into the store named `store` (as spelt in an address); returns its address.
+fn fill_store(server: &support::Server, store: &str, lines: &[(String, String, String)]) -> String {
+    let address = with_store(&server.writer, store);
     let mut loader = PgStore::open_as(&address, "loader").expect("the loader opens the store");
     let rows: Vec<Row> = lines
         .iter()
@@ -148,6 +153,29 @@ fn same_as_the_journal(server: &support::Server, test: &str, lines: &[(String, S
         assert_eq!(opened.remarks(), file.remarks());
         assert!(opened.last_seq() > 0, "the rows were read");
     }
+}
+
+/// The rows are asked for by the store's name spelt as a literal: a quote or a backslash in
+/// it selects that store's rows, not another's, and not an error.
+#[test]
+fn a_store_named_with_a_quote_and_a_backslash_opens_with_its_own_rows() {
+    let Some(server) = server() else { return };
+    let plain = fresh_store("read_quote");
+    // `o'k\` and a letter beyond ASCII, after the plain name.
+    let odd = format!("{plain}o%27k%5C%C3%A9");
+    let lines = lines();
+    fill_store(&server, &plain, &lines[..lines.len() / 2]);
+    let address = fill_store(&server, &odd, &lines);
+    let opened = PgStore::open_read_only(&address).expect("the store opens");
+    let dir = tempfile::tempdir().unwrap();
+    let journal = dir.path().join("labels.jsonl");
+    let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
+    std::fs::write(&journal, text).unwrap();
+    let file = LabelStore::open_read_only(&journal).expect("the journal opens");
+    let from_pg: Vec<Event> = opened.annotations_iter().map(|a| a.to_event()).collect();
+    let from_file: Vec<Event> = file.annotations().map(|a| a.to_event()).collect();
+    assert!(from_file.len() > 100, "the lines leave annotations");
+    assert_eq!(from_pg, from_file);
 }
 
 /// Bytes of the lines, to make sure a store is bigger than one batch of the streamed read.

@@ -534,3 +534,67 @@ fn export_suggested_writes_the_suggestions_and_no_annotation() {
         "suggestions are never mixed"
     );
 }
+
+#[test]
+fn many_rounds_come_out_in_corpus_order_and_limit_cuts_across_them() {
+    // Past a few rounds of 512 articles on every core, so the rounds' hand-over is tested.
+    let (count, annotated) = (2_600, 40);
+    let setup = setup(count, annotated);
+    let text = setup.ok(&["--json"]);
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let places: Vec<(usize, u64)> = lines
+        .iter()
+        .map(|line| {
+            let id = line["article_id"].as_str().unwrap();
+            let number = id.strip_prefix("art-").unwrap().parse().unwrap();
+            (number, line["sentence_index"].as_u64().unwrap())
+        })
+        .collect();
+    let expected: Vec<(usize, u64)> = (annotated..count)
+        .flat_map(|a| (0..6).map(move |s| (a, s)))
+        .collect();
+    assert!(
+        places == expected,
+        "every unannotated sentence, in corpus order"
+    );
+    // A text repeated anywhere in the corpus has the same scores everywhere.
+    let mut by_text: std::collections::HashMap<&str, &Value> = std::collections::HashMap::new();
+    let mut repeats = 0;
+    for line in &lines {
+        let scored = by_text
+            .entry(line["text"].as_str().unwrap())
+            .or_insert(line);
+        if !std::ptr::eq(*scored, line) {
+            repeats += 1;
+            assert_eq!(scored["scores"], line["scores"], "{line}");
+            assert_eq!(scored["uncertainty"], line["uncertainty"], "{line}");
+        }
+    }
+    assert!(repeats > 1_000, "the corpus repeats texts: {repeats}");
+    let raw: Vec<&str> = text.lines().collect();
+    for limit in [1, 512 * 6 - 1, 512 * 6, 512 * 6 + 1, 3 * 512 * 6 + 7] {
+        let cut = setup.ok(&["--json", "--limit", &limit.to_string()]);
+        assert!(
+            cut.lines().eq(raw[..limit].iter().copied()),
+            "--limit {limit} is the first {limit} lines"
+        );
+    }
+    let uncertain = setup.ok(&["--json", "--order", "uncertain"]);
+    let mut sorted_lines: Vec<&str> = uncertain.lines().collect();
+    let u: Vec<f64> = sorted_lines
+        .iter()
+        .map(|line| {
+            serde_json::from_str::<Value>(line).unwrap()["uncertainty"]
+                .as_f64()
+                .unwrap()
+        })
+        .collect();
+    assert!(u.windows(2).all(|w| w[0] >= w[1]));
+    sorted_lines.sort_unstable();
+    let mut corpus_lines = raw.clone();
+    corpus_lines.sort_unstable();
+    assert!(sorted_lines == corpus_lines, "the same lines, reordered");
+}

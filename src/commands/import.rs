@@ -104,11 +104,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
         None => OpenedStore::open_read_only(&store_path)?,
     };
     let gaps = {
-        let used = || {
-            Store::annotations(&existing)
-                .flat_map(|a| a.labels().iter().map(String::as_str))
-                .collect::<Vec<_>>()
-        };
+        // Read only by the check that needs it: a million labels need not be gathered twice.
+        let used =
+            || Store::annotations(&existing).flat_map(|a| a.labels().iter().map(String::as_str));
         chosen.check(used(), args.schema_change)?;
         chosen.default_gaps(used())
     };
@@ -124,7 +122,9 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
                     open_journal(&path, args.annotator.as_deref())?
                 }
             };
-            plan.drop_existing(store.annotations());
+            plan.drop_existing_by(|article, start, end, annotator| {
+                store.get(article, start, end, annotator)
+            });
             let decisions = plan.take_decisions();
             added = decisions.len();
             if decisions.is_empty() {

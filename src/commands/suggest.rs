@@ -3,7 +3,8 @@
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock, mpsc};
 
 use anyhow::bail;
 use serde::Serialize;
@@ -65,24 +66,20 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
         }
         evaluate(args, &schema, &settled, features.as_ref(), &mut out)?;
     } else {
-        let mut model = match &features {
-            Some(features) => {
-                let mut model = setup::model(&schema, features);
-                model.fit(&settled.examples);
-                model
-            }
-            None => Model::train(&schema, &settled.examples),
-        };
-        cold_start_notes(&schema, &model);
         score(
             args,
             &corpus,
             &boundaries,
             &schema,
             &settled,
-            &mut model,
+            features.as_ref(),
             &mut out,
         )?;
+        out.flush()?;
+        // The command ends the process: freeing the corpus's strings one by one would only
+        // keep it waiting.
+        std::mem::forget(corpus);
+        return Ok(ExitCode::SUCCESS);
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
@@ -162,85 +159,29 @@ const ARTICLES_PER_ROUND: usize = 512;
 /// it the kept ones are dropped, which bounds the memory and changes no score.
 const KEPT_TEXTS: usize = 1 << 18;
 
-/// The sentences of one article that are to be scored.
+/// Appends the sentences of one article that are to be scored to `places`.
 fn article_places(
     args: &SuggestArgs,
     boundaries: &Overrides,
     settled: &Settled,
     a: usize,
     article: &crate::corpus::Article,
-) -> Vec<Place> {
-    crate::boundary::sentences(article, boundaries)
-        .into_iter()
-        .enumerate()
-        .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
-        .map(|(s, span)| (a, s, span))
-        .collect()
-}
-
-/// Scores a sentence once per distinct text: a suggestion depends on the text alone, and
-/// news repeats sentences (datelines, boilerplate), so a repeat costs one lookup.
-struct Scorer<'c> {
-    kept: rustc_hash::FxHashMap<super::suggest_texts::TextKey<'c>, usize>,
-    suggestions: Vec<Arc<Suggestion>>,
-    /// One per core, kept from round to round: a word's part of the scores is then summed
-    /// once per core, not once per round.
-    memos: Vec<Memo>,
-}
-
-impl<'c> Scorer<'c> {
-    /// The suggestions of `texts`, in order, the new texts scored on every core.
-    fn score(&mut self, model: &Model, texts: &[&'c str]) -> Vec<Arc<Suggestion>> {
-        if self.kept.len() > KEPT_TEXTS {
-            self.kept.clear();
-            self.suggestions.clear();
-        }
-        let mut new: Vec<&'c str> = Vec::new();
-        let at: Vec<usize> = super::suggest_texts::keys(texts)
+    places: &mut Vec<Place>,
+) {
+    places.extend(
+        crate::boundary::sentences(article, boundaries)
             .into_iter()
-            .zip(texts)
-            .map(|(key, &text)| {
-                let next = self.suggestions.len() + new.len();
-                *self.kept.entry(key).or_insert_with(|| {
-                    new.push(text);
-                    next
-                })
-            })
-            .collect();
-        let score_part = |texts: &[&str], memo: &mut Memo| -> Vec<Arc<Suggestion>> {
-            texts
-                .iter()
-                .map(|text| Arc::new(model.suggest_with(text, memo)))
-                .collect()
-        };
-        // Consecutive parts, one a core: the scores do not depend on which memo a text
-        // meets, so the output is the same on any number of cores.
-        if new.len() < 2 * self.memos.len() {
-            let scored = score_part(&new, &mut self.memos[0]);
-            self.suggestions.extend(scored);
-        } else {
-            let size = new.len().div_ceil(self.memos.len());
-            let scored: Vec<Vec<Arc<Suggestion>>> = std::thread::scope(|scope| {
-                let spawned: Vec<_> = new
-                    .chunks(size)
-                    .zip(self.memos.iter_mut())
-                    .map(|(part, memo)| scope.spawn(move || score_part(part, memo)))
-                    .collect();
-                spawned
-                    .into_iter()
-                    .map(|handle| {
-                        handle
-                            .join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            });
-            self.suggestions.extend(scored.into_iter().flatten());
-        }
-        at.into_iter()
-            .map(|i| Arc::clone(&self.suggestions[i]))
-            .collect()
-    }
+            .enumerate()
+            .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
+            .map(|(s, span)| (a, s, span)),
+    );
+}
+
+/// One round's output: the lines of its rows in corpus order (with where each ends, for
+/// `--limit`), or the rows themselves for `--order uncertain`, which sorts them all first.
+enum Part {
+    Lines { bytes: Vec<u8>, ends: Vec<usize> },
+    Rows(Vec<Row>),
 }
 
 fn score(
@@ -249,72 +190,187 @@ fn score(
     boundaries: &Overrides,
     schema: &Schema,
     settled: &Settled,
-    model: &mut Model,
+    features: Option<&Embedded>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut table = Table::new(schema, args.json);
-    let mut kept: Vec<Row> = Vec::new();
-    let mut written = 0usize;
-    let model = &*model;
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let mut scorer = Scorer {
-        kept: rustc_hash::FxHashMap::default(),
-        suggestions: Vec::new(),
-        memos: (0..cores).map(|_| Memo::default()).collect(),
-    };
-    // Segmenting and scoring are pure, so they run on every core; rows are then taken in
-    // corpus order, so the output is the same on any number of cores.
-    'rounds: for (round, articles) in corpus.articles.chunks(ARTICLES_PER_ROUND).enumerate() {
-        let first = round * ARTICLES_PER_ROUND;
-        let indexed: Vec<(usize, &crate::corpus::Article)> = articles
-            .iter()
-            .enumerate()
-            .map(|(i, article)| (first + i, article))
-            .collect();
-        let places: Vec<Place> = crate::cores::map(&indexed, |&(a, article)| {
-            article_places(args, boundaries, settled, a, article)
-        })
-        .into_iter()
-        .flatten()
-        .collect();
-        let texts: Vec<&str> = places
-            .iter()
-            .map(|&(a, _, span)| &corpus.articles[a].text[span.start..span.end])
-            .collect();
-        let suggestions = scorer.score(model, &texts);
-        let rows =
-            places
-                .iter()
-                .zip(suggestions)
-                .map(|(&(article, sentence, span), suggestion)| Row {
-                    article,
-                    sentence,
-                    start: span.start,
-                    end: span.end,
-                    suggestion,
+    let uncertain = args.order == SuggestOrder::Uncertain;
+    // The header comes with the first round (or the sorted rows), so an empty corpus in
+    // corpus order prints nothing at all.
+    if uncertain || !corpus.articles.is_empty() {
+        table.write_header(out)?;
+    }
+    // Set before the workers are told to score: they segment their first round meanwhile.
+    let trained: OnceLock<Model> = OnceLock::new();
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Per distinct text, its suggestion (to sort by) or its lines' tail (to copy).
+    let suggestions = super::suggest_texts::Kept::<Arc<Suggestion>>::new(KEPT_TEXTS);
+    let tails = super::suggest_texts::Kept::<(Box<[u8]>, bool)>::new(KEPT_TEXTS);
+    let stop = AtomicBool::new(false);
+    let lines = &table.lines;
+    let rounds: Vec<&[crate::corpus::Article]> =
+        corpus.articles.chunks(ARTICLES_PER_ROUND).collect();
+    // Round r is worker r mod n's, so taking the rounds in order from the workers in turn
+    // gives corpus order on any number of cores with nothing to reorder; each channel holds
+    // one finished round, so a worker runs at most two rounds ahead of the writer.
+    let mut rows: Vec<Row> = Vec::new();
+    let written: io::Result<()> = std::thread::scope(|scope| {
+        let mut ready = Vec::with_capacity(workers);
+        let mut give_back = Vec::with_capacity(workers);
+        let receivers: Vec<mpsc::Receiver<Part>> = (0..workers)
+            .map(|w| {
+                let (send, receive) = mpsc::sync_channel::<Part>(1);
+                let (go, wait) = mpsc::channel::<()>();
+                ready.push(go);
+                // Written buffers come back to be filled again, so a round's lines land in
+                // memory already mapped instead of fresh pages.
+                let (used, spare) = mpsc::channel::<Vec<u8>>();
+                give_back.push(used);
+                let (suggestions, tails) = (&suggestions, &tails);
+                let (stop, rounds, trained) = (&stop, &rounds, &trained);
+                scope.spawn(move || {
+                    let mut memo = Memo::default();
+                    let mut places = Vec::new();
+                    let mut model: Option<&Model> = None;
+                    for round in (w..rounds.len()).step_by(workers) {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        places.clear();
+                        let first = round * ARTICLES_PER_ROUND;
+                        for (i, article) in rounds[round].iter().enumerate() {
+                            article_places(
+                                args,
+                                boundaries,
+                                settled,
+                                first + i,
+                                article,
+                                &mut places,
+                            );
+                        }
+                        let model = match model {
+                            Some(model) => model,
+                            None => {
+                                // An error means the trainer's thread is unwinding.
+                                if wait.recv().is_err() {
+                                    return;
+                                }
+                                *model.insert(trained.get().expect("trained before the signal"))
+                            }
+                        };
+                        let part = if uncertain {
+                            Part::Rows(
+                                places
+                                    .iter()
+                                    .map(|&(a, sentence, span)| {
+                                        let text = &corpus.articles[a].text[span.start..span.end];
+                                        Row {
+                                            article: a,
+                                            sentence,
+                                            start: span.start,
+                                            end: span.end,
+                                            suggestion: suggestions.with(
+                                                text,
+                                                || Arc::new(model.suggest_with(text, &mut memo)),
+                                                Arc::clone,
+                                            ),
+                                        }
+                                    })
+                                    .collect(),
+                            )
+                        } else {
+                            let mut bytes = spare.try_recv().unwrap_or_default();
+                            bytes.reserve(places.len() * 320);
+                            let mut ends = Vec::with_capacity(places.len());
+                            for &(a, sentence, span) in &places {
+                                let article = &corpus.articles[a];
+                                let text = &article.text[span.start..span.end];
+                                let make = || {
+                                    let suggestion = model.suggest_with(text, &mut memo);
+                                    let mut tail = Vec::new();
+                                    let beyond_ascii = lines.tail(&mut tail, text, &suggestion);
+                                    (tail.into_boxed_slice(), beyond_ascii)
+                                };
+                                let span = (span.start, span.end);
+                                tails.with(text, make, |(tail, beyond_ascii)| {
+                                    lines.line(
+                                        &mut bytes,
+                                        article,
+                                        sentence,
+                                        span,
+                                        tail,
+                                        *beyond_ascii,
+                                    )
+                                });
+                                ends.push(bytes.len());
+                            }
+                            Part::Lines { bytes, ends }
+                        };
+                        if send.send(part).is_err() {
+                            break;
+                        }
+                    }
                 });
-        match args.order {
-            SuggestOrder::Corpus => {
-                let rows: Vec<Row> = rows.take(limit - written).collect();
-                table.write_all(out, corpus, &rows)?;
-                written += rows.len();
-                if written == limit {
-                    break 'rounds;
+                receive
+            })
+            .collect();
+        let model = trained.get_or_init(|| match features {
+            Some(features) => {
+                let mut model = setup::model(schema, features);
+                model.fit(&settled.examples);
+                model
+            }
+            None => Model::train(schema, &settled.examples),
+        });
+        cold_start_notes(schema, model);
+        for go in ready {
+            // A worker gone already has no rounds to score.
+            let _ = go.send(());
+        }
+        let mut written = 0usize;
+        for round in 0..rounds.len() {
+            let Ok(part) = receivers[round % workers].recv() else {
+                break;
+            };
+            match part {
+                Part::Rows(part) => rows.extend(part),
+                Part::Lines { mut bytes, ends } => {
+                    let take = ends.len().min(limit - written);
+                    let to = if take == 0 { 0 } else { ends[take - 1] };
+                    if let Err(error) = out.write_all(&bytes[..to]) {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(error);
+                    }
+                    bytes.clear();
+                    let _ = give_back[round % workers].send(bytes);
+                    written += take;
+                    if written == limit {
+                        stop.store(true, Ordering::Relaxed);
+                        break;
+                    }
                 }
             }
-            SuggestOrder::Uncertain => kept.extend(rows),
         }
-    }
-    if args.order == SuggestOrder::Uncertain {
+        // Dropping the receivers ends a worker waiting to hand over a round.
+        drop(receivers);
+        Ok(())
+    });
+    written?;
+    if uncertain {
         // Stable: equal uncertainty keeps corpus order.
-        kept.sort_by(|a, b| {
+        rows.sort_by(|a, b| {
             b.suggestion
                 .uncertainty
                 .total_cmp(&a.suggestion.uncertainty)
         });
-        table.write_all(out, corpus, &kept[..kept.len().min(limit)])?;
+        table.write_all(out, corpus, &rows[..rows.len().min(limit)])?;
     }
+    // The command ends the process: freeing every kept suggestion one by one took a
+    // quarter of a second on one core after the last line.
+    std::mem::forget(rows);
+    std::mem::forget(suggestions);
+    std::mem::forget(tails);
     Ok(())
 }
 
@@ -332,15 +388,21 @@ impl<'s> Table<'s> {
         }
     }
 
-    /// Writes `rows` in order. Lines stand alone, so they are made on every core and only
-    /// written here, one buffer per chunk: formatting was a serial third of `suggest`'s time.
-    fn write_all(&mut self, out: &mut impl Write, corpus: &Corpus, rows: &[Row]) -> io::Result<()> {
+    /// Writes the header, once.
+    fn write_header(&mut self, out: &mut impl Write) -> io::Result<()> {
         if !self.header {
             self.header = true;
             let mut header = Vec::new();
             self.lines.header(&mut header);
             out.write_all(&header)?;
         }
+        Ok(())
+    }
+
+    /// Writes `rows` in order. Lines stand alone, so they are made on every core and only
+    /// written here, one buffer per chunk: formatting was a serial third of `suggest`'s time.
+    fn write_all(&mut self, out: &mut impl Write, corpus: &Corpus, rows: &[Row]) -> io::Result<()> {
+        self.write_header(out)?;
         let chunks: Vec<&[Row]> = rows.chunks(1024).collect();
         let lines = &self.lines;
         let made = crate::cores::map(&chunks, |chunk| {

@@ -83,34 +83,71 @@ impl<'s> Lines<'s> {
         (start, end): (usize, usize),
         suggestion: &Suggestion,
     ) {
-        let text = fold_whitespace(&article.text[start..end]);
+        let mut tail = Vec::new();
+        let beyond_ascii = self.tail(&mut tail, &article.text[start..end], suggestion);
+        self.line(out, article, sentence, (start, end), &tail, beyond_ascii);
+    }
+
+    /// Appends the part of a line that depends on the sentence's text (as in the corpus)
+    /// and its suggestion alone, kept for texts that repeat; returns whether it has a byte
+    /// from DEL up, for [`Lines::line`].
+    pub fn tail(&self, out: &mut Vec<u8>, text: &str, suggestion: &Suggestion) -> bool {
+        let text = fold_whitespace(text);
         if self.json {
-            self.json_row(out, article, sentence, (start, end), &text, suggestion);
+            self.json_tail(out, &text, suggestion)
         } else {
-            self.table_row(out, article, sentence, &text, suggestion);
+            self.table_tail(out, &text, suggestion);
+            false
         }
     }
 
-    fn json_row(
+    /// Appends the line of `sentence` of `article`, at `start..end`, whose [`Lines::tail`]
+    /// is `tail`.
+    pub fn line(
         &self,
         out: &mut Vec<u8>,
         article: &Article,
         sentence: usize,
         (start, end): (usize, usize),
-        text: &str,
-        suggestion: &Suggestion,
+        tail: &[u8],
+        tail_beyond_ascii: bool,
     ) {
+        if !self.json {
+            let id = escape(&article.id);
+            let id = clip(&id, 24);
+            out.extend_from_slice(id.as_bytes());
+            pad(out, 24usize.saturating_sub(id.chars().count()));
+            let _ = write!(out, " {sentence:>4}");
+            out.extend_from_slice(tail);
+            return;
+        }
         let from = out.len();
         out.extend_from_slice(b"{\"article_id\":");
-        let mut beyond_ascii = json_str(out, &article.id);
+        let beyond_ascii = json_str(out, &article.id) | tail_beyond_ascii;
         out.extend_from_slice(b",\"sentence_index\":");
         json_bytes::whole(out, sentence as u64);
         out.extend_from_slice(b",\"start\":");
         json_bytes::whole(out, start as u64);
         out.extend_from_slice(b",\"end\":");
         json_bytes::whole(out, end as u64);
+        out.extend_from_slice(tail);
+        // The strings' C0 controls are escaped already, so only a line with a byte from DEL
+        // up (in a label name, a suggested one among them, the id or the text) can hold a
+        // hostile character: most lines need no second look.
+        if beyond_ascii {
+            let line = std::str::from_utf8(&out[from..]).expect("built from str");
+            if let std::borrow::Cow::Owned(safe) = escape::json(line) {
+                out.truncate(from);
+                out.extend_from_slice(safe.as_bytes());
+            }
+        }
+        out.push(b'\n');
+    }
+
+    /// The JSON line from `"text"` to its closing brace.
+    fn json_tail(&self, out: &mut Vec<u8>, text: &str, suggestion: &Suggestion) -> bool {
         out.extend_from_slice(b",\"text\":");
-        beyond_ascii |= json_str(out, text);
+        let mut beyond_ascii = json_str(out, text);
         out.extend_from_slice(b",\"scores\":{");
         for (i, (key, &score)) in self.keys.iter().zip(&suggestion.scores).enumerate() {
             if i > 0 {
@@ -131,32 +168,11 @@ impl<'s> Lines<'s> {
         out.extend_from_slice(b"],\"uncertainty\":");
         json_round4(out, suggestion.uncertainty);
         out.push(b'}');
-        // The strings' C0 controls are escaped already, so only a line with a byte from DEL
-        // up (in a label name, a suggested one among them, the id or the text) can hold a
-        // hostile character: most lines need no second look.
-        if beyond_ascii {
-            let line = std::str::from_utf8(&out[from..]).expect("built from str");
-            if let std::borrow::Cow::Owned(safe) = escape::json(line) {
-                out.truncate(from);
-                out.extend_from_slice(safe.as_bytes());
-            }
-        }
-        out.push(b'\n');
+        beyond_ascii
     }
 
-    fn table_row(
-        &self,
-        out: &mut Vec<u8>,
-        article: &Article,
-        sentence: usize,
-        text: &str,
-        suggestion: &Suggestion,
-    ) {
-        let id = escape(&article.id);
-        let id = clip(&id, 24);
-        out.extend_from_slice(id.as_bytes());
-        pad(out, 24usize.saturating_sub(id.chars().count()));
-        let _ = write!(out, " {sentence:>4}");
+    /// The table row from the scores to its end of line.
+    fn table_tail(&self, out: &mut Vec<u8>, text: &str, suggestion: &Suggestion) {
         for (&score, source) in suggestion.scores.iter().zip(&suggestion.sources) {
             let mark = match source {
                 Source::Model => b' ',
@@ -205,19 +221,10 @@ fn percent(out: &mut Vec<u8>, value: f64) {
     // A score's percentage is a whole number of at most three digits after rounding, ties
     // to even as the formatter rounds; anything else takes the general formatter.
     if (0.0..=100.0).contains(&value) && value.is_sign_positive() {
-        let whole = value.round_ties_even() as u32;
-        let mut digits = [b' '; 9];
-        let mut at = digits.len();
-        let mut rest = whole;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (rest % 10) as u8;
-            rest /= 10;
-            if rest == 0 {
-                break;
-            }
-        }
-        out.extend_from_slice(&digits);
+        let whole = value.round_ties_even() as u64;
+        let digits = 1 + usize::from(whole >= 10) + usize::from(whole >= 100);
+        pad(out, 9 - digits);
+        json_bytes::whole(out, whole);
     } else {
         let _ = write!(out, "{value:>9.0}");
     }

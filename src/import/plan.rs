@@ -28,6 +28,9 @@ pub struct Plan {
     /// Every annotator named so far, so that a key holds a number rather than a name.
     annotators: Vec<String>,
     annotator_numbers: FxHashMap<String, usize>,
+    /// Decisions found already there, kept until the plan goes (at the process's end, for
+    /// the command) rather than freed one by one while the import runs.
+    left_out: Vec<Vec<Decision>>,
     /// Annotations placed on a sentence.
     pub attached: usize,
     /// Placed annotations that a later one of the same sentence and annotator replaced.
@@ -188,28 +191,50 @@ impl Plan {
     /// Leaves out the decisions equal to the annotator's current annotation in `existing`
     /// (same text, same label set), so importing a file twice adds nothing.
     pub fn drop_existing<'a>(&mut self, existing: impl Iterator<Item = Annotation<'a>>) {
-        let current: FxHashMap<(&str, usize, usize, &str), Annotation<'a>> = existing
-            .map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a))
-            .collect();
+        let mut current: FxHashMap<(&str, usize, usize, &str), Annotation<'a>> =
+            FxHashMap::default();
+        current.reserve(existing.size_hint().0);
+        current.extend(existing.map(|a| ((a.article(), a.start(), a.end(), a.annotator()), a)));
         if current.is_empty() {
             return;
         }
-        let before = self.decisions.len();
-        let keep: Vec<bool> = self
-            .decisions
-            .iter()
-            .map(|d| {
-                let key = (d.article.as_str(), d.start, d.end, d.annotator.as_str());
-                !current.get(&key).is_some_and(|a| same(a, d))
-            })
-            .collect();
-        let mut kept = keep.iter();
-        self.decisions
-            .retain(|_| *kept.next().expect("one flag a decision"));
-        let mut kept = keep.iter();
-        self.decision_keys
-            .retain(|_| *kept.next().expect("one flag a decision"));
-        self.already += before - self.decisions.len();
+        self.drop_existing_by(|article, start, end, annotator| {
+            current.get(&(article, start, end, annotator)).copied()
+        });
+    }
+
+    /// [`Plan::drop_existing`] with the annotator's current annotation found by `current`
+    /// of (article, start, end, annotator): a store's own index, so that no map of a
+    /// million annotations is built; the decisions are looked up on every core.
+    pub fn drop_existing_by<'s>(
+        &mut self,
+        current: impl Fn(&str, usize, usize, &str) -> Option<Annotation<'s>> + Sync,
+    ) {
+        let parts = super::parallel::parts(&self.decisions, 4096);
+        let flags = super::parallel::map(&parts, 1, |part| {
+            part.iter()
+                .map(|d| {
+                    !current(&d.article, d.start, d.end, &d.annotator).is_some_and(|a| same(&a, d))
+                })
+                .collect::<Vec<bool>>()
+        });
+        let keep: Vec<bool> = flags.into_iter().flatten().collect();
+        if keep.iter().all(|&kept| kept) {
+            return;
+        }
+        // The kept ones moved forward in order; the others go to `left_out` whole rather
+        // than being freed one by one.
+        let mut kept = 0;
+        for (at, &keep) in keep.iter().enumerate() {
+            if keep {
+                self.decisions.swap(kept, at);
+                self.decision_keys.swap(kept, at);
+                kept += 1;
+            }
+        }
+        self.already += self.decisions.len() - kept;
+        self.left_out.push(self.decisions.split_off(kept));
+        self.decision_keys.truncate(kept);
         self.keys.clear();
     }
 
@@ -269,19 +294,27 @@ fn take(slot: &mut Imported) -> Imported {
 }
 
 fn same(annotation: &Annotation<'_>, decision: &Decision) -> bool {
-    let mut stored: Vec<&str> = annotation.labels().iter().map(String::as_str).collect();
-    let mut given: Vec<&str> = decision
-        .labels
-        .iter()
-        .flatten()
-        .map(String::as_str)
-        .collect();
-    stored.sort_unstable();
-    given.sort_unstable();
+    let given: &[String] = decision.labels.as_deref().unwrap_or_default();
     // A stored fingerprint that is not 16 hex digits matches no text, as its string would not.
     !annotation.is_ignored()
-        && stored == given
+        && same_labels(annotation.labels(), given)
         && annotation.fingerprint() == Some(fingerprint_u64(&decision.text))
+}
+
+/// Whether two label lists hold the same labels, each as often, in any order: in the same
+/// order (as stance writes them, in schema order) without sorting copies of them.
+fn same_labels(stored: &[String], given: &[String]) -> bool {
+    if stored.len() != given.len() {
+        return false;
+    }
+    if stored == given {
+        return true;
+    }
+    let mut stored: Vec<&str> = stored.iter().map(String::as_str).collect();
+    let mut given: Vec<&str> = given.iter().map(String::as_str).collect();
+    stored.sort_unstable();
+    given.sort_unstable();
+    stored == given
 }
 
 /// One annotation placed and made a decision by `who` (named `annotator`), with its key and
@@ -404,5 +437,59 @@ mod tests {
         plan.add(2, file(again), &mut index, None, &schema).unwrap();
         assert_eq!(shown(&plan)[1], row("a", "Troops moved.", "o"));
         assert_eq!((plan.decisions().len(), plan.superseded), (3, 3));
+    }
+
+    #[test]
+    fn a_decision_already_in_the_store_with_its_labels_in_any_order_is_left_out() {
+        let articles = [Article::plain(
+            "a",
+            "Talks resumed. Troops moved. Officials declined to comment. Aid arrived.",
+        )];
+        let schema: Vec<String> = ["m", "n", "o"].map(String::from).to_vec();
+        let given = [
+            one(1, "a", "Talks resumed.", "m"),
+            one(2, "a", "Troops moved.", "m"),
+            one(3, "a", "Officials declined to comment.", "o"),
+            one(4, "a", "Aid arrived.", "n"),
+        ];
+        let planned = |extra: &str| {
+            let mut given = given.to_vec();
+            given[1].labels.push(extra.into());
+            let mut plan = Plan::new();
+            let mut index = Index::new(&articles);
+            plan.add(0, file(given), &mut index, None, &schema).unwrap();
+            plan
+        };
+        // The store: the first as given, the second with its labels in another order, the
+        // third with other labels; the fourth not there.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("labels.jsonl");
+        let mut stored = planned("n").decisions()[..3].to_vec();
+        stored[1].labels = Some(vec!["n".into(), "m".into()]);
+        stored[2].labels = Some(vec!["m".into()]);
+        let mut store = crate::store::LabelStore::open_as(&path, "ana").unwrap();
+        crate::store::Store::append_all(&mut store, &stored).unwrap();
+        let left = |plan: &Plan| {
+            let texts = plan.decisions().iter().map(|d| d.text.clone());
+            (texts.collect::<Vec<_>>(), plan.already)
+        };
+        let expected = (
+            vec![
+                "Officials declined to comment.".to_owned(),
+                "Aid arrived.".to_owned(),
+            ],
+            2,
+        );
+        let mut by_index = planned("n");
+        by_index.drop_existing_by(|article, start, end, who| store.get(article, start, end, who));
+        assert_eq!(left(&by_index), expected);
+        let mut by_map = planned("n");
+        by_map.drop_existing(store.annotations());
+        assert_eq!(left(&by_map), expected);
+        // A label more than the store has is not the same.
+        let mut more = planned("o");
+        more.drop_existing_by(|article, start, end, who| store.get(article, start, end, who));
+        assert_eq!(more.already, 1);
+        assert_eq!(more.decisions()[0].text, "Troops moved.");
     }
 }

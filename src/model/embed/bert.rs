@@ -312,11 +312,31 @@ fn attend(s: &mut Scratch, lengths: &[usize], hidden: usize, heads: usize) {
     }
 }
 
+/// The error function as a rational function of degree 13 over 8 on [-4, 4] (the
+/// coefficients of Eigen's and XLA's single-precision `erf`), within 1e-6 of `libm::erff`
+/// (checked below). No call and no branch, so the compiler vectorises the GELU loop: through
+/// `libm::erff` GELU took 17 % of the encoder's time.
+fn erf(x: f32) -> f32 {
+    let x = x.clamp(-4.0, 4.0);
+    let x2 = x * x;
+    let mut p = x2 * -2.726_142_3e-10 + 2.770_681_4e-8;
+    p = x2 * p + -2.101_024e-6;
+    p = x2 * p + -5.692_506_4e-5;
+    p = x2 * p + -7.349_906_3e-4;
+    p = x2 * p + -2.954_600_1e-3;
+    p = x2 * p + -1.609_603_3e-2;
+    let mut q = x2 * -1.456_607_2e-5 + -2.133_740_6e-4;
+    q = x2 * q + -1.682_827e-3;
+    q = x2 * q + -7.373_329_2e-3;
+    q = x2 * q + -1.426_473_9e-2;
+    x * p / q
+}
+
 fn activate(x: &mut [f32], act: HiddenAct) {
     match act {
         HiddenAct::Gelu => {
             for v in x {
-                *v = 0.5 * *v * (1.0 + libm::erff(*v * std::f32::consts::FRAC_1_SQRT_2));
+                *v = 0.5 * *v * (1.0 + erf(*v * std::f32::consts::FRAC_1_SQRT_2));
             }
         }
         HiddenAct::GeluApproximate => {
@@ -436,6 +456,16 @@ mod tests {
             let var: f32 = row.iter().map(|v| v * v).sum::<f32>() / 4.0;
             assert!(mean.abs() < 1e-6 && (var - 1.0).abs() < 1e-5, "{row:?}");
         }
+    }
+
+    #[test]
+    fn erf_is_within_a_millionth_of_libms() {
+        let mut worst = 0f32;
+        for i in -600_000..=600_000 {
+            let x = i as f32 * 1e-5;
+            worst = worst.max((erf(x) - libm::erff(x)).abs());
+        }
+        assert!(worst < 1e-6, "largest difference {worst}");
     }
 
     #[test]

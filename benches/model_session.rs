@@ -50,6 +50,7 @@ fn input() -> ModelInput {
         events,
         hidden: HashSet::new(),
         rank: false,
+        encoder: None,
     }
 }
 
@@ -67,6 +68,7 @@ fn first_suggestion(c: &mut Criterion) {
         events: template.events.clone(),
         hidden: HashSet::new(),
         rank: false,
+        encoder: None,
     };
     c.bench_function(
         "suggest's scores after open (sample, 3k annotations)",

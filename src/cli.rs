@@ -199,6 +199,10 @@ pub struct AnnotateArgs {
     /// the model is least sure of (`uncertain`), across the corpus.
     #[arg(long, value_enum, default_value_t = SuggestOrder::Corpus)]
     pub order: SuggestOrder,
+    /// A sentence-transformers model folder (BERT family): suggestions come from a model
+    /// over its sentence embeddings. Default: `encoder` in config.toml, else none.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// `--overlap K`: a whole number of annotators, at least 1.
@@ -329,6 +333,10 @@ pub struct ExportArgs {
     /// annotations (annotator `suggestion`).
     #[arg(long, conflicts_with_all = ["include_unlabeled", "annotator"])]
     pub suggested: bool,
+    /// With --suggested: a sentence-transformers model folder whose embeddings the model
+    /// reads. Default: `encoder` in config.toml, else none.
+    #[arg(long, value_name = "DIR", requires = "suggested")]
+    pub encoder: Option<PathBuf>,
 }
 
 /// Options of `stance segment`.
@@ -463,6 +471,25 @@ pub struct SuggestArgs {
     /// Also the learning curves at 50, 100, 200, ... annotations, in corpus and uncertain order.
     #[arg(long, requires = "eval")]
     pub curve: bool,
+    /// A sentence-transformers model folder (BERT family): the model reads its sentence
+    /// embeddings. Embeddings are cached beside the store. Default:
+    /// `encoder` in config.toml, else none.
+    #[arg(long, value_name = "DIR")]
+    pub encoder: Option<PathBuf>,
+    /// With an encoder: the embedding alone (`embedding`), or beside the n-grams (`both`).
+    #[arg(long, value_enum, default_value_t = EncoderFeatures::Embedding)]
+    pub encoder_features: EncoderFeatures,
+}
+
+/// What the model reads with a sentence encoder (README, "The sentence encoder", says why
+/// `embedding` is the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Default)]
+pub enum EncoderFeatures {
+    /// The embedding, then the hashed n-grams.
+    Both,
+    /// The embedding alone (and a bias).
+    #[default]
+    Embedding,
 }
 
 /// Runs the parsed command line; the exit code on success, an error otherwise.

@@ -50,6 +50,8 @@ pub(crate) fn session_as(
     let (keymap, mut warnings) = keymap();
     let (preselect, problem) = preselect();
     warnings.extend(problem);
+    let encoder =
+        super::encoder_option::for_session(args.encoder.as_deref(), &store_path, &mut warnings);
     warnings.extend(corpus.warnings.iter().cloned());
     warnings.extend(choice.as_ref().and_then(|c| c.note.clone()));
     for warning in &warnings {
@@ -176,6 +178,7 @@ pub(crate) fn session_as(
         events: trained_from,
         hidden,
         rank: args.order == crate::cli::SuggestOrder::Uncertain,
+        encoder,
     };
     let store: Box<dyn Store> = match session {
         Ok(session) => Box::new(session),

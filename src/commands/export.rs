@@ -82,7 +82,15 @@ pub fn run(args: &ExportArgs) -> anyhow::Result<ExitCode> {
     options.boundaries = store.boundaries().clone();
     if args.suggested {
         let shown = store.annotations().filter(|e| !corpus.hides(e.article()));
-        let events = suggestions(&corpus, &options.boundaries, &chosen_schema, shown);
+        let encoder = super::encoder_option::folder(args.encoder.as_deref())?
+            .map(|dir| (dir, store_path.clone()));
+        let events = suggestions(
+            &corpus,
+            &options.boundaries,
+            &chosen_schema,
+            shown,
+            encoder.as_ref(),
+        )?;
         let suggested = events.iter().map(store::Annotation::from);
         return write(args, &corpus, suggested, &options, &store_path);
     }
@@ -112,12 +120,30 @@ fn suggestions<'a>(
     boundaries: &store::Overrides,
     schema: &Schema,
     annotations: impl Iterator<Item = store::Annotation<'a>>,
-) -> Vec<store::Event> {
+    encoder: Option<&(std::path::PathBuf, std::path::PathBuf)>,
+) -> anyhow::Result<Vec<store::Event>> {
     let settled =
         crate::model::examples::settle(&corpus.articles, boundaries, annotations, schema, |_| {
             false
         });
-    let mut model = crate::model::Model::train(schema, &settled.examples);
+    let mut model = match encoder {
+        // `--encoder`: every sentence this export reads is embedded (through the cache
+        // beside the store) before the model trains, and the model reads the embedding
+        // alone, as `stance suggest` does by default.
+        Some((dir, store)) => {
+            let mut texts: Vec<&str> = settled.examples.iter().map(|e| e.text.as_str()).collect();
+            for article in &corpus.articles {
+                for span in crate::boundary::sentences(article, boundaries) {
+                    texts.push(&article.text[span.start..span.end]);
+                }
+            }
+            let (features, _) = crate::model::embed::setup::prepare(dir, store, texts, true)?;
+            let mut model = crate::model::embed::setup::model(schema, &features);
+            model.fit(&settled.examples);
+            model
+        }
+        None => crate::model::Model::train(schema, &settled.examples),
+    };
     let mut events = Vec::new();
     for (a, article) in corpus.articles.iter().enumerate() {
         for (s, span) in crate::boundary::sentences(article, boundaries)
@@ -138,7 +164,7 @@ fn suggestions<'a>(
             events.push(event);
         }
     }
-    events
+    Ok(events)
 }
 
 /// Writes the export of `annotations` where `--out` says, and prints the report.

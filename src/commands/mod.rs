@@ -3,6 +3,7 @@
 pub mod adjudicate;
 pub mod agree;
 pub mod annotate;
+pub mod encoder_option;
 pub mod export;
 pub mod import;
 pub mod review;

@@ -14,6 +14,8 @@ use serde::ser::{SerializeMap, Serializer};
 use crate::cli::{SuggestArgs, SuggestOrder};
 use crate::corpus::{self, Corpus, Span};
 use crate::escape::{self, escape};
+use crate::model::embed::features::Embedded;
+use crate::model::embed::setup;
 use crate::model::eval::{self, Order, Quality};
 use crate::model::examples::{Settled, settle};
 use crate::model::score::Memo;
@@ -51,13 +53,25 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
             escape::quote(name)
         );
     }
+    let encoder = crate::commands::encoder_option::folder(args.encoder.as_deref())?;
+    let features = match &encoder {
+        Some(dir) => Some(embed_needed(
+            args,
+            dir,
+            &store_path,
+            &corpus,
+            &boundaries,
+            &settled,
+        )?),
+        None => None,
+    };
     let mut out = BufWriter::with_capacity(1 << 16, io::stdout().lock());
     if args.eval {
         let k = usize::from(args.folds);
         if let Some(why) = eval::too_few(&settled.examples, k) {
             bail!("{}: {why}", escape::path(&store_path));
         }
-        evaluate(args, &schema, &settled, &mut out)?;
+        evaluate(args, &schema, &settled, features.as_ref(), &mut out)?;
     } else {
         let segmented = segmenter
             .map(|segmenter| {
@@ -71,7 +85,15 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
             boundaries: &boundaries,
             segmented: segmented.as_deref(),
         };
-        score(args, &corpus, &sentences, &schema, &settled, &mut out)?;
+        score(
+            args,
+            &corpus,
+            &sentences,
+            &schema,
+            &settled,
+            features.as_ref(),
+            &mut out,
+        )?;
         out.flush()?;
         // The command ends the process: freeing the corpus's strings one by one would only
         // keep it waiting.
@@ -127,6 +149,39 @@ impl Sentences<'_> {
             self.boundaries.of(&article.id),
         ))
     }
+}
+
+/// Loads the encoder at `dir` and embeds, through the cache beside the store, every sentence
+/// this run reads: the annotated ones, and with scoring the ones it scores.
+fn embed_needed(
+    args: &SuggestArgs,
+    dir: &std::path::Path,
+    store_path: &std::path::Path,
+    corpus: &Corpus,
+    boundaries: &Overrides,
+    settled: &Settled,
+) -> anyhow::Result<Embedded> {
+    let mut texts: Vec<&str> = settled.examples.iter().map(|e| e.text.as_str()).collect();
+    if !args.eval {
+        for (a, article) in corpus.articles.iter().enumerate() {
+            for (s, span) in crate::boundary::sentences(article, boundaries)
+                .into_iter()
+                .enumerate()
+            {
+                if args.all || !settled.annotated.contains(&(a, s)) {
+                    texts.push(&article.text[span.start..span.end]);
+                }
+            }
+        }
+    }
+    let alone = args.encoder_features == crate::cli::EncoderFeatures::Embedding;
+    let (features, embedded) = setup::prepare(dir, store_path, texts, alone)?;
+    if embedded > 0 {
+        eprintln!(
+            "stance: note: embedded {embedded} sentences with the encoder (cached beside the store)"
+        );
+    }
+    Ok(features)
 }
 
 /// Says, on standard error, which labels are scored by their patterns (or not at all)
@@ -203,6 +258,7 @@ fn score(
     sentences: &Sentences<'_>,
     schema: &Schema,
     settled: &Settled,
+    features: Option<&Embedded>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let limit = args.limit.unwrap_or(usize::MAX);
@@ -332,7 +388,14 @@ fn score(
                 receive
             })
             .collect();
-        let model = trained.get_or_init(|| Model::train(schema, &settled.examples));
+        let model = trained.get_or_init(|| match features {
+            Some(features) => {
+                let mut model = setup::model(schema, features);
+                model.fit(&settled.examples);
+                model
+            }
+            None => Model::train(schema, &settled.examples),
+        });
         cold_start_notes(schema, model);
         for go in ready {
             // A worker gone already has no rounds to score.
@@ -483,12 +546,19 @@ fn evaluate(
     args: &SuggestArgs,
     schema: &Schema,
     settled: &Settled,
+    features: Option<&Embedded>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
     let k = usize::from(args.folds);
     let examples = &settled.examples;
-    let quality = eval::cross_validate(schema, examples, k);
-    let curve = args.curve.then(|| eval::curve(schema, examples, k));
+    let new = || match features {
+        Some(features) => setup::model(schema, features),
+        None => Model::new(schema),
+    };
+    let quality = eval::cross_validate_with(&new, schema, examples, k);
+    let curve = args
+        .curve
+        .then(|| eval::curve_with(&new, schema, examples, k));
     let order_name = |order: Order| match order {
         Order::Corpus => "corpus",
         Order::Uncertain => "uncertain",

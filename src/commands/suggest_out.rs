@@ -178,6 +178,7 @@ impl<'s> Lines<'s> {
                 Source::Model => b' ',
                 Source::Patterns => b'p',
                 Source::Nothing => b'-',
+                Source::Ngrams => b'n',
             };
             out.push(b' ');
             percent(out, score * 100.0);
@@ -395,6 +396,7 @@ mod tests {
                 Source::Model => ' ',
                 Source::Patterns => 'p',
                 Source::Nothing => '-',
+                Source::Ngrams => 'n',
             };
             out += &format!(" {:>9.0}%{mark}", score * 100.0);
         }
@@ -438,7 +440,7 @@ mod tests {
             Source::Model,
             Source::Patterns,
             Source::Nothing,
-            Source::Model,
+            Source::Ngrams,
         ];
         for (json, schema) in [
             (true, &schema),

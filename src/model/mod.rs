@@ -6,6 +6,7 @@
 //! hand their features over in that order), so the same store and corpus give the same
 //! scores to the last digit on every run, on any number of cores.
 
+pub mod embed;
 pub mod encoder;
 pub mod eval;
 pub mod examples;
@@ -58,6 +59,9 @@ pub enum Source {
     Patterns,
     /// Neither: not enough examples and no patterns; the score is 0 and never suggested.
     Nothing,
+    /// The n-gram classifier, in a session with an encoder that has not yet embedded the
+    /// sentence (or the sentences it trains from).
+    Ngrams,
 }
 
 /// The model's view of one sentence.

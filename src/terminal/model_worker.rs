@@ -23,6 +23,7 @@ use crate::app::assist::{Learned, Scored};
 use crate::app::state::SentenceKey;
 use crate::corpus::Article;
 use crate::model::Model;
+use crate::model::embed::session::{self, EncoderInput, SessionEncoder};
 use crate::model::examples::settle;
 use crate::schema::Schema;
 use crate::store::{Decision, Event, Op, Overrides};
@@ -43,6 +44,9 @@ pub struct ModelInput {
     /// Rank every sentence of the corpus by uncertainty, after training and after each
     /// decision learned (`--order uncertain`).
     pub rank: bool,
+    /// The sentence encoder (`--encoder`): suggestions come from the model over its
+    /// embeddings once every annotated sentence has one.
+    pub encoder: Option<EncoderInput>,
 }
 
 enum Job {
@@ -142,8 +146,22 @@ struct Step {
     labels: Vec<usize>,
 }
 
-fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: &Sender<Action>) {
+fn work(
+    mut input: ModelInput,
+    queue: &Receiver<Job>,
+    models: Sender<Job>,
+    reports: &Sender<Action>,
+) {
     let (mut model, exact) = first_model(&input);
+    let mut encoder = input.encoder.take().map(|e| {
+        SessionEncoder::new(
+            e,
+            &input.schema,
+            examples(&input),
+            Arc::clone(&input.articles),
+            input.boundaries.clone(),
+        )
+    });
     let schema = input.schema.clone();
     let (articles, boundaries, rank) = (
         Arc::clone(&input.articles),
@@ -162,6 +180,7 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
             schema: input.schema,
             boundaries: input.boundaries,
             hidden: input.hidden,
+            embedded: encoder.as_ref().map(SessionEncoder::features),
         },
         input.events,
         exact,
@@ -179,6 +198,24 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
     // ranking takes long and the better order comes soon.
     let mut stale = rank && exact;
     loop {
+        // A model over embeddings that learned decisions incrementally is trained again from
+        // scratch by the trainer, as `stance suggest --encoder` trains it.
+        if let Some(encoder) = &mut encoder
+            && encoder.take_inexact()
+        {
+            trainer.changed(Vec::new());
+        }
+        // With the model over embeddings trained, the candidate pool around the current
+        // article is ranked by it instead of the whole corpus by the n-gram model.
+        if stale
+            && early.is_empty()
+            && let Some(order) = encoder.as_mut().and_then(SessionEncoder::rank_pool)
+        {
+            stale = false;
+            if reports.send(Action::Ranked(order)).is_err() {
+                return;
+            }
+        }
         if stale && early.is_empty() {
             match ranking(&mut model, &articles, &boundaries, queue) {
                 Ranking::Done(order) => {
@@ -191,6 +228,26 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
             }
         }
         let mut waiting = std::mem::take(&mut early);
+        if waiting.is_empty()
+            && let Some(encoder) = &mut encoder
+        {
+            match session::embed_while_idle(encoder, queue, last.as_ref(), rank) {
+                session::Idle::Job(job) => waiting.push(job),
+                session::Idle::Rescored(scored) => {
+                    if reports.send(Action::Suggested(scored)).is_err() {
+                        return;
+                    }
+                    stale |= rank;
+                    continue;
+                }
+                session::Idle::Grew => {
+                    stale = true;
+                    continue;
+                }
+                session::Idle::Done => {}
+                session::Idle::Closed => return,
+            }
+        }
         if waiting.is_empty() {
             match queue.recv() {
                 Ok(job) => waiting.push(job),
@@ -207,6 +264,9 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
                         sent += 1;
                         if let Some(labels) = teaches(&schema, event) {
                             model.update(&event.text, &labels);
+                            if let Some(encoder) = &mut encoder {
+                                encoder.learn(&event.text, &labels);
+                            }
                             steps.push(Step {
                                 seq: sent,
                                 text: event.text.clone(),
@@ -221,10 +281,15 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
                 Job::Retrained(Retrained {
                     model: mut fresh,
                     upto,
+                    embedding,
                 }) => {
                     steps.retain(|step| step.seq > upto);
                     for step in &steps {
                         fresh.update(&step.text, &step.labels);
+                    }
+                    if let (Some(encoder), Some(trained)) = (&mut encoder, embedding) {
+                        let later = steps.iter().map(|s| (s.text.as_str(), &s.labels[..]));
+                        encoder.replace(*trained, later);
                     }
                     model = fresh;
                     taught = true;
@@ -240,7 +305,10 @@ fn work(input: ModelInput, queue: &Receiver<Job>, models: Sender<Job>, reports: 
         }
         stale |= taught && rank;
         if let Some((key, text)) = newest {
-            let suggestion = model.suggest(&text);
+            if let Some(encoder) = &mut encoder {
+                stale |= rank && encoder.focus(key.0) && encoder.ready();
+            }
+            let suggestion = session::score(&mut model, encoder.as_mut(), key, &text);
             last = Some((key, text));
             if reports
                 .send(Action::Suggested(Scored { key, suggestion }))

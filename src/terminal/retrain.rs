@@ -16,6 +16,8 @@ use std::time::{Duration, Instant};
 use crate::app::Action;
 use crate::app::model_stats::{Evaluated, Share};
 use crate::corpus::Article;
+use crate::model::embed::features::Embedded;
+use crate::model::embed::setup;
 use crate::model::eval::{self, FOLDS};
 use crate::model::examples::settle;
 use crate::model::{Example, Model};
@@ -32,6 +34,10 @@ pub struct Retrained {
     pub model: Model,
     /// Changes (events, counted from 1 in the order sent) it was trained with.
     pub upto: u64,
+    /// The model over embeddings trained from the same examples as `stance suggest
+    /// --encoder` trains it, when the session has an encoder and every example has its
+    /// embedding.
+    pub embedding: Option<Box<Model>>,
 }
 
 /// What the trainer reads besides the annotations, fixed for the session.
@@ -44,6 +50,8 @@ pub struct Corpus {
     pub boundaries: Overrides,
     /// Ids of the articles `--where` leaves out.
     pub hidden: HashSet<String>,
+    /// The session encoder's embeddings (shared, still growing), when it has one.
+    pub embedded: Option<Embedded>,
 }
 
 /// The handle on the trainer thread; dropping it lets the thread end after its current
@@ -71,7 +79,8 @@ impl Trainer {
         Trainer { changes }
     }
 
-    /// Hands the trainer store events in the order they happened.
+    /// Hands the trainer store events in the order they happened; an empty batch asks for a
+    /// training all the same (the encoder's embeddings now cover every example).
     pub fn changed(&self, events: Vec<Event>) {
         let _ = self.changes.send(events);
     }
@@ -205,6 +214,9 @@ fn work(
         };
         batches.extend(queue.try_iter());
         if !batches.is_empty() {
+            if batches.iter().any(Vec::is_empty) {
+                trained = None;
+            }
             for event in batches.into_iter().flatten() {
                 mirror.apply(event);
             }
@@ -221,11 +233,21 @@ fn work(
         };
         if trained != Some(mirror.applied) {
             let model = Model::train(&corpus.schema, &examples);
+            let embedding = corpus
+                .embedded
+                .as_ref()
+                .filter(|features| examples.iter().all(|e| features.has(&e.text)))
+                .map(|features| {
+                    let mut model = setup::model(&corpus.schema, features);
+                    model.fit(&examples);
+                    Box::new(model)
+                });
             trained = Some(mirror.applied);
             settled = Some((mirror.applied, examples));
             if !models(Retrained {
                 model,
                 upto: mirror.applied,
+                embedding,
             }) {
                 return;
             }

@@ -29,6 +29,7 @@ pub(super) fn source_mark(source: Source) -> char {
         Source::Model => ' ',
         Source::Patterns => 'p',
         Source::Nothing => '-',
+        Source::Ngrams => 'n',
     }
 }
 
@@ -71,6 +72,12 @@ pub(super) fn summary(state: &State) -> Option<String> {
         sanitize(&names.join(", "))
     };
     let patterns = suggestion.sources.contains(&Source::Patterns);
-    let note = if patterns { " (p: patterns only)" } else { "" };
+    let note = if suggestion.sources.contains(&Source::Ngrams) {
+        " (n: n-gram model, encoder still embedding)"
+    } else if patterns {
+        " (p: patterns only)"
+    } else {
+        ""
+    };
     Some(format!("suggested (y): {what}{note}"))
 }

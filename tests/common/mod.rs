@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod bounded;
+pub mod encoder;
 pub mod harden;
 pub mod identity;
 pub mod predict;

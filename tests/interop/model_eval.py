@@ -3,6 +3,7 @@
 same folds of a labeled corpus and prints their figures side by side.
 
 usage: model_eval.py [--corpus PATH] [--gold PATH] [--stance BINARY] [--sklearn-only] [--json]
+                     [--report-out PATH]
 
 The reference: TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True) and one-vs-rest
 LogisticRegression, trained per fold on the same settled annotations, in the same order, as
@@ -284,6 +285,8 @@ def main():
     parser.add_argument("--stance", default=str(HERE.parent.parent / "target" / "debug" / "stance"))
     parser.add_argument("--sklearn-only", action="store_true", help="skip the stance runs")
     parser.add_argument("--json", action="store_true", help="print every model's figures as one JSON object")
+    parser.add_argument("--report-out", help="also write stance's --eval --json --curve report there "
+                        "(encoder_eval.py --ngram-report reads it instead of running it again)")
     args = parser.parse_args()
 
     annotations, order = settled_annotations(args.corpus, args.gold)
@@ -298,6 +301,8 @@ def main():
     ]
     if not args.sklearn_only:
         columns.append(("stance", stance_report(args.stance, args.corpus, args.gold, len(annotations))))
+        if args.report_out:
+            Path(args.report_out).write_text(json.dumps(columns[-1][1]), encoding="utf-8")
     if args.json:
         print(json.dumps(dict(columns), separators=(",", ":")))
     else:

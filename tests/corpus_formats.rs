@@ -406,33 +406,3 @@ fn skip_bad_leaves_out_a_later_article_whose_id_repeats_with_other_text() {
         )]
     );
 }
-
-#[test]
-fn a_watcher_sees_every_article_read_in_order_before_repeats_and_the_filter_leave_some_out() {
-    let dir = tempfile::tempdir().unwrap();
-    let csv = write(
-        dir.path(),
-        "wire.csv",
-        "id,desk,text\na,world,\"First, with a\nline break.\"\nb,sport,Second.\na,world,\"First, with a\nline break.\"\nc,world,Third.\n",
-    );
-    let notes = write(dir.path(), "notes.txt", "A plain note.\n");
-    let spec = CorpusSpec {
-        paths: vec![csv, notes],
-        filter: stance::corpus::Filter::parse(&["desk=world".to_owned()]).unwrap(),
-        ..Default::default()
-    };
-    let mut seen: Vec<(String, String)> = Vec::new();
-    let corpus = corpus::open_watching(&spec, &mut |article| {
-        seen.push((article.id.clone(), article.text.clone()))
-    })
-    .unwrap();
-    let seen_ids: Vec<&str> = seen.iter().map(|(id, _)| id.as_str()).collect();
-    assert_eq!(seen_ids, ["a", "b", "a", "c", "notes.txt"]);
-    assert_eq!(seen[0].1, "First, with a\nline break.");
-    // The corpus itself is what `open` gives: the repeat kept once, `b` and the note (no
-    // desk) left out by the filter.
-    assert_eq!(ids(&corpus), ["a", "c"]);
-    let opened = corpus::open(&spec).unwrap();
-    assert_eq!(corpus.articles, opened.articles);
-    assert_eq!(corpus.warnings, opened.warnings);
-}

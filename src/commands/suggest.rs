@@ -1,7 +1,6 @@
 //! `stance suggest`: the model's scores for the sentences nobody annotated yet, and
 //! `--eval`, its cross-validated quality on the store's annotations.
 
-use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +11,7 @@ use serde::Serialize;
 use serde::ser::{SerializeMap, Serializer};
 
 use crate::cli::{SuggestArgs, SuggestOrder};
-use crate::corpus::{self, Corpus, Span};
+use crate::corpus::{self, Corpus};
 use crate::escape::{self, escape};
 use crate::model::embed::features::Embedded;
 use crate::model::embed::setup;
@@ -25,13 +24,7 @@ use crate::store::{Overrides, Store};
 
 /// Runs `stance suggest`.
 pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
-    let spec = args.corpus.spec();
-    let (corpus, segmenter) = if args.eval {
-        (corpus::open(&spec)?, None)
-    } else {
-        let (corpus, segmenter) = open_segmenting(&spec)?;
-        (corpus, Some(segmenter))
-    };
+    let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));
     }
@@ -73,22 +66,10 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
         }
         evaluate(args, &schema, &settled, features.as_ref(), &mut out)?;
     } else {
-        let segmented = segmenter
-            .map(|segmenter| {
-                segmenter
-                    .join()
-                    .unwrap_or_else(|e| std::panic::resume_unwind(e))
-            })
-            // Articles left out after reading (repeated ids, `--where`) shift the others.
-            .filter(|segmented| segmented.len() == corpus.articles.len());
-        let sentences = Sentences {
-            boundaries: &boundaries,
-            segmented: segmented.as_deref(),
-        };
         score(
             args,
             &corpus,
-            &sentences,
+            &boundaries,
             &schema,
             &settled,
             features.as_ref(),
@@ -102,53 +83,6 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// Opens the corpus while another thread segments each article as it is read: reading a
-/// CSV file keeps one core busy for a quarter of a second on the wire corpus, and the other
-/// would wait. The thread's answer is the segmenter's sentences of every article read.
-fn open_segmenting(
-    spec: &corpus::CorpusSpec,
-) -> anyhow::Result<(Corpus, std::thread::JoinHandle<Vec<Vec<Span>>>)> {
-    // Bounded, so that copies waiting for a slow segmenter stay few instead of a second
-    // corpus in memory: the reading then waits for it, as the workers would have.
-    let (send, texts) = mpsc::sync_channel::<String>(256);
-    let segmenter = std::thread::spawn(move || {
-        texts
-            .into_iter()
-            .map(|text| corpus::segment(&text))
-            .collect()
-    });
-    let corpus = corpus::open_watching(spec, &mut |article| {
-        // A copy: the article itself moves on into the corpus being read.
-        let _ = send.send(article.text.clone());
-    })?;
-    Ok((corpus, segmenter))
-}
-
-/// Every article's sentences, with the store's boundary overrides applied: from the
-/// segmenter's spans found while the corpus was read, when there are some for every article.
-struct Sentences<'a> {
-    boundaries: &'a Overrides,
-    segmented: Option<&'a [Vec<Span>]>,
-}
-
-impl Sentences<'_> {
-    /// The sentences of article `a`, as [`crate::boundary::sentences`] gives them.
-    fn of<'c>(&'c self, a: usize, article: &crate::corpus::Article) -> Cow<'c, [Span]> {
-        let Some(segmented) = self.segmented else {
-            return Cow::Owned(crate::boundary::sentences(article, self.boundaries));
-        };
-        let spans = &segmented[a];
-        if self.boundaries.of(&article.id).next().is_none() {
-            return Cow::Borrowed(spans);
-        }
-        Cow::Owned(crate::boundary::correct(
-            &article.text,
-            spans.clone(),
-            self.boundaries.of(&article.id),
-        ))
-    }
 }
 
 /// Loads the encoder at `dir` and embeds, through the cache beside the store, every sentence
@@ -221,27 +155,25 @@ type Place = (usize, usize, crate::corpus::Span);
 /// that `--limit` stops soon and rows stream out, large enough to keep the cores busy.
 const ARTICLES_PER_ROUND: usize = 512;
 
-/// Distinct sentence texts whose suggestions (or lines' tails) are kept for sentences that
-/// repeat them; past it the kept ones are dropped (or new ones not kept), which bounds the
-/// memory and changes no score. A power of two, the size of the tails' table.
+/// Distinct sentence texts whose suggestions are kept for sentences that repeat them; past
+/// it the kept ones are dropped, which bounds the memory and changes no score.
 const KEPT_TEXTS: usize = 1 << 18;
 
 /// Appends the sentences of one article that are to be scored to `places`.
 fn article_places(
     args: &SuggestArgs,
-    sentences: &Sentences<'_>,
+    boundaries: &Overrides,
     settled: &Settled,
     a: usize,
     article: &crate::corpus::Article,
     places: &mut Vec<Place>,
 ) {
     places.extend(
-        sentences
-            .of(a, article)
-            .iter()
+        crate::boundary::sentences(article, boundaries)
+            .into_iter()
             .enumerate()
             .filter(|&(s, _)| args.all || !settled.annotated.contains(&(a, s)))
-            .map(|(s, &span)| (a, s, span)),
+            .map(|(s, span)| (a, s, span)),
     );
 }
 
@@ -255,7 +187,7 @@ enum Part {
 fn score(
     args: &SuggestArgs,
     corpus: &Corpus,
-    sentences: &Sentences<'_>,
+    boundaries: &Overrides,
     schema: &Schema,
     settled: &Settled,
     features: Option<&Embedded>,
@@ -274,14 +206,7 @@ fn score(
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
     // Per distinct text, its suggestion (to sort by) or its lines' tail (to copy).
     let suggestions = super::suggest_texts::Kept::<Arc<Suggestion>>::new(KEPT_TEXTS);
-    // Slots for at most one text per 32 bytes of the corpus: a small corpus neither
-    // allocates nor touches the whole table.
-    let bytes: usize = corpus.articles.iter().map(|a| a.text.len()).sum();
-    let slots = match uncertain {
-        true => 1,
-        false => (bytes / 32).next_power_of_two().clamp(1 << 10, KEPT_TEXTS),
-    };
-    let tails = super::suggest_texts::Tails::new(slots);
+    let tails = super::suggest_texts::Kept::<(Box<[u8]>, bool)>::new(KEPT_TEXTS);
     let stop = AtomicBool::new(false);
     let lines = &table.lines;
     let rounds: Vec<&[crate::corpus::Article]> =
@@ -317,7 +242,7 @@ fn score(
                         for (i, article) in rounds[round].iter().enumerate() {
                             article_places(
                                 args,
-                                sentences,
+                                boundaries,
                                 settled,
                                 first + i,
                                 article,
@@ -361,19 +286,21 @@ fn score(
                             for &(a, sentence, span) in &places {
                                 let article = &corpus.articles[a];
                                 let text = &article.text[span.start..span.end];
-                                let make = |tail: &mut Vec<u8>| {
+                                let make = || {
                                     let suggestion = model.suggest_with(text, &mut memo);
-                                    lines.tail(tail, text, &suggestion)
+                                    let mut tail = Vec::new();
+                                    let beyond_ascii = lines.tail(&mut tail, text, &suggestion);
+                                    (tail.into_boxed_slice(), beyond_ascii)
                                 };
                                 let span = (span.start, span.end);
-                                tails.with(text, make, |tail, beyond_ascii| {
+                                tails.with(text, make, |(tail, beyond_ascii)| {
                                     lines.line(
                                         &mut bytes,
                                         article,
                                         sentence,
                                         span,
                                         tail,
-                                        beyond_ascii,
+                                        *beyond_ascii,
                                     )
                                 });
                                 ends.push(bytes.len());

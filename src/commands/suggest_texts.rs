@@ -3,7 +3,7 @@
 //! boilerplate), so a repeat costs one look-up instead of a score.
 
 use std::hash::{BuildHasher, Hash, Hasher};
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// A text and its hash, computed once.
 #[derive(Clone, Copy)]
@@ -90,89 +90,6 @@ impl<'c, V> Kept<'c, V> {
     }
 }
 
-/// Per distinct text, its lines' tail, kept next to a copy of the text in one allocation,
-/// in one fixed table of slots that every scoring thread fills without a lock. A repeat then
-/// costs two cache misses (its slot, then the copy it compares and the tail right after it),
-/// where the locked shards cost four and an atomic exchange per look-up.
-pub struct Tails {
-    slots: Box<[OnceLock<Tail>]>,
-}
-
-/// One kept text: its hash, then one block of the text's bytes and its tail's.
-struct Tail {
-    hash: u64,
-    text_len: usize,
-    beyond_ascii: bool,
-    bytes: Box<[u8]>,
-}
-
-/// Slots probed past a text's own before it counts as not kept: keeps a full table's
-/// look-ups short, so past about its size new texts are scored and simply not kept.
-const PROBES: usize = 32;
-
-impl Tails {
-    /// A table of `slots` slots (a power of two), for up to about `slots` texts.
-    pub fn new(slots: usize) -> Tails {
-        assert!(slots.is_power_of_two(), "a power of two of slots");
-        Tails {
-            slots: (0..slots).map(|_| OnceLock::new()).collect(),
-        }
-    }
-
-    /// `read` of the tail kept for `text` (and whether it has a byte from DEL up), else of
-    /// the one `make` appends to a buffer (returning that), then kept if a slot is free. Two
-    /// threads may make one new text's at once; the first to take a slot keeps it, and both
-    /// read the same, as it depends on the text alone.
-    pub fn with<R>(
-        &self,
-        text: &str,
-        make: impl FnOnce(&mut Vec<u8>) -> bool,
-        read: impl FnOnce(&[u8], bool) -> R,
-    ) -> R {
-        let hash = rustc_hash::FxBuildHasher.hash_one(text);
-        let mask = self.slots.len() - 1;
-        // Mixed: the slot comes from the hash's low bits, which FxHash leaves weak.
-        let first = crate::hash::fmix64(hash) as usize & mask;
-        let mut make = Some(make);
-        let mut new_tail = |made: &mut Option<Tail>| {
-            made.take().unwrap_or_else(|| {
-                let make = make.take().expect("a text's tail is made once");
-                let mut bytes = Vec::with_capacity(text.len() + 256);
-                bytes.extend_from_slice(text.as_bytes());
-                let beyond_ascii = make(&mut bytes);
-                Tail {
-                    hash,
-                    text_len: text.len(),
-                    beyond_ascii,
-                    bytes: bytes.into_boxed_slice(),
-                }
-            })
-        };
-        let mut made: Option<Tail> = None;
-        for step in 0..PROBES.min(self.slots.len()) {
-            let slot = &self.slots[(first + step) & mask];
-            // A slot is filled once and never emptied, so the first empty one ends the
-            // probe: a text kept earlier would sit before it.
-            let kept = match slot.get() {
-                Some(kept) => kept,
-                None => match slot.set(new_tail(&mut made)) {
-                    Ok(()) => slot.get().expect("filled just now"),
-                    // Another thread filled the slot meanwhile, maybe with this text.
-                    Err(tail) => {
-                        made = Some(tail);
-                        slot.get().expect("filled by the other thread")
-                    }
-                },
-            };
-            if kept.hash == hash && &kept.bytes[..kept.text_len] == text.as_bytes() {
-                return read(&kept.bytes[kept.text_len..], kept.beyond_ascii);
-            }
-        }
-        let tail = new_tail(&mut made);
-        read(&tail.bytes[tail.text_len..], tail.beyond_ascii)
-    }
-}
-
 /// A shard's map, even if another thread panicked holding it (a map is never left half
 /// changed by a panic in `score`, which runs without the lock).
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -184,7 +101,6 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::HashSet;
 
     #[test]
     fn equal_texts_give_equal_keys_and_others_differ() {
@@ -208,81 +124,5 @@ mod tests {
             3,
             "emptied shards forget the text"
         );
-    }
-
-    #[test]
-    fn a_kept_tail_is_read_back_for_its_text_alone_and_a_full_table_still_answers() {
-        let tails = Tails::new(4);
-        let tail = |text: &str| format!("<{text}>").into_bytes();
-        let read = |bytes: &[u8], flag: bool| (bytes.to_vec(), flag);
-        let made = tails.with(
-            "a",
-            |out| {
-                out.extend(tail("a"));
-                true
-            },
-            read,
-        );
-        assert_eq!(made, (tail("a"), true));
-        assert_eq!(
-            tails.with("a", |_| panic!("made twice"), read),
-            (tail("a"), true)
-        );
-        // More texts than slots: the probe wraps round the table, and texts that find no
-        // slot are made each time, never confused with a kept one.
-        let texts: Vec<String> = (0..20).map(|i| format!("t{i}")).collect();
-        for _ in 0..2 {
-            for text in &texts {
-                let got = tails.with(
-                    text,
-                    |out| {
-                        out.extend(tail(text));
-                        false
-                    },
-                    read,
-                );
-                assert_eq!(got, (tail(text), false));
-            }
-        }
-        assert!(tails.slots.iter().all(|slot| slot.get().is_some()));
-        assert_eq!(
-            tails.with("a", |_| panic!("a stays kept"), read),
-            (tail("a"), true)
-        );
-    }
-
-    #[test]
-    fn threads_filling_one_table_read_each_text_as_it_was_made() {
-        let tails = Tails::new(1 << 10);
-        let texts: Vec<String> = (0..3000).map(|i| format!("text {}", i % 1500)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..4 {
-                scope.spawn(|| {
-                    for text in &texts {
-                        let got = tails.with(
-                            text,
-                            |out| {
-                                out.extend_from_slice(text.to_uppercase().as_bytes());
-                                text.ends_with('7')
-                            },
-                            |bytes, flag| (bytes.to_vec(), flag),
-                        );
-                        assert_eq!(got, (text.to_uppercase().into_bytes(), text.ends_with('7')));
-                    }
-                });
-            }
-        });
-        let kept: HashSet<&str> = tails
-            .slots
-            .iter()
-            .filter_map(|slot| slot.get())
-            .map(|tail| std::str::from_utf8(&tail.bytes[..tail.text_len]).unwrap())
-            .collect();
-        let filled = tails
-            .slots
-            .iter()
-            .filter(|slot| slot.get().is_some())
-            .count();
-        assert_eq!(kept.len(), filled, "no text is kept twice");
     }
 }

@@ -58,13 +58,11 @@ pub struct Loader<'a> {
     pub articles: Vec<Article>,
     /// Things the user should know that did not stop the open.
     pub warnings: Vec<String>,
-    /// Shown every article as it is read, before repeats and the filter are applied.
-    pub watch: &'a mut dyn FnMut(&Article),
 }
 
 impl<'a> Loader<'a> {
     /// An empty loader reading by `spec`.
-    pub fn new(spec: &'a CorpusSpec, watch: &'a mut dyn FnMut(&Article)) -> Self {
+    pub fn new(spec: &'a CorpusSpec) -> Self {
         Loader {
             text_field: spec.text_field.as_deref().unwrap_or("text"),
             id_field: spec
@@ -76,7 +74,6 @@ impl<'a> Loader<'a> {
             filter: &spec.filter,
             articles: Vec::new(),
             warnings: Vec::new(),
-            watch,
         }
     }
 
@@ -87,7 +84,6 @@ impl<'a> Loader<'a> {
         {
             self.id_fields_used.push(name);
         }
-        (self.watch)(&article);
         self.articles.push(article);
     }
 
@@ -152,9 +148,8 @@ impl<'a> Loader<'a> {
         if text.trim().is_empty() {
             return Err(CorpusError::Empty { path: source });
         }
-        let article = plain::article(id, fallback_title, text, source);
-        (self.watch)(&article);
-        self.articles.push(article);
+        self.articles
+            .push(plain::article(id, fallback_title, text, source));
         Ok(())
     }
 

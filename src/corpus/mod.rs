@@ -152,18 +152,7 @@ impl Corpus {
 
 /// Opens the corpus `spec` names, or the built-in sample corpus when it names no path.
 pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
-    open_watching(spec, &mut |_| {})
-}
-
-/// [`open`], showing `watch` every article as it is read, so that work on the first ones
-/// can start on another core while the rest is read. It sees every article loaded, in
-/// order, before repeated ids and `--where` leave some out: when the corpus has as many
-/// articles as `watch` saw, they are the same ones.
-pub fn open_watching(
-    spec: &CorpusSpec,
-    watch: &mut dyn FnMut(&Article),
-) -> Result<Corpus, CorpusError> {
-    let mut loader = load::Loader::new(spec, watch);
+    let mut loader = load::Loader::new(spec);
     if spec.paths.is_empty() {
         sample::load(&mut loader)?;
         return finish(loader, "sample".into(), "sample".into(), Vec::new());

@@ -7,32 +7,11 @@ use crate::common;
 
 use crate::common::encoder;
 
+use crate::model_session::label_thirty;
 use common::pty::{Home, Terminal, journal};
 use serde_json::Value;
 
 const LABELS: [&str; 3] = ["diplomatic", "sanctions", "military"];
-
-/// Labels 30 sentences of the sample from its start, each label and "no stance" in turn.
-fn label_thirty(home: &Home, labels: &str) {
-    let mut term = Terminal::spawn(home, &["annotate", "--labels", labels], 80, 24);
-    term.wait_for("this sentence");
-    for i in 0..30 {
-        match i % 4 {
-            0 => term.send("1\r"),
-            1 => term.send("2\r"),
-            2 => term.send("3\r"),
-            _ => term.send("0"),
-        }
-        term.wait_until("the decision's feedback", |s| {
-            s.contains("sentence") && !s.contains("model training")
-        });
-    }
-    term.wait_until("30 decisions in the journal", |_| {
-        journal(std::path::Path::new(labels)).len() >= 30
-    });
-    term.send("q");
-    assert_eq!(term.wait_exit(), 0);
-}
 
 fn percent(score: f64) -> String {
     let n = (score * 10_000.0).round() as u32;
@@ -67,6 +46,14 @@ fn first_suggestion(home: &Home, args: &[&str]) -> Value {
     serde_json::from_str(stdout.lines().next().unwrap()).unwrap()
 }
 
+/// A `suggest --json` line's scores as the label pane shows them, in schema order.
+fn percents(line: &Value) -> Vec<String> {
+    LABELS
+        .iter()
+        .map(|l| percent(line["scores"][l].as_f64().unwrap()))
+        .collect()
+}
+
 #[test]
 fn the_session_shows_the_encoder_models_scores_once_embedded() {
     let Some(dir) = encoder::folder() else { return };
@@ -78,14 +65,8 @@ fn the_session_shows_the_encoder_models_scores_once_embedded() {
     let plain = first_suggestion(&home, &["--labels", labels]);
     let with = first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
     assert_eq!(with["sentence_index"], 0);
-    let expected: Vec<String> = LABELS
-        .iter()
-        .map(|l| percent(with["scores"][l].as_f64().unwrap()))
-        .collect();
-    let ngrams: Vec<String> = LABELS
-        .iter()
-        .map(|l| percent(plain["scores"][l].as_f64().unwrap()))
-        .collect();
+    let expected = percents(&with);
+    let ngrams = percents(&plain);
     assert_ne!(expected, ngrams, "the encoder changes the first scores");
 
     // The cache beside the store is kept from `suggest`: the session trains the model over
@@ -137,10 +118,7 @@ fn after_decisions_in_the_session_its_encoder_scores_are_still_suggests() {
         journal(std::path::Path::new(labels)).len() >= 33
     });
     let with = first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
-    let expected: Vec<String> = LABELS
-        .iter()
-        .map(|l| percent(with["scores"][l].as_f64().unwrap()))
-        .collect();
+    let expected = percents(&with);
     term.send(":1\r");
     term.send("g");
     term.wait_until("suggest --encoder's scores of the first sentence", |s| {

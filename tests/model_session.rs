@@ -11,7 +11,7 @@ const LABELS: [&str; 3] = ["diplomatic", "sanctions", "military"];
 
 /// Labels 30 sentences of the sample from its start, each label and "no stance" in turn,
 /// then quits once everything is saved.
-fn label_thirty(home: &Home, labels: &str) {
+pub(crate) fn label_thirty(home: &Home, labels: &str) {
     let mut term = Terminal::spawn(home, &["annotate", "--labels", labels], 80, 24);
     term.wait_for("this sentence");
     label_in(&mut term, labels, 30);

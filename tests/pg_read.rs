@@ -167,15 +167,7 @@ fn a_store_named_with_a_quote_and_a_backslash_opens_with_its_own_rows() {
     fill_store(&server, &plain, &lines[..lines.len() / 2]);
     let address = fill_store(&server, &odd, &lines);
     let opened = PgStore::open_read_only(&address).expect("the store opens");
-    let dir = tempfile::tempdir().unwrap();
-    let journal = dir.path().join("labels.jsonl");
-    let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
-    std::fs::write(&journal, text).unwrap();
-    let file = LabelStore::open_read_only(&journal).expect("the journal opens");
-    let from_pg: Vec<Event> = opened.annotations_iter().map(|a| a.to_event()).collect();
-    let from_file: Vec<Event> = file.annotations().map(|a| a.to_event()).collect();
-    assert!(from_file.len() > 100, "the lines leave annotations");
-    assert_eq!(from_pg, from_file);
+    assert_annotations_as_journal(&opened, &lines);
 }
 
 /// The rows come over a connection of the read's own; a role that may hold only one
@@ -203,6 +195,16 @@ fn a_role_limited_to_one_connection_opens_the_store_as_the_journal() {
     let refused = refused.as_db_error().map(|e| e.message().to_owned());
     let refused = refused.unwrap_or_default();
     assert!(refused.contains("too many connections"), "{refused}");
+    let file = assert_annotations_as_journal(&opened, &lines);
+    assert_eq!(opened.remarks(), file.remarks());
+}
+
+/// Asserts that `opened` holds the annotations the same `lines` give as a journal; the
+/// journal, for further comparisons.
+fn assert_annotations_as_journal(
+    opened: &PgStore,
+    lines: &[(String, String, String)],
+) -> LabelStore {
     let dir = tempfile::tempdir().unwrap();
     let journal = dir.path().join("labels.jsonl");
     let text: String = lines.iter().map(|(_, _, l)| format!("{l}\n")).collect();
@@ -212,7 +214,7 @@ fn a_role_limited_to_one_connection_opens_the_store_as_the_journal() {
     let from_file: Vec<Event> = file.annotations().map(|a| a.to_event()).collect();
     assert!(from_file.len() > 100, "the lines leave annotations");
     assert_eq!(from_pg, from_file);
-    assert_eq!(opened.remarks(), file.remarks());
+    file
 }
 
 /// Bytes of the lines, to make sure a store is bigger than one batch of the streamed read.

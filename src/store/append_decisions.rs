@@ -186,13 +186,7 @@ mod tests {
         let decisions: Vec<Decision> = (0..BIG + 3).map(long).collect();
         let lines: usize = decisions.iter().map(|d| d.text.len()).sum();
         assert!(lines as u64 > 3 * crate::store::writeback::STEP);
-        let events: Vec<_> = decisions.iter().map(|d| d.event(7)).collect();
-        let store = LabelStore::open_as(&by_events, "ana").unwrap();
-        store.append_all_and_close(&events).unwrap();
-        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
-        store.append_decisions_and_close(&decisions, 7).unwrap();
-        let written = std::fs::read(&by_decisions).unwrap();
-        assert_eq!(written, std::fs::read(&by_events).unwrap());
+        let written = write_both_ways(&by_events, &by_decisions, &decisions);
         // The last decision invalid: every byte handed on before it is cut back.
         let mut more: Vec<Decision> = (0..BIG + 3).map(long).collect();
         more.last_mut().unwrap().start = 999_999;
@@ -200,6 +194,23 @@ mod tests {
         let err = store.append_decisions_and_close(&more, 8).unwrap_err();
         assert!(err.to_string().contains("start 999999"), "{err}");
         assert_eq!(std::fs::read(&by_decisions).unwrap(), written);
+    }
+
+    /// Writes `decisions` as events to one journal and as decisions to the other, asserts
+    /// that both hold the same bytes, and gives them.
+    fn write_both_ways(
+        by_events: &std::path::Path,
+        by_decisions: &std::path::Path,
+        decisions: &[Decision],
+    ) -> Vec<u8> {
+        let events: Vec<_> = decisions.iter().map(|d| d.event(7)).collect();
+        let store = LabelStore::open_as(by_events, "ana").unwrap();
+        store.append_all_and_close(&events).unwrap();
+        let store = LabelStore::open_as(by_decisions, "ana").unwrap();
+        store.append_decisions_and_close(decisions, 7).unwrap();
+        let written = std::fs::read(by_decisions).unwrap();
+        assert_eq!(written, std::fs::read(by_events).unwrap());
+        written
     }
 
     #[test]
@@ -213,13 +224,7 @@ mod tests {
         decisions[CHUNK + 1].origin = Origin::Suggestion;
         decisions[CHUNK + 1].scores = Some(crate::store::Scores::new(["m"], &[0.25]));
         decisions[CHUNK + 2].text = "Says \"no\"\t\u{1}.".into();
-        let events: Vec<_> = decisions.iter().map(|d| d.event(7)).collect();
-        let store = LabelStore::open_as(&by_events, "ana").unwrap();
-        store.append_all_and_close(&events).unwrap();
-        let store = LabelStore::open_as(&by_decisions, "ana").unwrap();
-        store.append_decisions_and_close(&decisions, 7).unwrap();
-        let written = std::fs::read(&by_decisions).unwrap();
-        assert_eq!(written, std::fs::read(&by_events).unwrap());
+        let written = write_both_ways(&by_events, &by_decisions, &decisions);
 
         // Invalid decisions in a later chunk and near the end: nothing of the batch is
         // written (the earlier chunks were, and are cut back), and the first is named.

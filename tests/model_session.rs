@@ -277,7 +277,8 @@ fn the_session_that_labels_comes_back_to_suggests_scores_and_its_panel_shows_eva
     term.wait_until("the panel closed", |s| !s.contains("Statistics"));
     term.send(":1\r");
     term.send("g");
-    term.wait_for("this sentence: diplomatic");
+    // The first sentence's own suggestion, not only its decision: it comes after the move.
+    term.wait_for("this sentence: diplomatic · suggested (y): diplomatic");
     term.send("y");
     term.wait_for("saved: accepted suggestion");
     term.send("s");

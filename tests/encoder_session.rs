@@ -54,14 +54,22 @@ fn percents(line: &Value) -> Vec<String> {
         .collect()
 }
 
+/// The model folder and a home whose store holds 30 decisions made in a session, or `None`
+/// (said on stderr) without a model folder.
+fn thirty_labelled() -> Option<(String, Home, String)> {
+    let dir = encoder::folder()?.to_str().unwrap().to_owned();
+    let home = Home::new();
+    let labels = home.labels().to_str().unwrap().to_owned();
+    label_thirty(&home, &labels);
+    Some((dir, home, labels))
+}
+
 #[test]
 fn the_session_shows_the_encoder_models_scores_once_embedded() {
-    let Some(dir) = encoder::folder() else { return };
-    let dir = dir.to_str().unwrap();
-    let home = Home::new();
-    let labels = home.labels();
-    let labels = labels.to_str().unwrap();
-    label_thirty(&home, labels);
+    let Some((dir, home, labels)) = thirty_labelled() else {
+        return;
+    };
+    let (dir, labels) = (dir.as_str(), labels.as_str());
     let plain = first_suggestion(&home, &["--labels", labels]);
     let with = first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
     assert_eq!(with["sentence_index"], 0);
@@ -90,12 +98,10 @@ fn the_session_shows_the_encoder_models_scores_once_embedded() {
 
 #[test]
 fn after_decisions_in_the_session_its_encoder_scores_are_still_suggests() {
-    let Some(dir) = encoder::folder() else { return };
-    let dir = dir.to_str().unwrap();
-    let home = Home::new();
-    let labels = home.labels();
-    let labels = labels.to_str().unwrap();
-    label_thirty(&home, labels);
+    let Some((dir, home, labels)) = thirty_labelled() else {
+        return;
+    };
+    let (dir, labels) = (dir.as_str(), labels.as_str());
     // Every sentence embedded beforehand, so the session only reads the cache.
     first_suggestion(&home, &["--labels", labels, "--encoder", dir]);
     let mut term = Terminal::spawn(

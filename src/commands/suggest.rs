@@ -232,6 +232,9 @@ fn score(
                 scope.spawn(move || {
                     let mut memo = Memo::default();
                     let mut places = Vec::new();
+                    // A new text's tail is made here and kept as an exact copy: grown in
+                    // a fresh vector it was reallocated several times.
+                    let mut scratch: Vec<u8> = Vec::with_capacity(4096);
                     let mut model: Option<&Model> = None;
                     for round in (w..rounds.len()).step_by(workers) {
                         if stop.load(Ordering::Relaxed) {
@@ -288,9 +291,9 @@ fn score(
                                 let text = &article.text[span.start..span.end];
                                 let make = || {
                                     let suggestion = model.suggest_with(text, &mut memo);
-                                    let mut tail = Vec::new();
-                                    let beyond_ascii = lines.tail(&mut tail, text, &suggestion);
-                                    (tail.into_boxed_slice(), beyond_ascii)
+                                    scratch.clear();
+                                    let beyond_ascii = lines.tail(&mut scratch, text, &suggestion);
+                                    (Box::<[u8]>::from(&scratch[..]), beyond_ascii)
                                 };
                                 let span = (span.start, span.end);
                                 tails.with(text, make, |(tail, beyond_ascii)| {

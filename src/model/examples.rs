@@ -1,7 +1,7 @@
 //! What the model learns from: every sentence of the corpus that has an annotation, settled
 //! as `stance export --resolve latest` settles it, in corpus order.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap};
 
 use super::Example;
 use crate::attach::attach_annotation;
@@ -16,8 +16,9 @@ pub struct Settled {
     /// One example per annotated sentence whose labels the schema has, in corpus order.
     pub examples: Vec<Example>,
     /// (article, sentence) positions of every sentence with an attached annotation by
-    /// anyone, examples or not.
-    pub annotated: HashSet<(usize, usize)>,
+    /// anyone, examples or not (looked up for every sentence of the corpus, so hashed with
+    /// FxHash).
+    pub annotated: rustc_hash::FxHashSet<(usize, usize)>,
     /// Sentences left out because their settled labels name a label the schema lacks, per
     /// such name.
     pub not_in_schema: BTreeMap<String, usize>,

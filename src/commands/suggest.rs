@@ -4,7 +4,7 @@
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use anyhow::bail;
 use serde::Serialize;
@@ -214,6 +214,8 @@ fn score(
     // Round r is worker r mod n's, so taking the rounds in order from the workers in turn
     // gives corpus order on any number of cores with nothing to reorder; each channel holds
     // one finished round, so a worker runs at most two rounds ahead of the writer.
+    // Rounds segmented while the model trains, taken by the worker whose round it is.
+    let ahead: Vec<Mutex<Option<Vec<Place>>>> = rounds.iter().map(|_| Mutex::new(None)).collect();
     let mut rows: Vec<Row> = Vec::new();
     let written: io::Result<()> = std::thread::scope(|scope| {
         let mut ready = Vec::with_capacity(workers);
@@ -228,40 +230,54 @@ fn score(
                 let (used, spare) = mpsc::channel::<Vec<u8>>();
                 give_back.push(used);
                 let (suggestions, tails) = (&suggestions, &tails);
-                let (stop, rounds, trained) = (&stop, &rounds, &trained);
+                let (stop, rounds, trained, ahead) = (&stop, &rounds, &trained, &ahead);
                 scope.spawn(move || {
                     let mut memo = Memo::default();
-                    let mut places = Vec::new();
                     // A new text's tail is made here and kept as an exact copy: grown in
                     // a fresh vector it was reallocated several times.
                     let mut scratch: Vec<u8> = Vec::with_capacity(4096);
-                    let mut model: Option<&Model> = None;
-                    for round in (w..rounds.len()).step_by(workers) {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
-                        }
+                    let mine: Vec<usize> = (w..rounds.len()).step_by(workers).collect();
+                    let prepare = |round: usize, places: &mut Vec<Place>| {
                         places.clear();
                         let first = round * ARTICLES_PER_ROUND;
                         for (i, article) in rounds[round].iter().enumerate() {
-                            article_places(
-                                args,
-                                boundaries,
-                                settled,
-                                first + i,
-                                article,
-                                &mut places,
-                            );
+                            article_places(args, boundaries, settled, first + i, article, places);
                         }
-                        let model = match model {
-                            Some(model) => model,
-                            None => {
-                                // An error means the trainer's thread is unwinding.
-                                if wait.recv().is_err() {
-                                    return;
+                    };
+                    // Until the model is trained, the first worker segments the rounds
+                    // ahead, every worker's, in order: training leaves about one core idle,
+                    // which one worker fills without slowing the training down.
+                    let mut next = 0;
+                    let mut places = Vec::new();
+                    let mut model: Option<&Model> = None;
+                    for &round in &mine {
+                        if stop.load(Ordering::Relaxed) {
+                            break;
+                        }
+                        while model.is_none() {
+                            // An error means the trainer's thread is unwinding.
+                            let signal = match wait.try_recv() {
+                                Err(mpsc::TryRecvError::Empty) if w == 0 && next < rounds.len() => {
+                                    let mut prepared = Vec::new();
+                                    prepare(next, &mut prepared);
+                                    *lock(&ahead[next]) = Some(prepared);
+                                    next += 1;
+                                    continue;
                                 }
-                                *model.insert(trained.get().expect("trained before the signal"))
+                                Err(mpsc::TryRecvError::Empty) => wait.recv().is_ok(),
+                                signal => signal.is_ok(),
+                            };
+                            if !signal {
+                                return;
                             }
-                        };
+                            model = Some(trained.get().expect("trained before the signal"));
+                        }
+                        let model = model.expect("trained above");
+                        let prepared = lock(&ahead[round]).take();
+                        match prepared {
+                            Some(prepared) => places = prepared,
+                            None => prepare(round, &mut places),
+                        }
                         let part = if uncertain {
                             Part::Rows(
                                 places
@@ -375,6 +391,14 @@ fn score(
     std::mem::forget(suggestions);
     std::mem::forget(tails);
     Ok(())
+}
+
+/// The value behind `mutex`, even if another thread panicked holding it (a round is put
+/// or taken whole).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Writes rows as JSON lines or as a readable table (header first).

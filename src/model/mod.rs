@@ -180,23 +180,41 @@ impl Model {
     /// Trains this (untrained) model on `examples`, in their order, [`epochs`] times over.
     pub fn fit(&mut self, examples: &[Example]) {
         self.generation = next_generation();
-        for epoch in 0..self.epochs(examples.len()) {
-            let Model {
-                labels,
-                encoder,
-                optimizer,
+        let epochs = self.epochs(examples.len());
+        let Model {
+            labels,
+            encoder,
+            optimizer,
+            table,
+            logits,
+            ..
+        } = self;
+        // With more than one pass, the first pass's features are kept, one list after
+        // another, for the later passes: the same features, without encoding them again.
+        let (mut kept, mut ends) = (Vec::new(), Vec::new());
+        for_each_encoded(&**encoder, examples, |example, features| {
+            let step = Step {
                 table,
+                optimizer,
                 logits,
-                ..
-            } = self;
-            for_each_encoded(&**encoder, examples, |example, features| {
+            };
+            learn(labels, step, features, &example.labels, true);
+            if epochs > 1 {
+                kept.extend_from_slice(features);
+                ends.push(kept.len());
+            }
+        });
+        for _ in 1..epochs {
+            let mut from = 0;
+            for (example, &to) in examples.iter().zip(&ends) {
                 let step = Step {
                     table,
                     optimizer,
                     logits,
                 };
-                learn(labels, step, features, &example.labels, epoch == 0);
-            });
+                learn(labels, step, &kept[from..to], &example.labels, false);
+                from = to;
+            }
         }
     }
 

@@ -9,12 +9,12 @@
 //! and attention per sentence at its exact length made it about twice as fast per CPU-second,
 //! and the crate builds in seconds where candle took minutes (README, "The sentence encoder").
 
-pub mod bert;
+pub use stance_bert::bert;
 pub mod cache;
 pub mod features;
 pub mod session;
 pub mod setup;
-pub mod tensors;
+pub use stance_bert::tensors;
 
 use std::fmt;
 use std::path::{Path, PathBuf};

@@ -18,7 +18,7 @@ use crate::store::{self, LabelStore, Layout, OpenedStore, Store};
 
 /// Runs `stance import`.
 pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    pad_heaps();
+    super::pad_heaps();
     // The first file is read and parsed while the corpus is read (the corpus on one core,
     // the file's chunks on every core); its errors still come after the corpus's.
     let given = match args.format {
@@ -210,18 +210,6 @@ pub fn run(args: &ImportArgs) -> anyhow::Result<ExitCode> {
 /// The store the import adds to, read once: a journal that exists is opened under the
 /// writer's lock at once (true), so that it is not replayed a second time to write; any
 /// other store is read without the lock (false).
-/// Lets each malloc heap grow 64 MB at a time: a million parsed lines, their decisions and
-/// the journal's buffers grew the threads' heaps a few pages at a time otherwise (some 46,000
-/// `mprotect` calls, each changing the mappings every core shares).
-fn pad_heaps() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `mallopt` only sets one of malloc's parameters; an unknown value is refused
-    // with 0, and malloc works as before then.
-    unsafe {
-        libc::mallopt(libc::M_TOP_PAD, 64 << 20);
-    }
-}
-
 fn open_existing(
     path: &Path,
     annotator: Option<&str>,

@@ -24,6 +24,7 @@ use crate::store::{Overrides, Store};
 
 /// Runs `stance suggest`.
 pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
+    super::pad_heaps();
     let corpus = corpus::open(&args.corpus.spec())?;
     for warning in &corpus.warnings {
         eprintln!("stance: warning: {}", escape(warning));

@@ -261,7 +261,7 @@ fn score(
                                 Err(mpsc::TryRecvError::Empty) if w == 0 && next < rounds.len() => {
                                     let mut prepared = Vec::new();
                                     prepare(next, &mut prepared);
-                                    *lock(&ahead[next]) = Some(prepared);
+                                    *super::suggest_texts::lock(&ahead[next]) = Some(prepared);
                                     next += 1;
                                     continue;
                                 }
@@ -274,7 +274,7 @@ fn score(
                             model = Some(trained.get().expect("trained before the signal"));
                         }
                         let model = model.expect("trained above");
-                        let prepared = lock(&ahead[round]).take();
+                        let prepared = super::suggest_texts::lock(&ahead[round]).take();
                         match prepared {
                             Some(prepared) => places = prepared,
                             None => prepare(round, &mut places),
@@ -392,14 +392,6 @@ fn score(
     std::mem::forget(suggestions);
     std::mem::forget(tails);
     Ok(())
-}
-
-/// The value behind `mutex`, even if another thread panicked holding it (a round is put
-/// or taken whole).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Writes rows as JSON lines or as a readable table (header first).

@@ -90,9 +90,10 @@ impl<'c, V> Kept<'c, V> {
     }
 }
 
-/// A shard's map, even if another thread panicked holding it (a map is never left half
-/// changed by a panic in `score`, which runs without the lock).
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+/// The value behind `mutex`, even if another thread panicked holding it: a shard's map is
+/// never left half changed by a panic in `score`, which runs without the lock, and a round
+/// segmented ahead is put or taken whole.
+pub(super) fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner)

@@ -58,11 +58,15 @@ pub struct Loader<'a> {
     pub articles: Vec<Article>,
     /// Things the user should know that did not stop the open.
     pub warnings: Vec<String>,
+    /// Told of the articles read so far after each one is added, and whether they are all
+    /// (see [`super::open_watching`]).
+    watch: Option<super::Watch<'a>>,
 }
 
 impl<'a> Loader<'a> {
-    /// An empty loader reading by `spec`.
-    pub fn new(spec: &'a CorpusSpec) -> Self {
+    /// An empty loader reading by `spec`, telling `watch` of the articles read so far after
+    /// each one is added.
+    pub fn new(spec: &'a CorpusSpec, watch: Option<super::Watch<'a>>) -> Self {
         Loader {
             text_field: spec.text_field.as_deref().unwrap_or("text"),
             id_field: spec
@@ -74,6 +78,20 @@ impl<'a> Loader<'a> {
             filter: &spec.filter,
             articles: Vec::new(),
             warnings: Vec::new(),
+            watch,
+        }
+    }
+
+    fn added(&mut self) {
+        if let Some(watch) = self.watch.as_mut() {
+            watch(&self.articles, false);
+        }
+    }
+
+    /// Tells the watcher that every article is read.
+    pub fn done(&mut self) {
+        if let Some(watch) = self.watch.take() {
+            watch(&self.articles, true);
         }
     }
 
@@ -85,6 +103,7 @@ impl<'a> Loader<'a> {
             self.id_fields_used.push(name);
         }
         self.articles.push(article);
+        self.added();
     }
 
     /// Reads every article of `file`; a file that yields none is an error.
@@ -150,6 +169,7 @@ impl<'a> Loader<'a> {
         }
         self.articles
             .push(plain::article(id, fallback_title, text, source));
+        self.added();
         Ok(())
     }
 

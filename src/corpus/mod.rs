@@ -150,9 +150,23 @@ impl Corpus {
     }
 }
 
+/// What [`open_watching`] tells of the articles read so far, and whether they are all.
+pub type Watch<'a> = &'a mut dyn FnMut(&[Article], bool);
+
 /// Opens the corpus `spec` names, or the built-in sample corpus when it names no path.
 pub fn open(spec: &CorpusSpec) -> Result<Corpus, CorpusError> {
-    let mut loader = load::Loader::new(spec);
+    open_watching(spec, None)
+}
+
+/// [`open`], telling `watch` of the articles read so far, in the order read, after each one
+/// is added, and once more when all are read (`true`, even if there are none): before
+/// repeated ids are dropped and `--where` applies, so what it is told may differ from the
+/// corpus opened. It is not told of a read that fails.
+pub fn open_watching<'a>(
+    spec: &'a CorpusSpec,
+    watch: Option<Watch<'a>>,
+) -> Result<Corpus, CorpusError> {
+    let mut loader = load::Loader::new(spec, watch);
     if spec.paths.is_empty() {
         sample::load(&mut loader)?;
         return finish(loader, "sample".into(), "sample".into(), Vec::new());
@@ -209,6 +223,7 @@ fn finish(
     key: String,
     paths: Vec<String>,
 ) -> Result<Corpus, CorpusError> {
+    loader.done();
     let skip_bad = loader.skip_bad;
     drop_repeats(&mut loader.articles, skip_bad, &mut loader.warnings)?;
     let fields = field_names(&loader.articles);

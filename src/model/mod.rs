@@ -179,6 +179,15 @@ impl Model {
 
     /// Trains this (untrained) model on `examples`, in their order, [`epochs`] times over.
     pub fn fit(&mut self, examples: &[Example]) {
+        self.fit_on(
+            examples,
+            std::thread::available_parallelism().map_or(1, |n| n.get()),
+        );
+    }
+
+    /// [`Model::fit`] with `threads` threads encoding the examples beside the one learning
+    /// (none below 2): the same model, to the last bit, on any number.
+    pub fn fit_on(&mut self, examples: &[Example], threads: usize) {
         self.generation = next_generation();
         let epochs = self.epochs(examples.len());
         let Model {
@@ -192,7 +201,7 @@ impl Model {
         // With more than one pass, the first pass's features are kept, one list after
         // another, for the later passes: the same features, without encoding them again.
         let (mut kept, mut ends) = (Vec::new(), Vec::new());
-        for_each_encoded(&**encoder, examples, |example, features| {
+        for_each_encoded(&**encoder, examples, threads, |example, features| {
             let step = Step {
                 table,
                 optimizer,
@@ -458,17 +467,17 @@ fn learn(
 /// Examples encoded ahead of the learner per hand-off between threads.
 const CHUNK: usize = 256;
 
-/// Calls `each` with every example and its features, in order, while other threads encode
-/// the examples ahead: encoding is pure, so only the learning, which must keep its order
+/// Calls `each` with every example and its features, in order, while `helpers` other
+/// threads (none below 2) encode the examples ahead: encoding is pure, so only the learning, which must keep its order
 /// to stay deterministic, waits on one core.
 fn for_each_encoded(
     encoder: &dyn Encoder,
     examples: &[Example],
+    helpers: usize,
     mut each: impl FnMut(&Example, &[Feature]),
 ) {
-    // One helper per core: encoding costs more than learning, so the learner mostly waits
-    // and the helpers share its core.
-    let helpers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // One helper per core is best: encoding costs more than learning, so the learner
+    // mostly waits and the helpers share its core.
     if helpers < 2 || examples.len() < 2 * CHUNK {
         let mut features = Vec::new();
         for example in examples {

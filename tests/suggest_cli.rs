@@ -633,3 +633,73 @@ fn articles_left_out_after_reading_leave_every_other_sentence_its_own() {
     assert_eq!(first.len(), 2);
     assert_eq!(rest, plain.lines().collect::<Vec<_>>());
 }
+
+#[test]
+fn a_model_trained_while_the_corpus_is_read_scores_as_one_trained_after() {
+    // The store names the first articles: the model learns while the rest is read. A copy
+    // of the store that also names an article the corpus lacks is trained after the open.
+    let setup = setup(40, 12);
+    let after = setup.dir.join("after.jsonl");
+    fs::copy(&setup.store, &after).unwrap();
+    let mut labels = LabelStore::open_as(&after, "ana").unwrap();
+    labels
+        .append_all(vec![Event::set("gone", 0, "Gone.", ["military"], "ana", 9)])
+        .unwrap();
+    drop(labels);
+    let run = |store: &Path, args: &[&str]| {
+        let mut all = vec![
+            "suggest".to_owned(),
+            setup.corpus.display().to_string(),
+            "--labels".to_owned(),
+            store.display().to_string(),
+        ];
+        all.extend(args.iter().map(|s| s.to_string()));
+        let output = Command::new(env!("CARGO_BIN_EXE_stance"))
+            .args(&all)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        (output.stdout, output.stderr)
+    };
+    // With the article of a named id repeated (and left out), and with `--where` leaving
+    // named articles out, the model trained ahead is not the one to use.
+    let lines: Vec<String> = fs::read_to_string(&setup.corpus)
+        .unwrap()
+        .lines()
+        .map(String::from)
+        .collect();
+    // Its repeat has other text, as the annotations' sentences: learned from in its place,
+    // it would change the model.
+    let mut other: Value = serde_json::from_str(&lines[2]).unwrap();
+    other["text"] = Value::from(format!(
+        "Talks about the sanctions broke down. {}",
+        other["text"].as_str().unwrap()
+    ));
+    let repeated = [&lines[..3], &[other.to_string()], &lines[3..]].concat();
+    for (corpus, args) in [
+        (None, &["--json", "--all"][..]),
+        (None, &["--order", "uncertain", "--limit", "50"][..]),
+        (None, &["--json", "--where", "id=art-01*"][..]),
+        (Some(&repeated), &["--json", "--skip-bad"][..]),
+    ] {
+        if let Some(corpus) = corpus {
+            fs::write(&setup.corpus, corpus.join("\n") + "\n").unwrap();
+        }
+        let (ahead, ahead_notes) = run(&setup.store, args);
+        let (trained_after, _) = run(&after, args);
+        assert!(!ahead.is_empty());
+        let (ahead, trained_after) = (
+            String::from_utf8(ahead).unwrap(),
+            String::from_utf8(trained_after).unwrap(),
+        );
+        let differs = ahead
+            .lines()
+            .zip(trained_after.lines())
+            .find(|(a, b)| a != b);
+        assert!(
+            ahead == trained_after,
+            "{args:?}: first differing lines {differs:?}"
+        );
+        assert!(!String::from_utf8_lossy(&ahead_notes).contains("panicked"));
+    }
+}

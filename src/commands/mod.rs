@@ -19,6 +19,15 @@ use crate::store::registry::{self, Choice};
 /// The environment variable that names the label store when `--labels` is not given.
 pub const LABELS_ENV: &str = "STANCE_LABELS";
 
+/// The store `labels` or the environment names, if either does (else the registry chooses
+/// one by the corpus).
+pub(crate) fn named_store(labels: Option<&Path>) -> Option<PathBuf> {
+    let from_env = std::env::var_os(LABELS_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from);
+    labels.map(Path::to_owned).or(from_env)
+}
+
 /// The label store of `corpus`: `labels` (`--labels`) when given, else `STANCE_LABELS`,
 /// else the store the registry chooses, with the choice (whose note says when it is not
 /// the corpus's own). A PostgreSQL address comes back with its password masked (the
@@ -27,10 +36,7 @@ pub(crate) fn store_of(
     labels: Option<&Path>,
     corpus: &Corpus,
 ) -> anyhow::Result<(PathBuf, Option<Choice>)> {
-    let from_env = std::env::var_os(LABELS_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from);
-    match labels.map(Path::to_owned).or(from_env) {
+    match named_store(labels) {
         Some(path) if crate::store::pg::is_url_path(&path) => {
             let address = path.to_str().expect("an address is UTF-8");
             let shown = crate::store::pg::masked(address, Some(&corpus.key));
@@ -113,5 +119,6 @@ pub(crate) fn pad_heaps() {
 pub mod store;
 pub mod store_copy;
 pub mod suggest;
+mod suggest_ahead;
 mod suggest_out;
 mod suggest_texts;

@@ -3,8 +3,8 @@
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, mpsc};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, mpsc};
 
 use anyhow::bail;
 use serde::Serialize;
@@ -25,20 +25,42 @@ use crate::store::{Overrides, Store};
 /// Runs `stance suggest`.
 pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
     super::pad_heaps();
-    let corpus = corpus::open(&args.corpus.spec())?;
-    for warning in &corpus.warnings {
-        eprintln!("stance: warning: {}", escape(warning));
-    }
-    let (store_path, store, schema) =
-        super::read_store(args.labels.as_deref(), args.schema.as_deref(), &corpus)?;
+    let spec = args.corpus.spec();
+    // A store named as a file or folder can be read, and the model trained, while the
+    // corpus is read; the encoder's features and `--eval` need the whole corpus first.
+    let ahead = super::named_store(args.labels.as_deref())
+        .filter(|path| !crate::store::pg::is_url_path(path))
+        .filter(|_| !args.eval && args.encoder.is_none());
+    let (corpus, store_path, store, schema, trained) = match ahead {
+        Some(path) => {
+            let (corpus, read) = super::suggest_ahead::open(&spec, &path, args.schema.as_deref());
+            let corpus = corpus?;
+            warn(&corpus);
+            let (store, schema, trained) = read()?;
+            (corpus, path, store, schema, trained)
+        }
+        None => {
+            let corpus = corpus::open(&spec)?;
+            warn(&corpus);
+            let (store_path, store, schema) =
+                super::read_store(args.labels.as_deref(), args.schema.as_deref(), &corpus)?;
+            (corpus, store_path, store, schema, None)
+        }
+    };
     let boundaries = store.boundaries().clone();
-    let settled = settle(
-        &corpus.articles,
-        &boundaries,
-        store.annotations(),
-        &schema,
-        |id| corpus.hides(id),
-    );
+    let (settled, trained) = match trained.and_then(|trained| trained.for_corpus(&corpus)) {
+        Some((settled, model)) => (settled, Some(model)),
+        None => {
+            let settled = settle(
+                &corpus.articles,
+                &boundaries,
+                store.annotations(),
+                &schema,
+                |id| corpus.hides(id),
+            );
+            (settled, None)
+        }
+    };
     drop(store);
     for (name, count) in &settled.not_in_schema {
         eprintln!(
@@ -73,7 +95,10 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
             &boundaries,
             &schema,
             &settled,
-            features.as_ref(),
+            Training {
+                features: features.as_ref(),
+                trained,
+            },
             &mut out,
         )?;
         out.flush()?;
@@ -84,6 +109,19 @@ pub fn run(args: &SuggestArgs) -> anyhow::Result<ExitCode> {
     }
     out.flush()?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn warn(corpus: &Corpus) {
+    for warning in &corpus.warnings {
+        eprintln!("stance: warning: {}", escape(warning));
+    }
+}
+
+/// How `score` gets its model: trained already, or to train on the settled examples, with
+/// the encoder's features when one is given.
+struct Training<'f> {
+    features: Option<&'f Embedded>,
+    trained: Option<Model>,
 }
 
 /// Loads the encoder at `dir` and embeds, through the cache beside the store, every sentence
@@ -185,15 +223,72 @@ enum Part {
     Rows(Vec<Row>),
 }
 
+/// Rounds at most done ahead of the round being written, waiting to be written.
+const ROUNDS_AHEAD: usize = 4;
+
+/// How many rounds have been written, for workers that wait to keep within
+/// [`ROUNDS_AHEAD`] of the writer.
+#[derive(Default)]
+struct Window {
+    written: Mutex<usize>,
+    changed: Condvar,
+}
+
+impl Window {
+    /// Waits until `round` may be scored; false if the scoring stopped meanwhile.
+    fn wait_for(&self, round: usize, stop: &AtomicBool) -> bool {
+        let mut written = super::suggest_texts::lock(&self.written);
+        while round >= *written + ROUNDS_AHEAD {
+            if stop.load(Ordering::Relaxed) {
+                return false;
+            }
+            written = self
+                .changed
+                .wait(written)
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+        }
+        !stop.load(Ordering::Relaxed)
+    }
+
+    /// Records that the first `rounds` rounds are written.
+    fn written(&self, rounds: usize) {
+        *super::suggest_texts::lock(&self.written) = rounds;
+        self.changed.notify_all();
+    }
+
+    /// Wakes every worker waiting, to look at the stop flag.
+    fn wake(&self) {
+        // Taken, so that no worker is between its look at the flag and its wait.
+        drop(super::suggest_texts::lock(&self.written));
+        self.changed.notify_all();
+    }
+}
+
+/// Stops the scoring when the worker holding it panics.
+struct StopOnPanic<'a>(&'a AtomicBool, &'a Window);
+
+impl Drop for StopOnPanic<'_> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.store(true, Ordering::Relaxed);
+            self.1.wake();
+        }
+    }
+}
+
 fn score(
     args: &SuggestArgs,
     corpus: &Corpus,
     boundaries: &Overrides,
     schema: &Schema,
     settled: &Settled,
-    features: Option<&Embedded>,
+    training: Training<'_>,
     out: &mut impl Write,
 ) -> anyhow::Result<()> {
+    let Training {
+        features,
+        trained: pretrained,
+    } = training;
     let limit = args.limit.unwrap_or(usize::MAX);
     let mut table = Table::new(schema, args.json);
     let uncertain = args.order == SuggestOrder::Uncertain;
@@ -212,136 +307,130 @@ fn score(
     let lines = &table.lines;
     let rounds: Vec<&[crate::corpus::Article]> =
         corpus.articles.chunks(ARTICLES_PER_ROUND).collect();
-    // Round r is worker r mod n's, so taking the rounds in order from the workers in turn
-    // gives corpus order on any number of cores with nothing to reorder; each channel holds
-    // one finished round, so a worker runs at most two rounds ahead of the writer.
-    // Rounds segmented while the model trains, taken by the worker whose round it is.
+    // Rounds are taken in order by whichever worker is free, and written in order; a round
+    // is only scored while fewer than `ROUNDS_AHEAD` rounds before it wait to be written,
+    // which bounds the memory of rounds done early.
+    let next = AtomicUsize::new(0);
+    let window = Window::default();
+    // Rounds segmented while the model trains, taken by the worker that takes the round.
     let ahead: Vec<Mutex<Option<Vec<Place>>>> = rounds.iter().map(|_| Mutex::new(None)).collect();
+    // Written buffers come back to be filled again, so a round's lines land in memory
+    // already mapped instead of fresh pages.
+    let spare = Mutex::new(Vec::<Vec<u8>>::new());
     let mut rows: Vec<Row> = Vec::new();
     let written: io::Result<()> = std::thread::scope(|scope| {
         let mut ready = Vec::with_capacity(workers);
-        let mut give_back = Vec::with_capacity(workers);
-        let receivers: Vec<mpsc::Receiver<Part>> = (0..workers)
-            .map(|w| {
-                let (send, receive) = mpsc::sync_channel::<Part>(1);
-                let (go, wait) = mpsc::channel::<()>();
-                ready.push(go);
-                // Written buffers come back to be filled again, so a round's lines land in
-                // memory already mapped instead of fresh pages.
-                let (used, spare) = mpsc::channel::<Vec<u8>>();
-                give_back.push(used);
-                let (suggestions, tails) = (&suggestions, &tails);
-                let (stop, rounds, trained, ahead) = (&stop, &rounds, &trained, &ahead);
-                scope.spawn(move || {
-                    let mut memo = Memo::default();
-                    // A new text's tail is made here and kept as an exact copy: grown in
-                    // a fresh vector it was reallocated several times.
-                    let mut scratch: Vec<u8> = Vec::with_capacity(4096);
-                    let mine: Vec<usize> = (w..rounds.len()).step_by(workers).collect();
-                    let prepare = |round: usize, places: &mut Vec<Place>| {
-                        places.clear();
-                        let first = round * ARTICLES_PER_ROUND;
-                        for (i, article) in rounds[round].iter().enumerate() {
-                            article_places(args, boundaries, settled, first + i, article, places);
-                        }
-                    };
-                    // Until the model is trained, the first worker segments the rounds
-                    // ahead, every worker's, in order: training leaves about one core idle,
-                    // which one worker fills without slowing the training down.
-                    let mut next = 0;
-                    let mut places = Vec::new();
-                    let mut model: Option<&Model> = None;
-                    for &round in &mine {
-                        if stop.load(Ordering::Relaxed) {
-                            break;
-                        }
-                        while model.is_none() {
-                            // An error means the trainer's thread is unwinding.
-                            let signal = match wait.try_recv() {
-                                Err(mpsc::TryRecvError::Empty) if w == 0 && next < rounds.len() => {
-                                    let mut prepared = Vec::new();
-                                    prepare(next, &mut prepared);
-                                    *super::suggest_texts::lock(&ahead[next]) = Some(prepared);
-                                    next += 1;
-                                    continue;
-                                }
-                                Err(mpsc::TryRecvError::Empty) => wait.recv().is_ok(),
-                                signal => signal.is_ok(),
-                            };
-                            if !signal {
-                                return;
-                            }
-                            model = Some(trained.get().expect("trained before the signal"));
-                        }
-                        let model = model.expect("trained above");
-                        let prepared = super::suggest_texts::lock(&ahead[round]).take();
-                        match prepared {
-                            Some(prepared) => places = prepared,
-                            None => prepare(round, &mut places),
-                        }
-                        let part = if uncertain {
-                            Part::Rows(
-                                places
-                                    .iter()
-                                    .map(|&(a, sentence, span)| {
-                                        let text = &corpus.articles[a].text[span.start..span.end];
-                                        Row {
-                                            article: a,
-                                            sentence,
-                                            start: span.start,
-                                            end: span.end,
-                                            suggestion: suggestions.with(
-                                                text,
-                                                || Arc::new(model.suggest_with(text, &mut memo)),
-                                                Arc::clone,
-                                            ),
-                                        }
-                                    })
-                                    .collect(),
-                            )
-                        } else {
-                            let mut bytes = spare.try_recv().unwrap_or_default();
-                            bytes.reserve(places.len() * 320);
-                            let mut ends = Vec::with_capacity(places.len());
-                            for &(a, sentence, span) in &places {
-                                let article = &corpus.articles[a];
-                                let text = &article.text[span.start..span.end];
-                                let make = || {
-                                    let suggestion = model.suggest_with(text, &mut memo);
-                                    scratch.clear();
-                                    let beyond_ascii = lines.tail(&mut scratch, text, &suggestion);
-                                    (Box::<[u8]>::from(&scratch[..]), beyond_ascii)
-                                };
-                                let span = (span.start, span.end);
-                                tails.with(text, make, |(tail, beyond_ascii)| {
-                                    lines.line(
-                                        &mut bytes,
-                                        article,
-                                        sentence,
-                                        span,
-                                        tail,
-                                        *beyond_ascii,
-                                    )
-                                });
-                                ends.push(bytes.len());
-                            }
-                            Part::Lines { bytes, ends }
-                        };
-                        if send.send(part).is_err() {
-                            break;
-                        }
+        let (send, receive) = mpsc::channel::<(usize, Part)>();
+        for w in 0..workers {
+            let (go, wait) = mpsc::channel::<()>();
+            ready.push(go);
+            let send = send.clone();
+            let (suggestions, tails, spare) = (&suggestions, &tails, &spare);
+            let (stop, rounds, trained, ahead) = (&stop, &rounds, &trained, &ahead);
+            let (next, window) = (&next, &window);
+            scope.spawn(move || {
+                // A worker that panics stops the others, which may wait on the window.
+                let _stops = StopOnPanic(stop, window);
+                let mut memo = Memo::default();
+                // A new text's tail is made here and kept as an exact copy: grown in a
+                // fresh vector it was reallocated several times.
+                let mut scratch: Vec<u8> = Vec::with_capacity(4096);
+                let prepare = |round: usize, places: &mut Vec<Place>| {
+                    places.clear();
+                    let first = round * ARTICLES_PER_ROUND;
+                    for (i, article) in rounds[round].iter().enumerate() {
+                        article_places(args, boundaries, settled, first + i, article, places);
                     }
-                });
-                receive
-            })
-            .collect();
-        let model = trained.get_or_init(|| match features {
-            Some(features) => {
+                };
+                // Until the model is trained, the first worker segments the rounds ahead,
+                // in order: training leaves about one core idle, which one worker fills
+                // without slowing the training down.
+                let mut segmented = 0;
+                let mut places = Vec::new();
+                let model = loop {
+                    // An error means the trainer's thread is unwinding.
+                    let signal = match wait.try_recv() {
+                        Err(mpsc::TryRecvError::Empty) if w == 0 && segmented < rounds.len() => {
+                            let mut prepared = Vec::new();
+                            prepare(segmented, &mut prepared);
+                            *super::suggest_texts::lock(&ahead[segmented]) = Some(prepared);
+                            segmented += 1;
+                            continue;
+                        }
+                        Err(mpsc::TryRecvError::Empty) => wait.recv().is_ok(),
+                        signal => signal.is_ok(),
+                    };
+                    if !signal {
+                        return;
+                    }
+                    break trained.get().expect("trained before the signal");
+                };
+                loop {
+                    let round = next.fetch_add(1, Ordering::Relaxed);
+                    if round >= rounds.len() || !window.wait_for(round, stop) {
+                        break;
+                    }
+                    let prepared = super::suggest_texts::lock(&ahead[round]).take();
+                    match prepared {
+                        Some(prepared) => places = prepared,
+                        None => prepare(round, &mut places),
+                    }
+                    let part = if uncertain {
+                        Part::Rows(
+                            places
+                                .iter()
+                                .map(|&(a, sentence, span)| {
+                                    let text = &corpus.articles[a].text[span.start..span.end];
+                                    Row {
+                                        article: a,
+                                        sentence,
+                                        start: span.start,
+                                        end: span.end,
+                                        suggestion: suggestions.with(
+                                            text,
+                                            || Arc::new(model.suggest_with(text, &mut memo)),
+                                            Arc::clone,
+                                        ),
+                                    }
+                                })
+                                .collect(),
+                        )
+                    } else {
+                        let mut bytes = super::suggest_texts::lock(spare).pop().unwrap_or_default();
+                        bytes.reserve(places.len() * 320);
+                        let mut ends = Vec::with_capacity(places.len());
+                        for &(a, sentence, span) in &places {
+                            let article = &corpus.articles[a];
+                            let text = &article.text[span.start..span.end];
+                            let make = || {
+                                let suggestion = model.suggest_with(text, &mut memo);
+                                scratch.clear();
+                                let beyond_ascii = lines.tail(&mut scratch, text, &suggestion);
+                                (Box::<[u8]>::from(&scratch[..]), beyond_ascii)
+                            };
+                            let span = (span.start, span.end);
+                            tails.with(text, make, |(tail, beyond_ascii)| {
+                                lines.line(&mut bytes, article, sentence, span, tail, *beyond_ascii)
+                            });
+                            ends.push(bytes.len());
+                        }
+                        Part::Lines { bytes, ends }
+                    };
+                    if send.send((round, part)).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(send);
+        let model = trained.get_or_init(|| match (pretrained, features) {
+            (Some(model), _) => model,
+            (None, Some(features)) => {
                 let mut model = setup::model(schema, features);
                 model.fit(&settled.examples);
                 model
             }
-            None => Model::train(schema, &settled.examples),
+            (None, None) => Model::train(schema, &settled.examples),
         });
         cold_start_notes(schema, model);
         for go in ready {
@@ -349,32 +438,38 @@ fn score(
             let _ = go.send(());
         }
         let mut written = 0usize;
-        for round in 0..rounds.len() {
-            let Ok(part) = receivers[round % workers].recv() else {
-                break;
-            };
-            match part {
-                Part::Rows(part) => rows.extend(part),
-                Part::Lines { mut bytes, ends } => {
-                    let take = ends.len().min(limit - written);
-                    let to = if take == 0 { 0 } else { ends[take - 1] };
-                    if let Err(error) = out.write_all(&bytes[..to]) {
-                        stop.store(true, Ordering::Relaxed);
-                        return Err(error);
-                    }
-                    bytes.clear();
-                    let _ = give_back[round % workers].send(bytes);
-                    written += take;
-                    if written == limit {
-                        stop.store(true, Ordering::Relaxed);
-                        break;
+        let mut done: Vec<Option<Part>> = rounds.iter().map(|_| None).collect();
+        let result = (|| {
+            for round in 0..rounds.len() {
+                while done[round].is_none() {
+                    let Ok((at, part)) = receive.recv() else {
+                        return Ok(());
+                    };
+                    done[at] = Some(part);
+                }
+                match done[round].take().expect("received above") {
+                    Part::Rows(part) => rows.extend(part),
+                    Part::Lines { mut bytes, ends } => {
+                        let take = ends.len().min(limit - written);
+                        let to = if take == 0 { 0 } else { ends[take - 1] };
+                        out.write_all(&bytes[..to])?;
+                        bytes.clear();
+                        super::suggest_texts::lock(&spare).push(bytes);
+                        written += take;
+                        if written == limit {
+                            return Ok(());
+                        }
                     }
                 }
+                window.written(round + 1);
             }
-        }
-        // Dropping the receivers ends a worker waiting to hand over a round.
-        drop(receivers);
-        Ok(())
+            Ok(())
+        })();
+        // Workers still scoring or waiting stop; the rounds they would send are not read.
+        stop.store(true, Ordering::Relaxed);
+        window.wake();
+        drop(receive);
+        result
     });
     written?;
     if uncertain {

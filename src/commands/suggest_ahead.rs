@@ -22,9 +22,8 @@ const COPIED_TEXT: usize = 256 << 20;
 
 /// A model trained ahead, with what it was trained from.
 pub(super) struct Trained {
-    /// The ids the store's annotations name.
-    ids: FxHashSet<String>,
-    /// The copies of the articles with those ids, in the order read.
+    /// The copies of the articles whose ids the store's annotations name, in the order
+    /// read: every such id is among them.
     articles: Vec<Article>,
     /// The store settled on those articles alone (article positions among them).
     settled: Settled,
@@ -39,11 +38,11 @@ impl Trained {
     /// would give, to the last bit.
     pub(super) fn for_corpus(self, corpus: &Corpus) -> Option<(Settled, Model)> {
         let Trained {
-            ids,
             articles,
             mut settled,
             model,
         } = self;
+        let ids: FxHashSet<&str> = articles.iter().map(|a| a.id.as_str()).collect();
         if ids.iter().any(|id| corpus.hides(id)) {
             return None;
         }
@@ -97,7 +96,7 @@ pub(super) fn open(
             .filter(|a| matches!(a.op(), Op::Set | Op::Ignore))
             .map(|a| a.article().to_owned())
             .collect();
-        if named_send.send(ids.clone()).is_err() {
+        if named_send.send(ids).is_err() {
             return Ok((store, schema, None));
         }
         let trained = copies.recv().ok().map(|articles| {
@@ -112,7 +111,6 @@ pub(super) fn open(
             let mut model = Model::new(&schema);
             model.fit_on(&settled.examples, 1);
             Trained {
-                ids,
                 articles,
                 settled,
                 model,

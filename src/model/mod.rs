@@ -468,8 +468,8 @@ fn learn(
 const CHUNK: usize = 256;
 
 /// Calls `each` with every example and its features, in order, while `helpers` other
-/// threads (none below 2) encode the examples ahead: encoding is pure, so only the learning, which must keep its order
-/// to stay deterministic, waits on one core.
+/// threads (none below 2) encode the examples ahead: encoding is pure, so only the
+/// learning, which must keep its order to stay deterministic, waits on one core.
 fn for_each_encoded(
     encoder: &dyn Encoder,
     examples: &[Example],
@@ -611,28 +611,36 @@ mod tests {
         let schema = Schema::default();
         // Several chunks per helper, and a last chunk shorter than the others.
         let many = examples(5 * CHUNK + 17);
-        let trained = Model::train(&schema, &many);
+        let mut models = vec![Model::train(&schema, &many)];
+        for threads in [1, 3] {
+            let mut model = Model::new(&schema);
+            model.fit_on(&many, threads);
+            models.push(model);
+        }
         let mut alone = Model::new(&schema);
         let mut features = Vec::new();
-        for epoch in 0..trained.epochs(many.len()) {
+        for epoch in 0..models[0].epochs(many.len()) {
             for example in &many {
                 alone.encode(&example.text, &mut features);
                 alone.learn(&features, &example.labels, epoch == 0);
             }
         }
-        assert_eq!(trained.counts(), alone.counts());
-        for text in [
-            "Envoys held talks in city 7.",
-            "New sanctions on bank 3.",
-            "Rain.",
-        ] {
-            trained.encode(text, &mut features);
-            let (a, b) = (
-                trained.suggest_encoded(&features, &[]),
-                alone.suggest_encoded(&features, &[]),
-            );
-            let bits = |s: &Suggestion| s.scores.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
-            assert_eq!(bits(&a), bits(&b), "{text}");
+        for (i, trained) in models.iter().enumerate() {
+            assert_eq!(trained.counts(), alone.counts());
+            for text in [
+                "Envoys held talks in city 7.",
+                "New sanctions on bank 3.",
+                "Rain.",
+            ] {
+                trained.encode(text, &mut features);
+                let (a, b) = (
+                    trained.suggest_encoded(&features, &[]),
+                    alone.suggest_encoded(&features, &[]),
+                );
+                let bits =
+                    |s: &Suggestion| s.scores.iter().map(|f| f.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&a), bits(&b), "model {i}: {text}");
+            }
         }
     }
 

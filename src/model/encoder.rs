@@ -212,10 +212,21 @@ struct CachedWord {
 
 /// A word of at most 16 bytes as one number, for a cache key compared without a call to
 /// `memcmp`: its bytes padded with zeros, which no word holds (words are letters and digits).
+///
+/// Built by shifts in registers: bytes copied into a buffer and read back as one number
+/// cost a stall per word, the wide read waiting on the narrow writes.
 pub(super) fn packed(word: &[u8]) -> Option<u128> {
-    let mut bytes = [0u8; 16];
-    bytes.get_mut(..word.len())?.copy_from_slice(word);
-    Some(u128::from_le_bytes(bytes))
+    if word.len() > 16 {
+        return None;
+    }
+    let (low, high) = word.split_at(word.len().min(8));
+    let little_endian = |bytes: &[u8]| {
+        bytes
+            .iter()
+            .rev()
+            .fold(0u64, |number, &byte| number << 8 | u64::from(byte))
+    };
+    Some(u128::from(little_endian(low)) | u128::from(little_endian(high)) << 64)
 }
 
 /// Words cached at most; past it the cache starts again, which bounds its memory (about
@@ -458,6 +469,20 @@ impl HashedNgrams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_packed_word_is_its_bytes_padded_with_zeros_read_little_endian() {
+        let word = b"internationalisation";
+        for len in 0..=word.len() {
+            let mut padded = [0u8; 16];
+            let expected = (len <= 16).then(|| {
+                padded[..len].copy_from_slice(&word[..len]);
+                u128::from_le_bytes(padded)
+            });
+            assert_eq!(packed(&word[..len]), expected, "{len} bytes");
+        }
+        assert_ne!(packed(b"ab"), packed(b"ba"));
+    }
 
     #[test]
     fn features_are_sorted_unique_and_stable() {

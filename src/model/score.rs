@@ -84,8 +84,20 @@ pub struct Memo {
     chars: Vec<u32>,
     part: Vec<f64>,
     sums: Vec<f64>,
+    /// Per word occurrence of the sentence scored, where its part is and its bigram's slot.
+    plan: Vec<(Part, u32)>,
+    /// The parts of the sentence's words too long to be kept, one after another.
+    fresh: Vec<f64>,
     /// Features, for a model whose encoder is not scored word by word.
     pub(super) features: Vec<super::encoder::Feature>,
+}
+
+/// Where a word occurrence's part is: at a position in [`Memo`]'s kept parts, or in the
+/// sentence's fresh ones.
+#[derive(Clone, Copy)]
+enum Part {
+    Kept(usize),
+    Fresh(usize),
 }
 
 /// The weights a sentence is scored with: one model's, as they are now.
@@ -177,41 +189,65 @@ impl Scorer<'_> {
             chars,
             part,
             sums,
+            plan,
+            fresh,
             ..
         } = memo;
         lower_words(text, lower, spans);
-        sums.clear();
-        sums.resize(2 * n, 0.0);
+        // First every word's part and bigram slot, each bigram's weights fetched into the
+        // cache as its slot is found; then the sums, in the order `add` takes them. The
+        // bigrams' weights are scattered over the table, and fetched while the other
+        // words are looked up they no longer wait one after another.
+        plan.clear();
+        fresh.clear();
         let mut char_count = 0;
         for (i, &(from, to)) in spans.iter().enumerate() {
             let word = &lower.as_bytes()[from..to];
             let key = packed(word);
-            let (count, state, word_part): (u32, u64, &[f64]) =
-                match key.and_then(|key| entries.get(&key)) {
-                    Some(&at) => {
-                        let at = at as usize;
-                        let (count, state) = words[at];
-                        (count, state, &parts[2 * n * at..2 * n * (at + 1)])
-                    }
-                    None => {
-                        chars.clear();
-                        let (unigram, state) = self.ngrams.word_parts(word, keys, chars);
-                        self.word_part(unigram, chars, part);
-                        let count = chars.len() as u32;
-                        // Longer words are rare: summed afresh each time, and not kept.
-                        if let Some(key) = key {
+            let (count, state, at) = match key.and_then(|key| entries.get(&key)) {
+                Some(&at) => {
+                    let at = at as usize;
+                    let (count, state) = words[at];
+                    (count, state, Part::Kept(2 * n * at))
+                }
+                None => {
+                    chars.clear();
+                    let (unigram, state) = self.ngrams.word_parts(word, keys, chars);
+                    self.word_part(unigram, chars, part);
+                    let count = chars.len() as u32;
+                    // Longer words are rare: summed afresh each time, and not kept.
+                    let at = match key {
+                        Some(key) => {
                             entries.insert(key, words.len() as u32);
-                            parts.extend_from_slice(part);
                             words.push((count, state));
+                            Part::Kept(parts.len())
                         }
-                        (count, state, &part[..])
+                        None => Part::Fresh(fresh.len()),
+                    };
+                    match at {
+                        Part::Kept(_) => parts.extend_from_slice(part),
+                        Part::Fresh(_) => fresh.extend_from_slice(part),
                     }
-                };
+                    (count, state, at)
+                }
+            };
             let bigram = spans.get(i + 1).map_or(0, |&(from, to)| {
                 self.ngrams.bigram_slot(state, &lower.as_bytes()[from..to])
             });
-            self.add(sums, word_part, bigram);
+            if bigram != 0 {
+                self.table.prefetch(bigram);
+            }
+            plan.push((at, bigram));
             char_count += count as usize;
+        }
+        sums.clear();
+        sums.resize(2 * n, 0.0);
+        for &(at, bigram) in plan.iter() {
+            let word_part = match at {
+                Part::Kept(from) => &parts[from..from + 2 * n],
+                Part::Fresh(from) => &fresh[from..from + 2 * n],
+            };
+            self.add(sums, word_part, bigram);
         }
         self.finish(sums, spans.len(), char_count, out);
     }

@@ -129,27 +129,28 @@ fn kind_hash(kind: Kind) -> u64 {
 }
 
 /// Lowercases the words of `text` (maximal runs of letters and digits, as the patterns
-/// split) into `lower`, one after another, and their byte ranges in it into `words`.
+/// split) into `lower`, and their byte ranges in it into `words`: only the ranges are words,
+/// whatever `lower` holds between them.
 pub(super) fn lower_words(text: &str, lower: &mut String, words: &mut Vec<(usize, usize)>) {
     lower.clear();
     words.clear();
     if text.is_ascii() {
-        // For ASCII, `char::is_alphanumeric` is `u8::is_ascii_alphanumeric`: one pass over
-        // the bytes, without decoding characters.
-        let mut bytes = std::mem::take(lower).into_bytes();
+        // For ASCII, `char::is_alphanumeric` is `u8::is_ascii_alphanumeric` and lowercasing
+        // keeps every byte in its place: the whole text lowercased at once, then one pass
+        // over its bytes for the words, without decoding characters.
+        lower.push_str(text);
+        lower.make_ascii_lowercase();
         let mut from = None;
-        for (at, &b) in text.as_bytes().iter().enumerate() {
+        for (at, &b) in lower.as_bytes().iter().enumerate() {
             if b.is_ascii_alphanumeric() {
                 from.get_or_insert(at);
-                bytes.push(b.to_ascii_lowercase());
             } else if let Some(start) = from.take() {
-                words.push((bytes.len() - (at - start), bytes.len()));
+                words.push((start, at));
             }
         }
         if let Some(start) = from {
-            words.push((bytes.len() - (text.len() - start), bytes.len()));
+            words.push((start, lower.len()));
         }
-        *lower = String::from_utf8(bytes).expect("ASCII");
         return;
     }
     for word in text.split(|c: char| !c.is_alphanumeric()) {
@@ -469,6 +470,27 @@ impl HashedNgrams {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lowered_words_are_the_texts_alphanumeric_runs_lowercased() {
+        let (mut lower, mut words) = (String::new(), Vec::new());
+        for text in [
+            "",
+            "  ... ",
+            "Talks resumed in GENEVA; 12 talks, x-ray.",
+            "end2end",
+            "Zürich-based Straße ΣΟΦΟΣ talks",
+        ] {
+            lower_words(text, &mut lower, &mut words);
+            let got: Vec<&str> = words.iter().map(|&(from, to)| &lower[from..to]).collect();
+            let expected: Vec<String> = text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .map(str::to_lowercase)
+                .collect();
+            assert_eq!(got, expected, "{text:?}");
+        }
+    }
 
     #[test]
     fn a_packed_word_is_its_bytes_padded_with_zeros_read_little_endian() {

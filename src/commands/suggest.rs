@@ -335,6 +335,7 @@ fn score(
                 // A new text's tail is made here and kept as an exact copy: grown in a
                 // fresh vector it was reallocated several times.
                 let mut scratch: Vec<u8> = Vec::with_capacity(4096);
+                let mut prefix = super::suggest_out::Prefix::default();
                 let prepare = |round: usize, places: &mut Vec<Place>| {
                     places.clear();
                     let first = round * ARTICLES_PER_ROUND;
@@ -410,7 +411,10 @@ fn score(
                             };
                             let span = (span.start, span.end);
                             tails.with(text, make, |(tail, beyond_ascii)| {
-                                lines.line(&mut bytes, article, sentence, span, tail, *beyond_ascii)
+                                let article = (a, article);
+                                let (prefix, beyond) = (&mut prefix, *beyond_ascii);
+                                lines
+                                    .line(&mut bytes, prefix, article, sentence, span, tail, beyond)
                             });
                             ends.push(bytes.len());
                         }
@@ -522,10 +526,18 @@ impl<'s> Table<'s> {
         let lines = &self.lines;
         let made = crate::cores::map(&chunks, |chunk| {
             let mut bytes = Vec::with_capacity(chunk.len() * 320);
+            let mut prefix = super::suggest_out::Prefix::default();
             for row in chunk.iter() {
-                let article = &corpus.articles[row.article];
+                let article = (row.article, &corpus.articles[row.article]);
                 let span = (row.start, row.end);
-                lines.row(&mut bytes, article, row.sentence, span, &row.suggestion);
+                lines.row(
+                    &mut bytes,
+                    &mut prefix,
+                    article,
+                    row.sentence,
+                    span,
+                    &row.suggestion,
+                );
             }
             bytes
         });

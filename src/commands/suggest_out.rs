@@ -14,6 +14,16 @@ use crate::schema::Schema;
 /// Characters of a sentence shown in the table.
 const TEXT_WIDTH: usize = 60;
 
+/// The start of the lines of one article (see [`Lines::line`]), made once for all of its
+/// sentences written one after another.
+#[derive(Default)]
+pub struct Prefix {
+    /// The article's position in the corpus.
+    of: Option<usize>,
+    bytes: Vec<u8>,
+    beyond_ascii: bool,
+}
+
 /// Writes rows for one schema, with what every row repeats (label names, quoted and
 /// escaped) prepared once.
 pub struct Lines<'s> {
@@ -78,14 +88,24 @@ impl<'s> Lines<'s> {
     pub fn row(
         &self,
         out: &mut Vec<u8>,
-        article: &Article,
+        prefix: &mut Prefix,
+        (at, article): (usize, &Article),
         sentence: usize,
         (start, end): (usize, usize),
         suggestion: &Suggestion,
     ) {
         let mut tail = Vec::new();
         let beyond_ascii = self.tail(&mut tail, &article.text[start..end], suggestion);
-        self.line(out, article, sentence, (start, end), &tail, beyond_ascii);
+        let article = (at, article);
+        self.line(
+            out,
+            prefix,
+            article,
+            sentence,
+            (start, end),
+            &tail,
+            beyond_ascii,
+        );
     }
 
     /// Appends the part of a line that depends on the sentence's text (as in the corpus)
@@ -101,30 +121,32 @@ impl<'s> Lines<'s> {
         }
     }
 
-    /// Appends the line of `sentence` of `article`, at `start..end`, whose [`Lines::tail`]
-    /// is `tail`.
+    /// Appends the line of `sentence` of `article` (the corpus's article `at`), at
+    /// `start..end`, whose [`Lines::tail`] is `tail`; `prefix` keeps the start of the
+    /// lines of the article last written.
+    #[allow(clippy::too_many_arguments)]
     pub fn line(
         &self,
         out: &mut Vec<u8>,
-        article: &Article,
+        prefix: &mut Prefix,
+        (at, article): (usize, &Article),
         sentence: usize,
         (start, end): (usize, usize),
         tail: &[u8],
         tail_beyond_ascii: bool,
     ) {
+        if prefix.of != Some(at) {
+            prefix.of = Some(at);
+            prefix.bytes.clear();
+            prefix.beyond_ascii = self.prefix(&mut prefix.bytes, &article.id);
+        }
+        let from = out.len();
+        out.extend_from_slice(&prefix.bytes);
         if !self.json {
-            let id = escape(&article.id);
-            let id = clip(&id, 24);
-            out.extend_from_slice(id.as_bytes());
-            pad(out, 24usize.saturating_sub(id.chars().count()));
             let _ = write!(out, " {sentence:>4}");
             out.extend_from_slice(tail);
             return;
         }
-        let from = out.len();
-        out.extend_from_slice(b"{\"article_id\":");
-        let beyond_ascii = json_str(out, &article.id) | tail_beyond_ascii;
-        out.extend_from_slice(b",\"sentence_index\":");
         json_bytes::whole(out, sentence as u64);
         out.extend_from_slice(b",\"start\":");
         json_bytes::whole(out, start as u64);
@@ -134,7 +156,7 @@ impl<'s> Lines<'s> {
         // The strings' C0 controls are escaped already, so only a line with a byte from DEL
         // up (in a label name, a suggested one among them, the id or the text) can hold a
         // hostile character: most lines need no second look.
-        if beyond_ascii {
+        if prefix.beyond_ascii || tail_beyond_ascii {
             let line = std::str::from_utf8(&out[from..]).expect("built from str");
             if let std::borrow::Cow::Owned(safe) = escape::json(line) {
                 out.truncate(from);
@@ -142,6 +164,22 @@ impl<'s> Lines<'s> {
             }
         }
         out.push(b'\n');
+    }
+
+    /// Appends what every line of the article `id` starts with, up to its sentence
+    /// number; returns whether it has a byte from DEL up.
+    fn prefix(&self, out: &mut Vec<u8>, id: &str) -> bool {
+        if !self.json {
+            let id = escape(id);
+            let id = clip(&id, 24);
+            out.extend_from_slice(id.as_bytes());
+            pad(out, 24usize.saturating_sub(id.chars().count()));
+            return false;
+        }
+        out.extend_from_slice(b"{\"article_id\":");
+        let beyond_ascii = json_str(out, id);
+        out.extend_from_slice(b",\"sentence_index\":");
+        beyond_ascii
     }
 
     /// The JSON line from `"text"` to its closing brace.
@@ -450,7 +488,9 @@ mod tests {
         ] {
             let n = schema.labels.len();
             let lines = Lines::new(schema, json);
-            for (id, text) in articles {
+            // One prefix for every row: kept while the article stays, made again for the next.
+            let mut prefix = Prefix::default();
+            for (at, (id, text)) in articles.into_iter().enumerate() {
                 let article = Article {
                     id: id.into(),
                     title: String::new(),
@@ -467,7 +507,7 @@ mod tests {
                     };
                     for span in [(0, text.len()), (0, text.len().min(6))] {
                         let mut out = Vec::new();
-                        lines.row(&mut out, &article, 3, span, &s);
+                        lines.row(&mut out, &mut prefix, (at, &article), 3, span, &s);
                         let expected = reference(schema, json, &article, 3, span, &s);
                         assert_eq!(String::from_utf8(out).unwrap(), expected);
                     }

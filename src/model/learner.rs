@@ -100,9 +100,10 @@ pub struct Table {
 impl Table {
     /// Zero weights for `labels` labels over `dimension` slots.
     pub fn new(labels: usize, dimension: usize) -> Table {
-        let slots = vec![[0.0; 2]; labels * dimension];
-        huge_pages(&slots);
-        Table { labels, slots }
+        Table {
+            labels,
+            slots: vec![[0.0; 2]; labels * dimension],
+        }
     }
 
     /// Bytes held, for the memory bound.
@@ -349,26 +350,6 @@ fn slot_weight(optimizer: &Optimizer, [z, n]: [f32; 2]) -> f32 {
         }
         Optimizer::AdaGrad { .. } => z,
     }
-}
-
-/// Asks Linux to back `slots` with huge pages where it can: a sentence's n-grams are
-/// scattered over a table of megabytes, and with small pages most reads of them also miss
-/// the processor's table of pages. Untouched yet, the slots are still the zeros mapped at
-/// allocation; the advice changes no byte of them, and a refusal changes nothing at all.
-fn huge_pages(slots: &[[f32; 2]]) {
-    #[cfg(target_os = "linux")]
-    {
-        const HUGE: usize = 2 << 20;
-        let (from, to) = (slots.as_ptr() as usize, slots.as_ptr_range().end as usize);
-        let (from, to) = (from.next_multiple_of(HUGE), to / HUGE * HUGE);
-        if from < to {
-            // SAFETY: the range lies inside `slots`' allocation, and MADV_HUGEPAGE changes
-            // how its pages are backed, never what they hold.
-            unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_HUGEPAGE) };
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = slots;
 }
 
 /// Errors of a label's prediction below this are taken as 0.

@@ -89,14 +89,13 @@ impl<'s> Lines<'s> {
         &self,
         out: &mut Vec<u8>,
         prefix: &mut Prefix,
-        (at, article): (usize, &Article),
+        article: (usize, &Article),
         sentence: usize,
         (start, end): (usize, usize),
         suggestion: &Suggestion,
     ) {
         let mut tail = Vec::new();
-        let beyond_ascii = self.tail(&mut tail, &article.text[start..end], suggestion);
-        let article = (at, article);
+        let beyond_ascii = self.tail(&mut tail, &article.1.text[start..end], suggestion);
         self.line(
             out,
             prefix,

@@ -220,14 +220,14 @@ impl Scorer<'_> {
                         Some(key) => {
                             entries.insert(key, words.len() as u32);
                             words.push((count, state));
-                            Part::Kept(parts.len())
+                            parts.extend_from_slice(part);
+                            Part::Kept(parts.len() - 2 * n)
                         }
-                        None => Part::Fresh(fresh.len()),
+                        None => {
+                            fresh.extend_from_slice(part);
+                            Part::Fresh(fresh.len() - 2 * n)
+                        }
                     };
-                    match at {
-                        Part::Kept(_) => parts.extend_from_slice(part),
-                        Part::Fresh(_) => fresh.extend_from_slice(part),
-                    }
                     (count, state, at)
                 }
             };
